@@ -1,0 +1,94 @@
+//! Login and password-change pages.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Redirect;
+
+use super::{SessionUser, use_auth};
+use crate::ui::{FieldMessage, FormMessage, Loading, WithUser, action_error};
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let auth = use_auth();
+    let login = auth.login;
+    let error = action_error(login);
+    view! {
+        <Title text="Đăng nhập" />
+        <Suspense fallback=Loading>
+            {move || Suspend::new(async move {
+                let logged_in = matches!(auth.user.await, Ok(Some(_)));
+                let done = matches!(login.value().get(), Some(Ok(_)));
+                if logged_in || done {
+                    return view! { <Redirect path="/" /> }.into_any();
+                }
+                view! {
+                    <section class="card narrow">
+                        <h1>"Đăng nhập"</h1>
+                        <p class="lead">"Dùng số điện thoại hoặc số thẻ đảng viên của đồng chí."</p>
+                        <ActionForm action=login attr:class="form" attr:novalidate=true>
+                            <FormMessage error />
+                            <label for="identifier">"Số điện thoại hoặc số thẻ đảng viên"</label>
+                            <input
+                                id="identifier"
+                                name="identifier"
+                                type="text"
+                                inputmode="numeric"
+                                autocomplete="username"
+                                required
+                            />
+                            <FieldMessage error field="identifier" />
+                            <label for="password">"Mật khẩu"</label>
+                            <input id="password" name="password" type="password" autocomplete="current-password" required />
+                            <FieldMessage error field="password" />
+                            <button type="submit" class="primary" disabled=move || login.pending().get()>
+                                {move || if login.pending().get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
+                            </button>
+                        </ActionForm>
+                        <p class="hint">"Quên mật khẩu? Liên hệ bí thư chi bộ hoặc quản trị viên để được cấp lại."</p>
+                    </section>
+                }
+                    .into_any()
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+pub fn ChangePasswordPage() -> impl IntoView {
+    let action = use_auth().change_password;
+    let error = action_error(action);
+    view! {
+        <Title text="Đổi mật khẩu" />
+        <WithUser children=move |user: SessionUser| {
+            let done = move || matches!(action.value().get(), Some(Ok(())));
+            view! {
+                <section class="card narrow">
+                    <h1>"Đổi mật khẩu"</h1>
+                    {user.must_change_password.then(|| view! {
+                        <div class="alert alert-info">
+                            "Đây là lần đăng nhập đầu tiên: đồng chí cần đặt mật khẩu mới trước khi sử dụng."
+                        </div>
+                    })}
+                    <Show when=done fallback=move || view! {
+                        <ActionForm action=action attr:class="form" attr:novalidate=true>
+                            <FormMessage error />
+                            <label for="current_password">"Mật khẩu hiện tại"</label>
+                            <input id="current_password" name="current_password" type="password" autocomplete="current-password" />
+                            <FieldMessage error field="current_password" />
+                            <label for="new_password">"Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)"</label>
+                            <input id="new_password" name="new_password" type="password" autocomplete="new-password" />
+                            <FieldMessage error field="new_password" />
+                            <label for="confirm_password">"Nhập lại mật khẩu mới"</label>
+                            <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" />
+                            <FieldMessage error field="confirm_password" />
+                            <button type="submit" class="primary">"Lưu mật khẩu mới"</button>
+                        </ActionForm>
+                    }>
+                        <div class="alert alert-success" role="status">"Đã đổi mật khẩu."</div>
+                        <p><a href="/">"Về trang chủ"</a></p>
+                    </Show>
+                </section>
+            }
+        } />
+    }
+}

@@ -1,0 +1,515 @@
+//! Server side of authentication and the single authorization check every server function uses.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use axum::http::StatusCode;
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{ExprTrait, Query};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+};
+use sha2::{Digest, Sha256};
+
+use super::{PositionInfo, Role, SessionUser};
+use crate::db::entities::{credential, login_throttle, member, position, session, unit, unit_closure};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::state::{RequestMeta, SESSION_DAYS};
+
+/// Failures allowed per account, and per IP address, inside one window before a lock.
+pub const ACCOUNT_MAX_FAILURES: i32 = 5;
+pub const IP_MAX_FAILURES: i32 = 30;
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+pub const LOCK_MINUTES: i64 = 15;
+
+// ---------------------------------------------------------------------------------------------
+// Server-function plumbing
+
+/// Gives a failed server-function call the HTTP status its error deserves (JS callers only:
+/// plain HTML form posts keep Leptos' redirect back to the form).
+pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
+    if let Err(err) = &result {
+        let meta = crate::state::request_meta();
+        if !meta.accepts_html {
+            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                res.set_status(StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            }
+        }
+    }
+    result
+}
+
+/// Runs a server function's body for the logged-in user and maps its error to a status.
+pub async fn with_user<T, Fut>(body: impl FnOnce(DatabaseConnection, SessionUser) -> Fut) -> AppResult<T>
+where
+    Fut: std::future::Future<Output = AppResult<T>>,
+{
+    let result = match request_user().await {
+        Ok((db, user)) => body(db, user).await,
+        Err(err) => Err(err),
+    };
+    respond(result)
+}
+
+/// The session user of the current request, if the cookie names a live session.
+pub async fn session_user_from_request() -> AppResult<Option<SessionUser>> {
+    let db = crate::state::db()?;
+    match crate::state::request_meta().session_token {
+        Some(token) => session_user(&db, &token).await,
+        None => Ok(None),
+    }
+}
+
+/// The logged-in user and the pool; fails for anonymous requests and pending password changes.
+pub async fn request_user() -> AppResult<(DatabaseConnection, SessionUser)> {
+    let (db, user) = request_user_allowing_pending_change().await?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired);
+    }
+    Ok((db, user))
+}
+
+pub async fn request_user_allowing_pending_change() -> AppResult<(DatabaseConnection, SessionUser)> {
+    let db = crate::state::db()?;
+    let token = crate::state::request_meta().session_token.ok_or(AppError::Unauthenticated)?;
+    let user = session_user(&db, &token).await?.ok_or(AppError::Unauthenticated)?;
+    Ok((db, user))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Passwords
+
+fn hasher() -> Argon2<'static> {
+    Argon2::default()
+}
+
+/// Hashes with argon2id off the async runtime (it is deliberately slow).
+pub async fn hash_password(password: &str) -> AppResult<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password_blocking(&password))
+        .await
+        .map_err(|_| AppError::Internal)?
+}
+
+pub fn hash_password_blocking(password: &str) -> AppResult<String> {
+    let mut salt_bytes = [0u8; 16];
+    getrandom::fill(&mut salt_bytes).map_err(|_| AppError::Internal)?;
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|_| AppError::Internal)?;
+    hasher()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|_| AppError::Internal)
+}
+
+async fn verify_password(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_string(), hash.to_string());
+    tokio::task::spawn_blocking(move || {
+        PasswordHash::new(&hash)
+            .map(|parsed| hasher().verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// A real hash to verify against when the account does not exist, so timing does not reveal
+/// which phone numbers are registered.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password_blocking("khong-co-tai-khoan-nay-1").unwrap_or_default())
+}
+
+/// Rules for a new password, reported on the `new_password` field.
+pub fn password_problems(new_password: &str) -> Option<String> {
+    let len = new_password.chars().count();
+    if len < 8 {
+        Some("Mật khẩu phải có ít nhất 8 ký tự.".into())
+    } else if len > 128 {
+        Some("Mật khẩu không được dài quá 128 ký tự.".into())
+    } else if !new_password.chars().any(|c| c.is_alphabetic()) || !new_password.chars().any(|c| c.is_ascii_digit()) {
+        Some("Mật khẩu phải có cả chữ và số.".into())
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Login and sessions
+
+/// Phone numbers and card numbers are typed in many shapes: "+84 912.345.678", "64.012345".
+pub fn normalize_identifier(raw: &str) -> String {
+    let compact: String = raw.chars().filter(|c| !c.is_whitespace() && !matches!(c, '.' | '-' | '(' | ')')).collect();
+    if let Some(rest) = compact.strip_prefix("+84") {
+        format!("0{rest}")
+    } else if compact.len() == 11 && compact.starts_with("84") {
+        format!("0{}", &compact[2..])
+    } else {
+        compact
+    }
+}
+
+pub async fn login(
+    db: &DatabaseConnection,
+    identifier: &str,
+    password: &str,
+    meta: &RequestMeta,
+) -> AppResult<(String, SessionUser)> {
+    let identifier = normalize_identifier(identifier);
+    let mut errors = Vec::new();
+    if identifier.is_empty() {
+        errors.push(FieldError::new("identifier", "Vui lòng nhập số điện thoại hoặc số thẻ đảng viên."));
+    } else if identifier.len() > 32 || !identifier.chars().all(|c| c.is_ascii_digit()) {
+        errors.push(FieldError::new("identifier", "Số điện thoại hoặc số thẻ đảng viên chỉ gồm chữ số."));
+    }
+    if password.is_empty() {
+        errors.push(FieldError::new("password", "Vui lòng nhập mật khẩu."));
+    } else if password.chars().count() > 128 {
+        errors.push(FieldError::new("password", "Mật khẩu không được dài quá 128 ký tự."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+
+    let ip_key = format!("ip:{}", meta.ip);
+    check_throttle(db, &ip_key).await?;
+
+    let found = member::Entity::find()
+        .filter(member::Column::Phone.eq(identifier.as_str()).or(member::Column::CardNo.eq(identifier.as_str())))
+        .one(db)
+        .await?;
+    let credential = match &found {
+        Some(m) => credential::Entity::find_by_id(m.id).one(db).await?,
+        None => None,
+    };
+    let (Some(member), Some(credential)) = (found, credential) else {
+        verify_password(password, dummy_hash()).await;
+        record_failure(db, &ip_key, IP_MAX_FAILURES).await?;
+        return Err(AppError::BadCredentials);
+    };
+
+    let account_key = format!("acct:{}", member.id);
+    check_throttle(db, &account_key).await?;
+    if !verify_password(password, &credential.password_hash).await {
+        record_failure(db, &account_key, ACCOUNT_MAX_FAILURES).await?;
+        record_failure(db, &ip_key, IP_MAX_FAILURES).await?;
+        return Err(AppError::BadCredentials);
+    }
+    if member.status != "active" {
+        return Err(AppError::Forbidden(
+            "Tài khoản này không còn hoạt động. Vui lòng liên hệ cấp ủy để được hỗ trợ.".into(),
+        ));
+    }
+    clear_throttle(db, &account_key).await?;
+
+    let token = new_token()?;
+    let now = Utc::now();
+    session::ActiveModel {
+        id: Set(token_hash(&token)),
+        member_id: Set(member.id),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(SESSION_DAYS)),
+        ip: Set(Some(meta.ip.chars().take(64).collect())),
+        user_agent: Set(meta.user_agent.clone()),
+    }
+    .insert(db)
+    .await?;
+    let user = load_session_user(db, member.id, credential.must_change).await?;
+    Ok((token, user))
+}
+
+fn new_token() -> AppResult<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    Ok(hex(&bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+pub async fn logout(db: &DatabaseConnection, token: &str) -> AppResult<()> {
+    session::Entity::delete_by_id(token_hash(token)).exec(db).await?;
+    Ok(())
+}
+
+/// Resolves a cookie token to its user; expired sessions are removed on sight.
+pub async fn session_user(db: &DatabaseConnection, token: &str) -> AppResult<Option<SessionUser>> {
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    let Some(found) = session::Entity::find_by_id(token_hash(token)).one(db).await? else {
+        return Ok(None);
+    };
+    if found.expires_at <= Utc::now() {
+        session::Entity::delete_by_id(found.id).exec(db).await?;
+        return Ok(None);
+    }
+    let must_change = credential::Entity::find_by_id(found.member_id)
+        .one(db)
+        .await?
+        .map(|c| c.must_change)
+        .unwrap_or(true);
+    match load_session_user(db, found.member_id, must_change).await {
+        Ok(user) => Ok(Some(user)),
+        Err(AppError::NotFound(_)) => Ok(None),
+        Err(other) => Err(other),
+    }
+}
+
+/// Builds the session view of a member: their cell and the positions valid today.
+pub async fn load_session_user(
+    db: &impl ConnectionTrait,
+    member_id: i64,
+    must_change_password: bool,
+) -> AppResult<SessionUser> {
+    let member = member::Entity::find_by_id(member_id)
+        .one(db)
+        .await?
+        .filter(|m| m.status == "active")
+        .ok_or_else(|| AppError::NotFound("đảng viên".into()))?;
+    let cell_name = unit::Entity::find_by_id(member.unit_id)
+        .one(db)
+        .await?
+        .map(|u| u.name)
+        .unwrap_or_default();
+    let today = Utc::now().date_naive();
+    let rows = position::Entity::find()
+        .filter(position::Column::MemberId.eq(member_id))
+        .filter(position::Column::FromDate.lte(today))
+        .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
+        .all(db)
+        .await?;
+    let names = unit_names(db, rows.iter().map(|p| p.unit_id)).await?;
+    let positions = rows
+        .into_iter()
+        .filter_map(|p| {
+            let unit_name = names.get(&p.unit_id)?.clone();
+            Some(PositionInfo { id: p.id, role: Role::parse(&p.role)?, unit_id: p.unit_id, unit_name })
+        })
+        .collect();
+    Ok(SessionUser {
+        member_id,
+        full_name: member.full_name,
+        cell_id: member.unit_id,
+        cell_name,
+        positions,
+        must_change_password,
+    })
+}
+
+pub async fn change_password(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    current_password: &str,
+    new_password: &str,
+    confirm_password: &str,
+    current_token: Option<&str>,
+) -> AppResult<()> {
+    let credential = credential::Entity::find_by_id(user.member_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("tài khoản".into()))?;
+    let mut errors = Vec::new();
+    if current_password.is_empty() || !verify_password(current_password, &credential.password_hash).await {
+        errors.push(FieldError::new("current_password", "Mật khẩu hiện tại không đúng."));
+    }
+    if let Some(problem) = password_problems(new_password) {
+        errors.push(FieldError::new("new_password", problem));
+    } else if new_password == current_password {
+        errors.push(FieldError::new("new_password", "Mật khẩu mới phải khác mật khẩu hiện tại."));
+    }
+    if confirm_password != new_password {
+        errors.push(FieldError::new("confirm_password", "Xác nhận mật khẩu không khớp."));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let hash = hash_password(new_password).await?;
+    let mut active: credential::ActiveModel = credential.into();
+    active.password_hash = Set(hash);
+    active.must_change = Set(false);
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    end_other_sessions(db, user.member_id, current_token).await
+}
+
+/// Names of the given units, for labelling positions and memberships.
+pub async fn unit_names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let rows = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .filter(unit::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Throttling
+
+async fn check_throttle(db: &DatabaseConnection, key: &str) -> AppResult<()> {
+    let Some(row) = login_throttle::Entity::find_by_id(key.to_string()).one(db).await? else {
+        return Ok(());
+    };
+    match row.locked_until {
+        Some(until) if until > Utc::now() => {
+            let minutes = (until - Utc::now()).num_minutes() + 1;
+            Err(AppError::Throttled(minutes.clamp(1, LOCK_MINUTES) as u32))
+        }
+        _ => Ok(()),
+    }
+}
+
+async fn record_failure(db: &DatabaseConnection, key: &str, max_failures: i32) -> AppResult<()> {
+    let now = Utc::now();
+    let existing = login_throttle::Entity::find_by_id(key.to_string()).one(db).await?;
+    let window_expired = |row: &login_throttle::Model| row.window_start + Duration::minutes(THROTTLE_WINDOW_MINUTES) < now;
+    let failures = match &existing {
+        Some(row) if !window_expired(row) => row.failures + 1,
+        _ => 1,
+    };
+    let window_start = match &existing {
+        Some(row) if !window_expired(row) => row.window_start,
+        _ => now,
+    };
+    let locked_until = (failures >= max_failures).then(|| now + Duration::minutes(LOCK_MINUTES));
+    let model = login_throttle::ActiveModel {
+        key: Set(key.to_string()),
+        failures: Set(failures),
+        window_start: Set(window_start),
+        locked_until: Set(locked_until),
+    };
+    if existing.is_some() {
+        model.update(db).await?;
+    } else {
+        model.insert(db).await?;
+    }
+    Ok(())
+}
+
+async fn clear_throttle(db: &DatabaseConnection, key: &str) -> AppResult<()> {
+    login_throttle::Entity::delete_by_id(key.to_string()).exec(db).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Authorization
+
+/// Everything a server function may ask permission for. Unit ids name the unit acted on; for
+/// members, the member's current cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// See a unit's card in the org tree.
+    ViewUnit(i64),
+    /// List the members of a unit's subtree.
+    ListMembers(i64),
+    ViewMember { member_id: i64, unit_id: i64 },
+    /// Phone and e-mail: the member, their cell's secretaries, administrators.
+    EditMemberContact { member_id: i64, unit_id: i64 },
+    /// Create children under, edit or close a unit.
+    ManageUnit(i64),
+    /// Add, edit fully, move or change the status of members in a unit.
+    ManageMembers(i64),
+    AssignPosition(i64),
+}
+
+/// The one authorization check. Scopes: a member sees themselves and their cell's card; a
+/// (deputy) secretary their cell; a committee member their unit's subtree; an administrator
+/// manages their unit's subtree.
+pub async fn authorize(db: &impl ConnectionTrait, user: &SessionUser, action: Action) -> AppResult<()> {
+    let roots = |pred: fn(Role) -> bool| -> Vec<i64> {
+        user.positions.iter().filter(|p| pred(p.role)).map(|p| p.unit_id).collect()
+    };
+    let admin = roots(|r| r == Role::Admin);
+    let readers = roots(|r| matches!(r, Role::Admin | Role::CommitteeMember));
+    let cells = roots(Role::is_cell_role);
+
+    let allowed = match action {
+        Action::ViewUnit(unit_id) => {
+            let scopes = user.scope_units();
+            in_any_subtree(db, &scopes, unit_id).await? || is_ancestor_of_any(db, unit_id, &scopes).await?
+        }
+        Action::ListMembers(unit_id) => cells.contains(&unit_id) || in_any_subtree(db, &readers, unit_id).await?,
+        Action::ViewMember { member_id, unit_id } => {
+            member_id == user.member_id || cells.contains(&unit_id) || in_any_subtree(db, &readers, unit_id).await?
+        }
+        Action::EditMemberContact { member_id, unit_id } => {
+            member_id == user.member_id || cells.contains(&unit_id) || in_any_subtree(db, &admin, unit_id).await?
+        }
+        Action::ManageUnit(unit_id) | Action::ManageMembers(unit_id) | Action::AssignPosition(unit_id) => {
+            in_any_subtree(db, &admin, unit_id).await?
+        }
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden(denial_message(action).into()))
+    }
+}
+
+fn denial_message(action: Action) -> &'static str {
+    match action {
+        Action::ViewUnit(_) => "Bạn không có quyền xem đơn vị này.",
+        Action::ListMembers(_) => "Bạn chỉ được xem danh sách đảng viên trong phạm vi mình phụ trách.",
+        Action::ViewMember { .. } => "Bạn không có quyền xem hồ sơ của đảng viên này.",
+        Action::EditMemberContact { .. } => "Bạn chỉ được sửa thông tin liên lạc của đảng viên trong chi bộ mình.",
+        Action::ManageUnit(_) => "Chỉ quản trị viên của cấp trên mới được thay đổi đơn vị này.",
+        Action::ManageMembers(_) => "Chỉ quản trị viên phụ trách đơn vị mới được thay đổi hồ sơ đảng viên ở đây.",
+        Action::AssignPosition(_) => "Chỉ quản trị viên phụ trách đơn vị mới được phân công chức vụ ở đây.",
+    }
+}
+
+/// Is `unit_id` one of `roots` or below one of them?
+pub async fn in_any_subtree(db: &impl ConnectionTrait, roots: &[i64], unit_id: i64) -> AppResult<bool> {
+    if roots.is_empty() {
+        return Ok(false);
+    }
+    let found = unit_closure::Entity::find()
+        .select_only()
+        .column(unit_closure::Column::DescendantId)
+        .filter(unit_closure::Column::AncestorId.is_in(roots.iter().copied()))
+        .filter(unit_closure::Column::DescendantId.eq(unit_id))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+async fn is_ancestor_of_any(db: &impl ConnectionTrait, unit_id: i64, units: &[i64]) -> AppResult<bool> {
+    let found = unit_closure::Entity::find()
+        .select_only()
+        .column(unit_closure::Column::DescendantId)
+        .filter(unit_closure::Column::AncestorId.eq(unit_id))
+        .filter(unit_closure::Column::DescendantId.is_in(units.iter().copied()))
+        .into_tuple::<i64>()
+        .one(db)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Removes every session of a member except `keep` (after a password reset, say).
+pub async fn end_other_sessions(db: &impl ConnectionTrait, member_id: i64, keep: Option<&str>) -> AppResult<()> {
+    let mut stmt = Query::delete();
+    stmt.from_table(session::Entity).and_where(session::Column::MemberId.eq(member_id));
+    if let Some(token) = keep {
+        stmt.and_where(session::Column::Id.ne(token_hash(token)));
+    }
+    db.execute(&stmt).await?;
+    Ok(())
+}

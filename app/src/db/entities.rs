@@ -1,0 +1,196 @@
+//! SeaORM entities. Plain tables; joins that matter for speed are written with sea-query in the
+//! domain services, so no relation graph is declared here.
+
+macro_rules! no_relations {
+    () => {
+        #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+        pub enum Relation {}
+        impl ActiveModelBehavior for ActiveModel {}
+    };
+}
+
+pub mod unit {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "units")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub parent_id: Option<i64>,
+        pub kind: String,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub name: String,
+        pub folded_name: String,
+        pub depth: i32,
+        pub valid_from: Date,
+        pub valid_to: Option<Date>,
+    }
+    no_relations!();
+}
+
+pub mod unit_closure {
+    use sea_orm::entity::prelude::*;
+
+    /// Every (ancestor, descendant) pair, including each unit with itself at depth 0.
+    /// A unit's parent never changes (reorganisations close units and open new ones), so these
+    /// rows are written once when a unit is created and stay true for all of history.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "unit_closure")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub ancestor_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub descendant_id: i64,
+        pub depth: i32,
+    }
+    no_relations!();
+}
+
+pub mod member {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "members")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub full_name: String,
+        /// Folded (no diacritics, lowercase) and padded with spaces so `LIKE '% word%'` matches
+        /// word starts.
+        pub folded_name: String,
+        /// Vietnamese lists sort by given name first: "an nguyen van".
+        pub sort_key: String,
+        pub birth_date: Date,
+        pub gender: String,
+        #[sea_orm(unique)]
+        pub card_no: String,
+        #[sea_orm(unique)]
+        pub phone: Option<String>,
+        pub email: Option<String>,
+        pub admitted_on: Date,
+        pub official_on: Option<Date>,
+        pub status: String,
+        /// Current cell; the dated history lives in `memberships`.
+        pub unit_id: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod membership {
+    use sea_orm::entity::prelude::*;
+
+    /// A member belonged to a cell from `from_date` (inclusive) until `to_date` (exclusive).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "memberships")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub member_id: i64,
+        pub unit_id: i64,
+        pub from_date: Date,
+        pub to_date: Option<Date>,
+        pub reason: String,
+    }
+    no_relations!();
+}
+
+pub mod position {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "positions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub member_id: i64,
+        pub unit_id: i64,
+        pub role: String,
+        pub from_date: Date,
+        pub to_date: Option<Date>,
+    }
+    no_relations!();
+}
+
+pub mod credential {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "credentials")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        pub password_hash: String,
+        pub must_change: bool,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod session {
+    use sea_orm::entity::prelude::*;
+
+    /// `id` is the SHA-256 of the cookie token, so a leaked table cannot be replayed.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "sessions")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub member_id: i64,
+        pub created_at: DateTimeUtc,
+        pub expires_at: DateTimeUtc,
+        pub ip: Option<String>,
+        pub user_agent: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod login_throttle {
+    use sea_orm::entity::prelude::*;
+
+    /// Failed-login counter per key ("acct:<id>" or "ip:<address>").
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "login_throttle")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub key: String,
+        pub failures: i32,
+        pub window_start: DateTimeUtc,
+        pub locked_until: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+/// Ad-hoc join paths (the entities declare no relations).
+pub mod joins {
+    use sea_orm::{EntityTrait, RelationDef};
+
+    use super::{member, unit, unit_closure};
+
+    /// `unit_closure.descendant_id = members.unit_id`: members below an ancestor.
+    pub fn closure_members() -> RelationDef {
+        unit_closure::Entity::belongs_to(member::Entity)
+            .from(unit_closure::Column::DescendantId)
+            .to(member::Column::UnitId)
+            .into()
+    }
+
+    /// `units.id = unit_closure.descendant_id`: units below an ancestor.
+    pub fn unit_ancestors() -> RelationDef {
+        unit::Entity::belongs_to(unit_closure::Entity)
+            .from(unit::Column::Id)
+            .to(unit_closure::Column::DescendantId)
+            .into()
+    }
+
+    /// `members.unit_id = unit_closure.descendant_id`: filter members by an ancestor.
+    pub fn member_ancestors() -> RelationDef {
+        member::Entity::belongs_to(unit_closure::Entity)
+            .from(member::Column::UnitId)
+            .to(unit_closure::Column::DescendantId)
+            .into()
+    }
+}

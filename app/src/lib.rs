@@ -1,0 +1,70 @@
+//! Sổ tay đảng viên điện tử — routes, pages and server functions shared by server and browser.
+
+pub mod auth;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod error;
+pub mod members;
+#[cfg(feature = "ssr")]
+pub mod state;
+pub mod ui;
+pub mod units;
+pub mod validate;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::auth::{Auth, ChangePasswordPage, LoginPage};
+use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
+use crate::ui::{HomePage, Layout, NotFound};
+use crate::units::{UnitPage, UnitTreePage};
+
+/// The HTML document the server renders around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="vi">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    Auth::provide();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/sotay.css" />
+        <Title formatter=|page: String| {
+            if page.is_empty() { "Sổ tay đảng viên điện tử".to_string() } else { format!("{page} · Sổ tay đảng viên") }
+        } />
+        <Meta name="description" content="Sổ tay đảng viên điện tử Đảng bộ tỉnh Hậu Giang" />
+        <Meta name="theme-color" content="#b71c1c" />
+        <Link rel="icon" href="/favicon.svg" />
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-nhap") view=LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/doi-mat-khau") view=ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/to-chuc") view=UnitTreePage ssr=SsrMode::Async />
+                    <Route path=path!("/to-chuc/:id") view=UnitPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien") view=MemberListPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien/moi") view=NewMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien/:id") view=MemberProfilePage ssr=SsrMode::Async />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

@@ -1,0 +1,234 @@
+//! Party members: records, dated cell history, positions, and the searchable list.
+
+#[cfg(feature = "ssr")]
+pub mod service;
+mod pages;
+
+pub use pages::{MemberListPage, MemberProfilePage, NewMemberPage};
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::error::AppError;
+use crate::units::UnitRef;
+
+pub const PAGE_SIZE: u64 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum MemberStatus {
+    Active,
+    Transferred,
+    Deceased,
+    Expelled,
+}
+
+impl MemberStatus {
+    pub const ALL: [MemberStatus; 4] =
+        [MemberStatus::Active, MemberStatus::Transferred, MemberStatus::Deceased, MemberStatus::Expelled];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "active",
+            MemberStatus::Transferred => "transferred",
+            MemberStatus::Deceased => "deceased",
+            MemberStatus::Expelled => "expelled",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<MemberStatus> {
+        Self::ALL.into_iter().find(|s| s.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberStatus::Active => "Đang sinh hoạt",
+            MemberStatus::Transferred => "Đã chuyển sinh hoạt đi nơi khác",
+            MemberStatus::Deceased => "Đã từ trần",
+            MemberStatus::Expelled => "Đã bị khai trừ/xóa tên",
+        }
+    }
+}
+
+/// How the member list can be ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum MemberSort {
+    GivenName,
+    Oldest,
+    Youngest,
+    Seniority,
+    CardNo,
+}
+
+impl MemberSort {
+    pub const ALL: [MemberSort; 5] =
+        [MemberSort::GivenName, MemberSort::Oldest, MemberSort::Youngest, MemberSort::Seniority, MemberSort::CardNo];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemberSort::GivenName => "ten",
+            MemberSort::Oldest => "lon-tuoi",
+            MemberSort::Youngest => "tre-tuoi",
+            MemberSort::Seniority => "tuoi-dang",
+            MemberSort::CardNo => "so-the",
+        }
+    }
+
+    pub fn parse(value: &str) -> MemberSort {
+        Self::ALL.into_iter().find(|s| s.as_str() == value).unwrap_or(MemberSort::GivenName)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            MemberSort::GivenName => "Tên (A–Z)",
+            MemberSort::Oldest => "Lớn tuổi trước",
+            MemberSort::Youngest => "Trẻ tuổi trước",
+            MemberSort::Seniority => "Tuổi Đảng cao trước",
+            MemberSort::CardNo => "Số thẻ đảng viên",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub gender: String,
+    pub card_no: String,
+    pub phone: Option<String>,
+    pub admitted_on: NaiveDate,
+    pub cell_name: String,
+    pub status: MemberStatus,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberPage {
+    pub unit: UnitRef,
+    pub items: Vec<MemberRow>,
+    pub total: u64,
+    pub page: u64,
+    pub page_count: u64,
+    pub can_manage: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MembershipEntry {
+    pub unit: UnitRef,
+    pub from_date: NaiveDate,
+    pub to_date: Option<NaiveDate>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionEntry {
+    pub id: i64,
+    pub role: Role,
+    pub unit: UnitRef,
+    pub from_date: NaiveDate,
+    pub to_date: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberProfile {
+    pub id: i64,
+    pub full_name: String,
+    pub birth_date: NaiveDate,
+    pub gender: String,
+    pub card_no: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub admitted_on: NaiveDate,
+    pub official_on: Option<NaiveDate>,
+    pub status: MemberStatus,
+    pub cell: UnitRef,
+    pub memberships: Vec<MembershipEntry>,
+    pub positions: Vec<PositionEntry>,
+    pub can_edit_contact: bool,
+    pub can_manage: bool,
+}
+
+/// Member form input as typed; the server validates every field.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberForm {
+    pub full_name: String,
+    pub birth_date: String,
+    pub gender: String,
+    pub card_no: String,
+    pub phone: String,
+    pub email: String,
+    pub admitted_on: String,
+    pub official_on: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CreatedMember {
+    pub id: i64,
+    /// Shown once to the administrator; the member must change it at first login.
+    pub temporary_password: String,
+}
+
+#[allow(unused_imports)]
+use crate::auth::service_call as call;
+
+#[server]
+pub async fn list_members(
+    unit_id: i64,
+    q: String,
+    status: String,
+    sort: String,
+    page: u64,
+) -> Result<MemberPage, AppError> {
+    call!(|db, user| service::list(&db, &user, unit_id, &q, &status, MemberSort::parse(&sort), page))
+}
+
+#[server]
+pub async fn get_member_profile(id: i64) -> Result<MemberProfile, AppError> {
+    call!(|db, user| service::profile(&db, &user, id))
+}
+
+#[server]
+pub async fn create_member(unit_id: i64, form: MemberForm) -> Result<CreatedMember, AppError> {
+    call!(|db, user| service::create(&db, &user, unit_id, &form))
+}
+
+#[server]
+pub async fn update_member(id: i64, form: MemberForm) -> Result<(), AppError> {
+    call!(|db, user| service::update(&db, &user, id, &form))
+}
+
+#[server]
+pub async fn update_contact(id: i64, phone: String, email: String) -> Result<(), AppError> {
+    call!(|db, user| service::update_contact(&db, &user, id, &phone, &email))
+}
+
+#[server]
+pub async fn move_member(id: i64, to_code: String, on_date: String, reason: String) -> Result<(), AppError> {
+    call!(|db, user| service::move_member(&db, &user, id, &to_code, &on_date, &reason))
+}
+
+#[server]
+pub async fn set_member_status(id: i64, status: String, on_date: String) -> Result<(), AppError> {
+    call!(|db, user| service::set_status(&db, &user, id, &status, &on_date))
+}
+
+#[server]
+pub async fn reset_password(id: i64) -> Result<String, AppError> {
+    call!(|db, user| service::reset_password(&db, &user, id))
+}
+
+#[server]
+pub async fn assign_position(
+    member_id: i64,
+    role: String,
+    unit_code: String,
+    from_date: String,
+) -> Result<(), AppError> {
+    call!(|db, user| service::assign_position(&db, &user, member_id, &role, &unit_code, &from_date))
+}
+
+#[server]
+pub async fn end_position(position_id: i64, to_date: String) -> Result<(), AppError> {
+    call!(|db, user| service::end_position(&db, &user, position_id, &to_date))
+}

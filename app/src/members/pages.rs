@@ -1,0 +1,490 @@
+//! Member list with search, member profile, and the administrator's member forms.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Form};
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::{
+    AssignPosition, CreateMember, EndPosition, MemberPage, MemberProfile, MemberSort, MemberStatus, MoveMember,
+    ResetPassword, SetMemberStatus, UpdateContact, UpdateMember, list_members, get_member_profile,
+};
+use crate::auth::{Role, SessionUser};
+use crate::error::AppError;
+use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
+
+fn gender_label(gender: &str) -> &'static str {
+    if gender == "nu" { "Nữ" } else { "Nam" }
+}
+
+/// The unit to list when the URL names none: the user's widest scope.
+fn default_unit(user: &SessionUser) -> i64 {
+    user.positions
+        .iter()
+        .find(|p| p.role == Role::Admin)
+        .or_else(|| user.positions.iter().find(|p| p.role == Role::CommitteeMember))
+        .or_else(|| user.positions.iter().find(|p| p.role.is_cell_role()))
+        .map(|p| p.unit_id)
+        .unwrap_or(user.cell_id)
+}
+
+#[component]
+pub fn MemberListPage() -> impl IntoView {
+    view! {
+        <Title text="Danh sách đảng viên" />
+        <WithUser children=|user: SessionUser| view! { <MemberList user /> } />
+    }
+}
+
+#[component]
+fn MemberList(user: SessionUser) -> impl IntoView {
+    let query = use_query_map();
+    let fallback_unit = default_unit(&user);
+    let param = move |key: &str| query.read().get(key).unwrap_or_default();
+    let unit_id = move || param("don-vi").parse::<i64>().unwrap_or(fallback_unit);
+    let q = move || param("q");
+    let sort = move || MemberSort::parse(&param("sap-xep"));
+    let status = move || {
+        let raw = param("trang-thai");
+        if MemberStatus::parse(&raw).is_some() { raw } else { MemberStatus::Active.as_str().to_string() }
+    };
+    let page = move || param("trang").parse::<u64>().unwrap_or(1).max(1);
+    let members = Resource::new(
+        move || (unit_id(), q(), status(), sort(), page()),
+        |(unit, q, status, sort, page)| list_members(unit, q, status, sort.as_str().to_string(), page),
+    );
+
+    // Search as you type: the URL (and so the list) follows the box after a short pause.
+    let navigate = use_navigate();
+    let (typed, set_typed) = signal(None::<String>);
+    Effect::new(move |_| {
+        if let Some(text) = typed.get() {
+            let navigate = navigate.clone();
+            set_timeout(
+                move || {
+                    if typed.get_untracked().as_deref() == Some(text.as_str()) {
+                        let url = format!(
+                            "/dang-vien?don-vi={}&q={}&sap-xep={}&trang-thai={}",
+                            unit_id(),
+                            encode(&text),
+                            sort().as_str(),
+                            status()
+                        );
+                        navigate(&url, Default::default());
+                    }
+                },
+                std::time::Duration::from_millis(350),
+            );
+        }
+    });
+
+    view! {
+        <section class="card">
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Ok(page) => view! { <h1>"Đảng viên · " {page.unit.name.clone()}</h1> }.into_any(),
+                        Err(_) => view! { <h1>"Danh sách đảng viên"</h1> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <Form method="GET" action="/dang-vien" attr:class="search-form" attr:role="search">
+                <input type="hidden" name="don-vi" prop:value=move || unit_id().to_string() />
+                <label for="q">"Tìm theo họ tên (có dấu hoặc không dấu), số thẻ hoặc số điện thoại"</label>
+                <div class="search-row">
+                    <input id="q" name="q" type="search" placeholder="Ví dụ: nguyen thi hoa"
+                        prop:value=move || q()
+                        on:input=move |ev| set_typed.set(Some(event_target_value(&ev))) />
+                    <button type="submit" class="primary">"Tìm"</button>
+                </div>
+                <div class="filters">
+                    <label for="sort">"Sắp xếp"</label>
+                    <select id="sort" name="sap-xep" on:change=move |ev| {
+                        let form = event_target::<leptos::web_sys::HtmlSelectElement>(&ev).form();
+                        if let Some(form) = form { let _ = form.request_submit(); }
+                    }>
+                        {MemberSort::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || sort() == s>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                    <label for="status">"Tình trạng"</label>
+                    <select id="status" name="trang-thai" on:change=move |ev| {
+                        let form = event_target::<leptos::web_sys::HtmlSelectElement>(&ev).form();
+                        if let Some(form) = form { let _ = form.request_submit(); }
+                    }>
+                        {MemberStatus::ALL.into_iter().map(|s| view! {
+                            <option value=s.as_str() selected=move || status() == s.as_str()>{s.label()}</option>
+                        }).collect_view()}
+                    </select>
+                </div>
+            </Form>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match members.await {
+                        Ok(page) => view! { <MemberTable page q=q() sort=sort() status=status() /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// Percent-encodes a query value (browsers send UTF-8).
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b' ' => "+".to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn MemberTable(page: MemberPage, q: String, sort: MemberSort, status: String) -> impl IntoView {
+    let link = {
+        let (q, status) = (q.clone(), status.clone());
+        let unit = page.unit.id;
+        move |p: u64| format!("/dang-vien?don-vi={unit}&q={}&sap-xep={}&trang-thai={status}&trang={p}", encode(&q), sort.as_str())
+    };
+    let prev = (page.page > 1).then(|| link(page.page - 1));
+    let next = (page.page < page.page_count).then(|| link(page.page + 1));
+    view! {
+        <p class="muted" data-testid="result-count">"Tìm thấy " {page.total} " đảng viên"</p>
+        {page.can_manage.then(|| view! {
+            <p><A href=format!("/dang-vien/moi?don-vi={}", page.unit.id) attr:class="button">"＋ Thêm đảng viên vào chi bộ"</A></p>
+        })}
+        <ul class="member-list" data-testid="member-list">
+            {page.items.into_iter().map(|m| view! {
+                <li class="member-row">
+                    <A href=format!("/dang-vien/{}", m.id) attr:class="member-name">{m.full_name}</A>
+                    <span class="muted">
+                        {gender_label(&m.gender)} " · sinh " {date_text(m.birth_date)} " · vào Đảng " {date_text(m.admitted_on)}
+                    </span>
+                    <span class="muted">{m.cell_name} " · thẻ " {m.card_no}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+        <nav class="pager" aria-label="Phân trang">
+            {prev.map(|href| view! { <A href=href attr:rel="prev">"‹ Trang trước"</A> })}
+            <span>"Trang " {page.page} " / " {page.page_count}</span>
+            {next.map(|href| view! { <A href=href attr:rel="next">"Trang sau ›"</A> })}
+        </nav>
+    }
+}
+
+#[component]
+pub fn MemberProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let member_id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let actions = ProfileActions::new();
+    let profile = Resource::new(move || (member_id(), actions.version()), |(id, _)| get_member_profile(id));
+    view! {
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match profile.await {
+                        Ok(p) => view! { <ProfileView profile=p actions /> }.into_any(),
+                        Err(error) => view! { <Title text="Hồ sơ đảng viên" /> <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+/// Every form on the profile page; the profile reloads after any of them succeeds.
+#[derive(Clone, Copy)]
+struct ProfileActions {
+    contact: ServerAction<UpdateContact>,
+    update: ServerAction<UpdateMember>,
+    moving: ServerAction<MoveMember>,
+    status: ServerAction<SetMemberStatus>,
+    reset: ServerAction<ResetPassword>,
+    assign: ServerAction<AssignPosition>,
+    end: ServerAction<EndPosition>,
+}
+
+impl ProfileActions {
+    fn new() -> Self {
+        Self {
+            contact: ServerAction::new(),
+            update: ServerAction::new(),
+            moving: ServerAction::new(),
+            status: ServerAction::new(),
+            reset: ServerAction::new(),
+            assign: ServerAction::new(),
+            end: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> usize {
+        self.contact.version().get()
+            + self.update.version().get()
+            + self.moving.version().get()
+            + self.status.version().get()
+            + self.assign.version().get()
+            + self.end.version().get()
+    }
+}
+
+#[component]
+fn ProfileView(profile: MemberProfile, actions: ProfileActions) -> impl IntoView {
+    let p = profile.clone();
+    view! {
+        <Title text=p.full_name.clone() />
+        <section class="card">
+            <h1 data-testid="profile-name">{p.full_name.clone()}</h1>
+            <p class="lead">{p.status.label()} " · " <A href=format!("/to-chuc/{}", p.cell.id)>{p.cell.name.clone()}</A></p>
+            <dl class="facts">
+                <dt>"Ngày sinh"</dt><dd>{date_text(p.birth_date)}</dd>
+                <dt>"Giới tính"</dt><dd>{gender_label(&p.gender)}</dd>
+                <dt>"Số thẻ đảng viên"</dt><dd>{p.card_no.clone()}</dd>
+                <dt>"Ngày vào Đảng"</dt><dd>{date_text(p.admitted_on)}</dd>
+                <dt>"Ngày chính thức"</dt><dd>{optional_date_text(p.official_on)}</dd>
+                <dt>"Điện thoại"</dt><dd>{p.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                <dt>"Thư điện tử"</dt><dd>{p.email.clone().unwrap_or_else(|| "—".into())}</dd>
+            </dl>
+        </section>
+        <section class="card">
+            <h2>"Quá trình sinh hoạt"</h2>
+            <ul class="history">
+                {p.memberships.clone().into_iter().map(|m| view! {
+                    <li>
+                        <A href=format!("/to-chuc/{}", m.unit.id)>{m.unit.name}</A>
+                        " · từ " {date_text(m.from_date)}
+                        {m.to_date.map(|d| format!(" đến {}", date_text(d)))}
+                        <span class="muted">" · " {m.reason}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+            <h2>"Chức vụ"</h2>
+            {if p.positions.is_empty() {
+                view! { <p class="muted">"Không giữ chức vụ."</p> }.into_any()
+            } else {
+                view! {
+                    <ul class="history">
+                        {p.positions.clone().into_iter().map(|pos| view! {
+                            <li>
+                                {pos.role.label()} " · " {pos.unit.name} " · từ " {date_text(pos.from_date)}
+                                {pos.to_date.map(|d| format!(" đến {}", date_text(d)))}
+                                {(p.can_manage && pos.to_date.is_none()).then(|| view! { <EndPositionForm id=pos.id action=actions.end /> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+        </section>
+        {p.can_edit_contact.then(|| view! { <ContactForm profile=profile.clone() action=actions.contact /> })}
+        {p.can_manage.then(|| view! { <ManageMember profile=profile.clone() actions /> })}
+    }
+}
+
+#[component]
+fn ContactForm(profile: MemberProfile, action: ServerAction<UpdateContact>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <section class="card">
+            <details>
+                <summary>"Sửa thông tin liên lạc"</summary>
+                <ActionForm action attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=profile.id />
+                    <FormMessage error />
+                    <label for="contact-phone">"Số điện thoại di động"</label>
+                    <input id="contact-phone" name="phone" inputmode="tel" value=profile.phone.clone().unwrap_or_default() />
+                    <FieldMessage error field="phone" />
+                    <label for="contact-email">"Thư điện tử (không bắt buộc)"</label>
+                    <input id="contact-email" name="email" type="email" value=profile.email.clone().unwrap_or_default() />
+                    <FieldMessage error field="email" />
+                    <button type="submit" class="primary">"Lưu"</button>
+                    {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! {
+                        <p class="alert alert-success" role="status">"Đã lưu."</p>
+                    })}
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+fn EndPositionForm(id: i64, action: ServerAction<EndPosition>) -> impl IntoView {
+    let error = action_error(action);
+    view! {
+        <ActionForm action attr:class="inline-form">
+            <input type="hidden" name="position_id" value=id />
+            <label>"Kết thúc ngày " <input name="to_date" type="date" /></label>
+            <button type="submit">"Kết thúc chức vụ"</button>
+            <FieldMessage error field="to_date" />
+        </ActionForm>
+    }
+}
+
+/// The member form's fields, shared by "add" and "edit".
+#[component]
+fn MemberFields(error: Signal<Option<AppError>>, #[prop(optional)] profile: Option<MemberProfile>) -> impl IntoView {
+    let value = |f: fn(&MemberProfile) -> String| profile.as_ref().map(f).unwrap_or_default();
+    let female = profile.as_ref().is_some_and(|p| p.gender == "nu");
+    view! {
+        <label for="m-name">"Họ và tên"</label>
+        <input id="m-name" name="form[full_name]" value=value(|p| p.full_name.clone()) />
+        <FieldMessage error field="full_name" />
+        <label for="m-birth">"Ngày sinh"</label>
+        <input id="m-birth" name="form[birth_date]" type="date" value=value(|p| p.birth_date.to_string()) />
+        <FieldMessage error field="birth_date" />
+        <label for="m-gender">"Giới tính"</label>
+        <select id="m-gender" name="form[gender]">
+            <option value="">"— Chọn —"</option>
+            <option value="nam" selected=profile.is_some() && !female>"Nam"</option>
+            <option value="nu" selected=female>"Nữ"</option>
+        </select>
+        <FieldMessage error field="gender" />
+        <label for="m-card">"Số thẻ đảng viên"</label>
+        <input id="m-card" name="form[card_no]" inputmode="numeric" value=value(|p| p.card_no.clone()) />
+        <FieldMessage error field="card_no" />
+        <label for="m-phone">"Số điện thoại di động"</label>
+        <input id="m-phone" name="form[phone]" inputmode="tel" value=value(|p| p.phone.clone().unwrap_or_default()) />
+        <FieldMessage error field="phone" />
+        <label for="m-email">"Thư điện tử (không bắt buộc)"</label>
+        <input id="m-email" name="form[email]" type="email" value=value(|p| p.email.clone().unwrap_or_default()) />
+        <FieldMessage error field="email" />
+        <label for="m-admitted">"Ngày vào Đảng"</label>
+        <input id="m-admitted" name="form[admitted_on]" type="date" value=value(|p| p.admitted_on.to_string()) />
+        <FieldMessage error field="admitted_on" />
+        <label for="m-official">"Ngày chính thức (để trống nếu còn dự bị)"</label>
+        <input id="m-official" name="form[official_on]" type="date" value=value(|p| p.official_on.map(|d| d.to_string()).unwrap_or_default()) />
+        <FieldMessage error field="official_on" />
+    }
+}
+
+#[component]
+fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoView {
+    let update_error = action_error(actions.update);
+    let move_error = action_error(actions.moving);
+    let status_error = action_error(actions.status);
+    let assign_error = action_error(actions.assign);
+    let reset = actions.reset;
+    let active = profile.status == MemberStatus::Active;
+    let id = profile.id;
+    view! {
+        <section class="card admin">
+            <h2>"Quản trị hồ sơ"</h2>
+            <details>
+                <summary>"Sửa hồ sơ"</summary>
+                <ActionForm action=actions.update attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id />
+                    <FormMessage error=update_error />
+                    <MemberFields error=update_error profile=profile.clone() />
+                    <button type="submit" class="primary">"Lưu hồ sơ"</button>
+                    {move || matches!(actions.update.value().get(), Some(Ok(()))).then(|| view! {
+                        <p class="alert alert-success" role="status">"Đã lưu hồ sơ."</p>
+                    })}
+                </ActionForm>
+            </details>
+            {active.then(|| view! {
+                <details>
+                    <summary>"Chuyển sinh hoạt sang chi bộ khác"</summary>
+                    <ActionForm action=actions.moving attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="id" value=id />
+                        <FormMessage error=move_error />
+                        <label for="move-to">"Mã chi bộ chuyển đến"</label>
+                        <input id="move-to" name="to_code" placeholder="Ví dụ: PH.05.03" />
+                        <FieldMessage error=move_error field="to_code" />
+                        <label for="move-date">"Ngày chuyển"</label>
+                        <input id="move-date" name="on_date" type="date" />
+                        <FieldMessage error=move_error field="on_date" />
+                        <label for="move-reason">"Lý do"</label>
+                        <input id="move-reason" name="reason" placeholder="Chuyển sinh hoạt đảng" />
+                        <FieldMessage error=move_error field="reason" />
+                        <button type="submit" class="primary">"Chuyển sinh hoạt"</button>
+                    </ActionForm>
+                </details>
+                <details>
+                    <summary>"Ghi nhận chuyển đi ngoài tỉnh, từ trần, khai trừ"</summary>
+                    <ActionForm action=actions.status attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="id" value=id />
+                        <FormMessage error=status_error />
+                        <label for="status-new">"Tình trạng mới"</label>
+                        <select id="status-new" name="status">
+                            <option value="">"— Chọn —"</option>
+                            {[MemberStatus::Transferred, MemberStatus::Deceased, MemberStatus::Expelled].into_iter().map(|s| view! {
+                                <option value=s.as_str()>{s.label()}</option>
+                            }).collect_view()}
+                        </select>
+                        <FieldMessage error=status_error field="status" />
+                        <label for="status-date">"Ngày hiệu lực"</label>
+                        <input id="status-date" name="on_date" type="date" />
+                        <FieldMessage error=status_error field="on_date" />
+                        <button type="submit" class="danger">"Ghi nhận"</button>
+                    </ActionForm>
+                </details>
+                <details>
+                    <summary>"Phân công chức vụ"</summary>
+                    <ActionForm action=actions.assign attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="member_id" value=id />
+                        <FormMessage error=assign_error />
+                        <label for="pos-role">"Chức vụ"</label>
+                        <select id="pos-role" name="role">
+                            {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
+                        </select>
+                        <FieldMessage error=assign_error field="role" />
+                        <label for="pos-unit">"Mã đơn vị"</label>
+                        <input id="pos-unit" name="unit_code" placeholder="Ví dụ: PH hoặc PH.05.03" />
+                        <FieldMessage error=assign_error field="unit_code" />
+                        <label for="pos-from">"Từ ngày"</label>
+                        <input id="pos-from" name="from_date" type="date" />
+                        <FieldMessage error=assign_error field="from_date" />
+                        <button type="submit" class="primary">"Phân công"</button>
+                    </ActionForm>
+                </details>
+            })}
+            <details>
+                <summary>"Cấp lại mật khẩu"</summary>
+                <ActionForm action=reset attr:class="form">
+                    <input type="hidden" name="id" value=id />
+                    <p class="hint">"Mật khẩu tạm thời chỉ hiện một lần; đảng viên phải đổi khi đăng nhập."</p>
+                    <button type="submit">"Cấp mật khẩu tạm thời"</button>
+                    {move || reset.value().get().map(|r| match r {
+                        Ok(password) => view! {
+                            <p class="alert alert-success" role="status">"Mật khẩu tạm thời: " <strong data-testid="temp-password">{password}</strong></p>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    })}
+                </ActionForm>
+            </details>
+        </section>
+    }
+}
+
+#[component]
+pub fn NewMemberPage() -> impl IntoView {
+    let query = use_query_map();
+    let unit_id = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let create = ServerAction::<CreateMember>::new();
+    let error = action_error(create);
+    view! {
+        <Title text="Thêm đảng viên" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card">
+                <h1>"Thêm đảng viên"</h1>
+                {move || match create.value().get() {
+                    Some(Ok(created)) => view! {
+                        <div class="alert alert-success" role="status">
+                            <p>"Đã thêm đảng viên. Mật khẩu tạm thời: " <strong data-testid="temp-password">{created.temporary_password.clone()}</strong></p>
+                            <p><A href=format!("/dang-vien/{}", created.id)>"Xem hồ sơ"</A></p>
+                        </div>
+                    }.into_any(),
+                    _ => view! {
+                        <ActionForm action=create attr:class="form" attr:novalidate=true>
+                            <input type="hidden" name="unit_id" value=unit_id() />
+                            <FormMessage error />
+                            <FieldMessage error field="unit" />
+                            <MemberFields error />
+                            <button type="submit" class="primary">"Thêm đảng viên"</button>
+                        </ActionForm>
+                    }.into_any(),
+                }}
+            </section>
+        } />
+    }
+}

@@ -1,0 +1,109 @@
+//! Server-side state reachable from server functions: the pool, configuration and the request.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRef};
+use axum::http::{HeaderValue, header, request::Parts};
+use leptos::prelude::*;
+use leptos_axum::ResponseOptions;
+use sea_orm::DatabaseConnection;
+
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "sotay_session";
+/// Sessions last 30 days: members on shared family phones log out explicitly.
+pub const SESSION_DAYS: i64 = 30;
+
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    /// Mark cookies `Secure` even when no proxy says the request came over HTTPS.
+    pub secure_cookies: bool,
+    /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` (set only behind your own reverse proxy).
+    pub trust_proxy: bool,
+}
+
+#[derive(Clone, FromRef)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: DatabaseConnection,
+    pub config: Arc<Config>,
+}
+
+/// The database pool of the running server.
+pub fn db() -> Result<DatabaseConnection, AppError> {
+    use_context::<AppState>().map(|s| s.db).ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// What the auth code needs to know about the current request.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub session_token: Option<String>,
+    pub ip: String,
+    pub user_agent: Option<String>,
+    pub https: bool,
+    pub accepts_html: bool,
+}
+
+pub fn request_meta() -> RequestMeta {
+    let config = use_context::<AppState>().map(|s| s.config).unwrap_or_default();
+    let Some(parts) = use_context::<Parts>() else {
+        return RequestMeta::default();
+    };
+    meta_from_parts(&parts, &config)
+}
+
+pub fn meta_from_parts(parts: &Parts, config: &Config) -> RequestMeta {
+    let header_str = |name: header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
+    let forwarded = |name: &str| {
+        config
+            .trust_proxy
+            .then(|| parts.headers.get(name).and_then(|v| v.to_str().ok()))
+            .flatten()
+    };
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    let ip = forwarded("x-forwarded-for")
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_string())
+        .or(peer)
+        .unwrap_or_else(|| "unknown".into());
+    let session_token = parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == SESSION_COOKIE)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| !v.is_empty());
+    RequestMeta {
+        session_token,
+        ip,
+        user_agent: header_str(header::USER_AGENT).map(|s| s.chars().take(255).collect()),
+        https: config.secure_cookies || forwarded("x-forwarded-proto") == Some("https"),
+        accepts_html: header_str(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
+    }
+}
+
+fn cookie(value: &str, max_age_secs: i64, meta: &RequestMeta) -> String {
+    let secure = if meta.https { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+fn append_set_cookie(value: String) {
+    if let (Some(res), Ok(header_value)) = (use_context::<ResponseOptions>(), HeaderValue::from_str(&value)) {
+        res.append_header(header::SET_COOKIE, header_value);
+    }
+}
+
+pub fn set_session_cookie(token: &str, meta: &RequestMeta) {
+    append_set_cookie(cookie(token, SESSION_DAYS * 24 * 3600, meta));
+}
+
+pub fn clear_session_cookie(meta: &RequestMeta) {
+    append_set_cookie(cookie("", 0, meta));
+}

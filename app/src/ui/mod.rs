@@ -1,0 +1,226 @@
+//! Shared page furniture: layout and menu, the login guard, form error display, formatting.
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::{A, Redirect};
+use leptos_router::hooks::use_location;
+
+use crate::auth::{Role, SessionUser, use_auth};
+use crate::error::AppError;
+use crate::validate::format_date;
+
+pub fn date_text(date: NaiveDate) -> String {
+    format_date(date)
+}
+
+pub fn optional_date_text(date: Option<NaiveDate>) -> String {
+    date.map(format_date).unwrap_or_else(|| "—".into())
+}
+
+/// The error of a server action's last run, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+}
+
+/// A field's message under its input.
+#[component]
+pub fn FieldMessage(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| e.field_message(field)).map(|message| {
+            view! { <p class="field-error" role="alert" data-field=field>{message}</p> }
+        })
+    }
+}
+
+/// A form's general error: anything that is not tied to one of its fields.
+#[component]
+pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error.get().and_then(|e| match &e {
+            AppError::Invalid(fields) => {
+                let general = e.field_message("form");
+                Some(general.unwrap_or_else(|| {
+                    if fields.is_empty() { e.to_string() } else { "Vui lòng sửa các ô được đánh dấu bên dưới.".into() }
+                }))
+            }
+            other => Some(other.to_string()),
+        })
+        .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
+    }
+}
+
+#[component]
+pub fn ErrorBox(error: AppError) -> impl IntoView {
+    let login = matches!(error, AppError::Unauthenticated);
+    view! {
+        <div class="alert alert-error" role="alert">
+            <p>{error.to_string()}</p>
+            {login.then(|| view! { <p><A href="/dang-nhap">"Đăng nhập"</A></p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="loading" aria-live="polite">"Đang tải…"</p> }
+}
+
+/// Renders `children` for the logged-in user; sends others to the login page and members who
+/// must change their password to that form.
+#[component]
+pub fn WithUser<F, IV>(children: F) -> impl IntoView
+where
+    F: Fn(SessionUser) -> IV + Clone + Send + Sync + 'static,
+    IV: IntoView + 'static,
+{
+    let auth = use_auth();
+    let location = use_location();
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let children = children.clone();
+                let path = location.pathname.get_untracked();
+                Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) if user.must_change_password && path != "/doi-mat-khau" => {
+                            view! { <Redirect path="/doi-mat-khau" /> }.into_any()
+                        }
+                        Ok(Some(user)) => children(user).into_any(),
+                        Ok(None) => view! { <Redirect path="/dang-nhap" /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
+/// The menu a user gets depends on their positions.
+pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
+    let mut items = vec![("/".to_string(), "Trang chủ"), (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi")];
+    if let Some(cell) = user.positions.iter().find(|p| p.role.is_cell_role()) {
+        items.push((format!("/dang-vien?don-vi={}", cell.unit_id), "Đảng viên chi bộ"));
+    }
+    if let Some(scope) = user.positions.iter().find(|p| p.role == Role::CommitteeMember) {
+        items.push((format!("/dang-vien?don-vi={}", scope.unit_id), "Đảng viên trong đảng bộ"));
+    }
+    if user.manages_members() {
+        items.push(("/to-chuc".to_string(), "Tổ chức đảng"));
+    }
+    if let Some(admin) = user.positions.iter().find(|p| p.role == Role::Admin) {
+        items.push((format!("/to-chuc/{}", admin.unit_id), "Quản trị"));
+    }
+    items.push((format!("/dang-vien/{}", user.member_id), "Hồ sơ của tôi"));
+    items.push(("/doi-mat-khau".to_string(), "Đổi mật khẩu"));
+    items
+}
+
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let auth = use_auth();
+    let logout = auth.logout;
+    let (menu_open, set_menu_open) = signal(false);
+    view! {
+        <header class="topbar">
+            <a class="brand" href="/">
+                <span class="brand-star" aria-hidden="true">"★"</span>
+                <span>"Sổ tay đảng viên"</span>
+            </a>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match auth.user.await {
+                        Ok(Some(user)) if !user.must_change_password => {
+                            let items = menu_items(&user);
+                            view! {
+                                <button
+                                    class="menu-toggle"
+                                    aria-expanded=move || menu_open.get().to_string()
+                                    aria-controls="main-menu"
+                                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
+                                >
+                                    "☰ Danh mục"
+                                </button>
+                                <nav id="main-menu" class="menu" class:open=move || menu_open.get() data-testid="menu">
+                                    {items
+                                        .into_iter()
+                                        .map(|(href, label)| {
+                                            view! {
+                                                <A href=href on:click=move |_| set_menu_open.set(false)>{label}</A>
+                                            }
+                                        })
+                                        .collect_view()}
+                                    <ActionForm action=logout attr:class="logout-form">
+                                        <button type="submit" class="link-button">"Đăng xuất"</button>
+                                    </ActionForm>
+                                </nav>
+                            }
+                                .into_any()
+                        }
+                        _ => ().into_any(),
+                    }
+                })}
+            </Transition>
+        </header>
+        <main class="content">{children()}</main>
+        <footer class="footer">"Đảng bộ tỉnh Hậu Giang · Sổ tay đảng viên điện tử"</footer>
+    }
+}
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    view! {
+        <Title text="Trang chủ" />
+        <WithUser children=|user: SessionUser| {
+            let roles: Vec<_> = user.positions.clone();
+            let links = menu_items(&user);
+            let cell_href = format!("/to-chuc/{}", user.cell_id);
+            view! {
+                <section class="card">
+                    <h1>"Xin chào đồng chí " {user.full_name}</h1>
+                    <p class="lead">
+                        "Chi bộ: " <A href=cell_href>{user.cell_name}</A>
+                    </p>
+                    <h2>"Vai trò của tôi"</h2>
+                    <ul class="roles" data-testid="roles">
+                        <li>"Đảng viên"</li>
+                        {roles
+                            .into_iter()
+                            .map(|p| view! { <li>{p.role.label()} " — " {p.unit_name}</li> })
+                            .collect_view()}
+                    </ul>
+                </section>
+                <section class="card">
+                    <h2>"Truy cập nhanh"</h2>
+                    <ul class="quick-links">
+                        {links
+                            .into_iter()
+                            .skip(1)
+                            .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                            .collect_view()}
+                    </ul>
+                </section>
+            }
+        } />
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Không tìm thấy trang" />
+        <section class="card">
+            <h1>"Không tìm thấy trang"</h1>
+            <p>"Trang bạn tìm không tồn tại hoặc đã được chuyển đi."</p>
+            <p><A href="/">"Về trang chủ"</A></p>
+        </section>
+    }
+}

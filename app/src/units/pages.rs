@@ -1,0 +1,248 @@
+//! Org-tree browser and unit pages (with the administrator's forms for a unit).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+
+use super::{
+    CloseUnit, CreateUnit, UnitDetail, UnitKind, UnitSummary, UpdateUnit, get_unit_detail, unit_children, unit_roots,
+};
+use crate::auth::SessionUser;
+use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text};
+
+#[component]
+pub fn UnitTreePage() -> impl IntoView {
+    view! {
+        <Title text="Tổ chức đảng" />
+        <WithUser children=|_user: SessionUser| {
+            let roots = Resource::new(|| (), |_| unit_roots());
+            view! {
+                <section class="card">
+                    <h1>"Tổ chức đảng"</h1>
+                    <p class="lead">"Bấm ▸ để mở các đơn vị trực thuộc; bấm tên để xem chi tiết."</p>
+                    <Suspense fallback=Loading>
+                        {move || Suspend::new(async move {
+                            match roots.await {
+                                Ok(units) => view! {
+                                    <ul class="tree" data-testid="tree">
+                                        {units.into_iter().map(|u| view! { <TreeNode unit=u /> }).collect_view()}
+                                    </ul>
+                                }.into_any(),
+                                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </section>
+            }
+        } />
+    }
+}
+
+/// One unit in the tree; its children load in the browser when opened (no page reload).
+#[component]
+pub fn TreeNode(unit: UnitSummary) -> impl IntoView {
+    let (open, set_open) = signal(false);
+    let id = unit.id;
+    let has_children = unit.child_count > 0;
+    let children = Resource::new(move || open.get(), move |open| async move {
+        if open { unit_children(id).await.map(Some) } else { Ok(None) }
+    });
+    view! {
+        <li class="tree-node" data-unit-id=id>
+            <div class="tree-row">
+                {has_children.then(|| view! {
+                    <button
+                        class="tree-toggle"
+                        aria-expanded=move || open.get().to_string()
+                        aria-label=move || if open.get() { "Thu gọn" } else { "Mở rộng" }
+                        on:click=move |_| set_open.update(|o| *o = !*o)
+                    >
+                        {move || if open.get() { "▾" } else { "▸" }}
+                    </button>
+                })}
+                <A href=format!("/to-chuc/{id}")>{unit.name.clone()}</A>
+                <span class="muted">" · " {unit.member_count} " đảng viên"</span>
+            </div>
+            <Show when=move || open.get()>
+                <Transition fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match children.await {
+                            Ok(Some(units)) => view! {
+                                <ul class="tree">
+                                    {units.into_iter().map(|u| view! { <TreeNode unit=u /> }.into_any()).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Ok(None) => ().into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </Show>
+        </li>
+    }
+}
+
+#[component]
+pub fn UnitPage() -> impl IntoView {
+    let params = use_params_map();
+    let unit_id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let create = ServerAction::<CreateUnit>::new();
+    let update = ServerAction::<UpdateUnit>::new();
+    let close = ServerAction::<CloseUnit>::new();
+    let (show_closed, set_show_closed) = signal(false);
+    let detail = Resource::new(
+        move || (unit_id(), show_closed.get(), create.version().get(), update.version().get(), close.version().get()),
+        |(id, closed, ..)| get_unit_detail(id, closed),
+    );
+    view! {
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <UnitView detail=d create update close show_closed set_show_closed /> }.into_any(),
+                        Err(error) => view! { <Title text="Đơn vị" /> <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+#[component]
+fn UnitView(
+    detail: UnitDetail,
+    create: ServerAction<CreateUnit>,
+    update: ServerAction<UpdateUnit>,
+    close: ServerAction<CloseUnit>,
+    show_closed: ReadSignal<bool>,
+    set_show_closed: WriteSignal<bool>,
+) -> impl IntoView {
+    let unit = detail.unit.clone();
+    let status = match unit.valid_to {
+        Some(to) => format!("Đã đóng từ {}", date_text(to)),
+        None => format!("Hoạt động từ {}", date_text(unit.valid_from)),
+    };
+    view! {
+        <Title text=unit.name.clone() />
+        <nav class="breadcrumb" aria-label="Đơn vị cấp trên">
+            {detail.path.clone().into_iter().map(|p| view! { <A href=format!("/to-chuc/{}", p.id)>{p.name}</A> " › " }).collect_view()}
+        </nav>
+        <section class="card">
+            <h1>{unit.name.clone()}</h1>
+            <dl class="facts">
+                <dt>"Loại"</dt><dd>{unit.kind.label()}</dd>
+                <dt>"Mã"</dt><dd>{unit.code.clone()}</dd>
+                <dt>"Tình trạng"</dt><dd>{status}</dd>
+                <dt>"Số đảng viên"</dt><dd data-testid="member-count">{unit.member_count}</dd>
+            </dl>
+            {detail.can_list_members.then(|| view! {
+                <p><A href=format!("/dang-vien?don-vi={}", unit.id) attr:class="button">"Danh sách đảng viên"</A></p>
+            })}
+        </section>
+        {(!detail.children.is_empty() || show_closed.get_untracked()).then(|| view! {
+            <section class="card">
+                <h2>"Đơn vị trực thuộc"</h2>
+                <label class="inline">
+                    <input type="checkbox" prop:checked=move || show_closed.get()
+                        on:change=move |ev| set_show_closed.set(event_target_checked(&ev)) />
+                    " Hiện cả đơn vị đã đóng"
+                </label>
+                <ul class="tree">
+                    {detail.children.iter().cloned().map(|u| {
+                        let closed = u.valid_to.map(|d| format!(" (đã đóng {})", date_text(d)));
+                        view! {
+                            <li class="tree-row">
+                                <A href=format!("/to-chuc/{}", u.id)>{u.name}</A>
+                                <span class="muted">" · " {u.member_count} " đảng viên" {closed}</span>
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        {(detail.can_manage && unit.is_open()).then(|| view! { <UnitAdmin unit=unit.clone() create update close /> })}
+    }
+}
+
+/// Administrator's forms: add a child unit, rename, close (merge/dissolve).
+#[component]
+fn UnitAdmin(
+    unit: UnitSummary,
+    create: ServerAction<CreateUnit>,
+    update: ServerAction<UpdateUnit>,
+    close: ServerAction<CloseUnit>,
+) -> impl IntoView {
+    let create_error = action_error(create);
+    let update_error = action_error(update);
+    let close_error = action_error(close);
+    let kinds = unit.kind.allowed_children();
+    let is_root = unit.parent_id.is_none();
+    let id = unit.id;
+    let code_hint = format!("{}.10", unit.code);
+    view! {
+        <section class="card admin">
+            <h2>"Quản trị đơn vị"</h2>
+            {(!kinds.is_empty()).then(|| view! {
+                <details>
+                    <summary>"Thêm đơn vị trực thuộc"</summary>
+                    <ActionForm action=create attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="parent_id" value=id />
+                        <FormMessage error=create_error />
+                        <label for="new-kind">"Loại đơn vị"</label>
+                        <select id="new-kind" name="form[kind]">
+                            {kinds.iter().map(|k: &UnitKind| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
+                        </select>
+                        <FieldMessage error=create_error field="kind" />
+                        <label for="new-name">"Tên đơn vị"</label>
+                        <input id="new-name" name="form[name]" placeholder="Ví dụ: Chi bộ ấp 10" />
+                        <FieldMessage error=create_error field="name" />
+                        <label for="new-code">"Mã đơn vị"</label>
+                        <input id="new-code" name="form[code]" placeholder=code_hint.clone() />
+                        <FieldMessage error=create_error field="code" />
+                        <label for="new-from">"Ngày thành lập"</label>
+                        <input id="new-from" name="form[valid_from]" type="date" />
+                        <FieldMessage error=create_error field="valid_from" />
+                        <button type="submit" class="primary">"Thêm đơn vị"</button>
+                        {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! {
+                            <p class="alert alert-success" role="status">"Đã thêm đơn vị."</p>
+                        })}
+                    </ActionForm>
+                </details>
+            })}
+            <details>
+                <summary>"Sửa tên, mã"</summary>
+                <ActionForm action=update attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="id" value=id />
+                    <input type="hidden" name="form[kind]" value=unit.kind.as_str() />
+                    <input type="hidden" name="form[valid_from]" value=unit.valid_from.to_string() />
+                    <FormMessage error=update_error />
+                    <label for="edit-name">"Tên đơn vị"</label>
+                    <input id="edit-name" name="form[name]" value=unit.name.clone() />
+                    <FieldMessage error=update_error field="name" />
+                    <label for="edit-code">"Mã đơn vị"</label>
+                    <input id="edit-code" name="form[code]" value=unit.code.clone() />
+                    <FieldMessage error=update_error field="code" />
+                    <button type="submit" class="primary">"Lưu"</button>
+                </ActionForm>
+            </details>
+            {(!is_root).then(|| view! {
+                <details>
+                    <summary>"Đóng đơn vị (sáp nhập, giải thể)"</summary>
+                    <ActionForm action=close attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="id" value=id />
+                        <p class="hint">"Đơn vị đóng vẫn được giữ lại trong lịch sử. Đảng viên của chi bộ được chuyển sang chi bộ tiếp nhận từ ngày đóng."</p>
+                        <FormMessage error=close_error />
+                        <label for="close-date">"Ngày đóng"</label>
+                        <input id="close-date" name="closed_on" type="date" />
+                        <FieldMessage error=close_error field="closed_on" />
+                        <label for="close-successor">"Mã chi bộ tiếp nhận đảng viên (nếu còn đảng viên)"</label>
+                        <input id="close-successor" name="successor_code" />
+                        <FieldMessage error=close_error field="successor_code" />
+                        <button type="submit" class="danger">"Đóng đơn vị"</button>
+                    </ActionForm>
+                </details>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,60 @@
+//! Settings from the environment and the command line.
+
+use app::db::DEFAULT_DATABASE_URL;
+use app::state::Config;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Command {
+    Serve,
+    Seed,
+    Bench,
+}
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub command: Command,
+    pub database_url: String,
+    pub seed_demo: bool,
+    pub secure_cookies: bool,
+    pub trust_proxy: bool,
+}
+
+fn flag(name: &str, default: bool) -> Result<bool, String> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(v) => match v.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Ok(true),
+            "0" | "false" | "no" | "off" | "" => Ok(false),
+            other => Err(format!("{name}={other}: dùng true hoặc false")),
+        },
+    }
+}
+
+impl Settings {
+    pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Settings, String> {
+        let command = match args.next().as_deref() {
+            None | Some("serve") => Command::Serve,
+            Some("seed") => Command::Seed,
+            Some("bench") => Command::Bench,
+            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | seed | bench)")),
+        };
+        let database_url = std::env::var("DATABASE_URL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_string());
+        if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
+            return Err("DATABASE_URL phải bắt đầu bằng sqlite: hoặc postgres://".into());
+        }
+        Ok(Settings {
+            command,
+            database_url,
+            seed_demo: flag("SOTAY_SEED_DEMO", true)?,
+            secure_cookies: flag("SOTAY_SECURE_COOKIES", false)?,
+            trust_proxy: flag("SOTAY_TRUST_PROXY", false)?,
+        })
+    }
+
+    pub fn app_config(&self) -> Config {
+        Config { secure_cookies: self.secure_cookies, trust_proxy: self.trust_proxy }
+    }
+}

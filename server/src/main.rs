@@ -1,0 +1,105 @@
+//! The handbook's server: configuration, database start-up, HTTP serving, and maintenance
+//! subcommands (`seed`, `bench`).
+
+mod bench;
+mod config;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use app::state::AppState;
+use app::{App, shell};
+use axum::Router;
+use axum::serve::ListenerExt;
+use leptos::prelude::*;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::compression::CompressionLayer;
+
+use crate::config::{Command, Settings};
+
+#[derive(Debug, thiserror::Error)]
+enum ServerError {
+    #[error("cấu hình không hợp lệ: {0}")]
+    Config(String),
+    #[error("lỗi cơ sở dữ liệu: {0}")]
+    Db(#[from] sea_orm::DbErr),
+    #[error("lỗi mạng: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    if let Err(err) = run().await {
+        eprintln!("Lỗi: {err}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), ServerError> {
+    let settings = Settings::from_env(std::env::args().skip(1)).map_err(ServerError::Config)?;
+    match settings.command {
+        Command::Serve => serve(settings).await,
+        Command::Seed => {
+            let db = app::db::connect(&settings.database_url).await?;
+            app::db::migrate(&db).await?;
+            let report = app::db::seed::seed_if_empty(&db).await?;
+            println!("{report:?}");
+            Ok(())
+        }
+        Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
+    }
+}
+
+async fn serve(settings: Settings) -> Result<(), ServerError> {
+    let conf = get_configuration(None).map_err(|e| ServerError::Config(e.to_string()))?;
+    let leptos_options = conf.leptos_options;
+    let addr = leptos_options.site_addr;
+
+    let db = app::db::connect(&settings.database_url).await?;
+    app::db::migrate(&db).await?;
+    if settings.seed_demo {
+        let started = std::time::Instant::now();
+        let report = app::db::seed::seed_if_empty(&db).await?;
+        if report.seeded {
+            tracing::info!(units = report.units, members = report.members, elapsed = ?started.elapsed(), "demo province seeded");
+        }
+    }
+
+    let state = AppState { leptos_options: leptos_options.clone(), db, config: Arc::new(settings.app_config()) };
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let app = Router::new()
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(CompressionLayer::new())
+        .with_state(state);
+
+    // Without TCP_NODELAY each streamed response stalls ~40 ms on Nagle + delayed ACK.
+    let listener = tokio::net::TcpListener::bind(&addr).await?.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::warn!("set_nodelay: {err}");
+        }
+    });
+    tracing::info!("Sổ tay đảng viên đang chạy tại http://{addr}");
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let _ = tokio::signal::ctrl_c().await;
+}
