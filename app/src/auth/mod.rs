@@ -96,12 +96,12 @@ impl SessionUser {
 }
 
 /// Who is logged in, if anyone. Never fails for anonymous visitors.
-#[server]
+#[server(endpoint = "current-user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     service::respond(service::session_user_from_request().await)
 }
 
-#[server]
+#[server(endpoint = "login")]
 pub async fn login(identifier: String, password: String) -> Result<SessionUser, AppError> {
     use crate::state::{request_meta, set_session_cookie};
     let result = async {
@@ -115,7 +115,7 @@ pub async fn login(identifier: String, password: String) -> Result<SessionUser, 
     service::respond(result)
 }
 
-#[server]
+#[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::state::{clear_session_cookie, request_meta};
     let result = async {
@@ -131,7 +131,7 @@ pub async fn logout() -> Result<(), AppError> {
     service::respond(result)
 }
 
-#[server]
+#[server(endpoint = "change-password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,

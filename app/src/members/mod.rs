@@ -172,7 +172,7 @@ pub struct CreatedMember {
 #[allow(unused_imports)]
 use crate::auth::service_call as call;
 
-#[server]
+#[server(endpoint = "list-members")]
 pub async fn list_members(
     unit_id: i64,
     q: String,
@@ -183,42 +183,42 @@ pub async fn list_members(
     call!(|db, user| service::list(&db, &user, unit_id, &q, &status, MemberSort::parse(&sort), page))
 }
 
-#[server]
+#[server(endpoint = "get-member-profile")]
 pub async fn get_member_profile(id: i64) -> Result<MemberProfile, AppError> {
     call!(|db, user| service::profile(&db, &user, id))
 }
 
-#[server]
+#[server(endpoint = "create-member")]
 pub async fn create_member(unit_id: i64, form: MemberForm) -> Result<CreatedMember, AppError> {
     call!(|db, user| service::create(&db, &user, unit_id, &form))
 }
 
-#[server]
+#[server(endpoint = "update-member")]
 pub async fn update_member(id: i64, form: MemberForm) -> Result<(), AppError> {
     call!(|db, user| service::update(&db, &user, id, &form))
 }
 
-#[server]
+#[server(endpoint = "update-contact")]
 pub async fn update_contact(id: i64, phone: String, email: String) -> Result<(), AppError> {
     call!(|db, user| service::update_contact(&db, &user, id, &phone, &email))
 }
 
-#[server]
+#[server(endpoint = "move-member")]
 pub async fn move_member(id: i64, to_code: String, on_date: String, reason: String) -> Result<(), AppError> {
     call!(|db, user| service::move_member(&db, &user, id, &to_code, &on_date, &reason))
 }
 
-#[server]
+#[server(endpoint = "set-member-status")]
 pub async fn set_member_status(id: i64, status: String, on_date: String) -> Result<(), AppError> {
     call!(|db, user| service::set_status(&db, &user, id, &status, &on_date))
 }
 
-#[server]
+#[server(endpoint = "reset-password")]
 pub async fn reset_password(id: i64) -> Result<String, AppError> {
     call!(|db, user| service::reset_password(&db, &user, id))
 }
 
-#[server]
+#[server(endpoint = "assign-position")]
 pub async fn assign_position(
     member_id: i64,
     role: String,
@@ -228,7 +228,7 @@ pub async fn assign_position(
     call!(|db, user| service::assign_position(&db, &user, member_id, &role, &unit_code, &from_date))
 }
 
-#[server]
+#[server(endpoint = "end-position")]
 pub async fn end_position(position_id: i64, to_date: String) -> Result<(), AppError> {
     call!(|db, user| service::end_position(&db, &user, position_id, &to_date))
 }

@@ -114,17 +114,17 @@ pub struct UnitDetail {
 }
 
 /// The units a user starts browsing from: the tops of their scopes.
-#[server]
+#[server(endpoint = "unit-roots")]
 pub async fn unit_roots() -> Result<Vec<UnitSummary>, AppError> {
     call!(|db, user| service::roots(&db, &user))
 }
 
-#[server]
+#[server(endpoint = "get-unit-detail")]
 pub async fn get_unit_detail(id: i64, include_closed: bool) -> Result<UnitDetail, AppError> {
     call!(|db, user| service::detail(&db, &user, id, include_closed))
 }
 
-#[server]
+#[server(endpoint = "unit-children")]
 pub async fn unit_children(id: i64) -> Result<Vec<UnitSummary>, AppError> {
     call!(|db, user| service::children(&db, &user, id, false))
 }
@@ -138,24 +138,24 @@ pub struct UnitForm {
     pub valid_from: String,
 }
 
-#[server]
+#[server(endpoint = "create-unit")]
 pub async fn create_unit(parent_id: i64, form: UnitForm) -> Result<i64, AppError> {
     call!(|db, user| service::create(&db, &user, parent_id, &form))
 }
 
-#[server]
+#[server(endpoint = "update-unit")]
 pub async fn update_unit(id: i64, form: UnitForm) -> Result<(), AppError> {
     call!(|db, user| service::update(&db, &user, id, &form))
 }
 
 /// Closes a unit on a date; its members move to `successor_code`'s cell on that date.
-#[server]
+#[server(endpoint = "close-unit")]
 pub async fn close_unit(id: i64, closed_on: String, successor_code: String) -> Result<(), AppError> {
     call!(|db, user| service::close(&db, &user, id, &closed_on, &successor_code))
 }
 
 /// Open cells matching a name or code, inside the units the user administers (for pickers).
-#[server]
+#[server(endpoint = "find-cells")]
 pub async fn find_cells(query: String) -> Result<Vec<UnitRef>, AppError> {
     call!(|db, user| service::find_cells(&db, &user, &query))
 }

@@ -1,0 +1,197 @@
+//! Test support: a fresh database per test on SQLite *and* PostgreSQL, and a small org tree.
+#![allow(dead_code)]
+
+use std::future::Future;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use app::auth::SessionUser;
+use app::auth::service::load_session_user;
+use app::db::entities::{credential, member, membership, position, unit};
+use app::units::UnitKind;
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
+
+pub const PASSWORD: &str = "matkhau123";
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn unique_name() -> String {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    format!("sotay_test_{}_{}_{}", std::process::id(), n, nanos)
+}
+
+pub async fn sqlite() -> DatabaseConnection {
+    let dir = std::env::temp_dir().join("sotay-tests");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{}.db", unique_name()));
+    let db = app::db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("connect sqlite");
+    app::db::migrate(&db).await.expect("migrate sqlite");
+    db
+}
+
+/// A new PostgreSQL database named after the test run; `TEST_POSTGRES_URL` points at the
+/// server (scripts/test.sh starts one and sets it).
+pub async fn postgres() -> (DatabaseConnection, String) {
+    let admin_url = std::env::var("TEST_POSTGRES_URL").expect(
+        "TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh, which starts PostgreSQL",
+    );
+    let admin = Database::connect(&admin_url).await.expect("connect postgres admin");
+    let name = unique_name();
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+    admin.close().await.ok();
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    let db = app::db::connect(&format!("{base}/{name}")).await.expect("connect test db");
+    app::db::migrate(&db).await.expect("migrate postgres");
+    (db, name)
+}
+
+async fn drop_postgres(name: &str) {
+    if let Ok(url) = std::env::var("TEST_POSTGRES_URL") {
+        if let Ok(admin) = Database::connect(&url).await {
+            let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
+        }
+    }
+}
+
+/// Runs the same test body on SQLite and on PostgreSQL.
+pub async fn on_both<F, Fut>(body: F)
+where
+    F: Fn(DatabaseConnection) -> Fut,
+    Fut: Future<Output = ()>,
+{
+    body(sqlite().await).await;
+    let (db, name) = postgres().await;
+    body(db.clone()).await;
+    db.close().await.ok();
+    drop_postgres(&name).await;
+}
+
+pub fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| app::auth::service::hash_password_blocking(PASSWORD).expect("hash")).clone()
+}
+
+pub async fn add_unit(db: &DatabaseConnection, parent: Option<i64>, kind: UnitKind, name: &str, code: &str) -> i64 {
+    let parent = match parent {
+        Some(id) => Some(unit::Entity::find_by_id(id).one(db).await.expect("query").expect("parent")),
+        None => None,
+    };
+    app::units::service::insert_unit(db, parent.as_ref(), kind, name, code, date(2004, 1, 1)).await.expect("insert unit")
+}
+
+pub async fn add_member(db: &DatabaseConnection, cell: i64, name: &str, phone: &str) -> i64 {
+    let now = Utc::now();
+    let inserted = member::ActiveModel {
+        full_name: Set(name.into()),
+        folded_name: Set(app::db::fold::fold_padded(name)),
+        sort_key: Set(app::db::fold::name_sort_key(name)),
+        birth_date: Set(date(1980, 5, 19)),
+        gender: Set(if name.contains(" Thị ") { "nu" } else { "nam" }.into()),
+        card_no: Set(format!("64{}", &phone[phone.len() - 6..])),
+        phone: Set(Some(phone.into())),
+        email: Set(None),
+        admitted_on: Set(date(2005, 2, 3)),
+        official_on: Set(Some(date(2006, 2, 3))),
+        status: Set("active".into()),
+        unit_id: Set(cell),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert member");
+    membership::ActiveModel {
+        member_id: Set(inserted.id),
+        unit_id: Set(cell),
+        from_date: Set(date(2020, 1, 1)),
+        to_date: Set(None),
+        reason: Set("Kiểm thử".into()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert membership");
+    credential::ActiveModel {
+        member_id: Set(inserted.id),
+        password_hash: Set(password_hash()),
+        must_change: Set(false),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .expect("insert credential");
+    inserted.id
+}
+
+pub async fn give_role(db: &DatabaseConnection, member_id: i64, role: &str, unit_id: i64) {
+    position::ActiveModel {
+        member_id: Set(member_id),
+        unit_id: Set(unit_id),
+        role: Set(role.into()),
+        from_date: Set(date(2020, 10, 15)),
+        to_date: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .expect("insert position");
+}
+
+pub async fn user(db: &DatabaseConnection, member_id: i64) -> SessionUser {
+    load_session_user(db, member_id, false).await.expect("session user")
+}
+
+/// A small province: root → district A (commune X: cells C1, C2; commune Y: cell D1) and a
+/// bloc B with cell E1, with one member per role.
+pub struct Fixture {
+    pub root: i64,
+    pub district_a: i64,
+    pub commune_x: i64,
+    pub commune_y: i64,
+    pub cell_c1: i64,
+    pub cell_c2: i64,
+    pub cell_d1: i64,
+    pub bloc_b: i64,
+    pub cell_e1: i64,
+    pub admin: i64,
+    pub committee: i64,
+    pub secretary: i64,
+    pub member_c1: i64,
+    pub member_c1_b: i64,
+    pub member_d1: i64,
+    pub member_e1: i64,
+}
+
+pub async fn fixture(db: &DatabaseConnection) -> Fixture {
+    let root = add_unit(db, None, UnitKind::Provincial, "Đảng bộ tỉnh Hậu Giang", "HG").await;
+    let district_a = add_unit(db, Some(root), UnitKind::UpperGrassroots, "Đảng bộ huyện Phụng Hiệp", "PH").await;
+    let commune_x = add_unit(db, Some(district_a), UnitKind::Grassroots, "Đảng bộ xã Hòa An", "PH.01").await;
+    let commune_y = add_unit(db, Some(district_a), UnitKind::Grassroots, "Đảng bộ xã Hòa Mỹ", "PH.02").await;
+    let cell_c1 = add_unit(db, Some(commune_x), UnitKind::Cell, "Chi bộ ấp 1", "PH.01.01").await;
+    let cell_c2 = add_unit(db, Some(commune_x), UnitKind::Cell, "Chi bộ ấp 2", "PH.01.02").await;
+    let cell_d1 = add_unit(db, Some(commune_y), UnitKind::Cell, "Chi bộ ấp Mỹ Lợi", "PH.02.01").await;
+    let bloc_b = add_unit(db, Some(root), UnitKind::UpperGrassroots, "Đảng bộ Khối các cơ quan tỉnh", "KCQ").await;
+    let cell_e1 = add_unit(db, Some(bloc_b), UnitKind::GrassrootsCell, "Chi bộ Sở Tư pháp", "KCQ.STP").await;
+
+    let admin = add_member(db, cell_e1, "Nguyễn Thanh Tùng", "0900000101").await;
+    give_role(db, admin, "admin", root).await;
+    let member_e1 = add_member(db, cell_e1, "Võ Thị Kim Loan", "0900000106").await;
+    let committee = add_member(db, cell_c2, "Lê Hoàng Phúc", "0900000102").await;
+    give_role(db, committee, "committee_member", district_a).await;
+    let secretary = add_member(db, cell_c1, "Trần Thị Bích Ngọc", "0900000103").await;
+    give_role(db, secretary, "secretary", cell_c1).await;
+    let member_c1 = add_member(db, cell_c1, "Phạm Văn Hậu", "0900000104").await;
+    let member_c1_b = add_member(db, cell_c1, "Huỳnh Thị Đào", "0900000107").await;
+    let member_d1 = add_member(db, cell_d1, "Đặng Quốc Đạt", "0900000105").await;
+    Fixture {
+        root, district_a, commune_x, commune_y, cell_c1, cell_c2, cell_d1, bloc_b, cell_e1,
+        admin, committee, secretary, member_c1, member_c1_b, member_d1, member_e1,
+    }
+}
