@@ -161,10 +161,18 @@ impl Auth {
         let login = ServerAction::<Login>::new();
         let logout = ServerAction::<Logout>::new();
         let change_password = ServerAction::<ChangePassword>::new();
-        let user = Resource::new(
-            move || (login.version().get(), logout.version().get(), change_password.version().get()),
-            |_| current_user(),
-        );
+        // Who is logged in changes only when one of these actions succeeds; a failed attempt must
+        // not refetch (that would re-render the form and wipe what the member typed).
+        let epoch = RwSignal::new(0usize);
+        Effect::new(move |_| {
+            let succeeded = matches!(login.value().get(), Some(Ok(_)))
+                || matches!(logout.value().get(), Some(Ok(_)))
+                || matches!(change_password.value().get(), Some(Ok(_)));
+            if succeeded {
+                epoch.update(|e| *e += 1);
+            }
+        });
+        let user = Resource::new(move || epoch.get(), |_| current_user());
         let auth = Auth { user, login, logout, change_password };
         provide_context(auth);
         auth

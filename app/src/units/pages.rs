@@ -61,8 +61,10 @@ pub fn TreeNode(unit: UnitSummary) -> impl IntoView {
                         {move || if open.get() { "▾" } else { "▸" }}
                     </button>
                 })}
-                <A href=format!("/to-chuc/{id}")>{unit.name.clone()}</A>
-                <span class="muted">" · " {unit.member_count} " đảng viên"</span>
+                <span class="tree-label">
+                    <A href=format!("/to-chuc/{id}")>{unit.name.clone()}</A>
+                    <span class="muted">" · " {unit.member_count} " đảng viên"</span>
+                </span>
             </div>
             <Show when=move || open.get()>
                 <Transition fallback=Loading>

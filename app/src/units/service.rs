@@ -111,7 +111,8 @@ pub async fn children(
     if !include_closed {
         query = query.filter(unit::Column::ValidTo.is_null());
     }
-    let units = query.order_by_asc(unit::Column::Name).all(db).await?;
+    // Creation order is the official listing order (districts first, then the blocs).
+    let units = query.order_by_asc(unit::Column::Id).all(db).await?;
     summaries(db, units, include_closed).await
 }
 

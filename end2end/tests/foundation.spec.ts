@@ -1,0 +1,139 @@
+import { expect, test } from '@playwright/test';
+import { ACCOUNTS, expectNoReload, hydrated, login, loginAs, markPage, shot } from './helpers';
+
+const MENUS: Record<keyof typeof ACCOUNTS, { has: string[]; hasNot: string[] }> = {
+  admin: { has: ['Quản trị', 'Tổ chức đảng', 'Hồ sơ của tôi'], hasNot: ['Đảng viên chi bộ'] },
+  committee: { has: ['Đảng viên trong đảng bộ', 'Tổ chức đảng'], hasNot: ['Quản trị', 'Đảng viên chi bộ'] },
+  secretary: { has: ['Đảng viên chi bộ', 'Chi bộ của tôi'], hasNot: ['Quản trị', 'Đảng viên trong đảng bộ'] },
+  member: { has: ['Chi bộ của tôi', 'Hồ sơ của tôi'], hasNot: ['Quản trị', 'Đảng viên chi bộ', 'Tổ chức đảng'] },
+};
+
+for (const role of Object.keys(ACCOUNTS) as (keyof typeof ACCOUNTS)[]) {
+  test(`${role} logs in and sees the right menu`, async ({ page }) => {
+    await loginAs(page, role);
+    await page.getByRole('button', { name: /Danh mục/ }).click();
+    const menu = page.getByTestId('menu');
+    for (const item of MENUS[role].has) {
+      await expect(menu.getByRole('link', { name: item, exact: true })).toBeVisible();
+    }
+    for (const item of MENUS[role].hasNot) {
+      await expect(menu.getByRole('link', { name: item, exact: true })).toHaveCount(0);
+    }
+    await shot(page, `home-${role}`);
+  });
+}
+
+test('anonymous visitors are sent to the login page', async ({ page }) => {
+  await page.goto('/dang-vien');
+  await expect(page).toHaveURL(/\/dang-nhap$/);
+  await expect(page.getByRole('heading', { name: 'Đăng nhập' })).toBeVisible();
+});
+
+test('a wrong password shows a clear Vietnamese error', async ({ page }) => {
+  await login(page, ACCOUNTS.member, 'mat-khau-sai-1');
+  await expect(page.getByRole('alert').first()).toContainText('mật khẩu không đúng');
+  await login(page, '', '');
+  await expect(page.locator('[data-field="identifier"]')).toHaveText('Vui lòng nhập số điện thoại hoặc số thẻ đảng viên.');
+  await shot(page, 'login-errors');
+});
+
+test('committee member finds a member typed without diacritics, without a page reload', async ({ page }) => {
+  await loginAs(page, 'committee');
+  await page.getByRole('button', { name: /Danh mục/ }).click();
+  await page.getByTestId('menu').getByRole('link', { name: 'Đảng viên trong đảng bộ' }).click();
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Đảng bộ huyện Phụng Hiệp');
+  await hydrated(page);
+  const total = await page.getByTestId('result-count').innerText();
+  await markPage(page);
+  await page.getByLabel(/Tìm theo họ tên/).fill('tran thi bich ngoc');
+  await expect(page.getByTestId('member-list').getByRole('link', { name: 'Trần Thị Bích Ngọc' })).toBeVisible();
+  await expect(page.getByTestId('result-count')).not.toHaveText(total);
+  await expect(page).toHaveURL(/q=tran\+thi\+bich\+ngoc/);
+  await expectNoReload(page);
+  await shot(page, 'search-without-diacritics');
+
+  await page.getByTestId('member-list').getByRole('link', { name: 'Trần Thị Bích Ngọc' }).click();
+  await expect(page.getByTestId('profile-name')).toHaveText('Trần Thị Bích Ngọc');
+  await expect(page.getByText('Bí thư chi bộ · Chi bộ ấp 3')).toBeVisible();
+  await expectNoReload(page);
+});
+
+test('the org tree opens in place (hydrated client-side interaction)', async ({ page }) => {
+  await loginAs(page, 'admin');
+  await page.goto('/to-chuc');
+  await hydrated(page);
+  await markPage(page);
+  const root = page.getByTestId('tree').locator('li.tree-node').first();
+  await expect(root.getByRole('link', { name: 'Đảng bộ tỉnh Hậu Giang' })).toBeVisible();
+  await root.getByRole('button', { name: 'Mở rộng' }).click();
+  await expect(page.getByRole('link', { name: 'Đảng bộ huyện Phụng Hiệp' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Đảng bộ Khối các cơ quan tỉnh' })).toBeVisible();
+  await expectNoReload(page);
+  await shot(page, 'org-tree');
+});
+
+test('a member cannot read another member profile', async ({ page }) => {
+  await loginAs(page, 'member');
+  await page.goto('/dang-vien/1');
+  await hydrated(page);
+  await expect(page.getByRole('alert')).toContainText('Bạn không có quyền xem hồ sơ của đảng viên này.');
+  await shot(page, 'member-denied');
+});
+
+test('server functions answer bad input with a typed error, never a bare 500', async ({ request }) => {
+  const response = await request.post('/api/login', {
+    form: { identifier: '', password: '' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(response.status()).toBe(422);
+  const body = await response.json();
+  expect(JSON.stringify(body)).toContain('Vui lòng nhập mật khẩu.');
+  const anonymous = await request.post('/api/list-members', {
+    form: { unit_id: '1', q: '', status: '', sort: '', page: '1' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(anonymous.status()).toBe(401);
+});
+
+test('first login forces a password change', async ({ page }) => {
+  // Member #1 of the demo data still has the initial password.
+  await login(page, '64010001', 'dangvien2024');
+  await expect(page).toHaveURL(/\/doi-mat-khau$/);
+  await hydrated(page);
+  await expect(page.getByText('lần đăng nhập đầu tiên')).toBeVisible();
+  await page.getByLabel('Mật khẩu hiện tại').fill('dangvien2024');
+  await page.getByLabel(/^Mật khẩu mới/).fill('ngan');
+  await page.getByLabel('Nhập lại mật khẩu mới').fill('ngan');
+  await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
+  await expect(page.locator('[data-field="new_password"]')).toHaveText('Mật khẩu phải có ít nhất 8 ký tự.');
+  await page.getByLabel(/^Mật khẩu mới/).fill('vithanh2025');
+  await page.getByLabel('Nhập lại mật khẩu mới').fill('vithanh2025');
+  await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
+  await expect(page.getByRole('status')).toHaveText('Đã đổi mật khẩu.');
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Xin chào đồng chí');
+});
+
+test('admin adds a member to a cell and sees field errors first', async ({ page }) => {
+  await loginAs(page, 'admin');
+  await page.goto('/dang-vien?q=tran+thi+bich+ngoc');
+  await hydrated(page);
+  await page.getByTestId('member-list').getByRole('link', { name: 'Trần Thị Bích Ngọc' }).click();
+  await page.getByRole('link', { name: /Chi bộ ấp 3/ }).first().click();
+  await page.getByRole('link', { name: 'Danh sách đảng viên' }).click();
+  await page.getByRole('link', { name: /Thêm đảng viên/ }).click();
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Thêm đảng viên' }).click();
+  await expect(page.locator('[data-field="full_name"]')).toHaveText('Vui lòng nhập họ và tên.');
+  await page.getByLabel('Họ và tên').fill('Lâm Thị Mỹ Duyên');
+  await page.getByLabel('Ngày sinh').fill('1996-09-02');
+  await page.getByLabel('Giới tính').selectOption('nu');
+  await page.getByLabel('Số thẻ đảng viên').fill('64.999001');
+  await page.getByLabel('Số điện thoại di động').fill('0939 000 111');
+  await page.getByLabel('Ngày vào Đảng').fill('2019-05-19');
+  await page.getByRole('button', { name: 'Thêm đảng viên' }).click();
+  await expect(page.getByTestId('temp-password')).toHaveText(/^[a-z]{4}[0-9]{4}$/);
+  await shot(page, 'admin-added-member');
+  await page.getByRole('link', { name: 'Xem hồ sơ' }).click();
+  await expect(page.getByTestId('profile-name')).toHaveText('Lâm Thị Mỹ Duyên');
+});

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test: Rust unit and integration tests against real SQLite AND real PostgreSQL,
+# then the browser tests (Playwright driving Debian's headless Chromium) against the built app.
+# Installs whatever is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+source scripts/env.sh
+
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
+
+echo "== build (cargo leptos build: server + hydrate bundle)"
+cargo leptos build
+
+echo "== Rust tests (SQLite and PostgreSQL)"
+cargo test --workspace --exclude frontend
+
+echo "== browser tests (headless Chromium)"
+port="${E2E_PORT:-3300}"
+workdir=$(mktemp -d)
+DATABASE_URL="sqlite://$workdir/e2e.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+  ./target/debug/server serve >"$workdir/server.log" 2>&1 &
+server_pid=$!
+trap 'kill $server_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 60); do
+  curl -fs -o /dev/null "http://127.0.0.1:$port/dang-nhap" && break
+  if ! kill -0 $server_pid 2>/dev/null; then cat "$workdir/server.log"; exit 1; fi
+  sleep 1
+done
+mkdir -p end2end/screenshots
+(cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test) || {
+  echo "--- server log ---"; tail -50 "$workdir/server.log"; exit 1;
+}
+echo "== all tests passed"
