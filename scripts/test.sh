@@ -9,11 +9,11 @@ source scripts/env.sh
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
 
-echo "== build (cargo leptos build: server + hydrate bundle)"
-cargo leptos build
-
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend
+
+echo "== build (cargo leptos build: server + hydrate bundle)"
+cargo leptos build
 
 echo "== browser tests (headless Chromium)"
 port="${E2E_PORT:-3300}"
