@@ -137,3 +137,37 @@ test('admin adds a member to a cell and sees field errors first', async ({ page 
   await page.getByRole('link', { name: 'Xem hồ sơ' }).click();
   await expect(page.getByTestId('profile-name')).toHaveText('Lâm Thị Mỹ Duyên');
 });
+
+test('a secretary cannot list members outside her cell', async ({ page }) => {
+  await loginAs(page, 'secretary');
+  await page.goto('/dang-vien?don-vi=1');
+  await expect(page.getByRole('alert')).toContainText('Bạn chỉ được xem danh sách đảng viên trong phạm vi mình phụ trách.');
+});
+
+test('admin moves a member to another cell found by name; history is dated', async ({ page }) => {
+  await loginAs(page, 'admin');
+  await page.goto('/dang-vien?q=pham+van+hau');
+  await hydrated(page);
+  await page.getByTestId('member-list').getByRole('link', { name: 'Phạm Văn Hậu' }).first().click();
+  await expect(page.getByTestId('profile-name')).toHaveText('Phạm Văn Hậu');
+  await page.getByText('Chuyển sinh hoạt sang chi bộ khác').click();
+  await page.getByLabel('Mã chi bộ chuyển đến').fill('hoa an ap 4');
+  const options = page.locator('#move-to-options option');
+  await expect(options.first()).toHaveAttribute('value', /^PH\.\d{2}\.04$/);
+  const code = await options.first().getAttribute('value');
+  await page.getByLabel('Mã chi bộ chuyển đến').fill(code!);
+  await page.getByLabel('Ngày chuyển').fill(new Date().toISOString().slice(0, 10));
+  await page.getByLabel('Lý do').fill('Chuyển nơi cư trú');
+  await page.getByRole('button', { name: 'Chuyển sinh hoạt' }).click();
+  await expect(page.locator('.lead')).toContainText('Chi bộ ấp 4');
+  await expect(page.locator('.history').first()).toContainText('Chuyển nơi cư trú');
+  await shot(page, 'admin-moved-member');
+});
+
+test('logout ends the session', async ({ page }) => {
+  await loginAs(page, 'member');
+  await page.getByRole('button', { name: /Danh mục/ }).click();
+  await page.getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.goto('/');
+  await expect(page).toHaveURL(/\/dang-nhap$/);
+});

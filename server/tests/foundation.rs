@@ -405,6 +405,14 @@ async fn member_search_ignores_diacritics_and_pages() {
         let all = names(search("").await);
         assert_eq!(all.first().map(String::as_str), Some("Huỳnh Thị Đào"));
         assert_eq!(all.last().map(String::as_str), Some("Nguyễn Thanh Tùng"));
+        // The administrator's cell picker matches the cell and its parent by folded words or code.
+        let codes = |opts: Vec<app::units::CellOption>| opts.into_iter().map(|o| o.code).collect::<Vec<_>>();
+        assert_eq!(codes(units::find_cells(&db, &admin, "hoa an ap 1").await.unwrap()), vec!["PH.01.01"]);
+        assert_eq!(codes(units::find_cells(&db, &admin, "Hòa Mỹ").await.unwrap()), vec!["PH.02.01"]);
+        assert_eq!(codes(units::find_cells(&db, &admin, "ph.01").await.unwrap()), vec!["PH.01.01", "PH.01.02"]);
+        assert!(units::find_cells(&db, &admin, "x").await.unwrap().is_empty());
+        let secretary = user(&db, f.secretary).await;
+        assert!(matches!(units::find_cells(&db, &secretary, "hoa an").await, Err(AppError::Forbidden(_))));
         // Page numbers out of range are clamped, not errors.
         let page = members::list(&db, &admin, f.root, "", "active", MemberSort::Oldest, 99).await.unwrap();
         assert_eq!(page.page, 1);

@@ -183,6 +183,7 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
+#[allow(unused_macros)] // used only inside server-function bodies, which the browser build drops
 /// Body of a server function that needs a logged-in user: `call!(|db, user| service::x(&db, &user))`.
 macro_rules! service_call {
     (|$db:ident, $user:ident| $body:expr) => {

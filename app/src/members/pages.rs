@@ -11,6 +11,7 @@ use super::{
 };
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
+use crate::units::CellCodeInput;
 use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
 
 fn gender_label(gender: &str) -> &'static str {
@@ -388,7 +389,7 @@ fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoVie
                         <input type="hidden" name="id" value=id />
                         <FormMessage error=move_error />
                         <label for="move-to">"Mã chi bộ chuyển đến"</label>
-                        <input id="move-to" name="to_code" placeholder="Ví dụ: PH.05.03" />
+                        <CellCodeInput id="move-to" name="to_code" placeholder="Gõ tên chi bộ hoặc mã, ví dụ: PH.05.03" />
                         <FieldMessage error=move_error field="to_code" />
                         <label for="move-date">"Ngày chuyển"</label>
                         <input id="move-date" name="on_date" type="date" />

@@ -5,7 +5,7 @@
 pub mod service;
 mod pages;
 
-pub use pages::{UnitPage, UnitTreePage};
+pub use pages::{CellCodeInput, UnitPage, UnitTreePage};
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -103,6 +103,14 @@ pub struct UnitRef {
     pub name: String,
 }
 
+/// A cell offered in a picker: administrators type a name, the form receives the code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellOption {
+    pub code: String,
+    pub name: String,
+    pub parent_name: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UnitDetail {
     pub unit: UnitSummary,
@@ -156,6 +164,6 @@ pub async fn close_unit(id: i64, closed_on: String, successor_code: String) -> R
 
 /// Open cells matching a name or code, inside the units the user administers (for pickers).
 #[server(endpoint = "find-cells")]
-pub async fn find_cells(query: String) -> Result<Vec<UnitRef>, AppError> {
+pub async fn find_cells(query: String) -> Result<Vec<CellOption>, AppError> {
     call!(|db, user| service::find_cells(&db, &user, &query))
 }

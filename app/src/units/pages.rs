@@ -6,7 +6,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    CloseUnit, CreateUnit, UnitDetail, UnitKind, UnitSummary, UpdateUnit, get_unit_detail, unit_children, unit_roots,
+    CellOption, CloseUnit, CreateUnit, find_cells, UnitDetail, UnitKind, UnitSummary, UpdateUnit, get_unit_detail, unit_children, unit_roots,
 };
 use crate::auth::SessionUser;
 use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text};
@@ -239,12 +239,36 @@ fn UnitAdmin(
                         <input id="close-date" name="closed_on" type="date" />
                         <FieldMessage error=close_error field="closed_on" />
                         <label for="close-successor">"Mã chi bộ tiếp nhận đảng viên (nếu còn đảng viên)"</label>
-                        <input id="close-successor" name="successor_code" />
+                        <CellCodeInput id="close-successor" name="successor_code" placeholder="Gõ tên chi bộ hoặc mã" />
                         <FieldMessage error=close_error field="successor_code" />
                         <button type="submit" class="danger">"Đóng đơn vị"</button>
                     </ActionForm>
                 </details>
             })}
         </section>
+    }
+}
+
+/// A text input for a cell code that suggests open cells by name as the administrator types
+/// ("hoa an ap 3" → PH.05.03). Plain input without JavaScript.
+#[component]
+pub fn CellCodeInput(id: &'static str, name: &'static str, #[prop(optional)] placeholder: &'static str) -> impl IntoView {
+    let (typed, set_typed) = signal(String::new());
+    let options = Resource::new(move || typed.get(), |q| async move {
+        if q.trim().chars().count() < 2 { Ok(Vec::new()) } else { find_cells(q).await }
+    });
+    let list_id = format!("{id}-options");
+    view! {
+        <input id=id name=name list=list_id.clone() placeholder=placeholder autocomplete="off"
+            on:input=move |ev| set_typed.set(event_target_value(&ev)) />
+        <datalist id=list_id>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    options.await.unwrap_or_default().into_iter().map(|c: CellOption| view! {
+                        <option value=c.code.clone()>{format!("{} — {}", c.name, c.parent_name)}</option>
+                    }).collect_view()
+                })}
+            </Transition>
+        </datalist>
     }
 }

@@ -4,13 +4,13 @@
 use std::collections::HashMap;
 
 use chrono::{NaiveDate, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, Func, Query};
+use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait,
     QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
-use super::{UnitDetail, UnitForm, UnitKind, UnitRef, UnitSummary};
+use super::{CellOption, UnitDetail, UnitForm, UnitKind, UnitRef, UnitSummary};
 use crate::auth::service::{Action, authorize, in_any_subtree};
 use crate::auth::{Role, SessionUser};
 use crate::db::entities::{joins, member, position, unit, unit_closure};
@@ -348,32 +348,59 @@ pub async fn end_positions_in_unit(db: &impl ConnectionTrait, unit_id: i64, date
     Ok(())
 }
 
-/// Open cells whose name or code matches, inside the units this user administers.
-pub async fn find_cells(db: &DatabaseConnection, user: &SessionUser, query: &str) -> AppResult<Vec<super::UnitRef>> {
+/// Open cells inside the units this user administers whose own or parent's name contains every
+/// typed word (at a word start, diacritics ignored), or whose code starts with the text.
+pub async fn find_cells(db: &DatabaseConnection, user: &SessionUser, query: &str) -> AppResult<Vec<CellOption>> {
     let admin_roots: Vec<i64> = user.positions.iter().filter(|p| p.role == Role::Admin).map(|p| p.unit_id).collect();
     if admin_roots.is_empty() {
         return Err(AppError::forbidden());
     }
-    let folded = fold(query);
-    if folded.chars().count() < 2 {
+    let folded = fold(query).replace(['%', '_', '\\'], "");
+    if folded.chars().count() < 2 || query.chars().count() > 100 {
         return Ok(Vec::new());
     }
-    let pattern = format!("%{}%", folded.replace(['%', '_'], ""));
-    let code_pattern = format!("{}%", query.trim().to_uppercase().replace(['%', '_'], ""));
-    let rows = unit::Entity::find()
-        .join(JoinType::InnerJoin, joins::unit_ancestors())
-        .filter(unit_closure::Column::AncestorId.is_in(admin_roots))
-        .filter(unit::Column::ValidTo.is_null())
-        .filter(unit::Column::Kind.is_in([UnitKind::Cell.as_str(), UnitKind::GrassrootsCell.as_str()]))
-        .filter(
-            Expr::col((unit::Entity, unit::Column::FoldedName))
-                .like(pattern)
-                .or(Expr::expr(Func::upper(Expr::col((unit::Entity, unit::Column::Code)))).like(code_pattern)),
+    let parent = Alias::new("parent_unit");
+    let cell_col = |c: unit::Column| Expr::col((unit::Entity, c));
+    let parent_col = |c: unit::Column| Expr::col((parent.clone(), c));
+    let word_start = |col: Expr, word: &str| col.clone().like(format!("{word}%")).or(col.like(format!("% {word}%")));
+    let mut words = Condition::all();
+    for word in folded.split(' ').take(6) {
+        words = words.add(word_start(cell_col(unit::Column::FoldedName), word).or(word_start(parent_col(unit::Column::FoldedName), word)));
+    }
+    let code_prefix = format!("{}%", query.trim().to_uppercase().replace(['%', '_', '\\'], ""));
+    let stmt = Query::select()
+        .expr_as(cell_col(unit::Column::Code), Alias::new("code"))
+        .expr_as(cell_col(unit::Column::Name), Alias::new("name"))
+        .expr_as(parent_col(unit::Column::Name), Alias::new("parent_name"))
+        .from(unit::Entity)
+        .join_as(
+            JoinType::InnerJoin,
+            unit::Entity,
+            parent.clone(),
+            parent_col(unit::Column::Id).equals((unit::Entity, unit::Column::ParentId)),
         )
-        .order_by_asc(unit::Column::Name)
-        .distinct()
+        .join(
+            JoinType::InnerJoin,
+            unit_closure::Entity,
+            Expr::col((unit_closure::Entity, unit_closure::Column::DescendantId)).equals((unit::Entity, unit::Column::Id)),
+        )
+        .and_where(Expr::col((unit_closure::Entity, unit_closure::Column::AncestorId)).is_in(admin_roots))
+        .and_where(cell_col(unit::Column::ValidTo).is_null())
+        .and_where(cell_col(unit::Column::Kind).is_in([UnitKind::Cell.as_str(), UnitKind::GrassrootsCell.as_str()]))
+        .cond_where(Condition::any().add(words).add(cell_col(unit::Column::Code).like(code_prefix)))
+        .order_by((parent.clone(), unit::Column::Name), Order::Asc)
+        .order_by((unit::Entity, unit::Column::Id), Order::Asc)
         .limit(20)
-        .all(db)
-        .await?;
-    Ok(rows.into_iter().map(|u| UnitRef { id: u.id, name: format!("{} ({})", u.name, u.code) }).collect())
+        .to_owned();
+    let rows = db.query_all(&stmt).await?;
+    let mut options = Vec::with_capacity(rows.len());
+    for row in rows {
+        options.push(CellOption {
+            code: row.try_get("", "code")?,
+            name: row.try_get("", "name")?,
+            parent_name: row.try_get("", "parent_name")?,
+        });
+    }
+    options.dedup();
+    Ok(options)
 }
