@@ -5,7 +5,7 @@ use leptos_meta::Title;
 use leptos_router::components::Redirect;
 
 use super::{SessionUser, use_auth};
-use crate::ui::{FieldMessage, FormMessage, Loading, WithUser, action_error};
+use crate::ui::{Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
@@ -37,9 +37,7 @@ pub fn LoginPage() -> impl IntoView {
                                 required
                             />
                             <FieldMessage error field="identifier" />
-                            <label for="password">"Mật khẩu"</label>
-                            <input id="password" name="password" type="password" autocomplete="current-password" required />
-                            <FieldMessage error field="password" />
+                            <Field id="password" name="password" field="password" label="Mật khẩu" error input_type="password" autocomplete="current-password" />
                             <button type="submit" class="primary" disabled=move || login.pending().get()>
                                 {move || if login.pending().get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
                             </button>
@@ -72,15 +70,9 @@ pub fn ChangePasswordPage() -> impl IntoView {
                     <Show when=done fallback=move || view! {
                         <ActionForm action=action attr:class="form" attr:novalidate=true>
                             <FormMessage error />
-                            <label for="current_password">"Mật khẩu hiện tại"</label>
-                            <input id="current_password" name="current_password" type="password" autocomplete="current-password" />
-                            <FieldMessage error field="current_password" />
-                            <label for="new_password">"Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)"</label>
-                            <input id="new_password" name="new_password" type="password" autocomplete="new-password" />
-                            <FieldMessage error field="new_password" />
-                            <label for="confirm_password">"Nhập lại mật khẩu mới"</label>
-                            <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" />
-                            <FieldMessage error field="confirm_password" />
+                            <Field id="current_password" name="current_password" field="current_password" label="Mật khẩu hiện tại" error input_type="password" autocomplete="current-password" />
+                            <Field id="new_password" name="new_password" field="new_password" label="Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)" error input_type="password" autocomplete="new-password" />
+                            <Field id="confirm_password" name="confirm_password" field="confirm_password" label="Nhập lại mật khẩu mới" error input_type="password" autocomplete="new-password" />
                             <button type="submit" class="primary">"Lưu mật khẩu mới"</button>
                         </ActionForm>
                     }>

@@ -115,10 +115,11 @@ impl MigrationTrait for Foundation {
                 .to_owned(),
         )
         .await?;
+        // Covers "active members under X" counts (index-only) and per-cell ordering by name.
         m.create_index(index(
             Members::Table,
-            "idx_members_unit_sort",
-            vec![Members::UnitId.into_iden(), Members::SortKey.into_iden()],
+            "idx_members_unit_status_sort",
+            vec![Members::UnitId.into_iden(), Members::Status.into_iden(), Members::SortKey.into_iden()],
         ))
         .await?;
 

@@ -12,7 +12,7 @@ use super::{
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
 use crate::units::CellCodeInput;
-use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
+use crate::ui::{Field, ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
 
 fn gender_label(gender: &str) -> &'static str {
     if gender == "nu" { "Nữ" } else { "Nam" }
@@ -292,12 +292,8 @@ fn ContactForm(profile: MemberProfile, action: ServerAction<UpdateContact>) -> i
                 <ActionForm action attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="id" value=profile.id />
                     <FormMessage error />
-                    <label for="contact-phone">"Số điện thoại di động"</label>
-                    <input id="contact-phone" name="phone" inputmode="tel" value=profile.phone.clone().unwrap_or_default() />
-                    <FieldMessage error field="phone" />
-                    <label for="contact-email">"Thư điện tử (không bắt buộc)"</label>
-                    <input id="contact-email" name="email" type="email" value=profile.email.clone().unwrap_or_default() />
-                    <FieldMessage error field="email" />
+                    <Field id="contact-phone" name="phone" field="phone" label="Số điện thoại di động" error value=profile.phone.clone().unwrap_or_default() inputmode="tel" />
+                    <Field id="contact-email" name="email" field="email" label="Thư điện tử (không bắt buộc)" error input_type="email" value=profile.email.clone().unwrap_or_default() />
                     <button type="submit" class="primary">"Lưu"</button>
                     {move || matches!(action.value().get(), Some(Ok(()))).then(|| view! {
                         <p class="alert alert-success" role="status">"Đã lưu."</p>
@@ -327,12 +323,8 @@ fn MemberFields(error: Signal<Option<AppError>>, #[prop(optional)] profile: Opti
     let value = |f: fn(&MemberProfile) -> String| profile.as_ref().map(f).unwrap_or_default();
     let female = profile.as_ref().is_some_and(|p| p.gender == "nu");
     view! {
-        <label for="m-name">"Họ và tên"</label>
-        <input id="m-name" name="form[full_name]" value=value(|p| p.full_name.clone()) />
-        <FieldMessage error field="full_name" />
-        <label for="m-birth">"Ngày sinh"</label>
-        <input id="m-birth" name="form[birth_date]" type="date" value=value(|p| p.birth_date.to_string()) />
-        <FieldMessage error field="birth_date" />
+        <Field id="m-name" name="form[full_name]" field="full_name" label="Họ và tên" error value=value(|p| p.full_name.clone()) />
+        <Field id="m-birth" name="form[birth_date]" field="birth_date" label="Ngày sinh" error input_type="date" value=value(|p| p.birth_date.to_string()) />
         <label for="m-gender">"Giới tính"</label>
         <select id="m-gender" name="form[gender]">
             <option value="">"— Chọn —"</option>
@@ -340,21 +332,11 @@ fn MemberFields(error: Signal<Option<AppError>>, #[prop(optional)] profile: Opti
             <option value="nu" selected=female>"Nữ"</option>
         </select>
         <FieldMessage error field="gender" />
-        <label for="m-card">"Số thẻ đảng viên"</label>
-        <input id="m-card" name="form[card_no]" inputmode="numeric" value=value(|p| p.card_no.clone()) />
-        <FieldMessage error field="card_no" />
-        <label for="m-phone">"Số điện thoại di động"</label>
-        <input id="m-phone" name="form[phone]" inputmode="tel" value=value(|p| p.phone.clone().unwrap_or_default()) />
-        <FieldMessage error field="phone" />
-        <label for="m-email">"Thư điện tử (không bắt buộc)"</label>
-        <input id="m-email" name="form[email]" type="email" value=value(|p| p.email.clone().unwrap_or_default()) />
-        <FieldMessage error field="email" />
-        <label for="m-admitted">"Ngày vào Đảng"</label>
-        <input id="m-admitted" name="form[admitted_on]" type="date" value=value(|p| p.admitted_on.to_string()) />
-        <FieldMessage error field="admitted_on" />
-        <label for="m-official">"Ngày chính thức (để trống nếu còn dự bị)"</label>
-        <input id="m-official" name="form[official_on]" type="date" value=value(|p| p.official_on.map(|d| d.to_string()).unwrap_or_default()) />
-        <FieldMessage error field="official_on" />
+        <Field id="m-card" name="form[card_no]" field="card_no" label="Số thẻ đảng viên" error value=value(|p| p.card_no.clone()) inputmode="numeric" />
+        <Field id="m-phone" name="form[phone]" field="phone" label="Số điện thoại di động" error value=value(|p| p.phone.clone().unwrap_or_default()) inputmode="tel" />
+        <Field id="m-email" name="form[email]" field="email" label="Thư điện tử (không bắt buộc)" error input_type="email" value=value(|p| p.email.clone().unwrap_or_default()) />
+        <Field id="m-admitted" name="form[admitted_on]" field="admitted_on" label="Ngày vào Đảng" error input_type="date" value=value(|p| p.admitted_on.to_string()) />
+        <Field id="m-official" name="form[official_on]" field="official_on" label="Ngày chính thức (để trống nếu còn dự bị)" error input_type="date" value=value(|p| p.official_on.map(|d| d.to_string()).unwrap_or_default()) />
     }
 }
 
@@ -391,12 +373,8 @@ fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoVie
                         <label for="move-to">"Mã chi bộ chuyển đến"</label>
                         <CellCodeInput id="move-to" name="to_code" placeholder="Gõ tên chi bộ hoặc mã, ví dụ: PH.05.03" />
                         <FieldMessage error=move_error field="to_code" />
-                        <label for="move-date">"Ngày chuyển"</label>
-                        <input id="move-date" name="on_date" type="date" />
-                        <FieldMessage error=move_error field="on_date" />
-                        <label for="move-reason">"Lý do"</label>
-                        <input id="move-reason" name="reason" placeholder="Chuyển sinh hoạt đảng" />
-                        <FieldMessage error=move_error field="reason" />
+                        <Field id="move-date" name="on_date" field="on_date" label="Ngày chuyển" error=move_error input_type="date" />
+                        <Field id="move-reason" name="reason" field="reason" label="Lý do" error=move_error placeholder="Chuyển sinh hoạt đảng" />
                         <button type="submit" class="primary">"Chuyển sinh hoạt"</button>
                     </ActionForm>
                 </details>
@@ -413,9 +391,7 @@ fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoVie
                             }).collect_view()}
                         </select>
                         <FieldMessage error=status_error field="status" />
-                        <label for="status-date">"Ngày hiệu lực"</label>
-                        <input id="status-date" name="on_date" type="date" />
-                        <FieldMessage error=status_error field="on_date" />
+                        <Field id="status-date" name="on_date" field="on_date" label="Ngày hiệu lực" error=status_error input_type="date" />
                         <button type="submit" class="danger">"Ghi nhận"</button>
                     </ActionForm>
                 </details>
@@ -429,12 +405,8 @@ fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoVie
                             {Role::ALL.into_iter().map(|r| view! { <option value=r.as_str()>{r.label()}</option> }).collect_view()}
                         </select>
                         <FieldMessage error=assign_error field="role" />
-                        <label for="pos-unit">"Mã đơn vị"</label>
-                        <input id="pos-unit" name="unit_code" placeholder="Ví dụ: PH hoặc PH.05.03" />
-                        <FieldMessage error=assign_error field="unit_code" />
-                        <label for="pos-from">"Từ ngày"</label>
-                        <input id="pos-from" name="from_date" type="date" />
-                        <FieldMessage error=assign_error field="from_date" />
+                        <Field id="pos-unit" name="unit_code" field="unit_code" label="Mã đơn vị" error=assign_error placeholder="Ví dụ: PH hoặc PH.05.03" />
+                        <Field id="pos-from" name="from_date" field="from_date" label="Từ ngày" error=assign_error input_type="date" />
                         <button type="submit" class="primary">"Phân công"</button>
                     </ActionForm>
                 </details>

@@ -54,6 +54,29 @@ pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// A labelled input with its validation message underneath.
+#[component]
+pub fn Field(
+    id: &'static str,
+    /// The form name the server function receives.
+    name: &'static str,
+    /// The field's key in the server's validation errors.
+    field: &'static str,
+    label: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional, into)] placeholder: Option<String>,
+    #[prop(optional)] inputmode: Option<&'static str>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input id=id name=name type=input_type value=value placeholder=placeholder inputmode=inputmode autocomplete=autocomplete />
+        <FieldMessage error field />
+    }
+}
+
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let login = matches!(error, AppError::Unauthenticated);

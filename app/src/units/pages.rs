@@ -9,7 +9,7 @@ use super::{
     CellOption, CloseUnit, CreateUnit, find_cells, UnitDetail, UnitKind, UnitSummary, UpdateUnit, get_unit_detail, unit_children, unit_roots,
 };
 use crate::auth::SessionUser;
-use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text};
+use crate::ui::{Field, ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text};
 
 #[component]
 pub fn UnitTreePage() -> impl IntoView {
@@ -196,15 +196,9 @@ fn UnitAdmin(
                             {kinds.iter().map(|k: &UnitKind| view! { <option value=k.as_str()>{k.label()}</option> }).collect_view()}
                         </select>
                         <FieldMessage error=create_error field="kind" />
-                        <label for="new-name">"Tên đơn vị"</label>
-                        <input id="new-name" name="form[name]" placeholder="Ví dụ: Chi bộ ấp 10" />
-                        <FieldMessage error=create_error field="name" />
-                        <label for="new-code">"Mã đơn vị"</label>
-                        <input id="new-code" name="form[code]" placeholder=code_hint.clone() />
-                        <FieldMessage error=create_error field="code" />
-                        <label for="new-from">"Ngày thành lập"</label>
-                        <input id="new-from" name="form[valid_from]" type="date" />
-                        <FieldMessage error=create_error field="valid_from" />
+                        <Field id="new-name" name="form[name]" field="name" label="Tên đơn vị" error=create_error placeholder="Ví dụ: Chi bộ ấp 10" />
+                        <Field id="new-code" name="form[code]" field="code" label="Mã đơn vị" error=create_error placeholder=code_hint.clone() />
+                        <Field id="new-from" name="form[valid_from]" field="valid_from" label="Ngày thành lập" error=create_error input_type="date" />
                         <button type="submit" class="primary">"Thêm đơn vị"</button>
                         {move || matches!(create.value().get(), Some(Ok(_))).then(|| view! {
                             <p class="alert alert-success" role="status">"Đã thêm đơn vị."</p>
@@ -219,12 +213,8 @@ fn UnitAdmin(
                     <input type="hidden" name="form[kind]" value=unit.kind.as_str() />
                     <input type="hidden" name="form[valid_from]" value=unit.valid_from.to_string() />
                     <FormMessage error=update_error />
-                    <label for="edit-name">"Tên đơn vị"</label>
-                    <input id="edit-name" name="form[name]" value=unit.name.clone() />
-                    <FieldMessage error=update_error field="name" />
-                    <label for="edit-code">"Mã đơn vị"</label>
-                    <input id="edit-code" name="form[code]" value=unit.code.clone() />
-                    <FieldMessage error=update_error field="code" />
+                    <Field id="edit-name" name="form[name]" field="name" label="Tên đơn vị" error=update_error value=unit.name.clone() />
+                    <Field id="edit-code" name="form[code]" field="code" label="Mã đơn vị" error=update_error value=unit.code.clone() />
                     <button type="submit" class="primary">"Lưu"</button>
                 </ActionForm>
             </details>
@@ -235,9 +225,7 @@ fn UnitAdmin(
                         <input type="hidden" name="id" value=id />
                         <p class="hint">"Đơn vị đóng vẫn được giữ lại trong lịch sử. Đảng viên của chi bộ được chuyển sang chi bộ tiếp nhận từ ngày đóng."</p>
                         <FormMessage error=close_error />
-                        <label for="close-date">"Ngày đóng"</label>
-                        <input id="close-date" name="closed_on" type="date" />
-                        <FieldMessage error=close_error field="closed_on" />
+                        <Field id="close-date" name="closed_on" field="closed_on" label="Ngày đóng" error=close_error input_type="date" />
                         <label for="close-successor">"Mã chi bộ tiếp nhận đảng viên (nếu còn đảng viên)"</label>
                         <CellCodeInput id="close-successor" name="successor_code" placeholder="Gõ tên chi bộ hoặc mã" />
                         <FieldMessage error=close_error field="successor_code" />

@@ -145,23 +145,35 @@ fn valid_code(code: &str) -> bool {
     code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
-async fn code_taken(db: &impl ConnectionTrait, code: &str, except: Option<i64>) -> AppResult<bool> {
-    let mut query = unit::Entity::find().filter(unit::Column::Code.eq(code));
-    if let Some(id) = except {
-        query = query.filter(unit::Column::Id.ne(id));
+/// Checks a unit's name and code (format, and that no other unit than `except` uses the code).
+async fn check_name_and_code(
+    db: &impl ConnectionTrait,
+    checks: &mut Checks,
+    form: &UnitForm,
+    except: Option<i64>,
+) -> AppResult<(String, String)> {
+    let name = checks.text("name", &form.name, "tên đơn vị", 3, 255);
+    let code = checks.text("code", &form.code, "mã đơn vị", 2, 64).to_uppercase();
+    if !checks.has("code") && !valid_code(&code) {
+        checks.fail("code", "Mã đơn vị chỉ gồm chữ không dấu, số và các dấu . - _");
     }
-    Ok(query.count(db).await? > 0)
+    if !checks.has("code") {
+        let mut query = unit::Entity::find().filter(unit::Column::Code.eq(code.as_str()));
+        if let Some(id) = except {
+            query = query.filter(unit::Column::Id.ne(id));
+        }
+        if query.count(db).await? > 0 {
+            checks.fail("code", "Mã đơn vị này đã được dùng.");
+        }
+    }
+    Ok((name, code))
 }
 
 pub async fn create(db: &DatabaseConnection, user: &SessionUser, parent_id: i64, form: &UnitForm) -> AppResult<i64> {
     authorize(db, user, Action::ManageUnit(parent_id)).await?;
     let parent = find_unit(db, parent_id).await?;
     let mut checks = Checks::new();
-    let name = checks.text("name", &form.name, "tên đơn vị", 3, 255);
-    let code = checks.text("code", &form.code, "mã đơn vị", 2, 64).to_uppercase();
-    if !checks.has("code") && !valid_code(&code) {
-        checks.fail("code", "Mã đơn vị chỉ gồm chữ không dấu, số và các dấu . - _");
-    }
+    let (name, code) = check_name_and_code(db, &mut checks, form, None).await?;
     let kind = UnitKind::parse(&form.kind);
     match kind {
         None => checks.fail("kind", "Vui lòng chọn loại đơn vị."),
@@ -179,9 +191,6 @@ pub async fn create(db: &DatabaseConnection, user: &SessionUser, parent_id: i64,
     }
     if parent.valid_to.is_some() {
         checks.fail("form", "Đơn vị cấp trên đã giải thể hoặc sáp nhập, không thể thêm đơn vị trực thuộc.");
-    }
-    if !checks.has("code") && code_taken(db, &code, None).await? {
-        checks.fail("code", "Mã đơn vị này đã được dùng.");
     }
     checks.finish()?;
     let (Some(kind), Some(valid_from)) = (kind, valid_from) else {
@@ -242,14 +251,7 @@ pub async fn update(db: &DatabaseConnection, user: &SessionUser, id: i64, form: 
     authorize(db, user, Action::ManageUnit(id)).await?;
     let model = find_unit(db, id).await?;
     let mut checks = Checks::new();
-    let name = checks.text("name", &form.name, "tên đơn vị", 3, 255);
-    let code = checks.text("code", &form.code, "mã đơn vị", 2, 64).to_uppercase();
-    if !checks.has("code") && !valid_code(&code) {
-        checks.fail("code", "Mã đơn vị chỉ gồm chữ không dấu, số và các dấu . - _");
-    }
-    if !checks.has("code") && code_taken(db, &code, Some(id)).await? {
-        checks.fail("code", "Mã đơn vị này đã được dùng.");
-    }
+    let (name, code) = check_name_and_code(db, &mut checks, form, Some(id)).await?;
     if model.valid_to.is_some() {
         checks.fail("form", "Đơn vị đã đóng; chỉ xem được lịch sử, không sửa được.");
     }
