@@ -3,6 +3,7 @@
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
+pub mod documents;
 pub mod error;
 pub mod members;
 #[cfg(feature = "ssr")]

@@ -1,0 +1,376 @@
+//! Turns a Party document's text (.txt/.md from web crawls or typed) into its structure:
+//! Phần / Chương / Mục / Điều / Khoản, plus Roman-numbered parts and numbered items as used in
+//! Hướng dẫn. Every node gets a stable anchor (`chuong-ii`, `dieu-5`, `dieu-5-khoan-2`) so any
+//! article can be linked to and reading progress can be tracked per section.
+
+use crate::db::fold::fold;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionKind {
+    Preamble,
+    Part,
+    Chapter,
+    Section,
+    Article,
+    Clause,
+    Item,
+}
+
+impl SectionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Preamble => "preamble",
+            SectionKind::Part => "part",
+            SectionKind::Chapter => "chapter",
+            SectionKind::Section => "section",
+            SectionKind::Article => "article",
+            SectionKind::Clause => "clause",
+            SectionKind::Item => "item",
+        }
+    }
+
+    /// Nesting level: a node belongs to the nearest earlier node of a lower level.
+    fn level(self) -> u8 {
+        match self {
+            SectionKind::Preamble | SectionKind::Part => 0,
+            SectionKind::Chapter => 1,
+            SectionKind::Section => 2,
+            SectionKind::Article => 3,
+            SectionKind::Clause | SectionKind::Item => 4,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedSection {
+    pub kind: SectionKind,
+    /// "II", "5", … as printed.
+    pub number: String,
+    pub anchor: String,
+    pub heading: String,
+    /// Paragraphs separated by '\n'.
+    pub body: String,
+    /// Index of the enclosing node in the same list.
+    pub parent: Option<usize>,
+}
+
+/// A paragraph with its bold lead-in (what `**…**` wrapped at the start), if any.
+struct Paragraph {
+    plain: String,
+    bold_lead: Option<String>,
+}
+
+const TITLE_WORDS: [&str; 10] = [
+    "ĐIỀU LỆ", "HƯỚNG DẪN", "QUYẾT ĐỊNH", "NGHỊ QUYẾT", "CHỈ THỊ", "QUY ĐỊNH", "KẾT LUẬN", "THÔNG BÁO",
+    "QUY CHẾ", "CÔNG VĂN",
+];
+
+fn is_debris(line: &str) -> bool {
+    line.chars().all(|c| matches!(c, '|' | '*' | '-' | '–' | '—' | '_' | '=' | ' ' | '\t'))
+}
+
+fn strip_marks(text: &str) -> String {
+    text.replace('*', "").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn mostly_upper(text: &str) -> bool {
+    let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+    let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+    if letters.len() < 4 { !letters.is_empty() && upper == letters.len() } else { upper * 10 >= letters.len() * 8 }
+}
+
+fn paragraphs(text: &str) -> Vec<Paragraph> {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let blank = lines.iter().filter(|l| l.is_empty()).count();
+    // Crawled pages either hard-wrap paragraphs between blank lines, or put one per line.
+    let blocks: Vec<String> = if blank * 10 >= lines.len().max(1) {
+        let mut blocks = Vec::new();
+        let mut current: Vec<&str> = Vec::new();
+        for line in lines {
+            if line.is_empty() || is_debris(line) {
+                if !current.is_empty() {
+                    blocks.push(current.join(" "));
+                    current.clear();
+                }
+            } else {
+                current.push(line);
+            }
+        }
+        if !current.is_empty() {
+            blocks.push(current.join(" "));
+        }
+        blocks
+    } else {
+        lines.into_iter().filter(|l| !l.is_empty() && !is_debris(l)).map(str::to_string).collect()
+    };
+    blocks
+        .into_iter()
+        .filter_map(|raw| {
+            let raw = raw.trim().to_string();
+            let bold_lead = raw.strip_prefix("**").and_then(|rest| rest.split_once("**")).map(|(lead, _)| strip_marks(lead));
+            let plain = strip_marks(&raw);
+            (!plain.is_empty() && !is_debris(&plain)).then_some(Paragraph { plain, bold_lead })
+        })
+        .collect()
+}
+
+fn roman(text: &str) -> bool {
+    !text.is_empty() && text.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
+}
+
+/// Splits "Chương II" / "Điều 5." style leads: (number, rest).
+fn after_keyword<'a>(text: &'a str, keyword: &str) -> Option<(&'a str, &'a str)> {
+    let rest = text.strip_prefix(keyword)?.strip_prefix(' ')?;
+    let end = rest.find(|c: char| c == '.' || c == ':' || c.is_whitespace()).unwrap_or(rest.len());
+    let number = &rest[..end];
+    if number.is_empty() {
+        return None;
+    }
+    let tail = rest[end..].trim_start_matches(['.', ':']).trim();
+    Some((number, tail))
+}
+
+fn slug(text: &str) -> String {
+    fold(text).split(|c: char| !c.is_ascii_alphanumeric()).filter(|s| !s.is_empty()).collect::<Vec<_>>().join("-")
+}
+
+struct Builder {
+    sections: Vec<ParsedSection>,
+    skipping: bool,
+}
+
+impl Builder {
+    fn current(&mut self) -> Option<&mut ParsedSection> {
+        self.sections.last_mut()
+    }
+
+    fn open(&mut self, kind: SectionKind, number: &str, base_anchor: String, heading: &str) {
+        let parent = self.sections.iter().rposition(|s| s.kind.level() < kind.level() && s.kind != SectionKind::Preamble);
+        let mut anchor = base_anchor;
+        if self.sections.iter().any(|s| s.anchor == anchor) {
+            // Annexes restart numbering ("Điều 1" again): qualify with the enclosing node.
+            let prefix = parent.map(|p| self.sections[p].anchor.clone()).unwrap_or_else(|| "phan".into());
+            anchor = format!("{prefix}-{anchor}");
+            let mut n = 2;
+            while self.sections.iter().any(|s| s.anchor == anchor) {
+                anchor = format!("{prefix}-{}-{n}", slug(number));
+                n += 1;
+            }
+        }
+        self.sections.push(ParsedSection {
+            kind,
+            number: number.to_string(),
+            anchor,
+            heading: heading.to_string(),
+            body: String::new(),
+            parent,
+        });
+        self.skipping = false;
+    }
+
+    fn append(&mut self, text: &str) {
+        if self.skipping {
+            return;
+        }
+        if self.sections.is_empty() {
+            self.open(SectionKind::Preamble, "", "mo-dau".into(), "");
+        }
+        if let Some(section) = self.current() {
+            if !section.body.is_empty() {
+                section.body.push('\n');
+            }
+            section.body.push_str(text);
+        }
+    }
+
+    /// The anchor of the enclosing article or Roman part, for clause/item anchors.
+    fn container_anchor(&self, levels: &[SectionKind]) -> Option<String> {
+        self.sections.iter().rev().find(|s| levels.contains(&s.kind)).map(|s| s.anchor.clone())
+    }
+
+    fn in_article(&self) -> bool {
+        self.sections.iter().rev().find(|s| s.kind.level() <= SectionKind::Article.level()).is_some_and(|s| s.kind == SectionKind::Article)
+    }
+}
+
+/// Skips the letterhead (issuer, number, place and date, title) down to the text itself.
+fn body_start(paras: &[Paragraph]) -> usize {
+    let Some(title) = paras.iter().position(|p| TITLE_WORDS.contains(&p.plain.as_str())) else {
+        return 0;
+    };
+    let mut i = title + 1;
+    // Subtitle lines: capitals ("VỀ VIỆC …") or a parenthesised note.
+    let mut in_parenthesis = false;
+    while i < paras.len() && paras[i].plain.chars().count() < 400 {
+        let line = paras[i].plain.as_str();
+        if line.starts_with("Chương") || line.starts_with("PHẦN") {
+            break;
+        }
+        if in_parenthesis || line.starts_with('(') {
+            in_parenthesis = !line.contains(')');
+        } else if !mostly_upper(line) {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+pub fn parse(text: &str) -> Vec<ParsedSection> {
+    let paras = paragraphs(text);
+    let start = body_start(&paras);
+    let mut b = Builder { sections: Vec::new(), skipping: false };
+    let mut i = start;
+    while i < paras.len() {
+        let p = &paras[i];
+        let plain = p.plain.as_str();
+        let bold = p.bold_lead.as_deref().unwrap_or("");
+        i += 1;
+        if plain.starts_with("Nơi nhận") {
+            b.skipping = true;
+            continue;
+        }
+        if TITLE_WORDS.contains(&plain) && !b.sections.is_empty() {
+            // An annex ("QUY CHẾ …" issued with a decision) starts a new part.
+            let mut heading = plain.to_string();
+            while i < paras.len() && mostly_upper(&paras[i].plain) && !paras[i].plain.starts_with("Chương") {
+                heading = format!("{heading} {}", paras[i].plain);
+                i += 1;
+            }
+            let anchor = slug(plain);
+            b.open(SectionKind::Part, "", anchor, &heading);
+            continue;
+        }
+        if let Some((number, rest)) = after_keyword(plain, "PHẦN").or_else(|| after_keyword(plain, "Phần")) {
+            if roman(number) || number.chars().all(|c| c.is_ascii_digit()) || number.eq_ignore_ascii_case("thứ") {
+                b.open(SectionKind::Part, number, format!("phan-{}", slug(number)), rest);
+                continue;
+            }
+        }
+        if let Some((number, rest)) = after_keyword(plain, "Chương") {
+            if roman(number) || number.chars().all(|c| c.is_ascii_digit()) {
+                let mut heading = rest.to_string();
+                if heading.is_empty() && i < paras.len() && mostly_upper(&paras[i].plain) {
+                    heading = paras[i].plain.clone();
+                    i += 1;
+                }
+                b.open(SectionKind::Chapter, number, format!("chuong-{}", slug(number)), &heading);
+                continue;
+            }
+        }
+        if let Some((number, rest)) = after_keyword(plain, "Mục") {
+            if number.chars().all(|c| c.is_ascii_digit()) {
+                b.open(SectionKind::Section, number, format!("muc-{number}"), rest);
+                continue;
+            }
+        }
+        if let Some((number, rest)) = after_keyword(plain, "Điều") {
+            if number.chars().all(|c| c.is_ascii_digit()) {
+                // "**Điều 1. Phạm vi điều chỉnh**" is a titled article; "**Điều 1.** Ban hành…" is text.
+                let titled = after_keyword(bold, "Điều").map(|(_, t)| t.to_string()).filter(|t| !t.is_empty());
+                let (heading, body) = match titled {
+                    Some(t) => {
+                        let body = rest.strip_prefix(t.as_str()).unwrap_or("").trim().to_string();
+                        (t, body)
+                    }
+                    None => (String::new(), rest.to_string()),
+                };
+                b.open(SectionKind::Article, number, format!("dieu-{number}"), &heading);
+                if !body.is_empty() {
+                    b.append(&body);
+                }
+                continue;
+            }
+        }
+        if let Some((number, rest)) = plain.split_once(". ").map(|(n, r)| (n, r.trim())) {
+            if roman(number) && mostly_upper(rest) && !bold.is_empty() {
+                b.open(SectionKind::Section, number, format!("muc-{}", slug(number)), rest);
+                continue;
+            }
+            if number.len() <= 2 && number.chars().all(|c| c.is_ascii_digit()) {
+                if b.in_article() {
+                    let parent = b.container_anchor(&[SectionKind::Article]).unwrap_or_default();
+                    b.open(SectionKind::Clause, number, format!("{parent}-khoan-{number}"), "");
+                    b.append(rest);
+                    continue;
+                }
+                if !bold.is_empty() {
+                    let parent = b.container_anchor(&[SectionKind::Section, SectionKind::Chapter, SectionKind::Part]);
+                    let anchor = match parent {
+                        Some(p) => format!("{p}-{number}"),
+                        None => format!("muc-{number}"),
+                    };
+                    // A bold lead that is more than the number is the item's title.
+                    let title = bold.trim_start_matches(number).trim_start_matches('.').trim().to_string();
+                    let body = rest.strip_prefix(title.as_str()).unwrap_or(rest).trim().to_string();
+                    b.open(SectionKind::Item, number, anchor, &title);
+                    if !body.is_empty() {
+                        b.append(&body);
+                    }
+                    continue;
+                }
+            }
+        }
+        b.append(plain);
+    }
+    b.sections
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DIEU_LE: &str = include_str!("../../demo-docs/dieu-le-dang-2011.md");
+    const HD37: &str = include_str!("../../demo-docs/huong-dan-37-HD-BTGDVTW-2025.md");
+    const QD1147: &str = include_str!("../../demo-docs/quyet-dinh-1147-QD-BTGDVTW-2025.md");
+
+    fn count(sections: &[ParsedSection], kind: SectionKind) -> usize {
+        sections.iter().filter(|s| s.kind == kind).count()
+    }
+
+    #[test]
+    fn charter_keeps_its_twelve_chapters_and_48_articles() {
+        let s = parse(DIEU_LE);
+        assert_eq!(count(&s, SectionKind::Chapter), 12);
+        assert_eq!(count(&s, SectionKind::Article), 48);
+        assert_eq!(s[0].kind, SectionKind::Preamble);
+        assert!(s[0].body.contains("Đảng Cộng sản Việt Nam do đồng chí Hồ Chí Minh sáng lập"));
+        let ch1 = s.iter().find(|x| x.anchor == "chuong-i").unwrap();
+        assert_eq!(ch1.heading, "ĐẢNG VIÊN");
+        let art1 = s.iter().position(|x| x.anchor == "dieu-1").unwrap();
+        assert_eq!(s[art1].parent.map(|p| s[p].anchor.as_str()), Some("chuong-i"));
+        let clause = s.iter().find(|x| x.anchor == "dieu-1-khoan-2").unwrap();
+        assert!(clause.body.starts_with("Công dân Việt Nam từ mười tám tuổi trở lên"));
+        assert_eq!(clause.parent, Some(art1));
+        let last = s.iter().find(|x| x.anchor == "dieu-48").unwrap();
+        assert!(!last.body.is_empty() || s.iter().any(|x| x.anchor.starts_with("dieu-48-khoan")));
+        // Anchors are unique.
+        let mut anchors: Vec<_> = s.iter().map(|x| x.anchor.clone()).collect();
+        anchors.sort();
+        anchors.dedup();
+        assert_eq!(anchors.len(), s.len());
+    }
+
+    #[test]
+    fn guidance_uses_roman_parts_and_numbered_items() {
+        let s = parse(HD37);
+        let parts: Vec<_> = s.iter().filter(|x| x.kind == SectionKind::Section).map(|x| x.number.as_str()).collect();
+        assert_eq!(parts, ["I", "II", "III", "IV"]);
+        assert!(s[0].body.starts_with("Thực hiện Chỉ thị số 50-CT/TW"), "{:?}", s[0]);
+        let item = s.iter().find(|x| x.anchor == "muc-ii-1").unwrap();
+        assert!(item.heading.starts_with("Bản tin sinh hoạt thường kỳ"), "{item:?}");
+        assert!(!s.iter().any(|x| x.body.contains("BAN CHẤP HÀNH TRUNG ƯƠNG")), "letterhead dropped");
+    }
+
+    #[test]
+    fn decision_with_annexed_regulation_keeps_both_numberings() {
+        let s = parse(QD1147);
+        assert!(s.iter().any(|x| x.anchor == "dieu-1" && x.body.starts_with("Ban hành kèm theo")));
+        let annex = s.iter().find(|x| x.kind == SectionKind::Part).expect("annex part");
+        assert!(annex.heading.starts_with("QUY CHẾ"));
+        let annexed = s.iter().find(|x| x.heading.starts_with("Phạm vi điều chỉnh")).unwrap();
+        assert_eq!(annexed.kind, SectionKind::Article);
+        assert_eq!(annexed.anchor, "chuong-i-dieu-1");
+        assert!(!s.iter().any(|x| x.body.contains("Nơi nhận")));
+    }
+}
