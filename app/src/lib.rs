@@ -18,6 +18,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::{Auth, ChangePasswordPage, LoginPage};
+use crate::documents::{DocumentPage, LibraryPage};
 use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
 use crate::ui::{HomePage, Layout, NotFound};
 use crate::units::{UnitPage, UnitTreePage};
@@ -70,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dang-vien") view=MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/moi") view=NewMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/:id") view=MemberProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu") view=LibraryPage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu/:id") view=DocumentPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos_axum::ResponseOptions;
 use sea_orm::DatabaseConnection;
 
+use crate::documents::search::SearchIndex;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "sotay_session";
@@ -28,6 +29,15 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
+    pub search: Arc<SearchIndex>,
+}
+
+/// The document search index of the running server.
+pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
+    use_context::<AppState>().map(|s| s.search).ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
 }
 
 /// The database pool of the running server.

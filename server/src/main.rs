@@ -48,7 +48,8 @@ async fn run() -> Result<(), ServerError> {
             let db = app::db::connect(&settings.database_url).await?;
             app::db::migrate(&db).await?;
             let report = app::db::seed::seed_if_empty(&db).await?;
-            println!("{report:?}");
+            let documents = app::db::seed::seed_documents_if_empty(&db).await?;
+            println!("{report:?}, {documents} documents");
             Ok(())
         }
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
@@ -68,9 +69,22 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         if report.seeded {
             tracing::info!(units = report.units, members = report.members, elapsed = ?started.elapsed(), "demo province seeded");
         }
+        let documents = app::db::seed::seed_documents_if_empty(&db).await?;
+        if documents > 0 {
+            tracing::info!(documents, "demo library loaded");
+        }
     }
+    let search = app::documents::search::SearchIndex::build(&db)
+        .await
+        .map_err(|e| ServerError::Config(format!("search index: {e}")))?;
+    tracing::info!(documents = search.document_count(), "search index built");
 
-    let state = AppState { leptos_options: leptos_options.clone(), db, config: Arc::new(settings.app_config()) };
+    let state = AppState {
+        leptos_options: leptos_options.clone(),
+        db,
+        config: Arc::new(settings.app_config()),
+        search: Arc::new(search),
+    };
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let app = Router::new()

@@ -427,6 +427,8 @@ pub enum Action {
     /// Add, edit fully, move or change the status of members in a unit.
     ManageMembers(i64),
     AssignPosition(i64),
+    /// Edit, publish or assign a document owned by this unit.
+    ManageDocument(i64),
 }
 
 /// The one authorization check. Scopes: a member sees themselves and their cell's card; a
@@ -455,6 +457,7 @@ pub async fn authorize(db: &impl ConnectionTrait, user: &SessionUser, action: Ac
         Action::ManageUnit(unit_id) | Action::ManageMembers(unit_id) | Action::AssignPosition(unit_id) => {
             in_any_subtree(db, &admin, unit_id).await?
         }
+        Action::ManageDocument(unit_id) => in_any_subtree(db, &readers, unit_id).await?,
     };
     if allowed {
         Ok(())
@@ -472,6 +475,7 @@ fn denial_message(action: Action) -> &'static str {
         Action::ManageUnit(_) => "Chỉ quản trị viên của cấp trên mới được thay đổi đơn vị này.",
         Action::ManageMembers(_) => "Chỉ quản trị viên phụ trách đơn vị mới được thay đổi hồ sơ đảng viên ở đây.",
         Action::AssignPosition(_) => "Chỉ quản trị viên phụ trách đơn vị mới được phân công chức vụ ở đây.",
+        Action::ManageDocument(_) => "Chỉ cấp ủy phụ trách mới được sửa, ban hành tài liệu này.",
     }
 }
 

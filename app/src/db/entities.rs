@@ -164,6 +164,78 @@ pub mod login_throttle {
     no_relations!();
 }
 
+pub mod document {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "documents")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub number: String,
+        pub title: String,
+        pub folded_title: String,
+        pub doc_type: String,
+        pub level: String,
+        pub issuer: String,
+        pub issued_on: Option<Date>,
+        pub effective_on: Option<Date>,
+        pub status: String,
+        pub superseded_by: Option<i64>,
+        pub topics: String,
+        /// The unit whose committee manages the document (edits, publishes, assigns).
+        pub owner_unit_id: i64,
+        /// Addressed to every member; otherwise to the subtrees in `document_audiences`.
+        pub audience_all: bool,
+        pub published: bool,
+        pub published_at: Option<DateTimeUtc>,
+        pub version: i32,
+        /// SHA-256 of the source text: imports skip documents already present.
+        #[sea_orm(unique)]
+        pub checksum: String,
+        pub source: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod document_audience {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_audiences")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub document_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub unit_id: i64,
+    }
+    no_relations!();
+}
+
+pub mod document_section {
+    use sea_orm::entity::prelude::*;
+
+    /// One structural node (chapter, article, clause, …) with the text directly under it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_sections")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub document_id: i64,
+        pub ordinal: i32,
+        pub kind: String,
+        pub number: String,
+        pub anchor: String,
+        pub heading: String,
+        pub body: String,
+        pub parent_id: Option<i64>,
+        pub words: i32,
+    }
+    no_relations!();
+}
+
 /// Ad-hoc join paths (the entities declare no relations).
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};

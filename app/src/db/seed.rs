@@ -594,3 +594,70 @@ pub async fn grow_tree(db: &DatabaseConnection, count: usize) -> Result<usize, D
     super::sync_id_sequences(db, &["units"]).await?;
     Ok(count)
 }
+
+/// The demo library: the official documents vendored under `app/demo-docs` (see its README for
+/// provenance), addressed to every member of the province.
+const DEMO_DOCUMENTS: [(&str, &str, &str, &str, &str, (i32, u32, u32), &str, &str); 3] = [
+    (
+        "",
+        "Điều lệ Đảng Cộng sản Việt Nam",
+        "dieu_le",
+        "central",
+        "Đại hội đại biểu toàn quốc lần thứ XI",
+        (2011, 1, 19),
+        "điều lệ, đảng viên, tổ chức đảng, kỷ luật",
+        include_str!("../../demo-docs/dieu-le-dang-2011.md"),
+    ),
+    (
+        "37-HD/BTGDVTW",
+        "Hướng dẫn về việc đổi mới, nâng cao chất lượng, hiệu quả Bản tin sinh hoạt chi bộ trong giai đoạn mới",
+        "huong_dan",
+        "central",
+        "Ban Tuyên giáo và Dân vận Trung ương",
+        (2025, 11, 19),
+        "sinh hoạt chi bộ, bản tin, công tác tư tưởng",
+        include_str!("../../demo-docs/huong-dan-37-HD-BTGDVTW-2025.md"),
+    ),
+    (
+        "1147-QĐ/BTGDVTW",
+        "Quyết định ban hành Quy chế bồi dưỡng, giảng dạy của trung tâm chính trị xã, phường, đặc khu",
+        "quyet_dinh",
+        "central",
+        "Ban Tuyên giáo và Dân vận Trung ương",
+        (2025, 12, 1),
+        "bồi dưỡng lý luận chính trị, trung tâm chính trị",
+        include_str!("../../demo-docs/quyet-dinh-1147-QD-BTGDVTW-2025.md"),
+    ),
+];
+
+/// Loads the demo library when there are no documents yet. Returns how many were added.
+pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    if super::entities::document::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let Some(root) = unit::Entity::find().filter(unit::Column::ParentId.is_null()).one(db).await? else {
+        return Ok(0);
+    };
+    let mut added = 0;
+    for (number, title, doc_type, level, issuer, (y, m, d), topics, text) in DEMO_DOCUMENTS {
+        let meta = crate::documents::service::ImportMeta {
+            number: number.into(),
+            title: title.into(),
+            doc_type: doc_type.into(),
+            level: level.into(),
+            issuer: issuer.into(),
+            issued_on: NaiveDate::from_ymd_opt(y, m, d),
+            topics: topics.into(),
+            owner_unit_id: root.id,
+            audience_all: true,
+            published: true,
+            source: "Văn bản chính thức; bản số hóa từ kho tnt305/tai_lieu_noi_bo".into(),
+        };
+        let imported = crate::documents::service::import_text(db, &meta, text)
+            .await
+            .map_err(|e| DbErr::Custom(e.to_string()))?;
+        added += usize::from(imported.is_some());
+    }
+    Ok(added)
+}

@@ -125,7 +125,11 @@ where
 
 /// The menu a user gets depends on their positions.
 pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
-    let mut items = vec![("/".to_string(), "Trang chủ"), (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi")];
+    let mut items = vec![
+        ("/".to_string(), "Trang chủ"),
+        ("/tai-lieu".to_string(), "Thư viện tài liệu"),
+        (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi"),
+    ];
     if let Some(cell) = user.positions.iter().find(|p| p.role.is_cell_role()) {
         items.push((format!("/dang-vien?don-vi={}", cell.unit_id), "Đảng viên chi bộ"));
     }

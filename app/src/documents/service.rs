@@ -1,0 +1,312 @@
+//! Documents on the server: who may see what, importing structured text, publishing.
+
+use std::collections::HashSet;
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+use sha2::{Digest, Sha256};
+
+use super::search::{SearchIndex, section_label};
+use super::structure::parse;
+use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SectionView};
+use crate::auth::service::{Action, authorize};
+use crate::auth::{Role, SessionUser};
+use crate::db::entities::{document, document_audience, document_section, unit_closure};
+use crate::db::fold::fold;
+use crate::error::{AppError, AppResult};
+
+fn summary(d: &document::Model) -> DocumentSummary {
+    DocumentSummary {
+        id: d.id,
+        number: d.number.clone(),
+        title: d.title.clone(),
+        doc_type: d.doc_type.clone(),
+        level: d.level.clone(),
+        issuer: d.issuer.clone(),
+        issued_on: d.issued_on,
+        status: d.status.clone(),
+        published: d.published,
+    }
+}
+
+/// Units whose documents this user manages (administrators and committee members).
+fn managed_scopes(user: &SessionUser) -> Vec<i64> {
+    user.positions
+        .iter()
+        .filter(|p| matches!(p.role, Role::Admin | Role::CommitteeMember))
+        .map(|p| p.unit_id)
+        .collect()
+}
+
+/// Documents this user may open: published ones addressed to everyone, to a unit above their
+/// cell, or to a unit inside a subtree they manage; plus drafts owned inside that subtree.
+pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<HashSet<i64>> {
+    let mut ids: HashSet<i64> = document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .filter(document::Column::Published.eq(true))
+        .filter(document::Column::AudienceAll.eq(true))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let audience_join = || {
+        document_audience::Entity::find()
+            .select_only()
+            .column(document_audience::Column::DocumentId)
+            .join(
+                JoinType::InnerJoin,
+                document_audience::Entity::belongs_to(unit_closure::Entity)
+                    .from(document_audience::Column::UnitId)
+                    .to(unit_closure::Column::AncestorId)
+                    .into(),
+            )
+            .join(
+                JoinType::InnerJoin,
+                document_audience::Entity::belongs_to(document::Entity)
+                    .from(document_audience::Column::DocumentId)
+                    .to(document::Column::Id)
+                    .into(),
+            )
+            .filter(document::Column::Published.eq(true))
+    };
+    // Addressed to a unit that contains the member's cell.
+    ids.extend(
+        audience_join()
+            .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?,
+    );
+    let scopes = managed_scopes(user);
+    if !scopes.is_empty() {
+        // Addressed to a unit inside a subtree the user manages.
+        let inside: Vec<i64> = document_audience::Entity::find()
+            .select_only()
+            .column(document_audience::Column::DocumentId)
+            .join(
+                JoinType::InnerJoin,
+                document_audience::Entity::belongs_to(unit_closure::Entity)
+                    .from(document_audience::Column::UnitId)
+                    .to(unit_closure::Column::DescendantId)
+                    .into(),
+            )
+            .filter(unit_closure::Column::AncestorId.is_in(scopes.clone()))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        ids.extend(inside);
+        // Drafts and published documents owned inside the subtree.
+        let owned: Vec<i64> = document::Entity::find()
+            .select_only()
+            .column(document::Column::Id)
+            .join(
+                JoinType::InnerJoin,
+                document::Entity::belongs_to(unit_closure::Entity)
+                    .from(document::Column::OwnerUnitId)
+                    .to(unit_closure::Column::DescendantId)
+                    .into(),
+            )
+            .filter(unit_closure::Column::AncestorId.is_in(scopes))
+            .into_tuple::<i64>()
+            .all(db)
+            .await?;
+        ids.extend(owned);
+    }
+    Ok(ids)
+}
+
+pub async fn library(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    user: &SessionUser,
+    filters: &SearchFilters,
+) -> AppResult<LibraryPage> {
+    let visible = visible_ids(db, user).await?;
+    if !filters.q.trim().is_empty() {
+        let hits = index.search(filters, &visible, 30);
+        return Ok(LibraryPage { documents: Vec::new(), hits, searched: true });
+    }
+    let mut query = document::Entity::find().filter(document::Column::Id.is_in(visible.iter().copied()));
+    if let Some(t) = &filters.doc_type {
+        query = query.filter(document::Column::DocType.eq(t.as_str()));
+    }
+    if let Some(l) = &filters.level {
+        query = query.filter(document::Column::Level.eq(l.as_str()));
+    }
+    if let Some(s) = &filters.status {
+        query = query.filter(document::Column::Status.eq(s.as_str()));
+    }
+    if let Some(y) = filters.year {
+        let (from, to) = (NaiveDate::from_ymd_opt(y, 1, 1), NaiveDate::from_ymd_opt(y + 1, 1, 1));
+        if let (Some(from), Some(to)) = (from, to) {
+            query = query.filter(document::Column::IssuedOn.gte(from)).filter(document::Column::IssuedOn.lt(to));
+        }
+    }
+    let docs = query
+        .order_by_desc(document::Column::IssuedOn)
+        .order_by_asc(document::Column::Id)
+        .all(db)
+        .await?;
+    Ok(LibraryPage { documents: docs.iter().map(summary).collect(), hits: Vec::new(), searched: false })
+}
+
+pub async fn find_document(db: &impl ConnectionTrait, id: i64) -> AppResult<document::Model> {
+    document::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("tài liệu".into()))
+}
+
+pub async fn view(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<DocumentView> {
+    let doc = find_document(db, id).await?;
+    if !visible_ids(db, user).await?.contains(&id) {
+        return Err(if doc.published {
+            AppError::Forbidden("Tài liệu này không được phổ biến đến đơn vị của đồng chí.".into())
+        } else {
+            AppError::NotFound("tài liệu".into())
+        });
+    }
+    let rows = document_section::Entity::find()
+        .filter(document_section::Column::DocumentId.eq(id))
+        .order_by_asc(document_section::Column::Ordinal)
+        .all(db)
+        .await?;
+    let depth_of = |row: &document_section::Model| {
+        let mut depth = 0u8;
+        let mut parent = row.parent_id;
+        while let Some(p) = parent {
+            depth += 1;
+            parent = rows.iter().find(|r| r.id == p).and_then(|r| r.parent_id);
+            if depth > 8 {
+                break;
+            }
+        }
+        depth
+    };
+    let sections = rows
+        .iter()
+        .map(|r| SectionView {
+            id: r.id,
+            kind: r.kind.clone(),
+            anchor: r.anchor.clone(),
+            label: section_label(&r.kind, &r.number, &r.heading),
+            heading: r.heading.clone(),
+            body: r.body.clone(),
+            depth: depth_of(r),
+        })
+        .collect();
+    let superseded_by = match doc.superseded_by {
+        Some(next) => document::Entity::find_by_id(next).one(db).await?.map(|d| summary(&d)),
+        None => None,
+    };
+    let can_manage = authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await.is_ok();
+    Ok(DocumentView {
+        summary: summary(&doc),
+        effective_on: doc.effective_on,
+        topics: doc.topics.clone(),
+        source: doc.source.clone(),
+        sections,
+        superseded_by,
+        can_manage,
+    })
+}
+
+/// Publishing makes a draft visible (and searchable) at once; unpublishing hides it at once.
+pub async fn set_published(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    user: &SessionUser,
+    id: i64,
+    published: bool,
+) -> AppResult<()> {
+    let doc = find_document(db, id).await?;
+    authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await?;
+    let mut active: document::ActiveModel = doc.into();
+    active.published = Set(published);
+    active.published_at = Set(published.then(Utc::now));
+    active.updated_at = Set(Utc::now());
+    active.update(db).await?;
+    index.refresh(db, id).await
+}
+
+/// Metadata that comes with an imported text.
+#[derive(Debug, Clone)]
+pub struct ImportMeta {
+    pub number: String,
+    pub title: String,
+    pub doc_type: String,
+    pub level: String,
+    pub issuer: String,
+    pub issued_on: Option<NaiveDate>,
+    pub topics: String,
+    pub owner_unit_id: i64,
+    pub audience_all: bool,
+    pub published: bool,
+    pub source: String,
+}
+
+pub fn checksum(text: &str) -> String {
+    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Stores a document and its parsed structure in one transaction. Returns `None` when the same
+/// text was imported before.
+pub async fn import_text(db: &DatabaseConnection, meta: &ImportMeta, text: &str) -> AppResult<Option<i64>> {
+    let sum = checksum(text);
+    if document::Entity::find().filter(document::Column::Checksum.eq(sum.as_str())).one(db).await?.is_some() {
+        return Ok(None);
+    }
+    let parsed = parse(text);
+    if parsed.is_empty() {
+        return Err(AppError::invalid("text", "Không đọc được nội dung văn bản."));
+    }
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let doc = document::ActiveModel {
+        number: Set(meta.number.clone()),
+        folded_title: Set(fold(&meta.title)),
+        title: Set(meta.title.clone()),
+        doc_type: Set(meta.doc_type.clone()),
+        level: Set(meta.level.clone()),
+        issuer: Set(meta.issuer.clone()),
+        issued_on: Set(meta.issued_on),
+        effective_on: Set(meta.issued_on),
+        status: Set("in_force".into()),
+        superseded_by: Set(None),
+        topics: Set(meta.topics.clone()),
+        owner_unit_id: Set(meta.owner_unit_id),
+        audience_all: Set(meta.audience_all),
+        published: Set(meta.published),
+        published_at: Set(meta.published.then_some(now)),
+        version: Set(1),
+        checksum: Set(sum),
+        source: Set(meta.source.clone()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    let mut ids: Vec<i64> = Vec::with_capacity(parsed.len());
+    for (ordinal, s) in parsed.iter().enumerate() {
+        let row = document_section::ActiveModel {
+            document_id: Set(doc.id),
+            ordinal: Set(ordinal as i32),
+            kind: Set(s.kind.as_str().into()),
+            number: Set(s.number.chars().take(16).collect()),
+            anchor: Set(s.anchor.chars().take(120).collect()),
+            heading: Set(s.heading.clone()),
+            body: Set(s.body.clone()),
+            parent_id: Set(s.parent.and_then(|p| ids.get(p).copied())),
+            words: Set((s.body.split_whitespace().count() + s.heading.split_whitespace().count()) as i32),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+        ids.push(row.id);
+    }
+    txn.commit().await?;
+    Ok(Some(doc.id))
+}
