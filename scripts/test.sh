@@ -17,6 +17,10 @@ cargo leptos build
 
 echo "== browser tests (headless Chromium)"
 port="${E2E_PORT:-3300}"
+if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
+  echo "port $port is already in use: stop that server or set E2E_PORT" >&2
+  exit 1
+fi
 workdir=$(mktemp -d)
 DATABASE_URL="sqlite://$workdir/e2e.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
   ./target/debug/server serve >"$workdir/server.log" 2>&1 &
@@ -27,6 +31,7 @@ for _ in $(seq 1 60); do
   if ! kill -0 $server_pid 2>/dev/null; then cat "$workdir/server.log"; exit 1; fi
   sleep 1
 done
+kill -0 $server_pid 2>/dev/null || { cat "$workdir/server.log"; exit 1; }
 mkdir -p end2end/screenshots
 (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test) || {
   echo "--- server log ---"; tail -50 "$workdir/server.log"; exit 1;

@@ -26,8 +26,8 @@ export async function loginAs(page: Page, role: keyof typeof ACCOUNTS) {
   await hydrated(page);
 }
 
-export async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
+export async function shot(page: Page, name: string, fullPage = true) {
+  await page.screenshot({ path: `screenshots/${name}.png`, fullPage });
 }
 
 /** Sets a value on window that a full page load would wipe out. */

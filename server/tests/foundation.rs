@@ -34,6 +34,8 @@ async fn migrations_apply_and_seeding_is_idempotent() {
         let units_after_first = count::<unit::Entity>(&db).await;
         assert!(units_after_first > 1000, "a realistic province has over a thousand units, got {units_after_first}");
 
+        assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library"), 3);
+        assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library again"), 0);
         let second = app::db::seed::seed_if_empty(&db).await.expect("seed again");
         assert!(!second.seeded);
         assert_eq!(count::<unit::Entity>(&db).await, units_after_first);

@@ -1,0 +1,41 @@
+import { expect, test } from '@playwright/test';
+import { expectNoReload, hydrated, loginAs, markPage, shot } from './helpers';
+
+test('a member finds a document typed without diacritics and opens the passage', async ({ page }) => {
+  await loginAs(page, 'member');
+  await page.getByRole('button', { name: /Danh mục/ }).click();
+  await page.getByTestId('menu').getByRole('link', { name: 'Thư viện tài liệu' }).click();
+  await expect(page.getByTestId('doc-list')).toContainText('Điều lệ Đảng Cộng sản Việt Nam');
+  await hydrated(page);
+  await markPage(page);
+  await page.getByLabel(/Tìm trong văn bản/).fill('ban tin sinh hoat chi bo thuong ky');
+  await page.getByRole('button', { name: 'Tìm', exact: true }).click();
+  const hits = page.getByTestId('hits');
+  await expect(hits.locator('li').first()).toContainText('Bản tin sinh hoạt chi bộ');
+  await expect(hits.locator('mark').first()).toBeVisible();
+  await expectNoReload(page);
+  await shot(page, 'library-search');
+  await hits.locator('li').first().getByRole('link').first().click();
+  await expect(page.getByTestId('reader')).toContainText('37-HD/BTGDVTW');
+  await expect(page).toHaveURL(/\/tai-lieu\/\d+#muc-/);
+});
+
+test('the charter opens at an article by deep link, with a table of contents and adjustable text size', async ({ page }) => {
+  await loginAs(page, 'member');
+  await page.goto('/tai-lieu?q=dieu+le+dang');
+  await page.getByTestId('hits').getByRole('link').first().click();
+  await expect(page.getByTestId('reader')).toContainText('Điều lệ Đảng Cộng sản Việt Nam');
+  const url = new URL(page.url());
+  await page.goto(`${url.pathname}#dieu-5`);
+  await hydrated(page);
+  await expect(page.locator('#dieu-5')).toBeInViewport();
+  await expect(page.locator('.toc')).toContainText('Chương I. ĐẢNG VIÊN');
+  await expect(page.getByTestId('font-size')).toHaveText('100%');
+  await page.getByRole('button', { name: 'Tăng cỡ chữ' }).click();
+  await page.getByRole('button', { name: 'Tăng cỡ chữ' }).click();
+  await expect(page.getByTestId('font-size')).toHaveText('120%');
+  await page.reload();
+  await hydrated(page);
+  await expect(page.getByTestId('font-size')).toHaveText('120%');
+  await shot(page, 'reader-article', false);
+});
