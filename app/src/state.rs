@@ -89,7 +89,14 @@ pub fn meta_from_parts(parts: &Parts, config: &Config) -> RequestMeta {
         .filter_map(|pair| pair.trim().split_once('='))
         .find(|(name, _)| *name == SESSION_COOKIE)
         .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty());
+        .filter(|v| !v.is_empty())
+        // Native clients send the same session token as a bearer token.
+        .or_else(|| {
+            header_str(header::AUTHORIZATION)
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        });
     RequestMeta {
         session_token,
         ip,

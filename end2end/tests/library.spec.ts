@@ -39,3 +39,33 @@ test('the charter opens at an article by deep link, with a table of contents and
   await expect(page.getByTestId('font-size')).toHaveText('120%');
   await shot(page, 'reader-article', false);
 });
+
+test('the JSON search API answers with ranked hits for a logged-in client, and 401 otherwise', async ({ request }) => {
+  const anonymous = await request.get('/api/v1/search?q=sinh+hoat+chi+bo');
+  expect(anonymous.status()).toBe(401);
+  expect((await anonymous.json()).error.message).toBe('Vui lòng đăng nhập để tiếp tục.');
+
+  const login = await request.post('/api/login', {
+    form: { identifier: '0900000004', password: 'sotay2024' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(login.status()).toBe(200);
+  const cookie = login.headers()['set-cookie'];
+  const token = /sotay_session=([0-9a-f]{64})/.exec(cookie)![1];
+
+  const response = await request.get('/api/v1/search?q=dang+vien+du+bi&limit=3', {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  expect(response.status()).toBe(200);
+  const body = await response.json();
+  expect(body.hits.length).toBeGreaterThan(0);
+  expect(body.hits.length).toBeLessThanOrEqual(3);
+  const first = body.hits[0];
+  expect(first.title).toBe('Điều lệ Đảng Cộng sản Việt Nam');
+  expect(first.anchor).toMatch(/^dieu-\d+/);
+  expect(first.score).toBeGreaterThan(0);
+  expect(first.snippet.some((p: { hit: boolean; text: string }) => p.hit && p.text === 'dự')).toBe(true);
+
+  const empty = await request.get('/api/v1/search?q=', { headers: { Authorization: `Bearer ${token}` } });
+  expect(empty.status()).toBe(422);
+});

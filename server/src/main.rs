@@ -1,6 +1,7 @@
 //! The handbook's server: configuration, database start-up, HTTP serving, and maintenance
 //! subcommands (`seed`, `bench`).
 
+mod api;
 mod bench;
 mod config;
 
@@ -88,6 +89,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     let routes = generate_route_list(App);
     let context_state = state.clone();
     let app = Router::new()
+        .merge(api::routes())
         .leptos_routes_with_context(
             &state,
             routes,

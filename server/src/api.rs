@@ -1,0 +1,83 @@
+//! `/api/v1`: the JSON endpoints native clients and integrations use. Same sessions (cookie or
+//! `Authorization: Bearer <token>`) and the same visibility rules as the pages.
+
+use app::auth::service::session_user;
+use app::documents::{SearchFilters, SearchHit};
+use app::error::AppError;
+use app::state::{AppState, meta_from_parts};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/api/v1/search", get(search))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SearchParams {
+    #[serde(default)]
+    q: String,
+    limit: Option<usize>,
+    #[serde(rename = "type")]
+    doc_type: Option<String>,
+    level: Option<String>,
+    status: Option<String>,
+    year: Option<i32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SearchResponse {
+    query: String,
+    hits: Vec<SearchHit>,
+}
+
+/// A typed error body: `{"error": {"kind": …, "message": "…"}}` with the matching status.
+pub struct ApiError(AppError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = serde_json::json!({ "error": { "kind": self.0, "message": self.0.to_string() } });
+        (status, Json(body)).into_response()
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(err: AppError) -> Self {
+        ApiError(err)
+    }
+}
+
+/// `GET /api/v1/search?q=…&limit=…` → ranked hits with document id, article anchor, score and
+/// snippet. Optional filters: `type`, `level`, `status`, `year`.
+async fn search(State(state): State<AppState>, parts: Parts, Query(params): Query<SearchParams>) -> Result<Json<SearchResponse>, ApiError> {
+    let meta = meta_from_parts(&parts, &state.config);
+    let token = meta.session_token.ok_or(AppError::Unauthenticated)?;
+    let user = session_user(&state.db, &token).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired.into());
+    }
+    let q = params.q.trim().to_string();
+    if q.is_empty() {
+        return Err(AppError::invalid("q", "Vui lòng nhập từ khóa tìm kiếm.").into());
+    }
+    if q.chars().count() > 200 {
+        return Err(AppError::invalid("q", "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).").into());
+    }
+    let limit = params.limit.unwrap_or(10).clamp(1, 50);
+    let filters = SearchFilters {
+        q: q.clone(),
+        doc_type: params.doc_type,
+        level: params.level,
+        status: params.status,
+        year: params.year,
+        issuer: None,
+    };
+    let visible = app::documents::service::visible_ids(&state.db, &user).await?;
+    let hits = state.search.search(&filters, &visible, limit);
+    Ok(Json(SearchResponse { query: q, hits }))
+}
