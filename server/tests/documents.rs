@@ -140,6 +140,18 @@ async fn drafts_and_audiences_limit_who_sees_a_document() {
         assert!(!docs::visible_ids(&db, &bloc_member).await.unwrap().contains(&targeted));
         assert!(matches!(docs::view(&db, &bloc_member, targeted).await, Err(AppError::Forbidden(_))));
 
+        // The province's unpublished draft addressed to the district stays hidden from the district.
+        let province_draft = import(&db, &ImportMeta { published: false, audience_all: false, ..meta("Dự thảo chỉ thị của Tỉnh ủy", "chi_thi", f.root) }, "Điều 1. Dự thảo gửi huyện.").await;
+        sea_orm::EntityTrait::insert(app::db::entities::document_audience::ActiveModel {
+            document_id: sea_orm::Set(province_draft),
+            unit_id: sea_orm::Set(f.district_a),
+        })
+        .exec(&db)
+        .await
+        .unwrap();
+        assert!(!docs::visible_ids(&db, &committee).await.unwrap().contains(&province_draft));
+        assert!(docs::visible_ids(&db, &user(&db, f.admin).await).await.unwrap().contains(&province_draft));
+
         // A committee manages only documents owned inside its subtree.
         let provincial = import(&db, &meta("Chỉ thị của Tỉnh ủy", "chi_thi", f.root), "Điều 1. Nội dung chỉ thị.").await;
         assert!(matches!(docs::set_published(&db, &index, &committee, provincial, false).await, Err(AppError::Forbidden(_))));

@@ -54,52 +54,15 @@ pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppRe
         .await?
         .into_iter()
         .collect();
-    let audience_join = || {
-        document_audience::Entity::find()
-            .select_only()
-            .column(document_audience::Column::DocumentId)
-            .join(
-                JoinType::InnerJoin,
-                document_audience::Entity::belongs_to(unit_closure::Entity)
-                    .from(document_audience::Column::UnitId)
-                    .to(unit_closure::Column::AncestorId)
-                    .into(),
-            )
-            .join(
-                JoinType::InnerJoin,
-                document_audience::Entity::belongs_to(document::Entity)
-                    .from(document_audience::Column::DocumentId)
-                    .to(document::Column::Id)
-                    .into(),
-            )
-            .filter(document::Column::Published.eq(true))
-    };
     // Addressed to a unit that contains the member's cell.
-    ids.extend(
-        audience_join()
-            .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?,
-    );
+    ids.extend(published_for_audience(db, unit_closure::Column::AncestorId, unit_closure::Column::DescendantId.eq(user.cell_id)).await?);
     let scopes = managed_scopes(user);
     if !scopes.is_empty() {
         // Addressed to a unit inside a subtree the user manages.
-        let inside: Vec<i64> = document_audience::Entity::find()
-            .select_only()
-            .column(document_audience::Column::DocumentId)
-            .join(
-                JoinType::InnerJoin,
-                document_audience::Entity::belongs_to(unit_closure::Entity)
-                    .from(document_audience::Column::UnitId)
-                    .to(unit_closure::Column::DescendantId)
-                    .into(),
-            )
-            .filter(unit_closure::Column::AncestorId.is_in(scopes.clone()))
-            .into_tuple::<i64>()
-            .all(db)
-            .await?;
-        ids.extend(inside);
+        ids.extend(
+            published_for_audience(db, unit_closure::Column::DescendantId, unit_closure::Column::AncestorId.is_in(scopes.clone()))
+                .await?,
+        );
         // Drafts and published documents owned inside the subtree.
         let owned: Vec<i64> = document::Entity::find()
             .select_only()
@@ -118,6 +81,37 @@ pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppRe
         ids.extend(owned);
     }
     Ok(ids)
+}
+
+/// Published documents whose audience unit, joined to the closure table on `audience_is`, passes
+/// `condition` (e.g. audience is an ancestor of the member's cell).
+async fn published_for_audience(
+    db: &impl ConnectionTrait,
+    audience_is: unit_closure::Column,
+    condition: sea_orm::sea_query::SimpleExpr,
+) -> AppResult<Vec<i64>> {
+    Ok(document_audience::Entity::find()
+        .select_only()
+        .column(document_audience::Column::DocumentId)
+        .join(
+            JoinType::InnerJoin,
+            document_audience::Entity::belongs_to(unit_closure::Entity)
+                .from(document_audience::Column::UnitId)
+                .to(audience_is)
+                .into(),
+        )
+        .join(
+            JoinType::InnerJoin,
+            document_audience::Entity::belongs_to(document::Entity)
+                .from(document_audience::Column::DocumentId)
+                .to(document::Column::Id)
+                .into(),
+        )
+        .filter(document::Column::Published.eq(true))
+        .filter(condition)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?)
 }
 
 pub async fn library(
