@@ -6,6 +6,7 @@ pub mod db;
 pub mod documents;
 pub mod error;
 pub mod members;
+pub mod reading;
 #[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;

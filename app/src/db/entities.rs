@@ -236,6 +236,85 @@ pub mod document_section {
     no_relations!();
 }
 
+pub mod assignment {
+    use sea_orm::entity::prelude::*;
+
+    /// Required reading: a document every member of a unit's subtree must read by `due_on`.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "assignments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub document_id: i64,
+        pub unit_id: i64,
+        pub due_on: Date,
+        pub assigned_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod reading_event {
+    use sea_orm::entity::prelude::*;
+
+    /// Seconds a section was on screen in a visible tab; `client_id` is made by the browser so a
+    /// replayed batch is ignored.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reading_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub client_id: String,
+        pub member_id: i64,
+        pub document_id: i64,
+        pub section_id: i64,
+        pub seconds: i32,
+        pub at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod reading_section {
+    use sea_orm::entity::prelude::*;
+
+    /// Accumulated on-screen seconds per member and section.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reading_sections")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub section_id: i64,
+        pub document_id: i64,
+        pub seconds: i32,
+    }
+    no_relations!();
+}
+
+pub mod reading_status {
+    use sea_orm::entity::prelude::*;
+
+    /// Per member and document, rolled up on every batch of events so reports never re-scan them.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reading_status")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub document_id: i64,
+        pub seen_sections: i32,
+        pub total_sections: i32,
+        pub active_seconds: i32,
+        pub started_at: DateTimeUtc,
+        /// When the reading rule was first met.
+        pub completed_at: Option<DateTimeUtc>,
+        /// When the member confirmed "Đã đọc và nắm nội dung".
+        pub confirmed_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 /// Ad-hoc join paths (the entities declare no relations).
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};

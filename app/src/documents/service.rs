@@ -18,7 +18,7 @@ use crate::db::entities::{document, document_audience, document_section, unit_cl
 use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
 
-fn summary(d: &document::Model) -> DocumentSummary {
+pub fn summary(d: &document::Model) -> DocumentSummary {
     DocumentSummary {
         id: d.id,
         number: d.number.clone(),

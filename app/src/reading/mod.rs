@@ -1,0 +1,127 @@
+//! Required reading and proof of reading: committees assign documents to a subtree; the reader
+//! reports which sections were on screen, for how long, while the tab was visible; a document
+//! counts as read when nearly all sections were seen for long enough, and the member confirms.
+
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use chrono::NaiveDate;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[allow(unused_imports)]
+use crate::auth::service_call as call;
+use crate::documents::DocumentSummary;
+use crate::error::AppError;
+use crate::units::UnitRef;
+
+/// Share of sections that must have been seen.
+pub const SEEN_SHARE_PERCENT: i64 = 90;
+/// Reading speed ceiling: faster than this many words per second is skimming, not reading.
+pub const WORDS_PER_SECOND: i64 = 8;
+/// The browser reports at most this many seconds per event (it flushes every few seconds).
+pub const MAX_EVENT_SECONDS: i32 = 60;
+pub const MAX_BATCH: usize = 200;
+
+/// One slice of reading time for one section, made and numbered by the browser.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressEvent {
+    pub client_id: String,
+    pub document_id: i64,
+    pub section_id: i64,
+    pub seconds: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingProgress {
+    pub document_id: i64,
+    pub seen_sections: i64,
+    pub total_sections: i64,
+    pub active_seconds: i64,
+    pub required_seconds: i64,
+    pub completed: bool,
+    pub confirmed: bool,
+}
+
+impl ReadingProgress {
+    pub fn percent_seen(&self) -> i64 {
+        if self.total_sections == 0 { 0 } else { self.seen_sections * 100 / self.total_sections }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RequiredReading {
+    pub assignment_id: i64,
+    pub document: DocumentSummary,
+    pub unit: UnitRef,
+    pub due_on: NaiveDate,
+    pub overdue: bool,
+    pub progress: ReadingProgress,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportCounts {
+    pub members: i64,
+    /// Confirmed after meeting the reading rule.
+    pub read: i64,
+    /// Started but not yet confirmed.
+    pub reading: i64,
+    pub not_started: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    pub unit: UnitRef,
+    pub counts: ReportCounts,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberReading {
+    pub member_id: i64,
+    pub full_name: String,
+    pub state: String,
+    pub percent_seen: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadingReport {
+    pub assignment_id: i64,
+    pub document: DocumentSummary,
+    pub unit: UnitRef,
+    pub due_on: NaiveDate,
+    pub totals: ReportCounts,
+    /// One row per child unit, for drilling down.
+    pub rows: Vec<ReportRow>,
+    /// For a cell: each member's state.
+    pub members: Vec<MemberReading>,
+}
+
+#[server(endpoint = "reading-progress")]
+pub async fn record_progress(events: Vec<ProgressEvent>) -> Result<Vec<ReadingProgress>, AppError> {
+    call!(|db, user| service::record(&db, &user, &events))
+}
+
+#[server(endpoint = "reading-confirm")]
+pub async fn confirm_read(document_id: i64) -> Result<ReadingProgress, AppError> {
+    call!(|db, user| service::confirm(&db, &user, document_id))
+}
+
+#[server(endpoint = "reading-mine")]
+pub async fn my_progress(document_id: i64) -> Result<ReadingProgress, AppError> {
+    call!(|db, user| service::progress_for(&db, user.member_id, document_id))
+}
+
+#[server(endpoint = "reading-required")]
+pub async fn get_required_reading() -> Result<Vec<RequiredReading>, AppError> {
+    call!(|db, user| service::required_for(&db, &user))
+}
+
+#[server(endpoint = "reading-assign")]
+pub async fn assign_reading(document_id: i64, unit_id: i64, due_on: String) -> Result<i64, AppError> {
+    call!(|db, user| service::assign(&db, &user, document_id, unit_id, &due_on))
+}
+
+#[server(endpoint = "reading-report")]
+pub async fn get_reading_report(assignment_id: i64, unit_id: Option<i64>) -> Result<ReadingReport, AppError> {
+    call!(|db, user| service::report(&db, &user, assignment_id, unit_id))
+}

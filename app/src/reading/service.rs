@@ -1,0 +1,417 @@
+//! Server side of required reading. Events are inserted with `ON CONFLICT (client_id) DO
+//! NOTHING`, so a retried or replayed batch never counts twice; per-section seconds and the
+//! per-document status are rolled up in the same transaction.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
+};
+
+use super::{
+    MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts,
+    ReportRow, RequiredReading, SEEN_SHARE_PERCENT, WORDS_PER_SECOND,
+};
+use crate::auth::SessionUser;
+use crate::auth::service::{Action, authorize, unit_names};
+use crate::db::entities::{
+    assignment, document, document_section, member, reading_event, reading_section, reading_status, unit_closure,
+};
+use crate::documents::service::{find_document, visible_ids};
+use crate::error::{AppError, AppResult};
+use crate::units::UnitRef;
+use crate::units::service::find_unit;
+use crate::validate::Checks;
+
+/// Client ids are UUID-like: 8–64 characters of hex digits and dashes.
+fn valid_client_id(id: &str) -> bool {
+    (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// A section counts as seen after being on screen long enough to read its words.
+fn section_seen(seconds: i64, words: i64) -> bool {
+    seconds >= 1 && seconds * WORDS_PER_SECOND >= words
+}
+
+/// Sections a member must see: those with text.
+async fn readable_sections(db: &impl ConnectionTrait, document_id: i64) -> AppResult<Vec<(i64, i64)>> {
+    Ok(document_section::Entity::find()
+        .select_only()
+        .column(document_section::Column::Id)
+        .column(document_section::Column::Words)
+        .filter(document_section::Column::DocumentId.eq(document_id))
+        .filter(document_section::Column::Words.gt(0))
+        .into_tuple::<(i64, i32)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, words)| (id, i64::from(words)))
+        .collect())
+}
+
+/// Recomputes a member's status for a document from the per-section seconds.
+async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    let sections = readable_sections(db, document_id).await?;
+    let seconds: HashMap<i64, i64> = reading_section::Entity::find()
+        .filter(reading_section::Column::MemberId.eq(member_id))
+        .filter(reading_section::Column::DocumentId.eq(document_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.section_id, i64::from(r.seconds)))
+        .collect();
+    let total_words: i64 = sections.iter().map(|(_, w)| w).sum();
+    let seen = sections.iter().filter(|(id, words)| section_seen(seconds.get(id).copied().unwrap_or(0), *words)).count() as i64;
+    let active: i64 = seconds.values().sum();
+    let total = sections.len() as i64;
+    let required_seconds = total_words / WORDS_PER_SECOND;
+    let completed = total > 0 && seen * 100 >= total * SEEN_SHARE_PERCENT && active >= required_seconds;
+
+    let now = Utc::now();
+    let existing = reading_status::Entity::find_by_id((member_id, document_id)).one(db).await?;
+    let confirmed = existing.as_ref().is_some_and(|e| e.confirmed_at.is_some());
+    let completed_at = existing.as_ref().and_then(|e| e.completed_at).or(completed.then_some(now));
+    let row = reading_status::ActiveModel {
+        member_id: Set(member_id),
+        document_id: Set(document_id),
+        seen_sections: Set(seen as i32),
+        total_sections: Set(total as i32),
+        active_seconds: Set(i32::try_from(active).unwrap_or(i32::MAX)),
+        started_at: Set(existing.as_ref().map(|e| e.started_at).unwrap_or(now)),
+        completed_at: Set(completed_at),
+        confirmed_at: Set(existing.as_ref().and_then(|e| e.confirmed_at)),
+    };
+    if existing.is_some() {
+        row.update(db).await?;
+    } else {
+        row.insert(db).await?;
+    }
+    Ok(ReadingProgress {
+        document_id,
+        seen_sections: seen,
+        total_sections: total,
+        active_seconds: active,
+        required_seconds,
+        completed: completed_at.is_some(),
+        confirmed,
+    })
+}
+
+/// Stores a batch of reading events for the logged-in member (never anyone else).
+pub async fn record(db: &DatabaseConnection, user: &SessionUser, events: &[ProgressEvent]) -> AppResult<Vec<ReadingProgress>> {
+    if events.len() > MAX_BATCH {
+        return Err(AppError::invalid("events", format!("Mỗi lần gửi tối đa {MAX_BATCH} bản ghi.")));
+    }
+    for e in events {
+        if !valid_client_id(&e.client_id) {
+            return Err(AppError::invalid("events", "Mã bản ghi đọc không hợp lệ."));
+        }
+        if !(1..=MAX_EVENT_SECONDS).contains(&e.seconds) {
+            return Err(AppError::invalid("events", format!("Mỗi bản ghi đọc từ 1 đến {MAX_EVENT_SECONDS} giây.")));
+        }
+    }
+    let documents: HashSet<i64> = events.iter().map(|e| e.document_id).collect();
+    let visible = visible_ids(db, user).await?;
+    if documents.iter().any(|d| !visible.contains(d)) {
+        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
+    }
+    let section_ids: Vec<i64> = events.iter().map(|e| e.section_id).collect();
+    let owners: HashMap<i64, i64> = document_section::Entity::find()
+        .select_only()
+        .column(document_section::Column::Id)
+        .column(document_section::Column::DocumentId)
+        .filter(document_section::Column::Id.is_in(section_ids))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    if events.iter().any(|e| owners.get(&e.section_id) != Some(&e.document_id)) {
+        return Err(AppError::invalid("events", "Phần văn bản không thuộc tài liệu này."));
+    }
+
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    for e in events {
+        let inserted = reading_event::Entity::insert(reading_event::ActiveModel {
+            client_id: Set(e.client_id.clone()),
+            member_id: Set(user.member_id),
+            document_id: Set(e.document_id),
+            section_id: Set(e.section_id),
+            seconds: Set(e.seconds),
+            at: Set(now),
+            ..Default::default()
+        })
+        .on_conflict(OnConflict::column(reading_event::Column::ClientId).do_nothing().to_owned())
+        .exec_without_returning(&txn)
+        .await?;
+        if inserted == 0 {
+            continue; // already counted: a retry or a replay
+        }
+        reading_section::Entity::insert(reading_section::ActiveModel {
+            member_id: Set(user.member_id),
+            section_id: Set(e.section_id),
+            document_id: Set(e.document_id),
+            seconds: Set(e.seconds),
+        })
+        .on_conflict(
+            OnConflict::columns([reading_section::Column::MemberId, reading_section::Column::SectionId])
+                .value(
+                    reading_section::Column::Seconds,
+                    Expr::col((reading_section::Entity, reading_section::Column::Seconds))
+                        .add(Expr::col((Alias::new("excluded"), reading_section::Column::Seconds))),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+    }
+    let mut progress = Vec::with_capacity(documents.len());
+    let mut sorted: Vec<i64> = documents.into_iter().collect();
+    sorted.sort_unstable();
+    for document_id in sorted {
+        progress.push(roll_up(&txn, user.member_id, document_id).await?);
+    }
+    txn.commit().await?;
+    Ok(progress)
+}
+
+pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    let sections = readable_sections(db, document_id).await?;
+    let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / WORDS_PER_SECOND;
+    Ok(match reading_status::Entity::find_by_id((member_id, document_id)).one(db).await? {
+        Some(s) => ReadingProgress {
+            document_id,
+            seen_sections: i64::from(s.seen_sections),
+            total_sections: i64::from(s.total_sections),
+            active_seconds: i64::from(s.active_seconds),
+            required_seconds,
+            completed: s.completed_at.is_some(),
+            confirmed: s.confirmed_at.is_some(),
+        },
+        None => ReadingProgress {
+            document_id,
+            seen_sections: 0,
+            total_sections: sections.len() as i64,
+            active_seconds: 0,
+            required_seconds,
+            completed: false,
+            confirmed: false,
+        },
+    })
+}
+
+/// "Đã đọc và nắm nội dung" — accepted only once the reading rule is met.
+pub async fn confirm(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
+    if !visible_ids(db, user).await?.contains(&document_id) {
+        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
+    }
+    let progress = progress_for(db, user.member_id, document_id).await?;
+    if !progress.completed {
+        return Err(AppError::invalid(
+            "form",
+            format!(
+                "Đồng chí chưa đọc hết tài liệu: đã xem {}/{} phần, {} trên {} giây đọc tối thiểu.",
+                progress.seen_sections, progress.total_sections, progress.active_seconds, progress.required_seconds
+            ),
+        ));
+    }
+    if let Some(row) = reading_status::Entity::find_by_id((user.member_id, document_id)).one(db).await? {
+        if row.confirmed_at.is_none() {
+            let mut active: reading_status::ActiveModel = row.into();
+            active.confirmed_at = Set(Some(Utc::now()));
+            active.update(db).await?;
+        }
+    }
+    Ok(ReadingProgress { confirmed: true, ..progress })
+}
+
+/// Assigns a document to every member of a unit's subtree, due on a date.
+pub async fn assign(db: &DatabaseConnection, user: &SessionUser, document_id: i64, unit_id: i64, due_on: &str) -> AppResult<i64> {
+    authorize(db, user, Action::ManageDocument(unit_id)).await?;
+    let doc = find_document(db, document_id).await?;
+    let unit = find_unit(db, unit_id).await?;
+    let mut checks = Checks::new();
+    let due = checks.date("due_on", due_on, "hạn đọc");
+    if due.is_some_and(|d| d < Utc::now().date_naive()) {
+        checks.fail("due_on", "Hạn đọc không được ở quá khứ.");
+    }
+    if !doc.published {
+        checks.fail("form", "Chỉ giao đọc tài liệu đã ban hành.");
+    }
+    if unit.valid_to.is_some() {
+        checks.fail("form", "Đơn vị này đã đóng.");
+    }
+    let duplicate = assignment::Entity::find()
+        .filter(assignment::Column::DocumentId.eq(document_id))
+        .filter(assignment::Column::UnitId.eq(unit_id))
+        .one(db)
+        .await?;
+    if duplicate.is_some() {
+        checks.fail("form", "Tài liệu này đã được giao cho đơn vị này.");
+    }
+    checks.finish()?;
+    let Some(due) = due else { return Err(AppError::Internal) };
+    let row = assignment::ActiveModel {
+        document_id: Set(document_id),
+        unit_id: Set(unit_id),
+        due_on: Set(due),
+        assigned_by: Set(user.member_id),
+        created_at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(row.id)
+}
+
+/// "Tài liệu cần đọc": assignments to any unit containing the member's cell.
+pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<RequiredReading>> {
+    let rows = assignment::Entity::find()
+        .join(
+            JoinType::InnerJoin,
+            assignment::Entity::belongs_to(unit_closure::Entity)
+                .from(assignment::Column::UnitId)
+                .to(unit_closure::Column::AncestorId)
+                .into(),
+        )
+        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
+        .order_by_asc(assignment::Column::DueOn)
+        .all(db)
+        .await?;
+    let names = unit_names(db, rows.iter().map(|r| r.unit_id)).await?;
+    let today = Utc::now().date_naive();
+    let mut out = Vec::new();
+    let mut seen_docs = HashSet::new();
+    for a in rows {
+        let Some(doc) = document::Entity::find_by_id(a.document_id).one(db).await?.filter(|d| d.published) else { continue };
+        if !seen_docs.insert(doc.id) {
+            continue; // assigned at two levels: the earliest deadline wins
+        }
+        let progress = progress_for(db, user.member_id, doc.id).await?;
+        out.push(RequiredReading {
+            assignment_id: a.id,
+            overdue: !progress.confirmed && a.due_on < today,
+            document: crate::documents::service::summary(&doc),
+            unit: UnitRef { id: a.unit_id, name: names.get(&a.unit_id).cloned().unwrap_or_default() },
+            due_on: a.due_on,
+            progress,
+        });
+    }
+    Ok(out)
+}
+
+fn classify(status: Option<&reading_status::Model>) -> &'static str {
+    match status {
+        Some(s) if s.confirmed_at.is_some() => "read",
+        Some(_) => "reading",
+        None => "not_started",
+    }
+}
+
+fn count(counts: &mut ReportCounts, state: &str) {
+    counts.members += 1;
+    match state {
+        "read" => counts.read += 1,
+        "reading" => counts.reading += 1,
+        _ => counts.not_started += 1,
+    }
+}
+
+/// Who has read an assignment, per child unit of `unit_id` (default: the assigned unit), and
+/// per member when that unit is a cell.
+pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: i64, unit_id: Option<i64>) -> AppResult<ReadingReport> {
+    let a = assignment::Entity::find_by_id(assignment_id).one(db).await?.ok_or_else(|| AppError::NotFound("việc giao đọc".into()))?;
+    let unit_id = unit_id.unwrap_or(a.unit_id);
+    authorize(db, user, Action::ListMembers(unit_id)).await?;
+    // The unit must lie inside the assigned subtree (or contain it).
+    if !crate::auth::service::in_any_subtree(db, &[a.unit_id], unit_id).await? {
+        return Err(AppError::NotFound("đơn vị trong phạm vi giao đọc".into()));
+    }
+    let unit = find_unit(db, unit_id).await?;
+    let doc = find_document(db, a.document_id).await?;
+    let members: Vec<(i64, String, i64)> = member::Entity::find()
+        .select_only()
+        .column(member::Column::Id)
+        .column(member::Column::FullName)
+        .column(member::Column::UnitId)
+        .join(JoinType::InnerJoin, crate::db::entities::joins::member_ancestors())
+        .filter(unit_closure::Column::AncestorId.eq(unit_id))
+        .filter(member::Column::Status.eq("active"))
+        .order_by_asc(member::Column::SortKey)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let statuses: HashMap<i64, reading_status::Model> = reading_status::Entity::find()
+        .filter(reading_status::Column::DocumentId.eq(a.document_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.member_id, s))
+        .collect();
+    let children: Vec<(i64, String)> = crate::db::entities::unit::Entity::find()
+        .select_only()
+        .column(crate::db::entities::unit::Column::Id)
+        .column(crate::db::entities::unit::Column::Name)
+        .filter(crate::db::entities::unit::Column::ParentId.eq(unit_id))
+        .filter(crate::db::entities::unit::Column::ValidTo.is_null())
+        .order_by_asc(crate::db::entities::unit::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Which child each cell sits under.
+    let child_of: HashMap<i64, i64> = if children.is_empty() {
+        HashMap::new()
+    } else {
+        unit_closure::Entity::find()
+            .filter(unit_closure::Column::AncestorId.is_in(children.iter().map(|c| c.0)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.descendant_id, c.ancestor_id))
+            .collect()
+    };
+    let mut totals = ReportCounts::default();
+    let mut per_child: HashMap<i64, ReportCounts> = HashMap::new();
+    let mut member_rows = Vec::new();
+    let holds_members = crate::units::service::kind_of(&unit).holds_members();
+    for (id, name, cell) in members {
+        let status = statuses.get(&id);
+        let state = classify(status);
+        count(&mut totals, state);
+        if let Some(child) = child_of.get(&cell) {
+            count(per_child.entry(*child).or_default(), state);
+        }
+        if holds_members {
+            member_rows.push(MemberReading {
+                member_id: id,
+                full_name: name,
+                state: state.to_string(),
+                percent_seen: status
+                    .filter(|s| s.total_sections > 0)
+                    .map(|s| i64::from(s.seen_sections) * 100 / i64::from(s.total_sections))
+                    .unwrap_or(0),
+            });
+        }
+    }
+    Ok(ReadingReport {
+        assignment_id,
+        document: crate::documents::service::summary(&doc),
+        unit: UnitRef { id: unit.id, name: unit.name },
+        due_on: a.due_on,
+        totals,
+        rows: children
+            .into_iter()
+            .map(|(id, name)| ReportRow { unit: UnitRef { id, name }, counts: per_child.remove(&id).unwrap_or_default() })
+            .collect(),
+        members: member_rows,
+    })
+}
+
+/// Due date check used by reports: "overdue" means past due and not confirmed.
+pub fn is_overdue(due_on: NaiveDate, confirmed: bool) -> bool {
+    !confirmed && due_on < Utc::now().date_naive()
+}
