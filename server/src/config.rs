@@ -17,6 +17,7 @@ pub struct Settings {
     pub seed_demo: bool,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    pub reading_words_per_second: i64,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -51,6 +52,15 @@ impl Settings {
             seed_demo: flag("SOTAY_SEED_DEMO", true)?,
             secure_cookies: flag("SOTAY_SECURE_COOKIES", false)?,
             trust_proxy: flag("SOTAY_TRUST_PROXY", false)?,
+            reading_words_per_second: match std::env::var("SOTAY_READING_WORDS_PER_SECOND") {
+                Err(_) => app::reading::DEFAULT_WORDS_PER_SECOND,
+                Ok(v) => v
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=10_000).contains(n))
+                    .ok_or_else(|| format!("SOTAY_READING_WORDS_PER_SECOND={v}: một số từ 1 đến 10000"))?,
+            },
         })
     }
 

@@ -58,6 +58,7 @@ async fn run() -> Result<(), ServerError> {
 }
 
 async fn serve(settings: Settings) -> Result<(), ServerError> {
+    app::reading::service::set_words_per_second(settings.reading_words_per_second);
     let conf = get_configuration(None).map_err(|e| ServerError::Config(e.to_string()))?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;

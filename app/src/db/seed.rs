@@ -659,5 +659,28 @@ pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, D
             .map_err(|e| DbErr::Custom(e.to_string()))?;
         added += usize::from(imported.is_some());
     }
+    assign_demo_reading(db, root.id).await?;
     Ok(added)
+}
+
+/// Required reading for the demo: Hướng dẫn 37 (the Party-cell newsletter) for the whole
+/// province, due in 30 days, assigned by the demo administrator.
+async fn assign_demo_reading(db: &DatabaseConnection, root_id: i64) -> Result<(), DbErr> {
+    use super::entities::{assignment, document};
+    use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
+    let guidance = document::Entity::find().filter(document::Column::Number.eq("37-HD/BTGDVTW")).one(db).await?;
+    let admin = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[0].0)).one(db).await?;
+    if let (Some(doc), Some(admin)) = (guidance, admin) {
+        assignment::ActiveModel {
+            document_id: Set(doc.id),
+            unit_id: Set(root_id),
+            due_on: Set(Utc::now().date_naive() + chrono::Duration::days(30)),
+            assigned_by: Set(admin.id),
+            created_at: Set(Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    Ok(())
 }

@@ -228,6 +228,7 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
                     <button type="submit">{if published { "Thu hồi (chuyển về bản nháp)" } else { "Ban hành" }}</button>
                 </ActionForm>
             })}
+            {published.then(|| view! { <crate::reading::ReadingPanel document_id=id /> })}
             <details class="toc" open>
                 <summary>"Mục lục"</summary>
                 <ul>

@@ -2,8 +2,11 @@
 //! reports which sections were on screen, for how long, while the tab was visible; a document
 //! counts as read when nearly all sections were seen for long enough, and the member confirms.
 
+mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
+
+pub use pages::{ReadingPanel, ReadingReportPage, RequiredReadingPage};
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -17,8 +20,9 @@ use crate::units::UnitRef;
 
 /// Share of sections that must have been seen.
 pub const SEEN_SHARE_PERCENT: i64 = 90;
-/// Reading speed ceiling: faster than this many words per second is skimming, not reading.
-pub const WORDS_PER_SECOND: i64 = 8;
+/// Default reading-speed ceiling: faster than this many words per second is skimming, not
+/// reading. Configurable per deployment (`SOTAY_READING_WORDS_PER_SECOND`).
+pub const DEFAULT_WORDS_PER_SECOND: i64 = 8;
 /// The browser reports at most this many seconds per event (it flushes every few seconds).
 pub const MAX_EVENT_SECONDS: i32 = 60;
 pub const MAX_BATCH: usize = 200;
@@ -52,6 +56,8 @@ impl ReadingProgress {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequiredReading {
     pub assignment_id: i64,
+    /// Where this user's report for the assignment starts, if they may see one.
+    pub report_unit: Option<i64>,
     pub document: DocumentSummary,
     pub unit: UnitRef,
     pub due_on: NaiveDate,

@@ -13,7 +13,7 @@ use sea_orm::{
 
 use super::{
     MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts,
-    ReportRow, RequiredReading, SEEN_SHARE_PERCENT, WORDS_PER_SECOND,
+    ReportRow, RequiredReading, SEEN_SHARE_PERCENT,
 };
 use crate::auth::SessionUser;
 use crate::auth::service::{Action, authorize, unit_names};
@@ -26,6 +26,17 @@ use crate::units::UnitRef;
 use crate::units::service::find_unit;
 use crate::validate::Checks;
 
+static WORDS_PER_SECOND: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(super::DEFAULT_WORDS_PER_SECOND);
+
+/// Sets the reading-speed ceiling at start-up.
+pub fn set_words_per_second(value: i64) {
+    WORDS_PER_SECOND.store(value.clamp(1, 10_000), std::sync::atomic::Ordering::Relaxed);
+}
+
+fn words_per_second() -> i64 {
+    WORDS_PER_SECOND.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// Client ids are UUID-like: 8–64 characters of hex digits and dashes.
 fn valid_client_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
@@ -33,7 +44,7 @@ fn valid_client_id(id: &str) -> bool {
 
 /// A section counts as seen after being on screen long enough to read its words.
 fn section_seen(seconds: i64, words: i64) -> bool {
-    seconds >= 1 && seconds * WORDS_PER_SECOND >= words
+    seconds >= 1 && seconds * words_per_second() >= words
 }
 
 /// Sections a member must see: those with text.
@@ -67,7 +78,7 @@ async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) ->
     let seen = sections.iter().filter(|(id, words)| section_seen(seconds.get(id).copied().unwrap_or(0), *words)).count() as i64;
     let active: i64 = seconds.values().sum();
     let total = sections.len() as i64;
-    let required_seconds = total_words / WORDS_PER_SECOND;
+    let required_seconds = total_words / words_per_second();
     let completed = total > 0 && seen * 100 >= total * SEEN_SHARE_PERCENT && active >= required_seconds;
 
     let now = Utc::now();
@@ -181,7 +192,7 @@ pub async fn record(db: &DatabaseConnection, user: &SessionUser, events: &[Progr
 
 pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
-    let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / WORDS_PER_SECOND;
+    let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / words_per_second();
     Ok(match reading_status::Entity::find_by_id((member_id, document_id)).one(db).await? {
         Some(s) => ReadingProgress {
             document_id,
@@ -294,6 +305,7 @@ pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppRes
         let progress = progress_for(db, user.member_id, doc.id).await?;
         out.push(RequiredReading {
             assignment_id: a.id,
+            report_unit: report_start(db, user, a.unit_id).await?,
             overdue: !progress.confirmed && a.due_on < today,
             document: crate::documents::service::summary(&doc),
             unit: UnitRef { id: a.unit_id, name: names.get(&a.unit_id).cloned().unwrap_or_default() },
@@ -302,6 +314,22 @@ pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppRes
         });
     }
     Ok(out)
+}
+
+/// The unit a user's report on an assignment to `assigned` starts at: the assigned unit if one of
+/// their scopes contains it, else their own scope inside it.
+async fn report_start(db: &impl ConnectionTrait, user: &SessionUser, assigned: i64) -> AppResult<Option<i64>> {
+    for p in &user.positions {
+        if crate::auth::service::in_any_subtree(db, &[p.unit_id], assigned).await? {
+            return Ok(Some(assigned));
+        }
+    }
+    for p in &user.positions {
+        if crate::auth::service::in_any_subtree(db, &[assigned], p.unit_id).await? {
+            return Ok(Some(p.unit_id));
+        }
+    }
+    Ok(None)
 }
 
 fn classify(status: Option<&reading_status::Model>) -> &'static str {

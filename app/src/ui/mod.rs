@@ -127,6 +127,7 @@ where
 pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
     let mut items = vec![
         ("/".to_string(), "Trang chủ"),
+        ("/can-doc".to_string(), "Tài liệu cần đọc"),
         ("/tai-lieu".to_string(), "Thư viện tài liệu"),
         (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi"),
     ];

@@ -1,0 +1,298 @@
+//! Reading progress in the reader, "Tài liệu cần đọc", and the reading report.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::Duration;
+
+use leptos::prelude::*;
+use leptos::wasm_bindgen::JsCast;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::{
+    ConfirmRead, MAX_EVENT_SECONDS, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts, get_reading_report,
+    get_required_reading, my_progress, record_progress,
+};
+use crate::auth::SessionUser;
+use crate::ui::{ErrorBox, FormMessage, Loading, WithUser, action_error, date_text};
+
+/// Seconds between looks at which sections are on screen, and between sends.
+const TICK_SECONDS: u64 = 1;
+const FLUSH_EVERY_TICKS: u32 = 5;
+
+fn client_id() -> String {
+    let part = || format!("{:013x}", (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64);
+    format!("{}-{}", part(), part())
+}
+
+/// What the browser has measured but the server has not yet acknowledged.
+#[derive(Default)]
+struct Tracker {
+    pending: HashMap<i64, i32>,
+    unsent: Vec<ProgressEvent>,
+    sending: bool,
+    ticks: u32,
+}
+
+/// Ids of the document sections currently inside the viewport.
+fn sections_on_screen() -> Vec<i64> {
+    let Some(list) = document().query_selector_all("section[data-section-id]").ok() else { return Vec::new() };
+    let height = window().inner_height().ok().and_then(|h| h.as_f64()).unwrap_or(0.0);
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<leptos::web_sys::Element>().ok())
+        .filter(|el| {
+            let rect = el.get_bounding_client_rect();
+            rect.bottom() > 0.0 && rect.top() < height
+        })
+        .filter_map(|el| el.get_attribute("data-section-id")?.parse().ok())
+        .collect()
+}
+
+fn flush(document_id: i64, tracker: &Rc<RefCell<Tracker>>, set_progress: WriteSignal<Option<ReadingProgress>>) {
+    let batch = {
+        let mut t = tracker.borrow_mut();
+        let pending: Vec<(i64, i32)> = t.pending.drain().collect();
+        for (section_id, mut seconds) in pending {
+            while seconds > 0 {
+                let chunk = seconds.min(MAX_EVENT_SECONDS);
+                t.unsent.push(ProgressEvent { client_id: client_id(), document_id, section_id, seconds: chunk });
+                seconds -= chunk;
+            }
+        }
+        if t.sending || t.unsent.is_empty() {
+            return;
+        }
+        t.sending = true;
+        t.unsent.clone()
+    };
+    let tracker = tracker.clone();
+    leptos::task::spawn_local(async move {
+        let result = record_progress(batch.clone()).await;
+        let mut t = tracker.borrow_mut();
+        t.sending = false;
+        // Sent events leave the queue; failed ones stay with the same ids, so a retry is safe.
+        if let Ok(progress) = result {
+            let sent: std::collections::HashSet<&str> = batch.iter().map(|e| e.client_id.as_str()).collect();
+            t.unsent.retain(|e| !sent.contains(e.client_id.as_str()));
+            if let Some(p) = progress.into_iter().find(|p| p.document_id == document_id) {
+                set_progress.set(Some(p));
+            }
+        }
+    });
+}
+
+/// Counts on-screen time per section while the tab is visible and reports it in batches.
+fn start_tracking(document_id: i64, set_progress: WriteSignal<Option<ReadingProgress>>) {
+    let tracker = Rc::new(RefCell::new(Tracker::default()));
+    let ticking = tracker.clone();
+    let handle = set_interval_with_handle(
+        move || {
+            let visible = document().visibility_state() == leptos::web_sys::VisibilityState::Visible;
+            if visible {
+                let mut t = ticking.borrow_mut();
+                for id in sections_on_screen() {
+                    *t.pending.entry(id).or_default() += TICK_SECONDS as i32;
+                }
+                t.ticks += 1;
+            }
+            let due = !visible || ticking.borrow().ticks % FLUSH_EVERY_TICKS == 0;
+            if due {
+                flush(document_id, &ticking, set_progress);
+            }
+        },
+        Duration::from_secs(TICK_SECONDS),
+    );
+    // Cleanup closures must be Send; this one only ever runs on the browser's single thread.
+    let on_leave = send_wrapper::SendWrapper::new(tracker);
+    on_cleanup(move || {
+        if let Ok(handle) = handle {
+            handle.clear();
+        }
+        flush(document_id, &on_leave, set_progress);
+    });
+}
+
+fn minutes(seconds: i64) -> String {
+    if seconds < 60 { format!("{seconds} giây") } else { format!("{} phút {} giây", seconds / 60, seconds % 60) }
+}
+
+/// Progress and the confirmation button, shown in the reader.
+#[component]
+pub fn ReadingPanel(document_id: i64) -> impl IntoView {
+    let (live, set_live) = signal(None::<ReadingProgress>);
+    let confirm = ServerAction::<ConfirmRead>::new();
+    let error = action_error(confirm);
+    let initial = Resource::new(move || confirm.version().get(), move |_| my_progress(document_id));
+    Effect::new(move |_| start_tracking(document_id, set_live));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let loaded = initial.await.ok();
+                let progress = match (live.get(), loaded) {
+                    (Some(l), Some(i)) if i.confirmed => Some(ReadingProgress { confirmed: true, ..l }),
+                    (Some(l), _) => Some(l),
+                    (None, i) => i,
+                };
+                progress.map(|p| {
+                    let percent = p.percent_seen();
+                    view! {
+                        <div class="reading-panel" data-testid="reading-panel">
+                            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                                <div class="bar-fill" style:width=format!("{percent}%")></div>
+                            </div>
+                            <p data-testid="reading-progress">
+                                "Đã xem " {p.seen_sections} "/" {p.total_sections} " phần · thời gian đọc "
+                                {minutes(p.active_seconds)} " (tối thiểu " {minutes(p.required_seconds)} ")"
+                            </p>
+                            {if p.confirmed {
+                                view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận: Đã đọc và nắm nội dung."</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=confirm attr:class="inline-form">
+                                        <input type="hidden" name="document_id" value=document_id />
+                                        <button type="submit" class="primary" disabled=!p.completed>"Đã đọc và nắm nội dung"</button>
+                                    </ActionForm>
+                                    {(!p.completed).then(|| view! { <p class="hint">"Nút xác nhận mở khi đồng chí đã đọc hết các phần của tài liệu."</p> })}
+                                    <FormMessage error />
+                                }.into_any()
+                            }}
+                        </div>
+                    }
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+pub fn RequiredReadingPage() -> impl IntoView {
+    view! {
+        <Title text="Tài liệu cần đọc" />
+        <WithUser children=|_user: SessionUser| {
+            let items = Resource::new(|| (), |_| get_required_reading());
+            view! {
+                <section class="card">
+                    <h1>"Tài liệu cần đọc"</h1>
+                    <Suspense fallback=Loading>
+                        {move || Suspend::new(async move {
+                            match items.await {
+                                Ok(list) if list.is_empty() => view! { <p class="muted">"Hiện chưa có tài liệu nào được giao."</p> }.into_any(),
+                                Ok(list) => view! {
+                                    <ul class="doc-list" data-testid="required-list">
+                                        {list.into_iter().map(|r| {
+                                            let percent = r.progress.percent_seen();
+                                            let state = if r.progress.confirmed { "Đã đọc" } else if r.progress.active_seconds > 0 { "Đang đọc" } else { "Chưa đọc" };
+                                            view! {
+                                                <li class="doc-row">
+                                                    <A href=format!("/tai-lieu/{}", r.document.id) attr:class="doc-title">{r.document.title.clone()}</A>
+                                                    <span class="muted">"Giao cho " {r.unit.name.clone()} " · hạn " {date_text(r.due_on)}</span>
+                                                    <div class="bar"><div class="bar-fill" style:width=format!("{percent}%")></div></div>
+                                                    <span class:overdue=r.overdue>{state} {r.overdue.then_some(" · quá hạn")}</span>
+                                                    {r.report_unit.map(|u| view! {
+                                                        <A href=format!("/bao-cao-doc/{}?don-vi={u}", r.assignment_id)>"Báo cáo tình hình đọc"</A>
+                                                    })}
+                                                </li>
+                                            }
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any(),
+                                Err(error) => view! { <ErrorBox error /> }.into_any(),
+                            }
+                        })}
+                    </Suspense>
+                </section>
+            }
+        } />
+    }
+}
+
+/// One horizontal stacked bar: read / reading / not started.
+#[component]
+fn CountsBar(counts: ReportCounts) -> impl IntoView {
+    let total = counts.members.max(1) as f64;
+    let w = |n: i64| n as f64 * 100.0 / total;
+    let (read, reading) = (w(counts.read), w(counts.reading));
+    view! {
+        <svg class="counts-bar" viewBox="0 0 100 6" preserveAspectRatio="none" role="img"
+            aria-label=format!("{} đã đọc, {} đang đọc, {} chưa đọc", counts.read, counts.reading, counts.not_started)>
+            <rect x="0" y="0" width="100" height="6" fill="#ddd6c8" />
+            <rect x="0" y="0" width=read height="6" fill="#2e7d32" />
+            <rect x=read y="0" width=reading height="6" fill="#f9a825" />
+        </svg>
+    }
+}
+
+#[component]
+pub fn ReadingReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let assignment = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let unit = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok());
+    let report = Resource::new(move || (assignment(), unit()), |(a, u)| get_reading_report(a, u));
+    view! {
+        <Title text="Báo cáo đọc tài liệu" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match report.await {
+                        Ok(r) => view! { <ReportView report=r /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+fn member_state_label(state: &str) -> &'static str {
+    match state {
+        "read" => "Đã đọc",
+        "reading" => "Đang đọc",
+        _ => "Chưa đọc",
+    }
+}
+
+#[component]
+fn ReportView(report: ReadingReport) -> impl IntoView {
+    let t = report.totals.clone();
+    let id = report.assignment_id;
+    view! {
+        <section class="card" data-testid="report">
+            <h1>"Tình hình đọc tài liệu"</h1>
+            <p class="lead"><A href=format!("/tai-lieu/{}", report.document.id)>{report.document.title.clone()}</A></p>
+            <p class="muted">{report.unit.name.clone()} " · hạn " {date_text(report.due_on)}</p>
+            <p data-testid="report-totals">
+                {t.read} " đã đọc · " {t.reading} " đang đọc · " {t.not_started} " chưa đọc / " {t.members} " đảng viên"
+            </p>
+            <CountsBar counts=t.clone() />
+            {(!report.rows.is_empty()).then(|| view! {
+                <table class="report-table">
+                    <thead><tr><th>"Đơn vị"</th><th>"Đã đọc"</th><th>"Đang đọc"</th><th>"Chưa đọc"</th><th></th></tr></thead>
+                    <tbody>
+                        {report.rows.clone().into_iter().map(|row| view! {
+                            <tr>
+                                <td><A href=format!("/bao-cao-doc/{id}?don-vi={}", row.unit.id)>{row.unit.name.clone()}</A></td>
+                                <td>{row.counts.read}</td>
+                                <td>{row.counts.reading}</td>
+                                <td>{row.counts.not_started}</td>
+                                <td class="bar-cell"><CountsBar counts=row.counts.clone() /></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            {(!report.members.is_empty()).then(|| view! {
+                <ul class="member-list" data-testid="report-members">
+                    {report.members.clone().into_iter().map(|m| view! {
+                        <li class="member-row">
+                            <A href=format!("/dang-vien/{}", m.member_id) attr:class="member-name">{m.full_name}</A>
+                            <span class=format!("state state-{}", m.state)>{member_state_label(&m.state)} " · đã xem " {m.percent_seen} "%"</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            })}
+        </section>
+    }
+}

@@ -1,0 +1,63 @@
+import { expect, test } from '@playwright/test';
+import { hydrated, loginAs, shot } from './helpers';
+
+test('a member reads an assigned document through, confirms, and the secretary sees it read', async ({ browser }) => {
+  const memberPage = await (await browser.newContext()).newPage();
+  await loginAs(memberPage, 'member');
+  await memberPage.getByRole('button', { name: /Danh mục/ }).click();
+  await memberPage.getByTestId('menu').getByRole('link', { name: 'Tài liệu cần đọc' }).click();
+  const item = memberPage.getByTestId('required-list').locator('li').first();
+  await expect(item).toContainText('Bản tin sinh hoạt chi bộ');
+  await expect(item).toContainText('Chưa đọc');
+  await item.getByRole('link').first().click();
+  await hydrated(memberPage);
+  const panel = memberPage.getByTestId('reading-panel');
+  await expect(panel).toContainText('Đã xem 0/');
+  const confirm = panel.getByRole('button', { name: 'Đã đọc và nắm nội dung' });
+  await expect(confirm).toBeDisabled();
+
+  // Jumping straight to the end is not reading: the button stays disabled.
+  await memberPage.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await memberPage.waitForTimeout(6500);
+  await memberPage.evaluate(() => window.scrollTo(0, 0));
+  await expect(confirm).toBeDisabled();
+
+  // Read through: scroll a screen at a time, pausing on each.
+  for (let i = 0; i < 60; i++) {
+    const atEnd = await memberPage.evaluate(() => {
+      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
+      return window.scrollY + window.innerHeight >= document.body.scrollHeight - 4;
+    });
+    await memberPage.waitForTimeout(1300);
+    if (atEnd) break;
+  }
+  await memberPage.waitForTimeout(6000);
+  await memberPage.evaluate(() => window.scrollTo(0, 0));
+  await expect(confirm).toBeEnabled({ timeout: 20_000 });
+  await confirm.click();
+  await expect(panel.getByRole('status')).toHaveText('Đồng chí đã xác nhận: Đã đọc và nắm nội dung.');
+  await shot(memberPage, 'reading-confirmed', false);
+
+  const secretaryPage = await (await browser.newContext()).newPage();
+  await loginAs(secretaryPage, 'secretary');
+  await secretaryPage.goto('/can-doc');
+  await secretaryPage.getByRole('link', { name: 'Báo cáo tình hình đọc' }).click();
+  await expect(secretaryPage.getByTestId('report')).toContainText('Chi bộ ấp 3');
+  const row = secretaryPage.getByTestId('report-members').locator('li', { hasText: 'Phạm Văn Hậu' });
+  await expect(row).toContainText('Đã đọc');
+  await expect(secretaryPage.getByTestId('report-totals')).toContainText('1 đã đọc');
+  await shot(secretaryPage, 'reading-report');
+});
+
+test('the committee report drills down from the district to communes', async ({ page }) => {
+  await loginAs(page, 'committee');
+  await page.goto('/can-doc');
+  await page.getByRole('link', { name: 'Báo cáo tình hình đọc' }).click();
+  const report = page.getByTestId('report');
+  await expect(report).toContainText('Đảng bộ huyện Phụng Hiệp');
+  await expect(report.locator('table')).toContainText('Đảng bộ xã Hòa An');
+  await report.getByRole('link', { name: 'Đảng bộ xã Hòa An' }).click();
+  await expect(page.getByTestId('report')).toContainText('Chi bộ ấp 3');
+  await hydrated(page);
+  await shot(page, 'reading-report-commune');
+});
