@@ -61,3 +61,33 @@ test('the committee report drills down from the district to communes', async ({ 
   await hydrated(page);
   await shot(page, 'reading-report-commune');
 });
+
+test('the report downloads as CSV for the committee and is refused to a plain member', async ({ request }) => {
+  const tokenFor = async (phone: string) => {
+    const login = await request.post('/api/login', {
+      form: { identifier: phone, password: 'sotay2024' },
+      headers: { Accept: 'application/json' },
+    });
+    return /sotay_session=([0-9a-f]{64})/.exec(login.headers()['set-cookie'])![1];
+  };
+  const committee = await tokenFor('0900000002');
+  const list = await request.post('/api/reading-required', {
+    headers: { Accept: 'application/json', Authorization: `Bearer ${committee}` },
+  });
+  const [first] = await list.json();
+  const csv = await request.get(`/api/v1/reading-report.csv?assignment=${first.assignment_id}&unit=${first.report_unit}`, {
+    headers: { Authorization: `Bearer ${committee}` },
+  });
+  expect(csv.status()).toBe(200);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const text = await csv.text();
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  expect(text).toContain('Đơn vị,Số đảng viên,Đã đọc,Đang đọc,Chưa đọc');
+  expect(text).toContain('Đảng bộ xã Hòa An,');
+
+  const member = await tokenFor('0900000004');
+  const refused = await request.get(`/api/v1/reading-report.csv?assignment=${first.assignment_id}&unit=${first.report_unit}`, {
+    headers: { Authorization: `Bearer ${member}` },
+  });
+  expect(refused.status()).toBe(403);
+});

@@ -14,7 +14,39 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/search", get(search))
+    Router::new().route("/api/v1/search", get(search)).route("/api/v1/reading-report.csv", get(reading_report_csv))
+}
+
+/// The logged-in user behind a cookie or bearer token.
+async fn api_user(state: &AppState, parts: &Parts) -> Result<app::auth::SessionUser, ApiError> {
+    let meta = meta_from_parts(parts, &state.config);
+    let token = meta.session_token.ok_or(AppError::Unauthenticated)?;
+    let user = session_user(&state.db, &token).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password {
+        return Err(AppError::PasswordChangeRequired.into());
+    }
+    Ok(user)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ReportParams {
+    assignment: i64,
+    unit: Option<i64>,
+}
+
+/// `GET /api/v1/reading-report.csv?assignment=…&unit=…`: the report page as a spreadsheet.
+async fn reading_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
+    let filename = format!("bao-cao-doc-{}-{}.csv", report.assignment_id, report.unit.id);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        app::reading::export::report_csv(&report),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,12 +87,7 @@ impl From<AppError> for ApiError {
 /// `GET /api/v1/search?q=…&limit=…` → ranked hits with document id, article anchor, score and
 /// snippet. Optional filters: `type`, `level`, `status`, `year`.
 async fn search(State(state): State<AppState>, parts: Parts, Query(params): Query<SearchParams>) -> Result<Json<SearchResponse>, ApiError> {
-    let meta = meta_from_parts(&parts, &state.config);
-    let token = meta.session_token.ok_or(AppError::Unauthenticated)?;
-    let user = session_user(&state.db, &token).await?.ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired.into());
-    }
+    let user = api_user(&state, &parts).await?;
     let q = params.q.trim().to_string();
     if q.is_empty() {
         return Err(AppError::invalid("q", "Vui lòng nhập từ khóa tìm kiếm.").into());

@@ -2,6 +2,8 @@
 //! reports which sections were on screen, for how long, while the tab was visible; a document
 //! counts as read when nearly all sections were seen for long enough, and the member confirms.
 
+#[cfg(feature = "ssr")]
+pub mod export;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;

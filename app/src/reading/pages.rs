@@ -267,6 +267,7 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
                 {t.read} " đã đọc · " {t.reading} " đang đọc · " {t.not_started} " chưa đọc / " {t.members} " đảng viên"
             </p>
             <CountsBar counts=t.clone() />
+            <p><a href=format!("/api/v1/reading-report.csv?assignment={id}&unit={}", report.unit.id) download>"Tải báo cáo (CSV, mở bằng Excel)"</a></p>
             {(!report.rows.is_empty()).then(|| view! {
                 <table class="report-table">
                     <thead><tr><th>"Đơn vị"</th><th>"Đã đọc"</th><th>"Đang đọc"</th><th>"Chưa đọc"</th><th></th></tr></thead>
