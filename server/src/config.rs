@@ -3,11 +3,13 @@
 use app::db::DEFAULT_DATABASE_URL;
 use app::state::Config;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
     Seed,
     Bench,
+    /// `import <folder> [--publish]`
+    Import { folder: String, publish: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -37,7 +39,16 @@ impl Settings {
             None | Some("serve") => Command::Serve,
             Some("seed") => Command::Seed,
             Some("bench") => Command::Bench,
-            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | seed | bench)")),
+            Some("import") => {
+                let rest: Vec<String> = args.by_ref().collect();
+                let publish = rest.iter().any(|a| a == "--publish");
+                let folder = rest
+                    .into_iter()
+                    .find(|a| !a.starts_with("--"))
+                    .ok_or("cách dùng: server import <thư mục> [--publish]")?;
+                Command::Import { folder, publish }
+            }
+            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | seed | bench | import)")),
         };
         let database_url = std::env::var("DATABASE_URL")
             .ok()

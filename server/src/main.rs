@@ -54,7 +54,41 @@ async fn run() -> Result<(), ServerError> {
             Ok(())
         }
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
+        Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
     }
+}
+
+/// `server import <folder> [--publish]`: bulk import into the province's root unit, one
+/// transaction per document, with a progress bar; already imported texts are skipped.
+async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), ServerError> {
+    use std::io::Write;
+    let db = app::db::connect(&settings.database_url).await?;
+    app::db::migrate(&db).await?;
+    let root = app::units::service::root_unit(&db)
+        .await
+        .map_err(|e| ServerError::Config(e.to_string()))?
+        .ok_or_else(|| ServerError::Config("cơ sở dữ liệu chưa có đơn vị gốc (chạy `server seed` trước)".into()))?;
+    let files = app::documents::import::importable_files(std::path::Path::new(folder))
+        .map_err(|e| ServerError::Config(format!("{folder}: {}", e.field_message("folder").unwrap_or_default())))?;
+    let options = app::documents::import::ImportOptions {
+        owner_unit_id: root,
+        published: publish,
+        level: "central".into(),
+        issuer: "Chưa xác định".into(),
+    };
+    let report = app::documents::import::import_files(&db, &files, &options, |done, total, label| {
+        let width = 30;
+        let filled = if total == 0 { width } else { done * width / total };
+        print!("\r[{}{}] {done}/{total} {label:<40.40}", "#".repeat(filled), " ".repeat(width - filled));
+        let _ = std::io::stdout().flush();
+    })
+    .await;
+    println!();
+    println!("Đã nhập {} tài liệu, bỏ qua {} tài liệu trùng, lỗi {}.", report.added, report.skipped, report.failed.len());
+    for (label, error) in &report.failed {
+        println!("  lỗi {label}: {error}");
+    }
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> Result<(), ServerError> {

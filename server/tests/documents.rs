@@ -162,3 +162,64 @@ async fn drafts_and_audiences_limit_who_sees_a_document() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn bulk_import_reads_a_folder_once_and_keeps_structure() {
+    use app::documents::import::{ImportOptions, import_files, importable_files};
+    let folder = std::env::temp_dir().join(format!("sotay-import-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("dieu-le.md"), DIEU_LE).unwrap();
+    std::fs::write(
+        folder.join("thong-bao.html"),
+        "<html><body><p>Số 12-TB/TU</p><p>Hậu Giang, ngày 05 tháng 3 năm 2024</p><h1>THÔNG BÁO</h1><p>KẾT LUẬN CỦA BAN THƯỜNG VỤ</p><p>Điều 1. Các chi bộ tổ chức học tập.</p></body></html>",
+    )
+    .unwrap();
+    std::fs::write(
+        folder.join("lo.jsonl"),
+        concat!(
+            r#"{"id": 1, "title": "Tài liệu sinh hoạt chi bộ tháng 3", "number": "05-TL/BTG", "type": "Tài liệu sinh hoạt chi bộ", "issued": "2024-03-01", "text": "I. THỜI SỰ\n1. Tin trong tỉnh."}"#,
+            "\n",
+            r#"{"id": 2, "title": "Hỏng", "text": 5}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(folder.join("anh.png"), [0u8, 1, 2]).unwrap();
+
+    on_both(|db| {
+        let folder = folder.clone();
+        async move {
+            let f = fixture(&db).await;
+            let files = importable_files(&folder).unwrap();
+            assert_eq!(files.len(), 3, "the picture is not a document");
+            let options = ImportOptions { owner_unit_id: f.root, published: true, level: "provincial".into(), issuer: "Tỉnh ủy Hậu Giang".into() };
+            let mut ticks = Vec::new();
+            let report = import_files(&db, &files, &options, |done, total, _| ticks.push((done, total))).await;
+            assert_eq!(report.added, 3, "{report:?}");
+            assert_eq!(report.failed.len(), 1, "the broken JSON line is reported: {report:?}");
+            assert!(report.failed[0].1.contains("dòng 2"));
+            assert_eq!(ticks.last(), Some(&(3, 3)));
+
+            let again = import_files(&db, &files, &options, |_, _, _| {}).await;
+            assert_eq!((again.added, again.skipped), (0, 3));
+
+            let docs = app::db::entities::document::Entity::find().all(&db).await.unwrap();
+            let notice = docs.iter().find(|d| d.number == "12-TB/TU").expect("letterhead number from HTML");
+            assert_eq!(notice.issued_on, Some(date(2024, 3, 5)));
+            assert_eq!(notice.doc_type, "thong_bao");
+            assert_eq!(notice.title, "Thông báo kết luận của ban thường vụ");
+            let lesson = docs.iter().find(|d| d.number == "05-TL/BTG").unwrap();
+            assert_eq!((lesson.doc_type.as_str(), lesson.issued_on), ("sinh_hoat_chi_bo", Some(date(2024, 3, 1))));
+            let charter = docs.iter().find(|d| d.doc_type == "dieu_le").unwrap();
+            let articles = document_section::Entity::find()
+                .filter(document_section::Column::DocumentId.eq(charter.id))
+                .filter(document_section::Column::Kind.eq("article"))
+                .all(&db)
+                .await
+                .unwrap();
+            assert_eq!(articles.len(), 48);
+        }
+    })
+    .await;
+    std::fs::remove_dir_all(&folder).ok();
+}

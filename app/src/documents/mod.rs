@@ -1,5 +1,7 @@
 //! The document library: Party documents with their structure, search, and reading view.
 
+#[cfg(feature = "ssr")]
+pub mod import;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod search;

@@ -23,6 +23,16 @@ pub fn kind_of(model: &unit::Model) -> UnitKind {
     UnitKind::parse(&model.kind).unwrap_or(UnitKind::Cell)
 }
 
+/// The top of the tree (the provincial committee).
+pub async fn root_unit(db: &impl ConnectionTrait) -> AppResult<Option<i64>> {
+    Ok(unit::Entity::find()
+        .filter(unit::Column::ParentId.is_null())
+        .order_by_asc(unit::Column::Id)
+        .one(db)
+        .await?
+        .map(|u| u.id))
+}
+
 pub async fn find_unit(db: &impl ConnectionTrait, id: i64) -> AppResult<unit::Model> {
     unit::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("đơn vị".into()))
 }

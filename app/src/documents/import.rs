@@ -1,0 +1,338 @@
+//! Bulk import: a folder of .txt/.md/.html files and JSON lines of
+//! `{id, title, number, type, issued, text}`. Each document is stored in its own transaction and
+//! skipped when its text was imported before (same checksum). Metadata missing from a file is
+//! read from its letterhead: "Số 37-HD/BTGDVTW", "ngày 19 tháng 11 năm 2025", the title block.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use sea_orm::DatabaseConnection;
+use serde::Deserialize;
+
+use super::DOC_TYPES;
+use super::service::{ImportMeta, import_text};
+use crate::db::fold::fold;
+use crate::error::{AppError, AppResult};
+
+/// What the letterhead tells about a document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Letterhead {
+    pub number: String,
+    pub title: String,
+    pub doc_type: String,
+    pub issued_on: Option<NaiveDate>,
+}
+
+const TYPE_WORDS: [(&str, &str); 10] = [
+    ("ĐIỀU LỆ", "dieu_le"),
+    ("NGHỊ QUYẾT", "nghi_quyet"),
+    ("CHỈ THỊ", "chi_thi"),
+    ("QUY ĐỊNH", "quy_dinh"),
+    ("QUYẾT ĐỊNH", "quyet_dinh"),
+    ("HƯỚNG DẪN", "huong_dan"),
+    ("KẾT LUẬN", "ket_luan"),
+    ("THÔNG BÁO", "thong_bao"),
+    ("QUY CHẾ", "quy_dinh"),
+    ("CÔNG VĂN", "thong_bao"),
+];
+
+fn clean(line: &str) -> String {
+    line.replace(['*', '|', '#'], " ").split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn sentence_case(text: &str) -> String {
+    let lower = text.to_lowercase();
+    let mut chars = lower.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// "ngày 19 tháng 11 năm 2025" anywhere in the first lines.
+fn find_date(folded: &str) -> Option<NaiveDate> {
+    let words: Vec<&str> = folded.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    words.windows(6).find_map(|w| {
+        (w[0] == "ngay" && w[2] == "thang" && w[4] == "nam")
+            .then(|| NaiveDate::from_ymd_opt(w[5].parse().ok()?, w[3].parse().ok()?, w[1].parse().ok()?))
+            .flatten()
+    })
+}
+
+pub fn read_letterhead(text: &str) -> Letterhead {
+    let lines: Vec<String> = text.lines().take(80).map(clean).filter(|l| !l.is_empty()).collect();
+    let number = lines
+        .iter()
+        .find_map(|l| {
+            let rest = l.strip_prefix("Số")?.trim_start_matches([':', ' ']);
+            rest.split_whitespace().next().filter(|n| n.contains('/')).map(|n| n.trim_end_matches(',').to_string())
+        })
+        .unwrap_or_default();
+    let issued_on = find_date(&fold(&lines.join(" ")));
+    let mut letterhead = Letterhead { number, issued_on, ..Default::default() };
+    if let Some(i) = lines.iter().position(|l| TYPE_WORDS.iter().any(|(w, _)| l == w)) {
+        letterhead.doc_type = TYPE_WORDS.iter().find(|(w, _)| *w == lines[i]).map(|(_, c)| c.to_string()).unwrap_or_default();
+        let mut title = lines[i].clone();
+        for l in lines.iter().skip(i + 1).take(4) {
+            let letters: Vec<char> = l.chars().filter(|c| c.is_alphabetic()).collect();
+            let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+            if letters.is_empty() || upper * 10 < letters.len() * 8 || l.starts_with("Chương") {
+                break;
+            }
+            title.push(' ');
+            title.push_str(l);
+        }
+        letterhead.title = sentence_case(&title);
+    }
+    letterhead
+}
+
+/// Plain text of an HTML page: block ends become line breaks, tags go, entities are decoded.
+pub fn html_to_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let Some(end) = rest[start..].find('>') else { break };
+        let raw_tag = &rest[start + 1..start + end];
+        let closing = raw_tag.starts_with('/');
+        let tag = raw_tag.trim_start_matches('/').to_ascii_lowercase();
+        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+            out.push('\n');
+        }
+        rest = &rest[start + end + 1..];
+        if !closing && (name == "script" || name == "style") {
+            if let Some(close) = rest.to_ascii_lowercase().find(&format!("</{name}")) {
+                rest = &rest[close..];
+            }
+        }
+    }
+    out.push_str(rest);
+    decode_entities(&out)
+}
+
+fn decode_entities(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let Some(semi) = tail.find(';').filter(|s| *s <= 10) else {
+            out.push('&');
+            rest = &tail[1..];
+            continue;
+        };
+        let entity = &tail[1..semi];
+        let decoded = match entity {
+            "nbsp" => Some(' '),
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            _ => entity
+                .strip_prefix("#x")
+                .and_then(|h| u32::from_str_radix(h, 16).ok())
+                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
+                .and_then(char::from_u32),
+        };
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &tail[semi + 1..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// One JSON line of a bulk file.
+#[derive(Debug, Deserialize)]
+struct JsonRecord {
+    #[serde(default)]
+    id: Option<serde_json::Value>,
+    title: String,
+    #[serde(default)]
+    number: Option<String>,
+    #[serde(default, rename = "type")]
+    doc_type: Option<String>,
+    #[serde(default)]
+    issued: Option<String>,
+    text: String,
+    /// Provenance, kept for attribution when present.
+    #[serde(default)]
+    source_repo: Option<String>,
+    #[serde(default)]
+    source_path: Option<String>,
+}
+
+/// A stored code from a code or label ("huong_dan" or "Hướng dẫn").
+fn type_code(value: &str) -> Option<String> {
+    let folded = fold(value);
+    DOC_TYPES
+        .iter()
+        .find(|(code, label)| *code == value || fold(label) == folded)
+        .map(|(code, _)| code.to_string())
+}
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub owner_unit_id: i64,
+    pub published: bool,
+    pub level: String,
+    pub issuer: String,
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub skipped: usize,
+    pub failed: Vec<(String, String)>,
+}
+
+/// A document ready to store: its metadata and text.
+struct Candidate {
+    label: String,
+    meta: ImportMeta,
+    text: String,
+}
+
+fn meta_for(text: &str, fallback_title: &str, options: &ImportOptions) -> ImportMeta {
+    let head = read_letterhead(text);
+    ImportMeta {
+        number: head.number,
+        title: if head.title.is_empty() { fallback_title.to_string() } else { head.title },
+        doc_type: if head.doc_type.is_empty() { "thong_bao".into() } else { head.doc_type },
+        level: options.level.clone(),
+        issuer: options.issuer.clone(),
+        issued_on: head.issued_on,
+        topics: String::new(),
+        owner_unit_id: options.owner_unit_id,
+        audience_all: true,
+        published: options.published,
+        source: String::new(),
+    }
+}
+
+/// The documents in one file; a bad file or a bad JSON line is an `Err((label, reason))` of its
+/// own, so the good records still go in.
+fn candidates(path: &Path, options: &ImportOptions) -> Vec<Result<Candidate, (String, String)>> {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let raw = match std::fs::read_to_string(path) {
+        Ok(raw) => raw,
+        Err(e) => return vec![Err((name, format!("không đọc được tệp: {e}")))],
+    };
+    let raw = raw.trim_start_matches('\u{feff}');
+    let stem = path.file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")).unwrap_or_default();
+    let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let with_source = |mut meta: ImportMeta| {
+        meta.source = format!("Nhập từ tệp {name}");
+        meta
+    };
+    match ext.as_str() {
+        "txt" | "md" => vec![Ok(Candidate { label: name.clone(), meta: with_source(meta_for(raw, &stem, options)), text: raw.to_string() })],
+        "html" | "htm" => {
+            let text = html_to_text(raw);
+            vec![Ok(Candidate { label: name.clone(), meta: with_source(meta_for(&text, &stem, options)), text })]
+        }
+        "jsonl" | "ndjson" => raw
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, line)| {
+                let record: JsonRecord = serde_json::from_str(line)
+                    .map_err(|e| (format!("{name}#{}", i + 1), format!("dòng {}: JSON không hợp lệ ({e})", i + 1)))?;
+                let mut meta = with_source(meta_for(&record.text, &record.title, options));
+                meta.title = record.title.trim().to_string();
+                if let Some(n) = record.number.filter(|n| !n.trim().is_empty()) {
+                    meta.number = n.trim().to_string();
+                }
+                if let Some(t) = record.doc_type.as_deref().and_then(type_code) {
+                    meta.doc_type = t;
+                }
+                if let Some(d) = record.issued.as_deref().and_then(crate::validate::parse_date) {
+                    meta.issued_on = Some(d);
+                }
+                if let (Some(repo), Some(path)) = (&record.source_repo, &record.source_path) {
+                    meta.source = format!("{repo}, {path}");
+                }
+                let id = record.id.map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_else(|| (i + 1).to_string());
+                Ok(Candidate { label: format!("{name}#{id}"), meta, text: record.text })
+            })
+            .collect(),
+        other => vec![Err((name, format!("không hỗ trợ tệp .{other} (dùng .txt, .md, .html, .jsonl)")))],
+    }
+}
+
+/// Files directly in `folder`, sorted by name, that the importer understands.
+pub fn importable_files(folder: &Path) -> AppResult<Vec<PathBuf>> {
+    let entries = std::fs::read_dir(folder).map_err(|e| AppError::invalid("folder", format!("Không mở được thư mục: {e}")))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file())
+        .filter(|p| {
+            let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+            matches!(ext.as_str(), "txt" | "md" | "html" | "htm" | "jsonl" | "ndjson")
+        })
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Imports every document found in `files`, calling `progress(done, total, label)` after each.
+pub async fn import_files(
+    db: &DatabaseConnection,
+    files: &[PathBuf],
+    options: &ImportOptions,
+    mut progress: impl FnMut(usize, usize, &str),
+) -> ImportReport {
+    let mut report = ImportReport::default();
+    let mut all = Vec::new();
+    for path in files {
+        for candidate in candidates(path, options) {
+            match candidate {
+                Ok(c) => all.push(c),
+                Err(failure) => report.failed.push(failure),
+            }
+        }
+    }
+    let total = all.len();
+    for (i, c) in all.into_iter().enumerate() {
+        match import_text(db, &c.meta, &c.text).await {
+            Ok(Some(_)) => report.added += 1,
+            Ok(None) => report.skipped += 1,
+            Err(e) => report.failed.push((c.label.clone(), e.to_string())),
+        }
+        progress(i + 1, total, &c.label);
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_number_date_type_and_title_from_the_letterhead() {
+        let head = read_letterhead(include_str!("../../demo-docs/huong-dan-37-HD-BTGDVTW-2025.md"));
+        assert_eq!(head.number, "37-HD/BTGDVTW");
+        assert_eq!(head.issued_on, NaiveDate::from_ymd_opt(2025, 11, 19));
+        assert_eq!(head.doc_type, "huong_dan");
+        assert!(head.title.starts_with("Hướng dẫn về việc đổi mới, nâng cao chất lượng"), "{}", head.title);
+        let decision = read_letterhead(include_str!("../../demo-docs/quyet-dinh-1147-QD-BTGDVTW-2025.md"));
+        assert_eq!(decision.number, "1147-QĐ/BTGDVTW");
+        assert_eq!(decision.doc_type, "quyet_dinh");
+    }
+
+    #[test]
+    fn html_becomes_lines_of_text() {
+        let text = html_to_text("<h1>Chương I</h1><p>Điều 1.&nbsp;Đảng viên &amp; tổ chức</p><script>x()</script><p>Hết</p><style>p{}</style>");
+        assert_eq!(text.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(), ["Chương I", "Điều 1. Đảng viên & tổ chức", "Hết"]);
+    }
+}
