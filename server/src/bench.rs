@@ -43,5 +43,221 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
         app::units::service::active_member_counts(&db, &[root]).await.map_err(|e| DbErr::Custom(e.to_string()))?;
     }
     println!("subtree member count at root with 50k+ units: {:.2?} per query", started.elapsed() / rounds);
+    let documents = app::db::seed::seed_documents_if_empty(&db).await?;
+    println!("demo library: {documents} documents");
+    search_figures();
+    reading_figures(&db).await?;
+    Ok(())
+}
+
+/// Search latency over 20,000 documents generated from the demo texts' sections (in memory:
+/// this measures ranking, not the database).
+pub fn search_figures() {
+    use app::db::entities::{document, document_section};
+    use app::documents::SearchFilters;
+    use app::documents::search::SearchIndex;
+    use app::documents::structure::parse;
+
+    let texts = [
+        include_str!("../../app/demo-docs/dieu-le-dang-2011.md"),
+        include_str!("../../app/demo-docs/huong-dan-37-HD-BTGDVTW-2025.md"),
+        include_str!("../../app/demo-docs/quyet-dinh-1147-QD-BTGDVTW-2025.md"),
+    ];
+    let pool: Vec<(String, String)> = texts
+        .iter()
+        .flat_map(|t| parse(t))
+        .filter(|s| !s.body.is_empty())
+        .map(|s| (s.heading, s.body))
+        .collect();
+    let index = SearchIndex::default();
+    let mut seed: u64 = 0x5EED;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let now = chrono::Utc::now();
+    let started = Instant::now();
+    for id in 1..=20_000i64 {
+        let doc = document::Model {
+            id,
+            number: format!("{id}-HD/TU"),
+            title: format!("Hướng dẫn số {id} về {}", pool[(next() as usize) % pool.len()].0),
+            folded_title: String::new(),
+            doc_type: "huong_dan".into(),
+            level: "provincial".into(),
+            issuer: "Tỉnh ủy".into(),
+            issued_on: None,
+            effective_on: None,
+            status: "in_force".into(),
+            superseded_by: None,
+            topics: String::new(),
+            owner_unit_id: 1,
+            audience_all: true,
+            published: true,
+            published_at: None,
+            version: 1,
+            checksum: id.to_string(),
+            source: String::new(),
+            created_at: now,
+            updated_at: now,
+        };
+        let sections: Vec<document_section::Model> = (0..8)
+            .map(|k| {
+                let (heading, body) = &pool[(next() as usize) % pool.len()];
+                document_section::Model {
+                    id: id * 10 + k,
+                    document_id: id,
+                    ordinal: k as i32,
+                    kind: "article".into(),
+                    number: (k + 1).to_string(),
+                    anchor: format!("dieu-{}", k + 1),
+                    heading: heading.clone(),
+                    body: body.clone(),
+                    parent_id: None,
+                    words: 0,
+                }
+            })
+            .collect();
+        index.upsert(&doc, &sections);
+    }
+    println!("search index: 20,000 documents / 160,000 sections built in {:.2?}", started.elapsed());
+    let allowed: std::collections::HashSet<i64> = (1..=20_000).collect();
+    let queries = [
+        "sinh hoat chi bo", "đảng viên dự bị", "ky luat dang", "quyền của đảng viên", "ban tin sinh hoat",
+        "trung tâm chính trị", "tu phe binh va phe binh", "đại hội đại biểu", "cap uy co so", "boi duong ly luan",
+    ];
+    let mut times = Vec::new();
+    for round in 0..20 {
+        for q in queries {
+            let filters = SearchFilters { q: q.to_string(), year: (round % 2 == 1).then_some(2025), ..Default::default() };
+            let started = Instant::now();
+            let hits = index.search(&filters, &allowed, 20);
+            times.push(started.elapsed());
+            std::hint::black_box(hits);
+        }
+    }
+    times.sort();
+    let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
+    println!("search over 20,000 documents: p50 {:.2?}, p95 {:.2?} ({} queries)", pct(50), pct(95), times.len());
+}
+
+/// Reading-event ingest rate and the province-wide completion report, on the seeded database.
+pub async fn reading_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use app::db::entities::{assignment, document, member, reading_status};
+    use app::reading::ProgressEvent;
+    use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+
+    let to_db = |e: app::error::AppError| DbErr::Custom(e.to_string());
+    let Some(doc) = document::Entity::find().filter(document::Column::Number.eq("37-HD/BTGDVTW")).one(db).await? else {
+        println!("reading: demo library missing, skipped");
+        return Ok(());
+    };
+    let sections: Vec<i64> = app::db::entities::document_section::Entity::find()
+        .select_only()
+        .column(app::db::entities::document_section::Column::Id)
+        .filter(app::db::entities::document_section::Column::DocumentId.eq(doc.id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let members: Vec<i64> = member::Entity::find().select_only().column(member::Column::Id).limit(200).into_tuple().all(db).await?;
+    let mut users = Vec::new();
+    for id in &members {
+        users.push(app::auth::service::load_session_user(db, *id, false).await.map_err(to_db)?);
+    }
+    let started = Instant::now();
+    let mut events = 0usize;
+    for (u, user) in users.iter().enumerate() {
+        for batch in 0..5 {
+            let chunk: Vec<ProgressEvent> = sections
+                .iter()
+                .enumerate()
+                .map(|(k, s)| ProgressEvent {
+                    client_id: format!("{u:08x}-{batch:04x}-{k:04x}"),
+                    document_id: doc.id,
+                    section_id: *s,
+                    seconds: 5,
+                })
+                .collect();
+            events += chunk.len();
+            app::reading::service::record(db, user, &chunk).await.map_err(to_db)?;
+        }
+    }
+    let elapsed = started.elapsed();
+    println!(
+        "reading events: {events} in {:.2?} = {:.0} events/s (batches of {}, each rolled up)",
+        elapsed,
+        events as f64 / elapsed.as_secs_f64(),
+        sections.len()
+    );
+
+    // 100 assignments to the whole province, with half the members having read each.
+    let root = app::units::service::root_unit(db).await.map_err(to_db)?.unwrap_or(1);
+    let all_members: Vec<i64> = member::Entity::find().select_only().column(member::Column::Id).into_tuple().all(db).await?;
+    let admin = all_members.first().copied().unwrap_or(1);
+    let started = Instant::now();
+    let mut assignments = Vec::new();
+    for n in 0..100 {
+        let meta = app::documents::service::ImportMeta {
+            number: format!("{n}-BENCH"),
+            title: format!("Tài liệu đo hiệu năng {n}"),
+            doc_type: "thong_bao".into(),
+            level: "provincial".into(),
+            issuer: "Tỉnh ủy".into(),
+            issued_on: None,
+            topics: String::new(),
+            owner_unit_id: root,
+            audience_all: true,
+            published: true,
+            source: "bench".into(),
+        };
+        let Some(doc_id) = app::documents::service::import_text(db, &meta, &format!("Điều 1. Nội dung {n}.")).await.map_err(to_db)? else { continue };
+        let a = assignment::ActiveModel {
+            document_id: Set(doc_id),
+            unit_id: Set(root),
+            due_on: Set(chrono::Utc::now().date_naive()),
+            assigned_by: Set(admin),
+            created_at: Set(chrono::Utc::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+        let now = chrono::Utc::now();
+        let rows: Vec<reading_status::ActiveModel> = all_members
+            .iter()
+            .filter(|m| (**m + n) % 2 == 0)
+            .map(|m| reading_status::ActiveModel {
+                member_id: Set(*m),
+                document_id: Set(doc_id),
+                seen_sections: Set(1),
+                total_sections: Set(1),
+                active_seconds: Set(10),
+                started_at: Set(now),
+                completed_at: Set(Some(now)),
+                confirmed_at: Set((m % 3 != 0).then_some(now)),
+            })
+            .collect();
+        for chunk in rows.chunks(2000) {
+            reading_status::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+        }
+        assignments.push(a.id);
+    }
+    println!("report data: 100 assignments × {} members prepared in {:.2?}", all_members.len(), started.elapsed());
+    let admin_user = app::auth::service::load_session_user(db, admin, false).await.map_err(to_db)?;
+    let mut admin_user = admin_user;
+    admin_user.positions.push(app::auth::PositionInfo { id: 0, role: app::auth::Role::Admin, unit_id: root, unit_name: String::new() });
+    let started = Instant::now();
+    let mut read = 0;
+    for a in &assignments {
+        let report = app::reading::service::report(db, &admin_user, *a, None).await.map_err(to_db)?;
+        read += report.totals.read;
+    }
+    println!(
+        "province-wide completion report, 100 assignments × {} members: {:.2?} in all ({:.2?} each; {read} confirmed readings)",
+        all_members.len(),
+        started.elapsed(),
+        started.elapsed() / assignments.len().max(1) as u32
+    );
     Ok(())
 }
