@@ -19,7 +19,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::auth::{Auth, ChangePasswordPage, LoginPage};
-use crate::documents::{DocumentPage, LibraryPage};
+use crate::documents::{DocumentEditorPage, DocumentPage, LibraryPage};
 use crate::reading::{ReadingReportPage, RequiredReadingPage};
 use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
 use crate::ui::{HomePage, Layout, NotFound};
@@ -74,7 +74,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/dang-vien/moi") view=NewMemberPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/:id") view=MemberProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/tai-lieu") view=LibraryPage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu/moi") view=DocumentEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/tai-lieu/:id") view=DocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu/:id/sua") view=DocumentEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/can-doc") view=RequiredReadingPage ssr=SsrMode::Async />
                     <Route path=path!("/bao-cao-doc/:id") view=ReadingReportPage ssr=SsrMode::Async />
                 </Routes>

@@ -22,6 +22,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// Trust `X-Forwarded-For` / `X-Forwarded-Proto` (set only behind your own reverse proxy).
     pub trust_proxy: bool,
+    /// Where attachments are stored, each under its SHA-256.
+    pub files_dir: std::path::PathBuf,
 }
 
 #[derive(Clone, FromRef)]

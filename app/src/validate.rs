@@ -75,6 +75,11 @@ pub fn format_date(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// A moment as members read it, in Vietnam's time (UTC+7, no daylight saving): 14:05 19/05/2024.
+pub fn format_datetime(at: chrono::DateTime<chrono::Utc>) -> String {
+    (at + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y").to_string()
+}
+
 fn capitalize(label: &str) -> String {
     let mut chars = label.chars();
     match chars.next() {

@@ -18,7 +18,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// The logged-in user behind a cookie or bearer token.
-async fn api_user(state: &AppState, parts: &Parts) -> Result<app::auth::SessionUser, ApiError> {
+pub async fn api_user(state: &AppState, parts: &Parts) -> Result<app::auth::SessionUser, ApiError> {
     let meta = meta_from_parts(parts, &state.config);
     let token = meta.session_token.ok_or(AppError::Unauthenticated)?;
     let user = session_user(&state.db, &token).await?.ok_or(AppError::Unauthenticated)?;
@@ -68,7 +68,7 @@ pub struct SearchResponse {
 }
 
 /// A typed error body: `{"error": {"kind": …, "message": "…"}}` with the matching status.
-pub struct ApiError(AppError);
+pub struct ApiError(pub AppError);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {

@@ -102,6 +102,7 @@ pub fn search_figures() {
             source: String::new(),
             created_at: now,
             updated_at: now,
+            quiz_pass_percent: None,
         };
         let sections: Vec<document_section::Model> = (0..8)
             .map(|k| {

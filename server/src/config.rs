@@ -20,6 +20,7 @@ pub struct Settings {
     pub secure_cookies: bool,
     pub trust_proxy: bool,
     pub reading_words_per_second: i64,
+    pub files_dir: std::path::PathBuf,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -58,6 +59,11 @@ impl Settings {
             return Err("DATABASE_URL phải bắt đầu bằng sqlite: hoặc postgres://".into());
         }
         Ok(Settings {
+            files_dir: std::env::var("SOTAY_FILES_DIR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+                .unwrap_or_else(|| "data/files".into())
+                .into(),
             command,
             database_url,
             seed_demo: flag("SOTAY_SEED_DEMO", true)?,
@@ -76,6 +82,6 @@ impl Settings {
     }
 
     pub fn app_config(&self) -> Config {
-        Config { secure_cookies: self.secure_cookies, trust_proxy: self.trust_proxy }
+        Config { secure_cookies: self.secure_cookies, trust_proxy: self.trust_proxy, files_dir: self.files_dir.clone() }
     }
 }

@@ -4,6 +4,7 @@
 mod api;
 mod bench;
 mod config;
+mod uploads;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -125,6 +126,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     let context_state = state.clone();
     let app = Router::new()
         .merge(api::routes())
+        .merge(uploads::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -196,6 +196,8 @@ pub mod document {
         pub source: String,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Share of the comprehension check a member must get right; `None` = no check.
+        pub quiz_pass_percent: Option<i32>,
     }
     no_relations!();
 }
@@ -311,6 +313,136 @@ pub mod reading_status {
         pub completed_at: Option<DateTimeUtc>,
         /// When the member confirmed "Đã đọc và nắm nội dung".
         pub confirmed_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod document_version {
+    use sea_orm::entity::prelude::*;
+
+    /// The full source text of every saved version, so an edit can be reviewed or undone.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_versions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub document_id: i64,
+        pub version: i32,
+        pub title: String,
+        pub number: String,
+        pub text: String,
+        pub change_note: String,
+        pub edited_by: Option<i64>,
+        pub edited_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod document_attachment {
+    use sea_orm::entity::prelude::*;
+
+    /// A file stored on disk under its SHA-256, checked again when served.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "document_attachments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub document_id: i64,
+        pub file_name: String,
+        pub content_type: String,
+        pub size_bytes: i64,
+        pub sha256: String,
+        pub uploaded_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod bookmark {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "bookmarks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub section_id: i64,
+        pub document_id: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod reader_note {
+    use sea_orm::entity::prelude::*;
+
+    /// A private note (and highlighted passage) on a section; only its author ever sees it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reader_notes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub client_id: String,
+        pub member_id: i64,
+        pub document_id: i64,
+        pub section_id: i64,
+        pub quote: String,
+        pub note: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod member_pref {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "member_prefs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        pub font_percent: i32,
+    }
+    no_relations!();
+}
+
+pub mod quiz_question {
+    use sea_orm::entity::prelude::*;
+
+    /// One multiple-choice question; `options` holds one choice per line, `correct` is 0-based.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "quiz_questions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub document_id: i64,
+        pub ordinal: i32,
+        pub question: String,
+        pub options: String,
+        pub correct: i32,
+    }
+    no_relations!();
+}
+
+pub mod quiz_attempt {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "quiz_attempts")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub client_id: String,
+        pub member_id: i64,
+        pub document_id: i64,
+        pub correct: i32,
+        pub total: i32,
+        pub passed: bool,
+        pub at: DateTimeUtc,
     }
     no_relations!();
 }

@@ -1,4 +1,4 @@
-//! Bulk import: a folder of .txt/.md/.html files and JSON lines of
+//! Bulk import: a folder of .txt/.md/.html/.docx files and JSON lines of
 //! `{id, title, number, type, issued, text}`. Each document is stored in its own transaction and
 //! skipped when its text was imported before (same checksum). Metadata missing from a file is
 //! read from its letterhead: "Số 37-HD/BTGDVTW", "ngày 19 tháng 11 năm 2025", the title block.
@@ -203,7 +203,7 @@ struct Candidate {
     text: String,
 }
 
-fn meta_for(text: &str, fallback_title: &str, options: &ImportOptions) -> ImportMeta {
+pub fn meta_for(text: &str, fallback_title: &str, options: &ImportOptions) -> ImportMeta {
     let head = read_letterhead(text);
     ImportMeta {
         number: head.number,
@@ -220,54 +220,109 @@ fn meta_for(text: &str, fallback_title: &str, options: &ImportOptions) -> Import
     }
 }
 
+/// The plain text of an uploaded or imported file, by its extension: .txt/.md as they are,
+/// .html without tags, .docx from its paragraphs. `Err` is a Vietnamese reason.
+pub fn file_to_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
+    let ext = Path::new(file_name).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    let utf8 = || {
+        std::str::from_utf8(bytes)
+            .map(|s| s.trim_start_matches('\u{feff}').to_string())
+            .map_err(|_| "tệp không phải văn bản UTF-8".to_string())
+    };
+    match ext.as_str() {
+        "txt" | "md" => utf8(),
+        "html" | "htm" => utf8().map(|raw| html_to_text(&raw)),
+        "docx" => docx_to_text(bytes),
+        other => Err(format!("không hỗ trợ tệp .{other} (dùng .txt, .md, .html, .docx)")),
+    }
+}
+
+/// The paragraphs of a Word document (`word/document.xml`), one per line; tabs and line breaks
+/// inside a paragraph are kept as spaces and new lines.
+pub fn docx_to_text(bytes: &[u8]) -> Result<String, String> {
+    use quick_xml::events::Event;
+    use std::io::Read;
+
+    fn bad<E>(_: E) -> String {
+        "tệp .docx bị hỏng hoặc không phải tài liệu Word".to_string()
+    }
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
+    let mut xml = String::new();
+    archive.by_name("word/document.xml").map_err(bad)?.read_to_string(&mut xml).map_err(bad)?;
+    let mut reader = quick_xml::Reader::from_str(&xml);
+    let mut out = String::new();
+    let mut in_text = false;
+    loop {
+        match reader.read_event().map_err(bad)? {
+            Event::Start(e) if e.name().as_ref() == b"w:t" => in_text = true,
+            Event::End(e) if e.name().as_ref() == b"w:t" => in_text = false,
+            Event::End(e) if e.name().as_ref() == b"w:p" => out.push('\n'),
+            Event::Empty(e) if e.name().as_ref() == b"w:tab" => out.push(' '),
+            Event::Empty(e) if matches!(e.name().as_ref(), b"w:br" | b"w:cr") => out.push('\n'),
+            Event::Text(t) if in_text => out.push_str(&t.decode().map_err(bad)?),
+            Event::GeneralRef(r) if in_text => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    out.push(c);
+                } else if let Some(text) = r.decode().ok().and_then(|name| quick_xml::escape::resolve_predefined_entity(&name)) {
+                    out.push_str(text);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
 /// The documents in one file; a bad file or a bad JSON line is an `Err((label, reason))` of its
 /// own, so the good records still go in.
 fn candidates(path: &Path, options: &ImportOptions) -> Vec<Result<Candidate, (String, String)>> {
     let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
-    let raw = match std::fs::read_to_string(path) {
-        Ok(raw) => raw,
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
         Err(e) => return vec![Err((name, format!("không đọc được tệp: {e}")))],
     };
-    let raw = raw.trim_start_matches('\u{feff}');
     let stem = path.file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")).unwrap_or_default();
     let ext = path.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
     let with_source = |mut meta: ImportMeta| {
         meta.source = format!("Nhập từ tệp {name}");
         meta
     };
-    match ext.as_str() {
-        "txt" | "md" => vec![Ok(Candidate { label: name.clone(), meta: with_source(meta_for(raw, &stem, options)), text: raw.to_string() })],
-        "html" | "htm" => {
-            let text = html_to_text(raw);
-            vec![Ok(Candidate { label: name.clone(), meta: with_source(meta_for(&text, &stem, options)), text })]
-        }
-        "jsonl" | "ndjson" => raw
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, line)| {
-                let record: JsonRecord = serde_json::from_str(line)
-                    .map_err(|e| (format!("{name}#{}", i + 1), format!("dòng {}: JSON không hợp lệ ({e})", i + 1)))?;
-                let mut meta = with_source(meta_for(&record.text, &record.title, options));
-                meta.title = record.title.trim().to_string();
-                if let Some(n) = record.number.filter(|n| !n.trim().is_empty()) {
-                    meta.number = n.trim().to_string();
-                }
-                if let Some(t) = record.doc_type.as_deref().and_then(type_code) {
-                    meta.doc_type = t;
-                }
-                if let Some(d) = record.issued.as_deref().and_then(crate::validate::parse_date) {
-                    meta.issued_on = Some(d);
-                }
-                if let (Some(repo), Some(path)) = (&record.source_repo, &record.source_path) {
-                    meta.source = format!("{repo}, {path}");
-                }
-                let id = record.id.map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_else(|| (i + 1).to_string());
-                Ok(Candidate { label: format!("{name}#{id}"), meta, text: record.text })
-            })
-            .collect(),
-        other => vec![Err((name, format!("không hỗ trợ tệp .{other} (dùng .txt, .md, .html, .jsonl)")))],
+    if !matches!(ext.as_str(), "jsonl" | "ndjson") {
+        return vec![
+            file_to_text(&name, &bytes)
+                .map(|text| Candidate { label: name.clone(), meta: with_source(meta_for(&text, &stem, options)), text })
+                .map_err(|reason| (name.clone(), reason)),
+        ];
     }
+    let Ok(raw) = std::str::from_utf8(&bytes) else {
+        return vec![Err((name, "tệp không phải văn bản UTF-8".into()))];
+    };
+    raw.trim_start_matches('\u{feff}')
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, line)| {
+            let record: JsonRecord = serde_json::from_str(line)
+                .map_err(|e| (format!("{name}#{}", i + 1), format!("dòng {}: JSON không hợp lệ ({e})", i + 1)))?;
+            let mut meta = with_source(meta_for(&record.text, &record.title, options));
+            meta.title = record.title.trim().to_string();
+            if let Some(n) = record.number.filter(|n| !n.trim().is_empty()) {
+                meta.number = n.trim().to_string();
+            }
+            if let Some(t) = record.doc_type.as_deref().and_then(type_code) {
+                meta.doc_type = t;
+            }
+            if let Some(d) = record.issued.as_deref().and_then(crate::validate::parse_date) {
+                meta.issued_on = Some(d);
+            }
+            if let (Some(repo), Some(path)) = (&record.source_repo, &record.source_path) {
+                meta.source = format!("{repo}, {path}");
+            }
+            let id = record.id.map(|v| v.to_string().trim_matches('"').to_string()).unwrap_or_else(|| (i + 1).to_string());
+            Ok(Candidate { label: format!("{name}#{id}"), meta, text: record.text })
+        })
+        .collect()
 }
 
 /// Files directly in `folder`, sorted by name, that the importer understands.
@@ -278,7 +333,7 @@ pub fn importable_files(folder: &Path) -> AppResult<Vec<PathBuf>> {
         .filter(|p| p.is_file())
         .filter(|p| {
             let ext = p.extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
-            matches!(ext.as_str(), "txt" | "md" | "html" | "htm" | "jsonl" | "ndjson")
+            matches!(ext.as_str(), "txt" | "md" | "html" | "htm" | "docx" | "jsonl" | "ndjson")
         })
         .collect();
     files.sort();

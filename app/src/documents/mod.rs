@@ -1,7 +1,14 @@
 //! The document library: Party documents with their structure, search, and reading view.
 
 #[cfg(feature = "ssr")]
+pub mod attachments;
+#[cfg(feature = "ssr")]
+pub mod authoring;
+#[cfg(feature = "ssr")]
 pub mod import;
+#[cfg(feature = "ssr")]
+pub mod marks;
+mod editor;
 mod pages;
 #[cfg(feature = "ssr")]
 pub mod search;
@@ -10,6 +17,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod structure;
 
+pub use editor::DocumentEditorPage;
 pub use pages::{DocumentPage, LibraryPage};
 
 use chrono::NaiveDate;
@@ -74,6 +82,12 @@ pub struct DocumentView {
     pub source: String,
     pub sections: Vec<SectionView>,
     pub superseded_by: Option<DocumentSummary>,
+    /// Older documents this one replaced.
+    pub replaces: Vec<DocumentSummary>,
+    /// Documents on the same subject the reader may open.
+    pub related: Vec<DocumentSummary>,
+    pub attachments: Vec<AttachmentInfo>,
+    pub version: i32,
     pub can_manage: bool,
 }
 
@@ -128,7 +142,8 @@ pub async fn library(
 
 #[server(endpoint = "document")]
 pub async fn get_document(id: i64) -> Result<DocumentView, AppError> {
-    call!(|db, user| service::view(&db, &user, id))
+    let index = crate::state::search_index()?;
+    call!(|db, user| service::view(&db, &index, &user, id))
 }
 
 #[server(endpoint = "document-publish")]
@@ -149,4 +164,151 @@ impl SearchFilters {
             issuer: None,
         }
     }
+}
+
+/// The editor's form: every field as typed, validated on the server.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocumentDraft {
+    /// `None` creates a new document.
+    pub id: Option<i64>,
+    pub owner_unit_id: i64,
+    pub number: String,
+    pub title: String,
+    pub doc_type: String,
+    pub level: String,
+    pub issuer: String,
+    pub issued_on: String,
+    pub effective_on: String,
+    pub status: String,
+    pub topics: String,
+    /// "true": every member; otherwise the unit codes in `audience_codes`.
+    pub audience_all: String,
+    /// Unit codes, separated by commas, spaces or new lines.
+    pub audience_codes: String,
+    /// Id of the document this one replaces ("" = none).
+    pub supersedes: String,
+    /// The body, in the plain-text form the importer reads (Chương/Điều/khoản lines).
+    pub text: String,
+    /// Optional comprehension check: a question per line, then "- wrong" / "* right" choices.
+    pub quiz: String,
+    pub quiz_pass_percent: String,
+    pub change_note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionInfo {
+    pub version: i32,
+    pub title: String,
+    pub change_note: String,
+    pub edited_by: String,
+    pub edited_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttachmentInfo {
+    pub id: i64,
+    pub file_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+}
+
+/// Everything the editor page needs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditorData {
+    pub draft: DocumentDraft,
+    /// Units whose documents this user manages (the owner choices).
+    pub owners: Vec<crate::units::UnitRef>,
+    /// Documents this user manages that the edited one could replace.
+    pub replaceable: Vec<DocumentSummary>,
+    pub versions: Vec<VersionInfo>,
+    pub attachments: Vec<AttachmentInfo>,
+}
+
+#[server(endpoint = "document-editor")]
+pub async fn document_editor(id: Option<i64>) -> Result<EditorData, AppError> {
+    call!(|db, user| authoring::editor(&db, &user, id))
+}
+
+/// Saves a new document or a new version of one; returns its id.
+#[server(endpoint = "document-save")]
+pub async fn save_document(draft: DocumentDraft) -> Result<i64, AppError> {
+    let index = crate::state::search_index()?;
+    let result = call!(|db, user| authoring::save(&db, &index, &user, &draft));
+    if let Ok(id) = &result {
+        leptos_axum::redirect(&format!("/tai-lieu/{id}"));
+    }
+    result
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookmarkView {
+    pub section_id: i64,
+    pub document_id: i64,
+    pub document_title: String,
+    pub anchor: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NoteView {
+    pub id: i64,
+    pub client_id: String,
+    pub section_id: i64,
+    pub anchor: String,
+    pub label: String,
+    /// The highlighted passage, verbatim from the section ("" = a note on the whole section).
+    pub quote: String,
+    pub note: String,
+    pub updated_at: String,
+}
+
+/// What belongs to this reader on a document page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyMarks {
+    pub font_percent: Option<i32>,
+    pub bookmarks: Vec<i64>,
+    pub notes: Vec<NoteView>,
+}
+
+#[server(endpoint = "reader-marks")]
+pub async fn reader_marks(document_id: i64) -> Result<MyMarks, AppError> {
+    call!(|db, user| async move {
+        let bookmarks = marks::bookmarks(&db, &user, Some(document_id)).await?;
+        Ok(MyMarks {
+            font_percent: marks::font_percent(&db, user.member_id).await?,
+            bookmarks: bookmarks.into_iter().map(|b| b.section_id).collect(),
+            notes: marks::notes(&db, &user, document_id).await?,
+        })
+    })
+}
+
+#[server(endpoint = "bookmark")]
+pub async fn set_bookmark(section_id: i64, on: bool) -> Result<bool, AppError> {
+    call!(|db, user| marks::toggle_bookmark(&db, &user, section_id, on))
+}
+
+#[server(endpoint = "bookmarks")]
+pub async fn my_bookmarks() -> Result<Vec<BookmarkView>, AppError> {
+    call!(|db, user| marks::bookmarks(&db, &user, None))
+}
+
+#[server(endpoint = "note-save")]
+pub async fn save_note(client_id: String, section_id: i64, quote: String, note: String) -> Result<NoteView, AppError> {
+    call!(|db, user| marks::save_note(&db, &user, &client_id, section_id, &quote, &note))
+}
+
+#[server(endpoint = "note-delete")]
+pub async fn delete_note(id: i64) -> Result<(), AppError> {
+    call!(|db, user| marks::delete_note(&db, &user, id))
+}
+
+#[server(endpoint = "font-size")]
+pub async fn set_font_size(percent: i32) -> Result<i32, AppError> {
+    call!(|db, user| marks::set_font_percent(&db, &user, percent))
+}
+
+#[server(endpoint = "attachment-delete")]
+pub async fn delete_attachment(id: i64) -> Result<(), AppError> {
+    call!(|db, user| attachments::remove(&db, &user, id))
 }

@@ -6,11 +6,12 @@ use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    DOC_TYPES, DocumentSummary, DocumentView, LEVELS, STATUSES, SearchHit, SectionView, SetPublished, get_document,
-    label_of, library,
+    DOC_TYPES, DocumentSummary, DocumentView, LEVELS, NoteView, STATUSES, SearchHit, SectionView, SetPublished,
+    delete_note, get_document, label_of, library, reader_marks, save_note, set_bookmark, set_font_size,
 };
 use crate::auth::SessionUser;
-use crate::ui::{ErrorBox, Loading, WithUser, date_text, optional_date_text};
+use crate::error::AppError;
+use crate::ui::{ErrorBox, Field, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
 
 #[component]
 pub fn LibraryPage() -> impl IntoView {
@@ -167,7 +168,7 @@ pub fn DocumentPage() -> impl IntoView {
 
 const FONT_KEY: &str = "sotay-co-chu";
 
-/// Reading size in percent, remembered on this device.
+/// Reading size in percent, remembered on this device (the server copy wins when present).
 fn stored_font_size() -> Option<u32> {
     let storage = window().local_storage().ok().flatten()?;
     storage.get_item(FONT_KEY).ok().flatten()?.parse().ok()
@@ -179,28 +180,60 @@ fn store_font_size(size: u32) {
     }
 }
 
+/// The reader's own marks, shared with every section of the page.
+#[derive(Clone, Copy)]
+struct Marks {
+    bookmarks: RwSignal<Vec<i64>>,
+    notes: RwSignal<Vec<NoteView>>,
+    /// The section whose note form is open.
+    editing: RwSignal<Option<i64>>,
+}
+
+/// Text the reader has selected, if any (the passage a note highlights).
+fn selected_text() -> String {
+    window().get_selection().ok().flatten().and_then(|s| s.to_string().as_string()).unwrap_or_default().trim().to_string()
+}
+
 #[component]
 fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoView {
     let (font, set_font) = signal(100u32);
+    let marks = Marks { bookmarks: RwSignal::new(Vec::new()), notes: RwSignal::new(Vec::new()), editing: RwSignal::new(None) };
+    provide_context(marks);
+    let s = doc.summary.clone();
+    let id = s.id;
+    let published = s.published;
+    let loaded = Resource::new(|| (), move |_| reader_marks(id));
     Effect::new(move |_| {
         if let Some(size) = stored_font_size() {
             set_font.set(size.clamp(80, 200));
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(m)) = loaded.get() {
+            if let Some(size) = m.font_percent {
+                set_font.set(size.clamp(80, 200) as u32);
+                store_font_size(size as u32);
+            }
+            marks.bookmarks.set(m.bookmarks);
+            marks.notes.set(m.notes);
         }
     });
     let change_font = move |delta: i32| {
         let next = (font.get_untracked() as i32 + delta).clamp(80, 200) as u32;
         set_font.set(next);
         store_font_size(next);
+        leptos::task::spawn_local(async move {
+            let _ = set_font_size(next as i32).await;
+        });
     };
-    let s = doc.summary.clone();
     let toc: Vec<SectionView> = doc
         .sections
         .iter()
         .filter(|x| matches!(x.kind.as_str(), "part" | "chapter" | "section" | "article" | "item" | "preamble"))
         .cloned()
         .collect();
-    let id = s.id;
-    let published = s.published;
+    let (replaces, related) = (doc.replaces.clone(), doc.related.clone());
+    let labels: Vec<(i64, String, String)> = doc.sections.iter().map(|x| (x.id, x.anchor.clone(), x.label.clone())).collect();
     view! {
         <Title text=s.title.clone() />
         <article class="card reader" data-testid="reader">
@@ -208,12 +241,18 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
             <h1>{s.title.clone()}</h1>
             <p class="muted">{doc_meta(&s)}</p>
             <dl class="facts">
-                <dt>"Hiệu lực"</dt><dd>{label_of(&STATUSES, &s.status)} " từ " {optional_date_text(doc.effective_on)}</dd>
+                <dt>"Hiệu lực"</dt><dd data-testid="doc-status">{label_of(&STATUSES, &s.status)} " từ " {optional_date_text(doc.effective_on)}</dd>
                 <dt>"Chủ đề"</dt><dd>{doc.topics.clone()}</dd>
+                <dt>"Phiên bản"</dt><dd>{doc.version}</dd>
             </dl>
             {doc.superseded_by.clone().map(|next| view! {
-                <div class="alert alert-info">"Văn bản này đã được thay thế bởi "
+                <div class="alert alert-info" data-testid="superseded-by">"Văn bản này đã được thay thế bởi "
                     <A href=format!("/tai-lieu/{}", next.id)>{next.title}</A></div>
+            })}
+            {(!replaces.is_empty()).then(move || view! {
+                <p class="muted" data-testid="replaces">"Thay thế: "
+                    {replaces.into_iter().map(|r| view! { <A href=format!("/tai-lieu/{}", r.id)>{r.title.clone()}</A> " " }).collect_view()}
+                </p>
             })}
             {(!published).then(|| view! { <div class="alert alert-info">"Bản nháp: đảng viên chưa nhìn thấy tài liệu này."</div> })}
             <div class="font-controls" role="group" aria-label="Cỡ chữ">
@@ -222,11 +261,15 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
                 <button type="button" on:click=move |_| change_font(10) aria-label="Tăng cỡ chữ">"A+"</button>
             </div>
             {doc.can_manage.then(|| view! {
-                <ActionForm action=publish attr:class="inline-form">
-                    <input type="hidden" name="id" value=id />
-                    <input type="hidden" name="published" value=(!published).to_string() />
-                    <button type="submit">{if published { "Thu hồi (chuyển về bản nháp)" } else { "Ban hành" }}</button>
-                </ActionForm>
+                <div class="manage-row">
+                    <A href=format!("/tai-lieu/{id}/sua") attr:class="button">"Sửa tài liệu"</A>
+                    <ActionForm action=publish attr:class="inline-form">
+                        <input type="hidden" name="id" value=id />
+                        <input type="hidden" name="published" value=(!published).to_string() />
+                        <button type="submit">{if published { "Thu hồi (chuyển về bản nháp)" } else { "Ban hành" }}</button>
+                    </ActionForm>
+                </div>
+                {published.then(|| view! { <AssignForm document_id=id /> })}
             })}
             {published.then(|| view! { <crate::reading::ReadingPanel document_id=id /> })}
             <details class="toc" open>
@@ -240,20 +283,133 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
                         } else {
                             format!("{}. {}", x.label, x.heading)
                         };
-                        view! { <li class=format!("toc-depth-{}", x.depth.min(4))><a href=format!("#{}", x.anchor)>{text}</a></li> }
+                        let sid = x.id;
+                        view! {
+                            <li class=format!("toc-depth-{}", x.depth.min(4))>
+                                <a href=format!("#{}", x.anchor)>{text}</a>
+                                {move || marks.bookmarks.read().contains(&sid).then(|| view! { <span class="star" title="Đã đánh dấu">" ★"</span> })}
+                            </li>
+                        }
                     }).collect_view()}
                 </ul>
             </details>
+            <MyNotes labels />
             <div class="doc-body" style:font-size=move || format!("{}%", font.get())>
                 {doc.sections.into_iter().map(|x| view! { <Section section=x /> }).collect_view()}
             </div>
+            {(!doc.attachments.is_empty()).then(move || view! {
+                <section class="attachments-box">
+                    <h2>"Tệp đính kèm"</h2>
+                    <ul data-testid="reader-attachments">
+                        {doc.attachments.iter().map(|a| view! {
+                            <li><a href=format!("/tep/{}", a.id) target="_blank">{a.file_name.clone()}</a></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(!related.is_empty()).then(move || view! {
+                <section class="related">
+                    <h2>"Tài liệu liên quan"</h2>
+                    <ul data-testid="related">
+                        {related.into_iter().map(|r| {
+                            let meta = doc_meta(&r);
+                            view! { <li><A href=format!("/tai-lieu/{}", r.id)>{r.title}</A> " " <span class="muted">{meta}</span></li> }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
             <p class="muted source">"Nguồn: " {doc.source}</p>
         </article>
     }
 }
 
+/// The committee assigns the document as required reading to a unit's subtree.
+#[component]
+fn AssignForm(document_id: i64) -> impl IntoView {
+    let assign = ServerAction::<crate::reading::AssignReadingByCode>::new();
+    let error = action_error(assign);
+    view! {
+        <details class="assign-box">
+            <summary>"Giao đọc bắt buộc"</summary>
+            <ActionForm action=assign attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="document_id" value=document_id />
+                <FormMessage error />
+                <Field id="assign-unit" name="unit_code" field="unit_code" label="Mã đơn vị (giao cho toàn bộ đảng viên trực thuộc)" error placeholder="Ví dụ: PH" />
+                <Field id="assign-due" name="due_on" field="due_on" label="Hạn đọc" error input_type="date" />
+                <button type="submit" class="primary">"Giao đọc"</button>
+                {move || match assign.value().get() {
+                    Some(Ok(aid)) => Some(view! {
+                        <p class="alert alert-success" role="status">"Đã giao đọc. " <A href=format!("/bao-cao-doc/{aid}")>"Xem báo cáo"</A></p>
+                    }),
+                    _ => None,
+                }}
+            </ActionForm>
+        </details>
+    }
+}
+
+/// The reader's notes on this document, each linking to its passage.
+#[component]
+fn MyNotes(labels: Vec<(i64, String, String)>) -> impl IntoView {
+    let marks = expect_context::<Marks>();
+    view! {
+        {move || {
+            let notes = marks.notes.get();
+            (!notes.is_empty()).then(|| {
+                let labels = labels.clone();
+                view! {
+                    <details class="my-notes" data-testid="my-notes">
+                        <summary>{format!("Ghi chú của tôi ({})", notes.len())}</summary>
+                        <ul>
+                            {notes.into_iter().map(|n| {
+                                let anchor = labels.iter().find(|(id, _, _)| *id == n.section_id).map(|(_, a, _)| a.clone()).unwrap_or(n.anchor.clone());
+                                view! {
+                                    <li><a href=format!("#{anchor}")>{n.label.clone()}</a> ": "
+                                        {(!n.quote.is_empty()).then(|| view! { <q>{n.quote.clone()}</q> " " })}
+                                        {n.note.clone()}</li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                }
+            })
+        }}
+    }
+}
+
+/// A paragraph with the reader's highlighted passages marked.
+fn highlighted(paragraph: &str, quotes: &[String]) -> Vec<(String, bool)> {
+    let mut parts = vec![(paragraph.to_string(), false)];
+    for q in quotes.iter().filter(|q| !q.is_empty()) {
+        parts = parts
+            .into_iter()
+            .flat_map(|(text, marked)| {
+                if marked || !text.contains(q.as_str()) {
+                    return vec![(text, marked)];
+                }
+                let mut out = Vec::new();
+                let mut rest = text.as_str();
+                while let Some(at) = rest.find(q.as_str()) {
+                    if at > 0 {
+                        out.push((rest[..at].to_string(), false));
+                    }
+                    out.push((q.clone(), true));
+                    rest = &rest[at + q.len()..];
+                }
+                if !rest.is_empty() {
+                    out.push((rest.to_string(), false));
+                }
+                out
+            })
+            .collect();
+    }
+    parts
+}
+
 #[component]
 fn Section(section: SectionView) -> impl IntoView {
+    let marks = expect_context::<Marks>();
+    let sid = section.id;
     let heading = match section.kind.as_str() {
         "part" | "chapter" | "section" => Some(view! {
             <h2>{section.label.clone()} {(!section.heading.is_empty() && section.heading != section.label).then(|| format!(". {}", section.heading))}</h2>
@@ -270,13 +426,129 @@ fn Section(section: SectionView) -> impl IntoView {
         _ => None,
     };
     let paragraphs: Vec<String> = section.body.lines().map(str::to_string).collect();
+    let has_text = !paragraphs.is_empty();
+    let bookmarkable = matches!(section.kind.as_str(), "article" | "chapter" | "part" | "section" | "preamble" | "item");
+    let bookmarked = move || marks.bookmarks.read().contains(&sid);
+    let toggle = move |_| {
+        let on = !bookmarked();
+        marks.bookmarks.update(|b| if on { b.push(sid) } else { b.retain(|x| *x != sid) });
+        leptos::task::spawn_local(async move {
+            if set_bookmark(sid, on).await.is_err() {
+                marks.bookmarks.update(|b| if on { b.retain(|x| *x != sid) } else { b.push(sid) });
+            }
+        });
+    };
+    let quotes = move || marks.notes.read().iter().filter(|n| n.section_id == sid).map(|n| n.quote.clone()).collect::<Vec<_>>();
     view! {
         <section id=section.anchor.clone() class=format!("doc-section kind-{}", section.kind) data-section-id=section.id>
             {heading}
-            {paragraphs.into_iter().enumerate().map(|(i, p)| {
-                let lead = if i == 0 { prefix.clone() } else { None };
-                view! { <p>{lead.map(|l| view! { <strong>{l}</strong> })}{p}</p> }
-            }).collect_view()}
+            {move || {
+                let quotes = quotes();
+                paragraphs.iter().enumerate().map(|(i, p)| {
+                    let lead = if i == 0 { prefix.clone() } else { None };
+                    view! { <p>{lead.map(|l| view! { <strong>{l}</strong> })}
+                        {highlighted(p, &quotes).into_iter().map(|(text, marked)| if marked {
+                            view! { <mark class="my-highlight">{text}</mark> }.into_any()
+                        } else {
+                            text.into_any()
+                        }).collect_view()}
+                    </p> }
+                }).collect_view()
+            }}
+            {(bookmarkable || has_text).then(|| view! {
+                <div class="section-tools">
+                    {bookmarkable.then(|| view! {
+                        <button type="button" class="tool" aria-pressed=move || bookmarked().to_string() on:click=toggle>
+                            {move || if bookmarked() { "★ Đã đánh dấu" } else { "☆ Đánh dấu" }}
+                        </button>
+                    })}
+                    {has_text.then(|| view! {
+                        <button type="button" class="tool" on:click=move |_| marks.editing.set(Some(sid))>"✎ Ghi chú"</button>
+                    })}
+                </div>
+            })}
+            <SectionNotes section_id=sid />
+            {move || (marks.editing.get() == Some(sid)).then(|| view! { <NoteForm section_id=sid /> })}
         </section>
+    }
+}
+
+#[component]
+fn SectionNotes(section_id: i64) -> impl IntoView {
+    let marks = expect_context::<Marks>();
+    move || {
+        let notes: Vec<NoteView> = marks.notes.read().iter().filter(|n| n.section_id == section_id).cloned().collect();
+        (!notes.is_empty()).then(|| view! {
+            <ul class="section-notes" data-testid="section-notes">
+                {notes.into_iter().map(|n| {
+                    let nid = n.id;
+                    view! {
+                        <li class="note">
+                            {(!n.quote.is_empty()).then(|| view! { <q>{n.quote.clone()}</q> })}
+                            <p>{n.note.clone()}</p>
+                            <span class="muted small">{n.updated_at.clone()}</span>
+                            <button type="button" class="tool" on:click=move |_| {
+                                leptos::task::spawn_local(async move {
+                                    if delete_note(nid).await.is_ok() {
+                                        marks.notes.update(|all| all.retain(|x| x.id != nid));
+                                    }
+                                });
+                            }>"Xóa"</button>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        })
+    }
+}
+
+/// A private note on the section; the passage selected when the form opened is highlighted.
+#[component]
+fn NoteForm(section_id: i64) -> impl IntoView {
+    let marks = expect_context::<Marks>();
+    let quote = RwSignal::new(String::new());
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<AppError>);
+    let note_id = crate::reading::client_id();
+    Effect::new(move |_| {
+        // Only a selection inside this section's text counts as its highlight.
+        let selected = selected_text();
+        let inside = document()
+            .query_selector(&format!("section[data-section-id=\"{section_id}\"]"))
+            .ok()
+            .flatten()
+            .and_then(|el| el.text_content())
+            .is_some_and(|t| !selected.is_empty() && t.contains(&selected));
+        if inside {
+            quote.set(selected.chars().take(2000).collect());
+        }
+    });
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let note_id = note_id.clone();
+        leptos::task::spawn_local(async move {
+            match save_note(note_id, section_id, quote.get_untracked(), text.get_untracked()).await {
+                Ok(saved) => {
+                    marks.notes.update(|all| {
+                        all.retain(|n| n.id != saved.id);
+                        all.push(saved);
+                    });
+                    marks.editing.set(None);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="note-form" on:submit=save data-testid="note-form">
+            {move || (!quote.get().is_empty()).then(|| view! { <p class="muted">"Đoạn đánh dấu: " <q>{quote.get()}</q></p> })}
+            <label for=format!("note-{section_id}")>"Ghi chú riêng (chỉ đồng chí xem được)"</label>
+            <textarea id=format!("note-{section_id}") rows="3" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            {move || error.get().map(|e| view! { <p class="field-error" role="alert">{e.field_message("note").or(e.field_message("quote")).unwrap_or_else(|| e.to_string())}</p> })}
+            <div class="row">
+                <button type="submit" class="primary">"Lưu ghi chú"</button>
+                <button type="button" on:click=move |_| marks.editing.set(None)>"Hủy"</button>
+            </div>
+        </form>
     }
 }

@@ -235,6 +235,11 @@ impl SearchIndex {
         }
         // Title matches: every query term found in the title, weighted by how rare it is among titles.
         let doc_count = inner.docs.len() as f64;
+        // How many titles contain each query term, counted once per query.
+        let title_df: HashMap<&str, f64> = query_terms
+            .iter()
+            .map(|t| (t.as_str(), inner.docs.values().filter(|o| o.title_terms.contains(t)).count() as f64))
+            .collect();
         let mut title_scores: HashMap<i64, f64> = HashMap::new();
         for (id, d) in &inner.docs {
             if !passes(id, d) {
@@ -242,7 +247,7 @@ impl SearchIndex {
             }
             let mut score = 0.0;
             for term in query_terms.iter().filter(|t| d.title_terms.contains(*t)) {
-                let df = inner.docs.values().filter(|o| o.title_terms.contains(term)).count() as f64;
+                let df = title_df.get(term.as_str()).copied().unwrap_or(1.0);
                 let weight = if is_bigram(term) { BIGRAM_WEIGHT } else { 1.0 };
                 score += weight * ((doc_count - df + 0.5) / (df + 0.5) + 1.0).ln();
             }

@@ -14,7 +14,7 @@ use super::structure::parse;
 use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SectionView};
 use crate::auth::service::{Action, authorize};
 use crate::auth::{Role, SessionUser};
-use crate::db::entities::{document, document_audience, document_section, unit_closure};
+use crate::db::entities::{document, document_audience, document_section, document_version, unit_closure};
 use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
 
@@ -153,9 +153,10 @@ pub async fn find_document(db: &impl ConnectionTrait, id: i64) -> AppResult<docu
     document::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("tài liệu".into()))
 }
 
-pub async fn view(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<DocumentView> {
+pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUser, id: i64) -> AppResult<DocumentView> {
     let doc = find_document(db, id).await?;
-    if !visible_ids(db, user).await?.contains(&id) {
+    let visible = visible_ids(db, user).await?;
+    if !visible.contains(&id) {
         return Err(if doc.published {
             AppError::Forbidden("Tài liệu này không được phổ biến đến đơn vị của đồng chí.".into())
         } else {
@@ -196,6 +197,11 @@ pub async fn view(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppRe
         None => None,
     };
     let can_manage = authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await.is_ok();
+    let replaces = document::Entity::find()
+        .filter(document::Column::SupersededBy.eq(id))
+        .filter(document::Column::Id.is_in(visible.iter().copied()))
+        .all(db)
+        .await?;
     Ok(DocumentView {
         summary: summary(&doc),
         effective_on: doc.effective_on,
@@ -203,8 +209,39 @@ pub async fn view(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppRe
         source: doc.source.clone(),
         sections,
         superseded_by,
+        replaces: replaces.iter().map(summary).collect(),
+        related: related(db, index, &doc, &visible).await?,
+        attachments: super::authoring::attachments_of(db, id).await?,
+        version: doc.version,
         can_manage,
     })
+}
+
+/// Up to five other documents the reader may open, ranked by how well they match this one's
+/// title and topics (the same BM25 index as search).
+async fn related(
+    db: &impl ConnectionTrait,
+    index: &SearchIndex,
+    doc: &document::Model,
+    visible: &HashSet<i64>,
+) -> AppResult<Vec<DocumentSummary>> {
+    let mut others = visible.clone();
+    others.remove(&doc.id);
+    if let Some(next) = doc.superseded_by {
+        others.remove(&next);
+    }
+    let filters = SearchFilters { q: format!("{} {}", doc.title, doc.topics).chars().take(300).collect(), ..Default::default() };
+    let mut ids: Vec<i64> = Vec::new();
+    for hit in index.search(&filters, &others, 40) {
+        if !ids.contains(&hit.document_id) {
+            ids.push(hit.document_id);
+        }
+        if ids.len() == 5 {
+            break;
+        }
+    }
+    let docs = document::Entity::find().filter(document::Column::Id.is_in(ids.clone())).all(db).await?;
+    Ok(ids.iter().filter_map(|id| docs.iter().find(|d| d.id == *id)).map(summary).collect())
 }
 
 /// Publishing makes a draft visible (and searchable) at once; unpublishing hides it at once.
@@ -283,24 +320,20 @@ pub async fn import_text(db: &DatabaseConnection, meta: &ImportMeta, text: &str)
     }
     .insert(&txn)
     .await?;
-    let mut ids: Vec<i64> = Vec::with_capacity(parsed.len());
-    for (ordinal, s) in parsed.iter().enumerate() {
-        let row = document_section::ActiveModel {
-            document_id: Set(doc.id),
-            ordinal: Set(ordinal as i32),
-            kind: Set(s.kind.as_str().into()),
-            number: Set(s.number.chars().take(16).collect()),
-            anchor: Set(s.anchor.chars().take(120).collect()),
-            heading: Set(s.heading.clone()),
-            body: Set(s.body.clone()),
-            parent_id: Set(s.parent.and_then(|p| ids.get(p).copied())),
-            words: Set((s.body.split_whitespace().count() + s.heading.split_whitespace().count()) as i32),
-            ..Default::default()
-        }
-        .insert(&txn)
-        .await?;
-        ids.push(row.id);
+    super::authoring::sync_sections(&txn, doc.id, &parsed).await?;
+    document_version::ActiveModel {
+        document_id: Set(doc.id),
+        version: Set(1),
+        title: Set(meta.title.clone()),
+        number: Set(meta.number.clone()),
+        text: Set(text.to_string()),
+        change_note: Set(if meta.source.is_empty() { "Nhập văn bản".into() } else { meta.source.clone() }),
+        edited_by: Set(None),
+        edited_at: Set(now),
+        ..Default::default()
     }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     Ok(Some(doc.id))
 }

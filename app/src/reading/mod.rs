@@ -6,9 +6,11 @@
 pub mod export;
 mod pages;
 #[cfg(feature = "ssr")]
+pub mod quiz;
+#[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{ReadingPanel, ReadingReportPage, RequiredReadingPage};
+pub use pages::{ReadingPanel, ReadingReportPage, RequiredReadingPage, client_id};
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -129,7 +131,53 @@ pub async fn assign_reading(document_id: i64, unit_id: i64, due_on: String) -> R
     call!(|db, user| service::assign(&db, &user, document_id, unit_id, &due_on))
 }
 
+/// The same, naming the unit by its code as committees know it.
+#[server(endpoint = "reading-assign-code")]
+pub async fn assign_reading_by_code(document_id: i64, unit_code: String, due_on: String) -> Result<i64, AppError> {
+    call!(|db, user| async move {
+        let unit = crate::units::service::find_by_code(&db, &unit_code).await?;
+        service::assign(&db, &user, document_id, unit.id, &due_on).await
+    })
+}
+
 #[server(endpoint = "reading-report")]
 pub async fn get_reading_report(assignment_id: i64, unit_id: Option<i64>) -> Result<ReadingReport, AppError> {
     call!(|db, user| service::report(&db, &user, assignment_id, unit_id))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizQuestionView {
+    pub id: i64,
+    pub question: String,
+    pub options: Vec<String>,
+}
+
+/// The comprehension check as a member sees it (never with the answers).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizView {
+    pub document_id: i64,
+    pub questions: Vec<QuizQuestionView>,
+    pub pass_percent: i32,
+    pub passed: bool,
+    /// (correct, total) of the latest attempt.
+    pub last: Option<(i32, i32)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizResult {
+    pub correct: i32,
+    pub total: i32,
+    pub passed: bool,
+    pub pass_percent: i32,
+}
+
+#[server(endpoint = "quiz")]
+pub async fn get_quiz(document_id: i64) -> Result<Option<QuizView>, AppError> {
+    call!(|db, user| quiz::for_member(&db, &user, document_id))
+}
+
+/// One attempt; `client_id` makes a resend return the first result instead of a new attempt.
+#[server(endpoint = "quiz-submit")]
+pub async fn submit_quiz(client_id: String, document_id: i64, answers: Vec<i32>) -> Result<QuizResult, AppError> {
+    call!(|db, user| quiz::submit(&db, &user, &client_id, document_id, &answers))
 }

@@ -12,8 +12,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    ConfirmRead, MAX_EVENT_SECONDS, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts, get_reading_report,
-    get_required_reading, my_progress, record_progress,
+    ConfirmRead, MAX_EVENT_SECONDS, ProgressEvent, QuizView, ReadingProgress, ReadingReport, ReportCounts,
+    get_quiz, get_reading_report, get_required_reading, my_progress, record_progress, submit_quiz,
 };
 use crate::auth::SessionUser;
 use crate::ui::{ErrorBox, FormMessage, Loading, WithUser, action_error, date_text};
@@ -22,7 +22,7 @@ use crate::ui::{ErrorBox, FormMessage, Loading, WithUser, action_error, date_tex
 const TICK_SECONDS: u64 = 1;
 const FLUSH_EVERY_TICKS: u32 = 5;
 
-fn client_id() -> String {
+pub fn client_id() -> String {
     let part = || format!("{:013x}", (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64);
     format!("{}-{}", part(), part())
 }
@@ -122,6 +122,8 @@ fn minutes(seconds: i64) -> String {
 #[component]
 pub fn ReadingPanel(document_id: i64) -> impl IntoView {
     let (live, set_live) = signal(None::<ReadingProgress>);
+    // False while a comprehension check is waiting to be passed.
+    let quiz_ok = RwSignal::new(false);
     let confirm = ServerAction::<ConfirmRead>::new();
     let error = action_error(confirm);
     let initial = Resource::new(move || confirm.version().get(), move |_| my_progress(document_id));
@@ -150,10 +152,13 @@ pub fn ReadingPanel(document_id: i64) -> impl IntoView {
                                 view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận: Đã đọc và nắm nội dung."</p> }.into_any()
                             } else {
                                 view! {
-                                    <ActionForm action=confirm attr:class="inline-form">
-                                        <input type="hidden" name="document_id" value=document_id />
-                                        <button type="submit" class="primary" disabled=!p.completed>"Đã đọc và nắm nội dung"</button>
-                                    </ActionForm>
+                                    {p.completed.then(|| view! { <QuizBlock document_id quiz_ok /> })}
+                                    <Show when=move || quiz_ok.get() || !p.completed>
+                                        <ActionForm action=confirm attr:class="inline-form">
+                                            <input type="hidden" name="document_id" value=document_id />
+                                            <button type="submit" class="primary" disabled=!p.completed>"Đã đọc và nắm nội dung"</button>
+                                        </ActionForm>
+                                    </Show>
                                     {(!p.completed).then(|| view! { <p class="hint">"Nút xác nhận mở khi đồng chí đã đọc hết các phần của tài liệu."</p> })}
                                     <FormMessage error />
                                 }.into_any()
@@ -163,6 +168,79 @@ pub fn ReadingPanel(document_id: i64) -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// The optional multiple-choice check, shown once the document has been read through.
+#[component]
+fn QuizBlock(document_id: i64, quiz_ok: RwSignal<bool>) -> impl IntoView {
+    let quiz = Resource::new(|| (), move |_| get_quiz(document_id));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match quiz.await {
+                    Ok(Some(q)) if !q.passed => view! { <QuizForm quiz=q quiz_ok /> }.into_any(),
+                    Ok(_) => {
+                        quiz_ok.set(true);
+                        ().into_any()
+                    }
+                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn QuizForm(quiz: QuizView, quiz_ok: RwSignal<bool>) -> impl IntoView {
+    let count = quiz.questions.len();
+    let answers = RwSignal::new(vec![-1i32; count]);
+    let document_id = quiz.document_id;
+    // One id per filled-in sheet: a resend of the same answers is not a second attempt.
+    let sheet = RwSignal::new(client_id());
+    let attempt = Action::new_unsync(move |answers: &Vec<i32>| {
+        let answers = answers.clone();
+        let id = sheet.get_untracked();
+        async move { submit_quiz(id, document_id, answers).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(result)) = attempt.value().get() {
+            if result.passed {
+                quiz_ok.set(true);
+            } else {
+                sheet.set(client_id());
+            }
+        }
+    });
+    let complete = move || answers.read().iter().all(|a| *a >= 0);
+    view! {
+        <form class="quiz" data-testid="quiz" on:submit=move |ev| {
+            ev.prevent_default();
+            if complete() {
+                attempt.dispatch(answers.get_untracked());
+            }
+        }>
+            <h3>"Câu hỏi kiểm tra nhanh"</h3>
+            <p class="muted">{format!("Trả lời đúng từ {}% số câu để xác nhận đã nắm nội dung.", quiz.pass_percent)}</p>
+            {quiz.questions.into_iter().enumerate().map(|(i, q)| view! {
+                <fieldset class="quiz-question">
+                    <legend>{format!("{}. {}", i + 1, q.question)}</legend>
+                    {q.options.into_iter().enumerate().map(|(k, option)| view! {
+                        <label class="choice">
+                            <input type="radio" name=format!("cau-{i}") value=k
+                                on:change=move |_| answers.update(|a| a[i] = k as i32) />
+                            " " {option}
+                        </label>
+                    }).collect_view()}
+                </fieldset>
+            }).collect_view()}
+            <button type="submit" disabled=move || !complete() || attempt.pending().get()>"Nộp bài"</button>
+            {move || attempt.value().get().map(|r| match r {
+                Ok(r) if r.passed => view! { <p class="alert alert-success" role="status">{format!("Đúng {}/{} câu — đạt.", r.correct, r.total)}</p> }.into_any(),
+                Ok(r) => view! { <p class="alert alert-error" role="alert">{format!("Đúng {}/{} câu — chưa đạt (cần {}%). Đồng chí xem lại tài liệu rồi trả lời lại.", r.correct, r.total, r.pass_percent)}</p> }.into_any(),
+                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+            })}
+        </form>
     }
 }
 

@@ -230,6 +230,16 @@ pub async fn confirm(db: &DatabaseConnection, user: &SessionUser, document_id: i
             ),
         ));
     }
+    let doc = find_document(db, document_id).await?;
+    if !super::quiz::satisfied(db, user.member_id, &doc).await? {
+        return Err(AppError::invalid(
+            "form",
+            format!(
+                "Đồng chí cần trả lời đúng ít nhất {}% câu hỏi kiểm tra trước khi xác nhận.",
+                doc.quiz_pass_percent.unwrap_or(0)
+            ),
+        ));
+    }
     if let Some(row) = reading_status::Entity::find_by_id((user.member_id, document_id)).one(db).await? {
         if row.confirmed_at.is_none() {
             let mut active: reading_status::ActiveModel = row.into();

@@ -151,6 +151,20 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64, includ
 }
 
 /// Codes identify units in imports and pickers: letters, digits, `.`, `-`, `_`.
+/// An open unit by the code committees use for it ("PH", "PH.05.03"); the error names the field.
+pub async fn find_by_code(db: &impl ConnectionTrait, code: &str) -> AppResult<unit::Model> {
+    let code = code.trim().to_uppercase();
+    if code.is_empty() {
+        return Err(AppError::invalid("unit_code", "Vui lòng nhập mã đơn vị."));
+    }
+    unit::Entity::find()
+        .filter(unit::Column::Code.eq(code.as_str()))
+        .filter(unit::Column::ValidTo.is_null())
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("unit_code", format!("Không có đơn vị đang hoạt động mã {code}.")))
+}
+
 fn valid_code(code: &str) -> bool {
     code.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }

@@ -1,0 +1,194 @@
+//! The reader's own marks: bookmarks on articles, private notes on highlighted passages, and the
+//! preferred font size. Only their author ever reads or changes them.
+
+use chrono::Utc;
+use sea_orm::sea_query::OnConflict;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
+
+use super::service::visible_ids;
+use super::{BookmarkView, NoteView};
+use crate::auth::SessionUser;
+use crate::db::entities::{bookmark, document, document_section, member_pref, reader_note};
+use crate::error::{AppError, AppResult};
+use crate::validate::{Checks, format_datetime};
+
+pub const MIN_FONT: i32 = 80;
+pub const MAX_FONT: i32 = 200;
+const MAX_QUOTE: usize = 2_000;
+const MAX_NOTE: usize = 5_000;
+
+/// The section, if it belongs to a document this user may read.
+async fn readable_section(db: &DatabaseConnection, user: &SessionUser, section_id: i64) -> AppResult<document_section::Model> {
+    let section = document_section::Entity::find_by_id(section_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::NotFound("đoạn văn bản".into()))?;
+    if !visible_ids(db, user).await?.contains(&section.document_id) {
+        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
+    }
+    Ok(section)
+}
+
+/// Adds or removes a bookmark; returns whether the section is now bookmarked.
+pub async fn toggle_bookmark(db: &DatabaseConnection, user: &SessionUser, section_id: i64, on: bool) -> AppResult<bool> {
+    let section = readable_section(db, user, section_id).await?;
+    if on {
+        bookmark::Entity::insert(bookmark::ActiveModel {
+            member_id: Set(user.member_id),
+            section_id: Set(section_id),
+            document_id: Set(section.document_id),
+            created_at: Set(Utc::now()),
+        })
+        .on_conflict(OnConflict::columns([bookmark::Column::MemberId, bookmark::Column::SectionId]).do_nothing().to_owned())
+        .exec_without_returning(db)
+        .await?;
+    } else {
+        bookmark::Entity::delete_by_id((user.member_id, section_id)).exec(db).await?;
+    }
+    Ok(on)
+}
+
+/// All of this user's bookmarks in documents they may still read, newest first.
+pub async fn bookmarks(db: &DatabaseConnection, user: &SessionUser, document_id: Option<i64>) -> AppResult<Vec<BookmarkView>> {
+    let visible = visible_ids(db, user).await?;
+    let mut query = bookmark::Entity::find().filter(bookmark::Column::MemberId.eq(user.member_id));
+    if let Some(d) = document_id {
+        query = query.filter(bookmark::Column::DocumentId.eq(d));
+    }
+    let rows = query.order_by_desc(bookmark::Column::CreatedAt).all(db).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for b in rows.into_iter().filter(|b| visible.contains(&b.document_id)) {
+        let (Some(s), Some(d)) = (
+            document_section::Entity::find_by_id(b.section_id).one(db).await?,
+            document::Entity::find_by_id(b.document_id).one(db).await?,
+        ) else {
+            continue;
+        };
+        out.push(BookmarkView {
+            section_id: s.id,
+            document_id: d.id,
+            document_title: d.title,
+            anchor: s.anchor,
+            label: super::search::section_label(&s.kind, &s.number, &s.heading),
+        });
+    }
+    Ok(out)
+}
+
+/// Saves a note; the browser makes `client_id`, so sending it again updates the same note.
+pub async fn save_note(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    client_id: &str,
+    section_id: i64,
+    quote: &str,
+    note: &str,
+) -> AppResult<NoteView> {
+    let mut checks = Checks::new();
+    if !(8..=64).contains(&client_id.len()) || !client_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+        checks.fail("client_id", "Mã ghi chú không hợp lệ.");
+    }
+    let quote: String = quote.trim().chars().take(MAX_QUOTE).collect();
+    if note.chars().count() > MAX_NOTE {
+        checks.fail("note", format!("Ghi chú không được dài quá {MAX_NOTE} ký tự."));
+    }
+    if note.trim().is_empty() && quote.is_empty() {
+        checks.fail("note", "Vui lòng nhập nội dung ghi chú.");
+    }
+    checks.finish()?;
+    let section = readable_section(db, user, section_id).await?;
+    if !quote.is_empty() && !section.body.contains(&quote) && !section.heading.contains(&quote) {
+        return Err(AppError::invalid("quote", "Đoạn được đánh dấu không nằm trong phần văn bản này."));
+    }
+    let now = Utc::now();
+    let existing = reader_note::Entity::find().filter(reader_note::Column::ClientId.eq(client_id)).one(db).await?;
+    let saved = match existing {
+        Some(row) if row.member_id != user.member_id => return Err(AppError::forbidden()),
+        Some(row) => {
+            let mut active: reader_note::ActiveModel = row.into();
+            active.note = Set(note.trim().to_string());
+            active.updated_at = Set(now);
+            active.update(db).await?
+        }
+        None => {
+            reader_note::ActiveModel {
+                client_id: Set(client_id.to_string()),
+                member_id: Set(user.member_id),
+                document_id: Set(section.document_id),
+                section_id: Set(section.id),
+                quote: Set(quote),
+                note: Set(note.trim().to_string()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await?
+        }
+    };
+    Ok(note_view(saved, &section))
+}
+
+fn note_view(n: reader_note::Model, section: &document_section::Model) -> NoteView {
+    NoteView {
+        id: n.id,
+        client_id: n.client_id,
+        section_id: n.section_id,
+        anchor: section.anchor.clone(),
+        label: super::search::section_label(&section.kind, &section.number, &section.heading),
+        quote: n.quote,
+        note: n.note,
+        updated_at: format_datetime(n.updated_at),
+    }
+}
+
+pub async fn delete_note(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<()> {
+    let deleted = reader_note::Entity::delete_many()
+        .filter(reader_note::Column::Id.eq(id))
+        .filter(reader_note::Column::MemberId.eq(user.member_id))
+        .exec(db)
+        .await?;
+    if deleted.rows_affected == 0 {
+        return Err(AppError::NotFound("ghi chú".into()));
+    }
+    Ok(())
+}
+
+/// This user's notes in one document, in reading order.
+pub async fn notes(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<Vec<NoteView>> {
+    let rows = reader_note::Entity::find()
+        .filter(reader_note::Column::MemberId.eq(user.member_id))
+        .filter(reader_note::Column::DocumentId.eq(document_id))
+        .all(db)
+        .await?;
+    let sections = document_section::Entity::find()
+        .filter(document_section::Column::DocumentId.eq(document_id))
+        .order_by_asc(document_section::Column::Ordinal)
+        .all(db)
+        .await?;
+    let mut out: Vec<(i32, NoteView)> = rows
+        .into_iter()
+        .filter_map(|n| {
+            let s = sections.iter().find(|s| s.id == n.section_id)?;
+            Some((s.ordinal, note_view(n, s)))
+        })
+        .collect();
+    out.sort_by_key(|(ordinal, n)| (*ordinal, n.id));
+    Ok(out.into_iter().map(|(_, n)| n).collect())
+}
+
+pub async fn font_percent(db: &DatabaseConnection, member_id: i64) -> AppResult<Option<i32>> {
+    Ok(member_pref::Entity::find_by_id(member_id).one(db).await?.map(|p| p.font_percent))
+}
+
+/// Remembers the reading size for every device the member uses.
+pub async fn set_font_percent(db: &DatabaseConnection, user: &SessionUser, percent: i32) -> AppResult<i32> {
+    if !(MIN_FONT..=MAX_FONT).contains(&percent) {
+        return Err(AppError::invalid("font", format!("Cỡ chữ phải từ {MIN_FONT}% đến {MAX_FONT}%.")));
+    }
+    member_pref::Entity::insert(member_pref::ActiveModel { member_id: Set(user.member_id), font_percent: Set(percent) })
+        .on_conflict(OnConflict::column(member_pref::Column::MemberId).update_column(member_pref::Column::FontPercent).to_owned())
+        .exec(db)
+        .await?;
+    Ok(percent)
+}

@@ -1,0 +1,165 @@
+//! File uploads and downloads: attachments (PDF, images) and importing a .docx/.html/.txt/.md
+//! file as a new draft. Plain multipart forms, so they work before the page's script has loaded;
+//! a browser gets a redirect back to the page, other clients get JSON.
+
+use app::documents::attachments::{self, MAX_BYTES};
+use app::documents::authoring::{self, managed_units};
+use app::documents::import::{file_to_text, read_letterhead};
+use app::documents::DOC_TYPES;
+use app::error::AppError;
+use app::state::AppState;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
+use axum::http::header;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+
+use crate::api::{ApiError, api_user};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/documents/{id}/attachments", post(upload_attachment))
+        .route("/api/v1/documents/import", post(import_file))
+        .layer(DefaultBodyLimit::max(MAX_BYTES + 1024 * 1024))
+        .route("/tep/{id}", get(download))
+}
+
+fn wants_html(parts: &Parts) -> bool {
+    parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
+/// Back to `page` with the outcome in the query string (the page shows it), or JSON.
+fn reply(parts: &Parts, page: &str, result: Result<serde_json::Value, AppError>) -> Response {
+    match (wants_html(parts), result) {
+        (true, Ok(_)) => Redirect::to(&format!("{page}?tep=da-luu")).into_response(),
+        (true, Err(e)) => {
+            let message: String = form_urlencoded_component(&e.field_message("file").unwrap_or_else(|| e.to_string()));
+            Redirect::to(&format!("{page}?loi-tep={message}")).into_response()
+        }
+        (false, Ok(v)) => Json(v).into_response(),
+        (false, Err(e)) => ApiError::from(e).into_response(),
+    }
+}
+
+fn form_urlencoded_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The fields of a multipart form: (name, file name, bytes).
+async fn fields(mut form: Multipart) -> Result<Vec<(String, String, Vec<u8>)>, AppError> {
+    let mut out = Vec::new();
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => {
+                return Err(AppError::invalid("file", if e.status().as_u16() == 413 {
+                    format!("Tệp quá lớn (tối đa {} MB).", MAX_BYTES / 1024 / 1024)
+                } else {
+                    "Không nhận được tệp, vui lòng thử lại.".to_string()
+                }));
+            }
+        };
+        let name = field.name().unwrap_or_default().to_string();
+        let file_name = field.file_name().unwrap_or_default().to_string();
+        let bytes = field.bytes().await.map_err(|_| AppError::invalid("file", "Không nhận được tệp, vui lòng thử lại."))?;
+        out.push((name, file_name, bytes.to_vec()));
+    }
+    Ok(out)
+}
+
+fn file_field(fields: &[(String, String, Vec<u8>)]) -> Result<(&str, &[u8]), AppError> {
+    fields
+        .iter()
+        .find(|(name, file, bytes)| name == "file" && !file.is_empty() && !bytes.is_empty())
+        .map(|(_, file, bytes)| (file.as_str(), bytes.as_slice()))
+        .ok_or_else(|| AppError::invalid("file", "Vui lòng chọn tệp."))
+}
+
+/// `POST /api/v1/documents/{id}/attachments` (multipart, field `file`).
+async fn upload_attachment(State(state): State<AppState>, Path(id): Path<i64>, parts: Parts, form: Multipart) -> Response {
+    let result = async {
+        let user = api_user(&state, &parts).await?;
+        let fields = fields(form).await?;
+        let (file_name, bytes) = file_field(&fields)?;
+        let info = attachments::store(&state.db, &state.config.files_dir, &user, id, file_name, bytes).await?;
+        Ok(serde_json::json!({ "attachment": info }))
+    }
+    .await
+    .map_err(|e: ApiErrorOrApp| e.0);
+    reply(&parts, &format!("/tai-lieu/{id}/sua"), result)
+}
+
+/// `POST /api/v1/documents/import` (multipart: `file`, optional `owner_unit_id`): a new draft
+/// from a .docx/.html/.txt/.md file, its number, type, date and title read from the letterhead.
+async fn import_file(State(state): State<AppState>, parts: Parts, form: Multipart) -> Response {
+    let result: Result<i64, ApiErrorOrApp> = async {
+        let user = api_user(&state, &parts).await?;
+        let fields = fields(form).await?;
+        let (file_name, bytes) = file_field(&fields)?;
+        let text = file_to_text(file_name, bytes).map_err(|reason| AppError::invalid("file", format!("Không đọc được tệp: {reason}.")))?;
+        let owner = fields
+            .iter()
+            .find(|(name, _, _)| name == "owner_unit_id")
+            .and_then(|(_, _, v)| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
+            .or_else(|| managed_units(&user).first().copied())
+            .ok_or_else(|| AppError::Forbidden("Chỉ cấp ủy và quản trị viên mới soạn tài liệu.".into()))?;
+        let mut draft = authoring::editor(&state.db, &user, None).await?.draft;
+        let head = read_letterhead(&text);
+        let stem = std::path::Path::new(file_name).file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")).unwrap_or_default();
+        draft.owner_unit_id = owner;
+        draft.title = if head.title.chars().count() >= 5 { head.title } else { stem };
+        draft.number = head.number;
+        if DOC_TYPES.iter().any(|(c, _)| *c == head.doc_type) {
+            draft.doc_type = head.doc_type;
+        }
+        draft.issued_on = head.issued_on.map(app::validate::format_date).unwrap_or_default();
+        draft.text = text;
+        draft.change_note = format!("Nhập từ tệp {file_name}");
+        Ok(authoring::save(&state.db, &state.search, &user, &draft).await?)
+    }
+    .await;
+    match (wants_html(&parts), result) {
+        (true, Ok(id)) => Redirect::to(&format!("/tai-lieu/{id}/sua")).into_response(),
+        (false, Ok(id)) => Json(serde_json::json!({ "document_id": id })).into_response(),
+        (_, Err(e)) => reply(&parts, "/tai-lieu/moi", Err(e.0)),
+    }
+}
+
+/// `GET /tep/{id}`: the attachment, for readers allowed to see its document.
+async fn download(State(state): State<AppState>, Path(id): Path<i64>, parts: Parts) -> Result<Response, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let (row, bytes) = attachments::open(&state.db, &state.config.files_dir, &user, id).await?;
+    let disposition = format!("inline; filename*=UTF-8''{}", form_urlencoded_component(&row.file_name));
+    Ok((
+        [
+            (header::CONTENT_TYPE, row.content_type),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, "private, max-age=3600".to_string()),
+            (header::HeaderName::from_static("x-content-type-options"), "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// Lets `?` turn both error kinds into an `AppError` inside the handlers.
+struct ApiErrorOrApp(AppError);
+
+impl From<AppError> for ApiErrorOrApp {
+    fn from(e: AppError) -> Self {
+        ApiErrorOrApp(e)
+    }
+}
+
+impl From<ApiError> for ApiErrorOrApp {
+    fn from(e: ApiError) -> Self {
+        ApiErrorOrApp(e.0)
+    }
+}
