@@ -63,7 +63,8 @@ struct SectionEntry {
     anchor: String,
     label: String,
     text: String,
-    term_freq: HashMap<String, u32>,
+    /// The distinct terms, to unlink the section on removal.
+    terms: Vec<String>,
     length: u32,
 }
 
@@ -71,7 +72,10 @@ struct SectionEntry {
 struct Inner {
     docs: HashMap<i64, DocEntry>,
     sections: Vec<Option<SectionEntry>>,
-    postings: HashMap<String, Vec<usize>>,
+    /// Term → (section slot, term frequency): scoring reads no per-section map.
+    postings: HashMap<String, Vec<(usize, u32)>>,
+    /// Term → documents whose number or title contains it.
+    title_postings: HashMap<String, Vec<i64>>,
     live_sections: usize,
     total_length: u64,
 }
@@ -150,8 +154,8 @@ impl SearchIndex {
             }
             let length = (body_syllables.len() + 2 * heading_syllables.len()) as u32;
             let slot = inner.sections.len();
-            for term in term_freq.keys() {
-                inner.postings.entry(term.clone()).or_default().push(slot);
+            for (term, tf) in &term_freq {
+                inner.postings.entry(term.clone()).or_default().push((slot, *tf));
             }
             let text = if s.heading.is_empty() { s.body.clone() } else { format!("{}\n{}", s.heading, s.body) };
             inner.sections.push(Some(SectionEntry {
@@ -159,7 +163,7 @@ impl SearchIndex {
                 anchor: s.anchor.clone(),
                 label: section_label(&s.kind, &s.number, &s.heading),
                 text,
-                term_freq,
+                terms: term_freq.into_keys().collect(),
                 length,
             }));
             inner.live_sections += 1;
@@ -167,12 +171,16 @@ impl SearchIndex {
             ids.push(slot);
         }
         let title_syllables = syllables(&format!("{} {}", doc.number, doc.title));
+        let title_terms: HashSet<String> = terms(&title_syllables).into_iter().collect();
+        for term in &title_terms {
+            inner.title_postings.entry(term.clone()).or_default().push(doc.id);
+        }
         inner.docs.insert(
             doc.id,
             DocEntry {
                 number: doc.number.clone(),
                 title: doc.title.clone(),
-                title_terms: terms(&title_syllables).into_iter().collect(),
+                title_terms,
                 doc_type: doc.doc_type.clone(),
                 level: doc.level.clone(),
                 issuer: doc.issuer.clone(),
@@ -186,11 +194,16 @@ impl SearchIndex {
     pub fn remove(&self, document_id: i64) {
         let Ok(mut inner) = self.inner.write() else { return };
         let Some(entry) = inner.docs.remove(&document_id) else { return };
+        for term in &entry.title_terms {
+            if let Some(list) = inner.title_postings.get_mut(term) {
+                list.retain(|d| *d != document_id);
+            }
+        }
         for slot in entry.sections {
             if let Some(section) = inner.sections[slot].take() {
-                for term in section.term_freq.keys() {
+                for term in &section.terms {
                     if let Some(list) = inner.postings.get_mut(term) {
-                        list.retain(|s| *s != slot);
+                        list.retain(|(s, _)| *s != slot);
                     }
                 }
                 inner.live_sections -= 1;
@@ -218,56 +231,76 @@ impl SearchIndex {
                 && filters.year.is_none_or(|y| d.year == Some(y))
                 && filters.issuer.as_ref().is_none_or(|i| fold(&d.issuer).contains(&fold(i)))
         };
+        // Which section slots may appear, decided once per document rather than per posting.
+        let mut open = vec![false; inner.sections.len()];
+        let mut doc_ok: HashMap<i64, bool> = HashMap::new();
+        for (id, d) in &inner.docs {
+            if passes(id, d) {
+                doc_ok.insert(*id, true);
+                for &slot in &d.sections {
+                    open[slot] = true;
+                }
+            }
+        }
         let n = inner.live_sections as f64;
         let avg_len = (inner.total_length as f64 / n).max(1.0);
-        let mut scores: HashMap<usize, f64> = HashMap::new();
+        // Dense accumulator: one float per slot, plus the list of slots touched.
+        let mut scores = vec![0.0f64; inner.sections.len()];
+        let mut touched: Vec<usize> = Vec::new();
         for term in &query_terms {
             let Some(list) = inner.postings.get(term) else { continue };
             let df = list.len() as f64;
             let idf = ((n - df + 0.5) / (df + 0.5) + 1.0).ln();
             let weight = if is_bigram(term) { BIGRAM_WEIGHT } else { 1.0 };
-            for &slot in list {
+            for &(slot, tf) in list {
+                if !open[slot] {
+                    continue;
+                }
                 let Some(section) = &inner.sections[slot] else { continue };
-                let tf = f64::from(*section.term_freq.get(term).unwrap_or(&0));
+                let tf = f64::from(tf);
                 let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - B + B * f64::from(section.length) / avg_len));
-                *scores.entry(slot).or_default() += weight * idf * norm;
+                if scores[slot] == 0.0 {
+                    touched.push(slot);
+                }
+                scores[slot] += weight * idf * norm;
             }
         }
         // Title matches: every query term found in the title, weighted by how rare it is among titles.
         let doc_count = inner.docs.len() as f64;
-        // How many titles contain each query term, counted once per query.
-        let title_df: HashMap<&str, f64> = query_terms
-            .iter()
-            .map(|t| (t.as_str(), inner.docs.values().filter(|o| o.title_terms.contains(t)).count() as f64))
-            .collect();
         let mut title_scores: HashMap<i64, f64> = HashMap::new();
-        for (id, d) in &inner.docs {
-            if !passes(id, d) {
-                continue;
+        for term in &query_terms {
+            let Some(list) = inner.title_postings.get(term) else { continue };
+            let df = list.len() as f64;
+            let weight = if is_bigram(term) { BIGRAM_WEIGHT } else { 1.0 };
+            let idf = ((doc_count - df + 0.5) / (df + 0.5) + 1.0).ln();
+            for id in list.iter().filter(|id| doc_ok.contains_key(id)) {
+                *title_scores.entry(*id).or_default() += weight * idf * TITLE_WEIGHT;
             }
-            let mut score = 0.0;
-            for term in query_terms.iter().filter(|t| d.title_terms.contains(*t)) {
-                let df = title_df.get(term.as_str()).copied().unwrap_or(1.0);
-                let weight = if is_bigram(term) { BIGRAM_WEIGHT } else { 1.0 };
-                score += weight * ((doc_count - df + 0.5) / (df + 0.5) + 1.0).ln();
-            }
-            if score > 0.0 {
-                title_scores.insert(*id, score * TITLE_WEIGHT);
-                // A title hit shows the document even when no section repeats the words.
-                if let Some(first) = d.sections.first() {
-                    scores.entry(*first).or_default();
+        }
+        for id in title_scores.keys() {
+            // A title hit shows the document even when no section repeats the words.
+            if let Some(&first) = inner.docs.get(id).and_then(|d| d.sections.first()) {
+                if scores[first] == 0.0 && open[first] {
+                    touched.push(first);
+                    scores[first] = f64::MIN_POSITIVE; // marks it touched
                 }
             }
         }
-        let mut ranked: Vec<(usize, f64)> = scores
+        let mut ranked: Vec<(usize, f64)> = touched
             .into_iter()
-            .filter_map(|(slot, score)| {
+            .filter_map(|slot| {
                 let section = inner.sections[slot].as_ref()?;
-                let doc = inner.docs.get(&section.document_id)?;
-                passes(&section.document_id, doc).then(|| (slot, score + title_scores.get(&section.document_id).copied().unwrap_or(0.0)))
+                Some((slot, scores[slot] + title_scores.get(&section.document_id).copied().unwrap_or(0.0)))
             })
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let by_score = |a: &(usize, f64), b: &(usize, f64)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        // Only the best few need ordering; three passages per document at most are shown.
+        let keep = limit.saturating_mul(10).max(100);
+        if ranked.len() > keep {
+            ranked.select_nth_unstable_by(keep, by_score);
+            ranked.truncate(keep);
+        }
+        ranked.sort_by(by_score);
         let wanted: HashSet<&str> = query_syllables.iter().map(String::as_str).collect();
         let mut per_doc: HashMap<i64, usize> = HashMap::new();
         let mut hits = Vec::new();
