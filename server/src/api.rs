@@ -14,7 +14,10 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/api/v1/search", get(search)).route("/api/v1/reading-report.csv", get(reading_report_csv))
+    Router::new()
+        .route("/api/v1/search", get(search))
+        .route("/api/v1/reading-report.csv", get(reading_report_csv))
+        .route("/api/v1/reading-report.xlsx", get(reading_report_xlsx))
 }
 
 /// The logged-in user behind a cookie or bearer token.
@@ -45,6 +48,25 @@ async fn reading_report_csv(State(state): State<AppState>, parts: Parts, Query(p
             (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         ],
         app::reading::export::report_csv(&report),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/reading-report.xlsx?assignment=…&unit=…`: the same as an Excel workbook.
+async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
+    let filename = format!("bao-cao-doc-{}-{}.xlsx", report.assignment_id, report.unit.id);
+    let bytes = app::reading::export::report_xlsx(&report).map_err(|e| {
+        tracing::error!("xlsx export: {e}");
+        AppError::Internal
+    })?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        bytes,
     )
         .into_response())
 }

@@ -179,3 +179,54 @@ async fn assignments_reach_the_subtree_and_reports_count_per_unit() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn after_the_due_date_the_report_lists_cells_behind_and_exports_to_xlsx() {
+    use app::db::entities::assignment;
+    use sea_orm::{ActiveModelTrait, Set};
+    use std::io::Read;
+
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let committee = user(&db, f.committee).await;
+        let (doc, sections) = document(&db, f.root, true, "Kết luận về công tác kiểm tra").await;
+        let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).to_string();
+        let id = reading::assign(&db, &committee, doc, f.district_a, &due).await.unwrap();
+        let member = user(&db, f.member_c1).await;
+        let all: Vec<_> = sections.iter().enumerate().map(|(i, s)| event("ba", i, doc, *s, 6)).collect();
+        reading::record(&db, &member, &all).await.unwrap();
+        reading::confirm(&db, &member, doc).await.unwrap();
+        assert!(!reading::report(&db, &committee, id, None).await.unwrap().past_due);
+
+        // Time passes: the due date is now yesterday.
+        let row = assignment::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        let mut late: assignment::ActiveModel = row.into();
+        late.due_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(1));
+        late.update(&db).await.unwrap();
+
+        let report = reading::report(&db, &committee, id, None).await.unwrap();
+        assert!(report.past_due);
+        let behind: Vec<(&str, i64, i64)> = report.overdue.iter().map(|o| (o.cell.name.as_str(), o.not_read, o.members)).collect();
+        // Cell C1 has three members (one read), C2 and D1 one each: the most behind first.
+        assert_eq!(behind, vec![("Chi bộ ấp 1", 2, 3), ("Chi bộ ấp 2", 1, 1), ("Chi bộ ấp Mỹ Lợi", 1, 1)]);
+        let mine = reading::required_for(&db, &user(&db, f.member_c1_b).await).await.unwrap();
+        assert!(mine[0].overdue);
+
+        let bytes = app::reading::export::report_xlsx(&report).unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut read = |name: &str| {
+            let mut s = String::new();
+            zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+            s
+        };
+        let workbook = read("xl/workbook.xml");
+        assert!(workbook.contains(r#"<sheet name="Tổng hợp""#) && workbook.contains(r#"<sheet name="Quá hạn""#), "{workbook}");
+        let summary = read("xl/worksheets/sheet1.xml");
+        assert!(summary.contains("Kết luận về công tác kiểm tra"));
+        assert!(summary.contains("<t xml:space=\"preserve\">Tổng cộng</t></is></c><c r=\"B"), "{summary}");
+        let overdue = read("xl/worksheets/sheet2.xml");
+        assert!(overdue.contains("Chi bộ ấp 1") && overdue.contains("<v>2</v>"));
+        assert!(read("[Content_Types].xml").contains("/xl/worksheets/sheet2.xml"));
+    })
+    .await;
+}

@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     DOC_TYPES, DocumentSummary, DocumentView, LEVELS, NoteView, STATUSES, SearchHit, SectionView, SetPublished,
-    delete_note, get_document, label_of, library, reader_marks, save_note, set_bookmark, set_font_size,
+    delete_note, get_document, label_of, library, my_bookmarks, reader_marks, save_note, set_bookmark, set_font_size,
 };
 use crate::auth::SessionUser;
 use crate::error::AppError;
@@ -17,7 +17,10 @@ use crate::ui::{ErrorBox, Field, FormMessage, Loading, WithUser, action_error, d
 pub fn LibraryPage() -> impl IntoView {
     view! {
         <Title text="Thư viện tài liệu" />
-        <WithUser children=|_user: SessionUser| view! { <Library /> } />
+        <WithUser children=|user: SessionUser| {
+            let writer = user.positions.iter().any(|p| matches!(p.role, crate::auth::Role::Admin | crate::auth::Role::CommitteeMember));
+            view! { <Library writer /> }
+        } />
     }
 }
 
@@ -41,8 +44,30 @@ fn FilterSelect(
     }
 }
 
+/// The member's bookmarks across the library.
 #[component]
-fn Library() -> impl IntoView {
+fn Bookmarks() -> impl IntoView {
+    let list = Resource::new(|| (), |_| my_bookmarks());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                list.await.ok().filter(|b| !b.is_empty()).map(|b| view! {
+                    <details class="bookmarks" data-testid="bookmarks">
+                        <summary>{format!("Đã đánh dấu ({})", b.len())}</summary>
+                        <ul>
+                            {b.into_iter().map(|x| view! {
+                                <li><A href=format!("/tai-lieu/{}#{}", x.document_id, x.anchor)>{x.label} " — " {x.document_title}</A></li>
+                            }).collect_view()}
+                        </ul>
+                    </details>
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Library(writer: bool) -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let page = Resource::new(
@@ -51,7 +76,11 @@ fn Library() -> impl IntoView {
     );
     view! {
         <section class="card">
-            <h1>"Thư viện tài liệu"</h1>
+            <div class="title-row">
+                <h1>"Thư viện tài liệu"</h1>
+                {writer.then(|| view! { <A href="/tai-lieu/moi" attr:class="button primary">"Soạn tài liệu mới"</A> })}
+            </div>
+            <Bookmarks />
             <Form method="GET" action="/tai-lieu" attr:class="search-form" attr:role="search">
                 <label for="doc-q">"Tìm trong văn bản (gõ có dấu hoặc không dấu)"</label>
                 <div class="search-row">

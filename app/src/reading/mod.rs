@@ -104,6 +104,16 @@ pub struct ReadingReport {
     pub rows: Vec<ReportRow>,
     /// For a cell: each member's state.
     pub members: Vec<MemberReading>,
+    /// Past the due date: cells that still have members who have not confirmed, most first.
+    pub overdue: Vec<OverdueRow>,
+    pub past_due: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OverdueRow {
+    pub cell: UnitRef,
+    pub members: i64,
+    pub not_read: i64,
 }
 
 #[server(endpoint = "reading-progress")]

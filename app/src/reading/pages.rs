@@ -345,7 +345,14 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
                 {t.read} " đã đọc · " {t.reading} " đang đọc · " {t.not_started} " chưa đọc / " {t.members} " đảng viên"
             </p>
             <CountsBar counts=t.clone() />
-            <p><a href=format!("/api/v1/reading-report.csv?assignment={id}&unit={}", report.unit.id) download>"Tải báo cáo (CSV, mở bằng Excel)"</a></p>
+            <p class="downloads">"Tải báo cáo: "
+                <a href=format!("/api/v1/reading-report.xlsx?assignment={id}&unit={}", report.unit.id) download>"Excel (XLSX)"</a>
+                " · "
+                <a href=format!("/api/v1/reading-report.csv?assignment={id}&unit={}", report.unit.id) download>"CSV"</a>
+            </p>
+            {report.past_due.then(|| view! {
+                <p class="alert alert-error" data-testid="past-due">{format!("Đã quá hạn đọc: {} đảng viên chưa xác nhận.", t.members - t.read)}</p>
+            })}
             {(!report.rows.is_empty()).then(|| view! {
                 <table class="report-table">
                     <thead><tr><th>"Đơn vị"</th><th>"Đã đọc"</th><th>"Đang đọc"</th><th>"Chưa đọc"</th><th></th></tr></thead>
@@ -371,6 +378,23 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
                         </li>
                     }).collect_view()}
                 </ul>
+            })}
+            {(report.members.is_empty() && !report.overdue.is_empty()).then(|| view! {
+                <details class="overdue" data-testid="overdue">
+                    <summary>{format!("Chi bộ còn đảng viên chưa đọc sau hạn ({})", report.overdue.len())}</summary>
+                    <table class="report-table">
+                        <thead><tr><th>"Chi bộ"</th><th>"Chưa xác nhận"</th><th>"Số đảng viên"</th></tr></thead>
+                        <tbody>
+                            {report.overdue.clone().into_iter().map(|o| view! {
+                                <tr>
+                                    <td><A href=format!("/bao-cao-doc/{id}?don-vi={}", o.cell.id)>{o.cell.name}</A></td>
+                                    <td>{o.not_read}</td>
+                                    <td>{o.members}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </details>
             })}
         </section>
     }

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::{
-    MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts,
+    MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, OverdueRow, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts,
     ReportRow, RequiredReading, SEEN_SHARE_PERCENT,
 };
 use crate::auth::SessionUser;
@@ -414,12 +414,14 @@ pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: 
     };
     let mut totals = ReportCounts::default();
     let mut per_child: HashMap<i64, ReportCounts> = HashMap::new();
+    let mut per_cell: HashMap<i64, ReportCounts> = HashMap::new();
     let mut member_rows = Vec::new();
     let holds_members = crate::units::service::kind_of(&unit).holds_members();
     for (id, name, cell) in members {
         let status = statuses.get(&id);
         let state = classify(status);
         count(&mut totals, state);
+        count(per_cell.entry(cell).or_default(), state);
         if let Some(child) = child_of.get(&cell) {
             count(per_child.entry(*child).or_default(), state);
         }
@@ -435,7 +437,11 @@ pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: 
             });
         }
     }
+    let past_due = a.due_on < Utc::now().date_naive();
+    let overdue = if past_due { overdue_cells(db, per_cell).await? } else { Vec::new() };
     Ok(ReadingReport {
+        overdue,
+        past_due,
         assignment_id,
         document: crate::documents::service::summary(&doc),
         unit: UnitRef { id: unit.id, name: unit.name },
@@ -447,6 +453,22 @@ pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: 
             .collect(),
         members: member_rows,
     })
+}
+
+/// Cells with members who have not confirmed, the most behind first (at most 200 rows).
+async fn overdue_cells(db: &DatabaseConnection, per_cell: HashMap<i64, ReportCounts>) -> AppResult<Vec<OverdueRow>> {
+    let mut behind: Vec<(i64, ReportCounts)> = per_cell.into_iter().filter(|(_, c)| c.members > c.read).collect();
+    behind.sort_by(|a, b| (b.1.members - b.1.read).cmp(&(a.1.members - a.1.read)).then(a.0.cmp(&b.0)));
+    behind.truncate(200);
+    let names = unit_names(db, behind.iter().map(|(id, _)| *id)).await?;
+    Ok(behind
+        .into_iter()
+        .map(|(id, c)| OverdueRow {
+            cell: UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() },
+            members: c.members,
+            not_read: c.members - c.read,
+        })
+        .collect())
 }
 
 /// Due date check used by reports: "overdue" means past due and not confirmed.
