@@ -597,7 +597,7 @@ pub async fn grow_tree(db: &DatabaseConnection, count: usize) -> Result<usize, D
 
 /// The demo library: the official documents vendored under `app/demo-docs` (see its README for
 /// provenance), addressed to every member of the province.
-const DEMO_DOCUMENTS: [(&str, &str, &str, &str, &str, (i32, u32, u32), &str, &str); 3] = [
+const DEMO_DOCUMENTS: [(&str, &str, &str, &str, &str, (i32, u32, u32), &str, &str); 4] = [
     (
         "",
         "Điều lệ Đảng Cộng sản Việt Nam",
@@ -628,6 +628,16 @@ const DEMO_DOCUMENTS: [(&str, &str, &str, &str, &str, (i32, u32, u32), &str, &st
         "bồi dưỡng lý luận chính trị, trung tâm chính trị",
         include_str!("../../demo-docs/quyet-dinh-1147-QD-BTGDVTW-2025.md"),
     ),
+    (
+        "",
+        "Hiến pháp nước Cộng hòa xã hội chủ nghĩa Việt Nam năm 2013",
+        "hien_phap_luat",
+        "central",
+        "Quốc hội",
+        (2013, 11, 28),
+        "Hiến pháp, Nhà nước pháp quyền, quyền con người, quyền công dân",
+        include_str!("../../demo-docs/hien-phap-2013.txt"),
+    ),
 ];
 
 /// Loads the demo library when there are no documents yet. Returns how many were added.
@@ -652,7 +662,11 @@ pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, D
             owner_unit_id: root.id,
             audience_all: true,
             published: true,
-            source: "Văn bản chính thức; bản số hóa từ kho tnt305/tai_lieu_noi_bo".into(),
+            source: if doc_type == "hien_phap_luat" {
+                "Văn bản chính thức; bản số hóa từ kho DucLong06/ALQAC2023 (thiếu Lời nói đầu, Điều 115, 116)".into()
+            } else {
+                "Văn bản chính thức; bản số hóa từ kho tnt305/tai_lieu_noi_bo".into()
+            },
         };
         let imported = crate::documents::service::import_text(db, &meta, text)
             .await
@@ -663,24 +677,119 @@ pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, D
     Ok(added)
 }
 
-/// Required reading for the demo: Hướng dẫn 37 (the Party-cell newsletter) for the whole
-/// province, due in 30 days, assigned by the demo administrator.
+/// Required reading for the demo, as a province would have it a few weeks into the campaign:
+/// Hướng dẫn 37 for the whole province (due in 30 days), the Party Charter for Phụng Hiệp (due in
+/// 45 days), and Quyết định 1147 for the provincial agencies' bloc (already past due). Progress
+/// varies by district; the demo accounts' own cell starts untouched so a visitor can try it.
 async fn assign_demo_reading(db: &DatabaseConnection, root_id: i64) -> Result<(), DbErr> {
     use super::entities::{assignment, document};
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
-    let guidance = document::Entity::find().filter(document::Column::Number.eq("37-HD/BTGDVTW")).one(db).await?;
-    let admin = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[0].0)).one(db).await?;
-    if let (Some(doc), Some(admin)) = (guidance, admin) {
+    let Some(admin) = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[0].0)).one(db).await? else {
+        return Ok(());
+    };
+    let today = Utc::now().date_naive();
+    let bloc = unit::Entity::find().filter(unit::Column::Code.eq("KCQ")).one(db).await?.map(|u| u.id);
+    let district = unit::Entity::find().filter(unit::Column::Code.eq("PH")).one(db).await?.map(|u| u.id);
+    let plan: [(&str, &str, Option<i64>, i64); 3] = [
+        ("number", "37-HD/BTGDVTW", Some(root_id), 30),
+        ("doc_type", "dieu_le", district, 45),
+        ("number", "1147-QĐ/BTGDVTW", bloc, -10),
+    ];
+    let demo_member = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[3].0)).one(db).await?;
+    let spared_cell = demo_member.map(|m| m.unit_id);
+    let mut rng = Rng(0x5eed_2026);
+    for (column, value, unit_id, due_in) in plan {
+        let Some(unit_id) = unit_id else { continue };
+        let column = if column == "number" { document::Column::Number } else { document::Column::DocType };
+        let Some(doc) = document::Entity::find().filter(column.eq(value)).one(db).await? else { continue };
         assignment::ActiveModel {
             document_id: Set(doc.id),
-            unit_id: Set(root_id),
-            due_on: Set(Utc::now().date_naive() + chrono::Duration::days(30)),
+            unit_id: Set(unit_id),
+            due_on: Set(today + chrono::Duration::days(due_in)),
             assigned_by: Set(admin.id),
-            created_at: Set(Utc::now()),
+            created_at: Set(Utc::now() - chrono::Duration::days(20)),
             ..Default::default()
         }
         .insert(db)
         .await?;
+        demo_progress(db, doc.id, unit_id, spared_cell, &mut rng).await?;
     }
     Ok(())
+}
+
+/// Reading status for the members under `unit_id`: a share has read and confirmed, some are
+/// part-way, the rest have not started; the share read differs from one district to the next.
+async fn demo_progress(db: &DatabaseConnection, document_id: i64, unit_id: i64, spared_cell: Option<i64>, rng: &mut Rng) -> Result<(), DbErr> {
+    use super::entities::{document_section, reading_status};
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let (sections, words): (i64, i64) = document_section::Entity::find()
+        .select_only()
+        .column_as(document_section::Column::Id.count(), "n")
+        .column_as(document_section::Column::Words.sum(), "w")
+        .filter(document_section::Column::DocumentId.eq(document_id))
+        .filter(document_section::Column::Words.gt(0))
+        .into_tuple::<(i64, Option<i64>)>()
+        .one(db)
+        .await?
+        .map(|(n, w)| (n, w.unwrap_or(0)))
+        .unwrap_or((0, 0));
+    let required = words / crate::reading::DEFAULT_WORDS_PER_SECOND;
+    let members: Vec<(i64, i64)> = member::Entity::find()
+        .select_only()
+        .column(member::Column::Id)
+        .column(member::Column::UnitId)
+        .join(sea_orm::JoinType::InnerJoin, super::entities::joins::member_ancestors())
+        .filter(unit_closure::Column::AncestorId.eq(unit_id))
+        .filter(member::Column::Status.eq("active"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    // Each cell's district (the unit at depth 1 above it), whose committee sets the pace.
+    let district_of: std::collections::HashMap<i64, i64> = unit_closure::Entity::find()
+        .select_only()
+        .column(unit_closure::Column::DescendantId)
+        .column(unit_closure::Column::AncestorId)
+        .join(
+            sea_orm::JoinType::InnerJoin,
+            unit_closure::Entity::belongs_to(unit::Entity).from(unit_closure::Column::AncestorId).to(unit::Column::Id).into(),
+        )
+        .filter(unit::Column::Depth.eq(1))
+        .into_tuple::<(i64, i64)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let now = Utc::now();
+    let mut statuses = Vec::new();
+    for (member_id, cell) in members {
+        if Some(cell) == spared_cell {
+            continue;
+        }
+        // 35–85 % read, depending on the district; 15 % part-way.
+        let district = district_of.get(&cell).copied().unwrap_or(cell);
+        let read_share = 35 + district.unsigned_abs() * 7919 % 51;
+        let roll = rng.below(100);
+        let started_days = rng.range(1, 18);
+        let (seen, seconds, completed, confirmed) = if roll < read_share {
+            let done = now - chrono::Duration::days(rng.range(0, started_days));
+            (sections, required + rng.range(60, 1200), Some(done), Some(done))
+        } else if roll < read_share + 15 {
+            (rng.range(1, sections.max(2) - 1), rng.range(30, required.max(60)), None, None)
+        } else {
+            continue;
+        };
+        statuses.push(reading_status::ActiveModel {
+            member_id: Set(member_id),
+            document_id: Set(document_id),
+            seen_sections: Set(seen as i32),
+            total_sections: Set(sections as i32),
+            active_seconds: Set(seconds as i32),
+            started_at: Set(now - chrono::Duration::days(started_days)),
+            completed_at: Set(completed),
+            confirmed_at: Set(confirmed),
+        });
+    }
+    let txn = db.begin().await?;
+    insert_chunks::<reading_status::Entity, _>(&txn, statuses, 2000).await?;
+    txn.commit().await
 }

@@ -76,6 +76,14 @@ pub fn read_letterhead(text: &str) -> Letterhead {
         for l in lines.iter().skip(i + 1).take(4) {
             let letters: Vec<char> = l.chars().filter(|c| c.is_alphabetic()).collect();
             let upper = letters.iter().filter(|c| c.is_uppercase()).count();
+            // A subject line in ordinary case ("Về việc …") ends the title.
+            if title == lines[i] && (l.starts_with("Về ") || l.starts_with("V/v")) {
+                let mut subject = l.chars();
+                let first: String = subject.next().map(|c| c.to_lowercase().collect()).unwrap_or_default();
+                title = format!("{} {first}{}", sentence_case(&title), subject.as_str());
+                letterhead.title = title;
+                return letterhead;
+            }
             if letters.is_empty() || upper * 10 < letters.len() * 8 || l.starts_with("Chương") {
                 break;
             }
@@ -383,6 +391,14 @@ mod tests {
         let decision = read_letterhead(include_str!("../../demo-docs/quyet-dinh-1147-QD-BTGDVTW-2025.md"));
         assert_eq!(decision.number, "1147-QĐ/BTGDVTW");
         assert_eq!(decision.doc_type, "quyet_dinh");
+    }
+
+    #[test]
+    fn a_subject_line_in_ordinary_case_completes_the_title() {
+        let head = read_letterhead("HUYỆN ỦY PHỤNG HIỆP\nSố 12-HD/HU\nPhụng Hiệp, ngày 10 tháng 3 năm 2025\nHƯỚNG DẪN\nVề việc tổ chức sinh hoạt chuyên đề quý II\nChương I");
+        assert_eq!(head.title, "Hướng dẫn về việc tổ chức sinh hoạt chuyên đề quý II");
+        assert_eq!((head.number.as_str(), head.doc_type.as_str()), ("12-HD/HU", "huong_dan"));
+        assert_eq!(head.issued_on, NaiveDate::from_ymd_opt(2025, 3, 10));
     }
 
     #[test]

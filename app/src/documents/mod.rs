@@ -29,7 +29,7 @@ use crate::auth::service_call as call;
 use crate::error::AppError;
 
 /// (code, label) tables for the document classifications; codes are what the database stores.
-pub const DOC_TYPES: [(&str, &str); 9] = [
+pub const DOC_TYPES: [(&str, &str); 10] = [
     ("dieu_le", "Điều lệ"),
     ("nghi_quyet", "Nghị quyết"),
     ("chi_thi", "Chỉ thị"),
@@ -39,6 +39,7 @@ pub const DOC_TYPES: [(&str, &str); 9] = [
     ("ket_luan", "Kết luận"),
     ("thong_bao", "Thông báo"),
     ("sinh_hoat_chi_bo", "Tài liệu sinh hoạt chi bộ"),
+    ("hien_phap_luat", "Hiến pháp, luật"),
 ];
 pub const LEVELS: [(&str, &str); 3] = [("central", "Trung ương"), ("provincial", "Tỉnh"), ("grassroots", "Cơ sở")];
 pub const STATUSES: [(&str, &str); 3] =

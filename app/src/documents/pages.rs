@@ -216,6 +216,21 @@ struct Marks {
     notes: RwSignal<Vec<NoteView>>,
     /// The section whose note form is open.
     editing: RwSignal<Option<i64>>,
+    /// The passage selected when the note button was pressed (taken before the press can
+    /// clear the selection).
+    quote: RwSignal<String>,
+}
+
+/// The selected text if it lies inside the given section.
+fn selection_in_section(section_id: i64) -> String {
+    let selected = selected_text();
+    let inside = document()
+        .query_selector(&format!("section[data-section-id=\"{section_id}\"]"))
+        .ok()
+        .flatten()
+        .and_then(|el| el.text_content())
+        .is_some_and(|t| !selected.is_empty() && t.contains(&selected));
+    if inside { selected.chars().take(2000).collect() } else { String::new() }
 }
 
 /// Text the reader has selected, if any (the passage a note highlights).
@@ -226,7 +241,12 @@ fn selected_text() -> String {
 #[component]
 fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoView {
     let (font, set_font) = signal(100u32);
-    let marks = Marks { bookmarks: RwSignal::new(Vec::new()), notes: RwSignal::new(Vec::new()), editing: RwSignal::new(None) };
+    let marks = Marks {
+        bookmarks: RwSignal::new(Vec::new()),
+        notes: RwSignal::new(Vec::new()),
+        editing: RwSignal::new(None),
+        quote: RwSignal::new(String::new()),
+    };
     provide_context(marks);
     let s = doc.summary.clone();
     let id = s.id;
@@ -492,7 +512,14 @@ fn Section(section: SectionView) -> impl IntoView {
                         </button>
                     })}
                     {has_text.then(|| view! {
-                        <button type="button" class="tool" on:click=move |_| marks.editing.set(Some(sid))>"✎ Ghi chú"</button>
+                        <button type="button" class="tool"
+                            on:pointerdown=move |_| marks.quote.set(selection_in_section(sid))
+                            on:click=move |_| {
+                                if marks.quote.get_untracked().is_empty() {
+                                    marks.quote.set(selection_in_section(sid));
+                                }
+                                marks.editing.set(Some(sid));
+                            }>"✎ Ghi chú"</button>
                     })}
                 </div>
             })}
@@ -535,23 +562,11 @@ fn SectionNotes(section_id: i64) -> impl IntoView {
 #[component]
 fn NoteForm(section_id: i64) -> impl IntoView {
     let marks = expect_context::<Marks>();
-    let quote = RwSignal::new(String::new());
+    let quote = RwSignal::new(marks.quote.get_untracked());
+    marks.quote.set(String::new());
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
     let note_id = crate::reading::client_id();
-    Effect::new(move |_| {
-        // Only a selection inside this section's text counts as its highlight.
-        let selected = selected_text();
-        let inside = document()
-            .query_selector(&format!("section[data-section-id=\"{section_id}\"]"))
-            .ok()
-            .flatten()
-            .and_then(|el| el.text_content())
-            .is_some_and(|t| !selected.is_empty() && t.contains(&selected));
-        if inside {
-            quote.set(selected.chars().take(2000).collect());
-        }
-    });
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let note_id = note_id.clone();

@@ -216,7 +216,15 @@ fn body_start(paras: &[Paragraph]) -> usize {
     i
 }
 
+/// In plain text (no bold marks to tell), "Điều 3. Trách nhiệm thi hành" is a titled article
+/// when what follows the number is short and not a sentence.
+fn looks_like_title(rest: &str) -> bool {
+    let words = rest.split_whitespace().count();
+    (1..=14).contains(&words) && !rest.ends_with(['.', ':', ';', ','])
+}
+
 pub fn parse(text: &str) -> Vec<ParsedSection> {
+    let plain_source = !text.contains("**");
     let paras = paragraphs(text);
     let start = body_start(&paras);
     let mut b = Builder { sections: Vec::new(), skipping: false };
@@ -273,6 +281,7 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
                         let body = rest.strip_prefix(t.as_str()).unwrap_or("").trim().to_string();
                         (t, body)
                     }
+                    None if plain_source && looks_like_title(rest) => (rest.to_string(), String::new()),
                     None => (String::new(), rest.to_string()),
                 };
                 b.open(SectionKind::Article, number, format!("dieu-{number}"), &heading);
@@ -333,6 +342,10 @@ mod tests {
         let s = parse(DIEU_LE);
         assert_eq!(count(&s, SectionKind::Chapter), 12);
         assert_eq!(count(&s, SectionKind::Article), 48);
+        // Plain text: a short line after the number is the article's title, a sentence is text.
+        let plain = parse("Điều 1. Phạm vi điều chỉnh\nQuy định này áp dụng cho chi bộ.\nĐiều 2. Quyết định này có hiệu lực kể từ ngày ký.");
+        assert_eq!((plain[0].heading.as_str(), plain[0].body.as_str()), ("Phạm vi điều chỉnh", "Quy định này áp dụng cho chi bộ."));
+        assert_eq!((plain[1].heading.as_str(), plain[1].body.as_str()), ("", "Quyết định này có hiệu lực kể từ ngày ký."));
         assert_eq!(s[0].kind, SectionKind::Preamble);
         assert!(s[0].body.contains("Đảng Cộng sản Việt Nam do đồng chí Hồ Chí Minh sáng lập"));
         let ch1 = s.iter().find(|x| x.anchor == "chuong-i").unwrap();
