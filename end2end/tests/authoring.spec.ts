@@ -139,7 +139,10 @@ test('a reader bookmarks an article, keeps a private note on a passage, and the 
 
   // Select a passage inside Article 2, then write a note on it.
   await article.locator('p').first().evaluate((p) => {
-    const text = p.lastChild!;
+    const walker = document.createTreeWalker(p, NodeFilter.SHOW_TEXT);
+    let text = walker.nextNode();
+    while (text && !(text.textContent ?? '').trim()) text = walker.nextNode();
+    if (!text) throw new Error('no text in the paragraph');
     const range = document.createRange();
     range.setStart(text, 0);
     range.setEnd(text, Math.min(40, (text.textContent ?? '').length));
@@ -157,6 +160,7 @@ test('a reader bookmarks an article, keeps a private note on a passage, and the 
   await page.getByRole('button', { name: 'Tăng cỡ chữ' }).click();
   await expect(page.getByTestId('font-size')).toHaveText('110%');
   await page.waitForTimeout(500);
+  await article.scrollIntoViewIfNeeded();
   await shot(page, 'reader-bookmark-note', false);
 
   // Another device: the bookmark, the note and the font size come from the server.
