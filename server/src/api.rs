@@ -73,6 +73,8 @@ async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(
 
 #[derive(Debug, Deserialize)]
 pub struct SearchParams {
+    /// Part of the issuing body's name, with or without diacritics.
+    issuer: Option<String>,
     #[serde(default)]
     q: String,
     limit: Option<usize>,
@@ -124,7 +126,7 @@ async fn search(State(state): State<AppState>, parts: Parts, Query(params): Quer
         level: params.level,
         status: params.status,
         year: params.year,
-        issuer: None,
+        issuer: params.issuer.filter(|i| !i.trim().is_empty()),
     };
     let visible = app::documents::service::visible_ids(&state.db, &user).await?;
     let hits = state.search.search(&filters, &visible, limit);

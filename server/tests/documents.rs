@@ -99,6 +99,11 @@ async fn search_folds_diacritics_ranks_titles_filters_and_follows_publishing() {
         assert_eq!(filtered, vec![mention]);
         let wrong_year = SearchFilters { year: Some(2019), ..query("sinh hoat chi bo") };
         assert!(index.search(&wrong_year, &all, 10).is_empty());
+        // Issuing body: part of the name, typed without diacritics.
+        let by_issuer = SearchFilters { issuer: Some("tinh uy hau giang".into()), ..query("sinh hoat chi bo") };
+        assert_eq!(index.search(&by_issuer, &all, 10).len(), hits.len());
+        let other_issuer = SearchFilters { issuer: Some("Ban Bí thư".into()), ..query("sinh hoat chi bo") };
+        assert!(index.search(&other_issuer, &all, 10).is_empty());
         // Not allowed documents never appear.
         let only_about: HashSet<i64> = [about].into_iter().collect();
         assert!(index.search(&query("van thu"), &only_about, 10).is_empty());

@@ -34,8 +34,17 @@ async fn migrations_apply_and_seeding_is_idempotent() {
         let units_after_first = count::<unit::Entity>(&db).await;
         assert!(units_after_first > 1000, "a realistic province has over a thousand units, got {units_after_first}");
 
-        assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library"), 3);
+        assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library"), 4);
         assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library again"), 0);
+        // Three reading campaigns with progress, none of it in the demo accounts' own cell.
+        use app::db::entities::{assignment, reading_status};
+        assert_eq!(assignment::Entity::find().count(&db).await.unwrap(), 3);
+        let statuses = reading_status::Entity::find().all(&db).await.unwrap();
+        let confirmed = statuses.iter().filter(|s| s.confirmed_at.is_some()).count();
+        assert!(confirmed > 10_000 && confirmed < statuses.len(), "{confirmed} of {}", statuses.len());
+        let demo_member = member::Entity::find().filter(member::Column::Phone.eq("0900000004")).one(&db).await.unwrap().unwrap();
+        let cell_members: Vec<i64> = member::Entity::find().filter(member::Column::UnitId.eq(demo_member.unit_id)).all(&db).await.unwrap().iter().map(|m| m.id).collect();
+        assert!(statuses.iter().all(|s| !cell_members.contains(&s.member_id)));
         let second = app::db::seed::seed_if_empty(&db).await.expect("seed again");
         assert!(!second.seeded);
         assert_eq!(count::<unit::Entity>(&db).await, units_after_first);

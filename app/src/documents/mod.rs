@@ -135,8 +135,9 @@ pub async fn library(
     level: String,
     status: String,
     year: String,
+    issuer: String,
 ) -> Result<LibraryPage, AppError> {
-    let filters = SearchFilters::from_form(q, doc_type, level, status, year);
+    let filters = SearchFilters::from_form(q, doc_type, level, status, year, issuer);
     let index = crate::state::search_index()?;
     call!(|db, user| service::library(&db, &index, &user, &filters))
 }
@@ -154,7 +155,7 @@ pub async fn set_published(id: i64, published: bool) -> Result<(), AppError> {
 }
 
 impl SearchFilters {
-    pub fn from_form(q: String, doc_type: String, level: String, status: String, year: String) -> SearchFilters {
+    pub fn from_form(q: String, doc_type: String, level: String, status: String, year: String, issuer: String) -> SearchFilters {
         let some = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
         SearchFilters {
             q: q.chars().take(200).collect(),
@@ -162,7 +163,7 @@ impl SearchFilters {
             level: some(level),
             status: some(status),
             year: year.trim().parse().ok(),
-            issuer: None,
+            issuer: some(issuer.chars().take(100).collect()),
         }
     }
 }

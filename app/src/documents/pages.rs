@@ -71,8 +71,8 @@ fn Library(writer: bool) -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.read().get(key).unwrap_or_default();
     let page = Resource::new(
-        move || (param("q"), param("loai"), param("cap"), param("hieu-luc"), param("nam")),
-        |(q, t, l, s, y)| library(q, t, l, s, y),
+        move || (param("q"), param("loai"), param("cap"), param("hieu-luc"), param("nam"), param("co-quan")),
+        |(q, t, l, s, y, i)| library(q, t, l, s, y, i),
     );
     view! {
         <section class="card">
@@ -88,13 +88,15 @@ fn Library(writer: bool) -> impl IntoView {
                     <button type="submit" class="primary">"Tìm"</button>
                 </div>
                 <details class="filters-box">
-                    <summary>"Lọc theo loại, cấp, hiệu lực, năm"</summary>
+                    <summary>"Lọc theo loại, cấp, hiệu lực, năm, cơ quan ban hành"</summary>
                     <div class="filters">
                         <FilterSelect id="doc-type" name="loai" label="Loại văn bản" options=&DOC_TYPES selected=param("loai") />
                         <FilterSelect id="doc-level" name="cap" label="Cấp ban hành" options=&LEVELS selected=param("cap") />
                         <FilterSelect id="doc-status" name="hieu-luc" label="Hiệu lực" options=&STATUSES selected=param("hieu-luc") />
                         <label for="doc-year">"Năm ban hành"</label>
                         <input id="doc-year" name="nam" inputmode="numeric" placeholder="Ví dụ: 2025" prop:value=move || param("nam") />
+                        <label for="doc-issuer">"Cơ quan ban hành"</label>
+                        <input id="doc-issuer" name="co-quan" placeholder="Ví dụ: Ban Tổ chức Trung ương" prop:value=move || param("co-quan") />
                     </div>
                     <button type="submit">"Áp dụng"</button>
                 </details>

@@ -141,11 +141,15 @@ pub async fn library(
             query = query.filter(document::Column::IssuedOn.gte(from)).filter(document::Column::IssuedOn.lt(to));
         }
     }
-    let docs = query
+    let mut docs = query
         .order_by_desc(document::Column::IssuedOn)
         .order_by_asc(document::Column::Id)
         .all(db)
         .await?;
+    // Issuer names are matched like search: without diacritics, any part of the name.
+    if let Some(issuer) = filters.issuer.as_deref().map(fold) {
+        docs.retain(|d| fold(&d.issuer).contains(&issuer));
+    }
     Ok(LibraryPage { documents: docs.iter().map(summary).collect(), hits: Vec::new(), searched: false })
 }
 
