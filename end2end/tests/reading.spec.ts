@@ -41,7 +41,7 @@ test('a member reads an assigned document through, confirms, and the secretary s
   const secretaryPage = await (await browser.newContext()).newPage();
   await loginAs(secretaryPage, 'secretary');
   await secretaryPage.goto('/can-doc');
-  await secretaryPage.getByRole('link', { name: 'Báo cáo tình hình đọc' }).click();
+  await secretaryPage.getByRole('link', { name: 'Báo cáo tình hình đọc' }).first().click();
   await expect(secretaryPage.getByTestId('report')).toContainText('Chi bộ ấp 3');
   const row = secretaryPage.getByTestId('report-members').locator('li', { hasText: 'Phạm Văn Hậu' });
   await expect(row).toContainText('Đã đọc');
@@ -52,7 +52,7 @@ test('a member reads an assigned document through, confirms, and the secretary s
 test('the committee report drills down from the district to communes', async ({ page }) => {
   await loginAs(page, 'committee');
   await page.goto('/can-doc');
-  await page.getByRole('link', { name: 'Báo cáo tình hình đọc' }).click();
+  await page.getByRole('link', { name: 'Báo cáo tình hình đọc' }).first().click();
   const report = page.getByTestId('report');
   await expect(report).toContainText('Đảng bộ huyện Phụng Hiệp');
   await expect(report.locator('table')).toContainText('Đảng bộ xã Hòa An');
