@@ -61,3 +61,15 @@ pub async fn sync_id_sequences(db: &DatabaseConnection, tables: &[&str]) -> Resu
     }
     Ok(())
 }
+
+/// After a bulk load into PostgreSQL, refreshes the planner's statistics and the visibility map
+/// that index-only scans need) instead of waiting for autovacuum.
+pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        db.execute_unprepared(
+            "VACUUM ANALYZE units, unit_closure, members, memberships, positions, credentials, reading_status, document_sections",
+        )
+        .await?;
+    }
+    Ok(())
+}

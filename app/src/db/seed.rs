@@ -499,6 +499,7 @@ pub async fn seed_demo(db: &DatabaseConnection, total_members: usize) -> Result<
     insert_chunks::<position::Entity, _>(&txn, positions, 2000).await?;
     txn.commit().await?;
     super::sync_id_sequences(db, &["units", "members", "memberships", "positions"]).await?;
+    super::refresh_statistics(db).await?;
     Ok(SeedReport { units: tree.units.len(), members: member_count, seeded: true })
 }
 
@@ -592,6 +593,7 @@ pub async fn grow_tree(db: &DatabaseConnection, count: usize) -> Result<usize, D
     insert_chunks::<unit_closure::Entity, _>(&txn, closure, 3000).await?;
     txn.commit().await?;
     super::sync_id_sequences(db, &["units"]).await?;
+    super::refresh_statistics(db).await?;
     Ok(count)
 }
 
@@ -674,6 +676,7 @@ pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, D
         added += usize::from(imported.is_some());
     }
     assign_demo_reading(db, root.id).await?;
+    super::refresh_statistics(db).await?;
     Ok(added)
 }
 
