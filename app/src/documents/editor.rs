@@ -6,6 +6,7 @@ use leptos_meta::Title;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
+use super::pages::CodeSelect;
 use super::{DOC_TYPES, DocumentDraft, EditorData, LEVELS, STATUSES, SaveDocument, document_editor};
 use crate::auth::SessionUser;
 use crate::ui::{ErrorBox, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
@@ -48,25 +49,6 @@ fn UploadMessage() -> impl IntoView {
 }
 
 #[component]
-fn Select(
-    id: &'static str,
-    name: &'static str,
-    label: &'static str,
-    options: &'static [(&'static str, &'static str)],
-    selected: String,
-) -> impl IntoView {
-    view! {
-        <label for=id>{label}</label>
-        <select id=id name=name>
-            {options.iter().map(|(code, text)| {
-                let is_selected = selected == *code;
-                view! { <option value=*code selected=is_selected>{*text}</option> }
-            }).collect_view()}
-        </select>
-    }
-}
-
-#[component]
 fn Editor(data: EditorData) -> impl IntoView {
     let save = ServerAction::<SaveDocument>::new();
     let error = action_error(save);
@@ -90,12 +72,12 @@ fn Editor(data: EditorData) -> impl IntoView {
                 </select>
                 <Field id="ed-title" name="draft[title]" field="title" label="Tên tài liệu" error value=d.title.clone() />
                 <Field id="ed-number" name="draft[number]" field="number" label="Số, ký hiệu (ví dụ: 12-HD/BTCTW)" error value=d.number.clone() />
-                <Select id="ed-type" name="draft[doc_type]" label="Loại văn bản" options=&DOC_TYPES selected=d.doc_type.clone() />
-                <Select id="ed-level" name="draft[level]" label="Cấp ban hành" options=&LEVELS selected=d.level.clone() />
+                <CodeSelect id="ed-type" name="draft[doc_type]" label="Loại văn bản" options=&DOC_TYPES selected=d.doc_type.clone() />
+                <CodeSelect id="ed-level" name="draft[level]" label="Cấp ban hành" options=&LEVELS selected=d.level.clone() />
                 <Field id="ed-issuer" name="draft[issuer]" field="issuer" label="Cơ quan ban hành" error value=d.issuer.clone() />
                 <Field id="ed-issued" name="draft[issued_on]" field="issued_on" label="Ngày ban hành (ngày/tháng/năm)" error value=d.issued_on.clone() placeholder="19/11/2025" />
                 <Field id="ed-effective" name="draft[effective_on]" field="effective_on" label="Ngày có hiệu lực (để trống nếu cùng ngày ban hành)" error value=d.effective_on.clone() />
-                <Select id="ed-status" name="draft[status]" label="Tình trạng hiệu lực" options=&STATUSES selected=d.status.clone() />
+                <CodeSelect id="ed-status" name="draft[status]" label="Tình trạng hiệu lực" options=&STATUSES selected=d.status.clone() />
                 <Field id="ed-topics" name="draft[topics]" field="topics" label="Chủ đề (cách nhau bởi dấu phẩy)" error value=d.topics.clone() />
                 <fieldset>
                     <legend>"Phổ biến đến"</legend>

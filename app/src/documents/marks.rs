@@ -85,7 +85,7 @@ pub async fn save_note(
     note: &str,
 ) -> AppResult<NoteView> {
     let mut checks = Checks::new();
-    if !(8..=64).contains(&client_id.len()) || !client_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+    if !crate::reading::service::valid_client_id(client_id) {
         checks.fail("client_id", "Mã ghi chú không hợp lệ.");
     }
     let quote: String = quote.trim().chars().take(MAX_QUOTE).collect();

@@ -24,18 +24,20 @@ pub fn LibraryPage() -> impl IntoView {
     }
 }
 
+/// A labelled select over a (code, label) table; `any` adds an empty "all" choice first.
 #[component]
-fn FilterSelect(
+pub(super) fn CodeSelect(
     id: &'static str,
     name: &'static str,
     label: &'static str,
     options: &'static [(&'static str, &'static str)],
     selected: String,
+    #[prop(optional)] any: Option<&'static str>,
 ) -> impl IntoView {
     view! {
         <label for=id>{label}</label>
         <select id=id name=name>
-            <option value="">"Tất cả"</option>
+            {any.map(|text| view! { <option value="">{text}</option> })}
             {options.iter().map(|(code, text)| {
                 let is_selected = selected == *code;
                 view! { <option value=*code selected=is_selected>{*text}</option> }
@@ -44,7 +46,6 @@ fn FilterSelect(
     }
 }
 
-/// The member's bookmarks across the library.
 #[component]
 fn Bookmarks() -> impl IntoView {
     let list = Resource::new(|| (), |_| my_bookmarks());
@@ -90,9 +91,9 @@ fn Library(writer: bool) -> impl IntoView {
                 <details class="filters-box">
                     <summary>"Lọc theo loại, cấp, hiệu lực, năm, cơ quan ban hành"</summary>
                     <div class="filters">
-                        <FilterSelect id="doc-type" name="loai" label="Loại văn bản" options=&DOC_TYPES selected=param("loai") />
-                        <FilterSelect id="doc-level" name="cap" label="Cấp ban hành" options=&LEVELS selected=param("cap") />
-                        <FilterSelect id="doc-status" name="hieu-luc" label="Hiệu lực" options=&STATUSES selected=param("hieu-luc") />
+                        <CodeSelect id="doc-type" name="loai" label="Loại văn bản" options=&DOC_TYPES selected=param("loai") any="Tất cả" />
+                        <CodeSelect id="doc-level" name="cap" label="Cấp ban hành" options=&LEVELS selected=param("cap") any="Tất cả" />
+                        <CodeSelect id="doc-status" name="hieu-luc" label="Hiệu lực" options=&STATUSES selected=param("hieu-luc") any="Tất cả" />
                         <label for="doc-year">"Năm ban hành"</label>
                         <input id="doc-year" name="nam" inputmode="numeric" placeholder="Ví dụ: 2025" prop:value=move || param("nam") />
                         <label for="doc-issuer">"Cơ quan ban hành"</label>

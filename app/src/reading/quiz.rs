@@ -73,7 +73,7 @@ pub async fn submit(
     document_id: i64,
     answers: &[i32],
 ) -> AppResult<QuizResult> {
-    if !(8..=64).contains(&client_id.len()) || !client_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-') {
+    if !crate::reading::service::valid_client_id(client_id) {
         return Err(AppError::invalid("client_id", "Mã lượt trả lời không hợp lệ."));
     }
     let doc = ensure_visible(db, user, document_id).await?;

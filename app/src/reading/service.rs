@@ -38,7 +38,7 @@ fn words_per_second() -> i64 {
 }
 
 /// Client ids are UUID-like: 8–64 characters of hex digits and dashes.
-fn valid_client_id(id: &str) -> bool {
+pub fn valid_client_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
