@@ -5,6 +5,7 @@ pub mod auth;
 pub mod db;
 pub mod documents;
 pub mod error;
+pub mod meetings;
 pub mod members;
 pub mod reading;
 #[cfg(feature = "ssr")]

@@ -429,6 +429,10 @@ pub enum Action {
     AssignPosition(i64),
     /// Edit, publish or assign a document owned by this unit.
     ManageDocument(i64),
+    /// Plan, record and score this cell's meetings: its own (deputy) secretary only.
+    ManageMeetings(i64),
+    /// Review and approve this cell's meeting scores: a committee above the cell.
+    ReviewMeetings(i64),
 }
 
 /// The one authorization check. Scopes: a member sees themselves and their cell's card; a
@@ -458,6 +462,11 @@ pub async fn authorize(db: &impl ConnectionTrait, user: &SessionUser, action: Ac
             in_any_subtree(db, &admin, unit_id).await?
         }
         Action::ManageDocument(unit_id) => in_any_subtree(db, &readers, unit_id).await?,
+        Action::ManageMeetings(cell_id) => cells.contains(&cell_id),
+        Action::ReviewMeetings(cell_id) => {
+            let above: Vec<i64> = readers.iter().copied().filter(|r| *r != cell_id).collect();
+            in_any_subtree(db, &above, cell_id).await?
+        }
     };
     if allowed {
         Ok(())
@@ -476,6 +485,8 @@ fn denial_message(action: Action) -> &'static str {
         Action::ManageMembers(_) => "Chỉ quản trị viên phụ trách đơn vị mới được thay đổi hồ sơ đảng viên ở đây.",
         Action::AssignPosition(_) => "Chỉ quản trị viên phụ trách đơn vị mới được phân công chức vụ ở đây.",
         Action::ManageDocument(_) => "Chỉ cấp ủy phụ trách mới được sửa, ban hành tài liệu này.",
+        Action::ManageMeetings(_) => "Chỉ bí thư, phó bí thư của chi bộ mới được ghi nhận và chấm điểm buổi sinh hoạt.",
+        Action::ReviewMeetings(_) => "Chỉ cấp ủy cấp trên của chi bộ mới được duyệt kết quả chấm điểm.",
     }
 }
 

@@ -447,6 +447,187 @@ pub mod quiz_attempt {
     no_relations!();
 }
 
+pub mod rubric {
+    use sea_orm::entity::prelude::*;
+
+    /// One version of a scoring rubric; a change is a new row with the next version, so past
+    /// meetings keep the rubric they were scored with. `owner_unit_id` None = the default.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rubrics")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub family: String,
+        pub version: i32,
+        pub owner_unit_id: Option<i64>,
+        pub name: String,
+        /// JSON list of {code, label, min_tenths}, highest first.
+        pub thresholds: String,
+        pub created_by: Option<i64>,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod rubric_criterion {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "rubric_criteria")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub rubric_id: i64,
+        pub ordinal: i32,
+        pub code: String,
+        pub label: String,
+        pub max_tenths: i32,
+        pub auto: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod meeting {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meetings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub unit_id: i64,
+        /// "regular" or "thematic".
+        pub kind: String,
+        /// A regular meeting that also holds the quarter's thematic one (needs 120 minutes).
+        pub with_thematic: bool,
+        pub topic: String,
+        pub agenda: String,
+        pub place: String,
+        pub starts_at: DateTimeUtc,
+        pub planned_minutes: i32,
+        pub held_minutes: Option<i32>,
+        /// planned → held → scored → approved.
+        pub status: String,
+        pub rubric_id: Option<i64>,
+        pub total_tenths: Option<i32>,
+        pub classification: Option<String>,
+        pub minutes_approved_at: Option<DateTimeUtc>,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod meeting_document {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_documents")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub document_id: i64,
+        pub posted_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod meeting_attendance {
+    use sea_orm::entity::prelude::*;
+
+    /// One row per member expected at the meeting (the cell's members when it was planned).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_attendance")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        /// "" (no answer), "yes", "excused".
+        pub rsvp: String,
+        pub rsvp_reason: String,
+        /// "unmarked", "present", "late", "excused", "absent".
+        pub status: String,
+        pub note: String,
+        pub marked_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod meeting_score {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_scores")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub criterion_id: i64,
+        pub tenths: i32,
+        /// What the facts suggested, kept beside the score actually given.
+        pub auto_tenths: Option<i32>,
+    }
+    no_relations!();
+}
+
+pub mod meeting_review {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_reviews")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        pub reviewer_id: i64,
+        /// "adjust" or "approve".
+        pub action: String,
+        pub criterion_id: Option<i64>,
+        pub from_tenths: Option<i32>,
+        pub to_tenths: Option<i32>,
+        pub reason: String,
+        pub at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod meeting_rating {
+    use sea_orm::entity::prelude::*;
+
+    /// An anonymous rating: no member, only the day.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_ratings")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        #[sea_orm(unique)]
+        pub client_id: String,
+        pub meeting_id: i64,
+        pub stars: i32,
+        pub comment: String,
+        pub on_date: Date,
+    }
+    no_relations!();
+}
+
+pub mod meeting_rater {
+    use sea_orm::entity::prelude::*;
+
+    /// Who has rated (once each), kept apart from what they said.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_raters")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub meeting_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+    }
+    no_relations!();
+}
+
 /// Ad-hoc join paths (the entities declare no relations).
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};

@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings)]
     }
 }
 
@@ -627,5 +627,211 @@ impl MigrationTrait for Authoring {
             m.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         m.alter_table(Table::alter().table(Documents::Table).drop_column(Documents::QuizPassPercent).to_owned()).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum Rubrics { Table, Id, Family, Version, OwnerUnitId, Name, Thresholds, CreatedBy, CreatedAt }
+#[derive(DeriveIden)]
+enum RubricCriteria { Table, Id, RubricId, Ordinal, Code, Label, MaxTenths, Auto }
+#[derive(DeriveIden)]
+enum MeetingsT {
+    #[sea_orm(iden = "meetings")]
+    Table,
+    Id, UnitId, Kind, WithThematic, Topic, Agenda, Place, StartsAt, PlannedMinutes, HeldMinutes, Status, RubricId,
+    TotalTenths, Classification, MinutesApprovedAt, CreatedBy, CreatedAt, UpdatedAt,
+}
+#[derive(DeriveIden)]
+enum MeetingDocuments { Table, MeetingId, DocumentId, PostedAt }
+#[derive(DeriveIden)]
+enum MeetingAttendance { Table, MeetingId, MemberId, Rsvp, RsvpReason, Status, Note, MarkedAt }
+#[derive(DeriveIden)]
+enum MeetingScores { Table, MeetingId, CriterionId, Tenths, AutoTenths }
+#[derive(DeriveIden)]
+enum MeetingReviews { Table, Id, MeetingId, ReviewerId, Action, CriterionId, FromTenths, ToTenths, Reason, At }
+#[derive(DeriveIden)]
+enum MeetingRatings { Table, Id, ClientId, MeetingId, Stars, Comment, OnDate }
+#[derive(DeriveIden)]
+enum MeetingRaters { Table, MeetingId, MemberId }
+
+/// Party-cell meetings: rubrics as data (each version kept), meetings, their documents,
+/// attendance, scores with the higher committee's reviews, and anonymous ratings (stored apart
+/// from who rated, so no query can join them).
+struct Meetings;
+
+impl MigrationName for Meetings {
+    fn name(&self) -> &str {
+        "m20261124_000005_meetings"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Meetings {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(Rubrics::Table)
+                .col(big_pk_auto(Rubrics::Id))
+                .col(string_len(Rubrics::Family, 64))
+                .col(integer(Rubrics::Version))
+                .col(big_integer_null(Rubrics::OwnerUnitId))
+                .col(string_len(Rubrics::Name, 255))
+                .col(text(Rubrics::Thresholds))
+                .col(big_integer_null(Rubrics::CreatedBy))
+                .col(timestamp_with_time_zone(Rubrics::CreatedAt))
+                .foreign_key(&mut fk((Rubrics::Table, Rubrics::OwnerUnitId), (Units::Table, Units::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(
+            Index::create().name("idx_rubrics_family_version").table(Rubrics::Table).col(Rubrics::Family).col(Rubrics::Version).unique().to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(RubricCriteria::Table)
+                .col(big_pk_auto(RubricCriteria::Id))
+                .col(big_integer(RubricCriteria::RubricId))
+                .col(integer(RubricCriteria::Ordinal))
+                .col(string_len(RubricCriteria::Code, 32))
+                .col(text(RubricCriteria::Label))
+                .col(integer(RubricCriteria::MaxTenths))
+                .col(string_len_null(RubricCriteria::Auto, 32))
+                .foreign_key(&mut fk((RubricCriteria::Table, RubricCriteria::RubricId), (Rubrics::Table, Rubrics::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(RubricCriteria::Table, "idx_rubric_criteria_rubric", vec![RubricCriteria::RubricId.into_iden()])).await?;
+        m.create_table(
+            Table::create()
+                .table(MeetingsT::Table)
+                .col(big_pk_auto(MeetingsT::Id))
+                .col(big_integer(MeetingsT::UnitId))
+                .col(string_len(MeetingsT::Kind, 16))
+                .col(boolean(MeetingsT::WithThematic))
+                .col(string_len(MeetingsT::Topic, 500))
+                .col(text(MeetingsT::Agenda))
+                .col(string_len(MeetingsT::Place, 255))
+                .col(timestamp_with_time_zone(MeetingsT::StartsAt))
+                .col(integer(MeetingsT::PlannedMinutes))
+                .col(integer_null(MeetingsT::HeldMinutes))
+                .col(string_len(MeetingsT::Status, 16))
+                .col(big_integer_null(MeetingsT::RubricId))
+                .col(integer_null(MeetingsT::TotalTenths))
+                .col(string_len_null(MeetingsT::Classification, 16))
+                .col(timestamp_with_time_zone_null(MeetingsT::MinutesApprovedAt))
+                .col(big_integer(MeetingsT::CreatedBy))
+                .col(timestamp_with_time_zone(MeetingsT::CreatedAt))
+                .col(timestamp_with_time_zone(MeetingsT::UpdatedAt))
+                .foreign_key(&mut fk((MeetingsT::Table, MeetingsT::UnitId), (Units::Table, Units::Id)))
+                .foreign_key(&mut fk((MeetingsT::Table, MeetingsT::RubricId), (Rubrics::Table, Rubrics::Id)))
+                .foreign_key(&mut fk((MeetingsT::Table, MeetingsT::CreatedBy), (Members::Table, Members::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(MeetingsT::Table, "idx_meetings_unit_starts", vec![MeetingsT::UnitId.into_iden(), MeetingsT::StartsAt.into_iden()])).await?;
+        m.create_table(
+            Table::create()
+                .table(MeetingDocuments::Table)
+                .col(big_integer(MeetingDocuments::MeetingId))
+                .col(big_integer(MeetingDocuments::DocumentId))
+                .col(timestamp_with_time_zone(MeetingDocuments::PostedAt))
+                .primary_key(Index::create().col(MeetingDocuments::MeetingId).col(MeetingDocuments::DocumentId))
+                .foreign_key(&mut fk((MeetingDocuments::Table, MeetingDocuments::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .foreign_key(&mut fk((MeetingDocuments::Table, MeetingDocuments::DocumentId), (Documents::Table, Documents::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(MeetingAttendance::Table)
+                .col(big_integer(MeetingAttendance::MeetingId))
+                .col(big_integer(MeetingAttendance::MemberId))
+                .col(string_len(MeetingAttendance::Rsvp, 16))
+                .col(string_len(MeetingAttendance::RsvpReason, 500))
+                .col(string_len(MeetingAttendance::Status, 16))
+                .col(string_len(MeetingAttendance::Note, 500))
+                .col(timestamp_with_time_zone_null(MeetingAttendance::MarkedAt))
+                .primary_key(Index::create().col(MeetingAttendance::MeetingId).col(MeetingAttendance::MemberId))
+                .foreign_key(&mut fk((MeetingAttendance::Table, MeetingAttendance::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .foreign_key(&mut fk((MeetingAttendance::Table, MeetingAttendance::MemberId), (Members::Table, Members::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(MeetingAttendance::Table, "idx_meeting_attendance_member", vec![MeetingAttendance::MemberId.into_iden()])).await?;
+        m.create_table(
+            Table::create()
+                .table(MeetingScores::Table)
+                .col(big_integer(MeetingScores::MeetingId))
+                .col(big_integer(MeetingScores::CriterionId))
+                .col(integer(MeetingScores::Tenths))
+                .col(integer_null(MeetingScores::AutoTenths))
+                .primary_key(Index::create().col(MeetingScores::MeetingId).col(MeetingScores::CriterionId))
+                .foreign_key(&mut fk((MeetingScores::Table, MeetingScores::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .foreign_key(&mut fk((MeetingScores::Table, MeetingScores::CriterionId), (RubricCriteria::Table, RubricCriteria::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_table(
+            Table::create()
+                .table(MeetingReviews::Table)
+                .col(big_pk_auto(MeetingReviews::Id))
+                .col(big_integer(MeetingReviews::MeetingId))
+                .col(big_integer(MeetingReviews::ReviewerId))
+                .col(string_len(MeetingReviews::Action, 16))
+                .col(big_integer_null(MeetingReviews::CriterionId))
+                .col(integer_null(MeetingReviews::FromTenths))
+                .col(integer_null(MeetingReviews::ToTenths))
+                .col(string_len(MeetingReviews::Reason, 1000))
+                .col(timestamp_with_time_zone(MeetingReviews::At))
+                .foreign_key(&mut fk((MeetingReviews::Table, MeetingReviews::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .foreign_key(&mut fk((MeetingReviews::Table, MeetingReviews::ReviewerId), (Members::Table, Members::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(MeetingReviews::Table, "idx_meeting_reviews_meeting", vec![MeetingReviews::MeetingId.into_iden()])).await?;
+        // No member column, and only the day: a rating cannot be traced back to its author.
+        m.create_table(
+            Table::create()
+                .table(MeetingRatings::Table)
+                .col(big_pk_auto(MeetingRatings::Id))
+                .col(string_len_uniq(MeetingRatings::ClientId, 64))
+                .col(big_integer(MeetingRatings::MeetingId))
+                .col(integer(MeetingRatings::Stars))
+                .col(string_len(MeetingRatings::Comment, 1000))
+                .col(date(MeetingRatings::OnDate))
+                .foreign_key(&mut fk((MeetingRatings::Table, MeetingRatings::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(MeetingRatings::Table, "idx_meeting_ratings_meeting", vec![MeetingRatings::MeetingId.into_iden()])).await?;
+        m.create_table(
+            Table::create()
+                .table(MeetingRaters::Table)
+                .col(big_integer(MeetingRaters::MeetingId))
+                .col(big_integer(MeetingRaters::MemberId))
+                .primary_key(Index::create().col(MeetingRaters::MeetingId).col(MeetingRaters::MemberId))
+                .foreign_key(&mut fk((MeetingRaters::Table, MeetingRaters::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .to_owned(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for table in [
+            MeetingRaters::Table.into_iden(),
+            MeetingRatings::Table.into_iden(),
+            MeetingReviews::Table.into_iden(),
+            MeetingScores::Table.into_iden(),
+            MeetingAttendance::Table.into_iden(),
+            MeetingDocuments::Table.into_iden(),
+            MeetingsT::Table.into_iden(),
+            RubricCriteria::Table.into_iden(),
+            Rubrics::Table.into_iden(),
+        ] {
+            m.drop_table(Table::drop().table(table).to_owned()).await?;
+        }
+        Ok(())
     }
 }

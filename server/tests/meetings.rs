@@ -1,0 +1,224 @@
+//! Party-cell meetings on real SQLite and PostgreSQL: planning and its checks, attendance,
+//! scoring on a versioned rubric, the higher committee's review, anonymous ratings.
+
+mod common;
+
+use app::db::entities::{meeting, meeting_rating, meeting_score};
+use app::error::AppError;
+use app::meetings::MeetingForm;
+use app::meetings::rubric::{KHA, TOT, Threshold, default_rubric};
+use app::meetings::service as meetings;
+use common::*;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
+
+/// Local (Vietnam) time `hours` from now, as a datetime-local field sends it.
+fn local(hours: i64) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(7 + hours)).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+fn form(cell: i64, starts_in_hours: i64) -> MeetingForm {
+    MeetingForm {
+        unit_id: cell,
+        kind: "regular".into(),
+        topic: "Sinh hoạt thường kỳ tháng 12: kiểm điểm nghị quyết tháng 11".into(),
+        agenda: "1. Đánh giá tình hình tháng 11\n2. Phương hướng tháng 12".into(),
+        place: "Nhà văn hóa ấp 1".into(),
+        starts_at: local(starts_in_hours),
+        planned_minutes: "100".into(),
+        with_thematic: false,
+    }
+}
+
+/// A meeting that started two hours ago and was held for 95 minutes.
+async fn held_meeting(db: &DatabaseConnection, cell: i64, secretary: i64) -> i64 {
+    let sec = user(db, secretary).await;
+    let id = meetings::plan(db, &sec, &form(cell, -2)).await.unwrap();
+    meetings::record_held(db, &sec, id, 95).await.unwrap();
+    id
+}
+
+#[tokio::test]
+async fn planning_checks_every_field_and_invites_the_cell() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let mut bad = form(f.cell_c1, -48);
+        bad.topic = "ab".into();
+        bad.planned_minutes = "60".into();
+        let err = meetings::plan(&db, &secretary, &bad).await.unwrap_err();
+        assert_eq!(err.field_message("starts_at").unwrap(), "Không lên kế hoạch cho ngày đã qua.");
+        assert!(err.field_message("topic").is_some());
+        assert_eq!(err.field_message("planned_minutes").unwrap(), "Thời gian sinh hoạt từ 90 đến 480 phút.");
+        let mut thematic = form(f.cell_c1, 72);
+        thematic.with_thematic = true;
+        assert!(meetings::plan(&db, &secretary, &thematic).await.unwrap_err().field_message("planned_minutes").unwrap().contains("120"));
+        assert_eq!(meeting::Entity::find().count(&db).await.unwrap(), 0, "nothing stored");
+
+        // Another cell's secretary, a plain member and a committee member do not plan for C1.
+        for other in [f.member_c1, f.committee] {
+            assert!(matches!(meetings::plan(&db, &user(&db, other).await, &form(f.cell_c1, 72)).await, Err(AppError::Forbidden(_))));
+        }
+        let id = meetings::plan(&db, &secretary, &form(f.cell_c1, 72)).await.unwrap();
+        let detail = meetings::detail(&db, &user(&db, f.member_c1).await, id).await.unwrap();
+        let invited: Vec<&str> = detail.attendance.iter().map(|a| a.full_name.as_str()).collect();
+        assert_eq!(invited.len(), 3, "{invited:?}");
+        assert!(invited.contains(&"Huỳnh Thị Đào"));
+        // A member of another commune cannot open it.
+        assert!(matches!(meetings::detail(&db, &user(&db, f.member_d1).await, id).await, Err(AppError::Forbidden(_))));
+
+        // Excused with a reason; a future meeting cannot be marked yet.
+        let member = user(&db, f.member_c1).await;
+        assert!(meetings::rsvp(&db, &member, id, false, "").await.unwrap_err().field_message("reason").is_some());
+        meetings::rsvp(&db, &member, id, false, "Đi công tác tại Cần Thơ").await.unwrap();
+        let rows = meetings::detail(&db, &member, id).await.unwrap().attendance;
+        let mine = rows.iter().find(|a| a.member_id == f.member_c1).unwrap();
+        assert_eq!((mine.rsvp.as_str(), mine.rsvp_reason.as_str()), ("excused", "Đi công tác tại Cần Thơ"));
+        let err = meetings::mark_attendance(&db, &secretary, id, &[(f.member_c1, "present".into(), String::new())]).await.unwrap_err();
+        assert!(err.field_message("form").unwrap().starts_with("Chưa đến ngày sinh hoạt"));
+        assert!(meetings::record_held(&db, &secretary, id, 95).await.is_err());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attendance_and_scores_are_checked_and_the_committee_reviews() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let committee = user(&db, f.committee).await;
+        let id = held_meeting(&db, f.cell_c1, f.secretary).await;
+
+        // Attendance for someone outside the cell is refused and nothing is stored.
+        let err = meetings::mark_attendance(
+            &db,
+            &secretary,
+            id,
+            &[(f.member_c1, "present".into(), String::new()), (f.member_d1, "present".into(), String::new())],
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(err.field_message("attendance").unwrap(), "Có người không thuộc chi bộ trong danh sách điểm danh.");
+        let facts = meetings::detail(&db, &secretary, id).await.unwrap().facts;
+        assert_eq!(facts.attended, 0);
+        meetings::mark_attendance(
+            &db,
+            &secretary,
+            id,
+            &[
+                (f.secretary, "present".into(), String::new()),
+                (f.member_c1, "late".into(), "Đến muộn 10 phút".into()),
+                (f.member_c1_b, "excused".into(), "Ốm".into()),
+            ],
+        )
+        .await
+        .unwrap();
+        let detail = meetings::detail(&db, &secretary, id).await.unwrap();
+        assert_eq!((detail.facts.expected, detail.facts.attended, detail.facts.unexcused), (3, 2, 0));
+        // Automatic criteria: 66.6 % attendance, 95 of 90 minutes, no documents, no minutes yet.
+        let auto: Vec<Option<i32>> = detail.scores.iter().map(|s| s.auto_tenths).collect();
+        assert_eq!(auto, vec![Some(0), Some(133), Some(450), Some(0)]);
+
+        // Above the maximum: refused on that criterion, nothing stored.
+        let ids: Vec<i64> = detail.scores.iter().map(|s| s.criterion_id).collect();
+        let over = vec![(ids[0], 160), (ids[1], 200), (ids[2], 450), (ids[3], 200)];
+        let err = meetings::score(&db, &secretary, id, &over).await.unwrap_err();
+        assert_eq!(err.field_message(&format!("c{}", ids[0])).unwrap(), "Điểm phải từ 0 đến 15.");
+        assert_eq!(meeting_score::Entity::find().count(&db).await.unwrap(), 0);
+        // Only the cell's own secretary scores.
+        assert!(matches!(meetings::score(&db, &committee, id, &over).await, Err(AppError::Forbidden(_))));
+
+        // 14 + 16 + 40 + 19.9 = 89.9: Khá.
+        let given = vec![(ids[0], 140), (ids[1], 160), (ids[2], 400), (ids[3], 199)];
+        assert_eq!(meetings::score(&db, &secretary, id, &given).await.unwrap(), 899);
+        let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!((m.status.as_str(), m.classification.as_deref()), ("scored", Some(KHA)));
+
+        // The secretary cannot approve her own cell; the district committee can, with reasons.
+        assert!(matches!(meetings::review(&db, &secretary, id, &[], true).await, Err(AppError::Forbidden(_))));
+        let err = meetings::review(&db, &committee, id, &[(ids[3], 200, String::new())], false).await.unwrap_err();
+        assert_eq!(err.field_message(&format!("c{}", ids[3])).unwrap(), "Vui lòng ghi lý do điều chỉnh.");
+        let total = meetings::review(&db, &committee, id, &[(ids[3], 200, "Biên bản đầy đủ, đã thông qua".into())], true).await.unwrap();
+        assert_eq!(total, 900);
+        let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!((m.status.as_str(), m.classification.as_deref(), m.total_tenths), ("approved", Some(TOT), Some(900)));
+        // Approved means settled: no rescoring, no new attendance, no second approval.
+        assert!(matches!(meetings::score(&db, &secretary, id, &given).await, Err(AppError::Conflict(_))));
+        assert!(matches!(
+            meetings::mark_attendance(&db, &secretary, id, &[(f.member_c1, "present".into(), String::new())]).await,
+            Err(AppError::Conflict(_))
+        ));
+        assert!(matches!(meetings::review(&db, &committee, id, &[], true).await, Err(AppError::Conflict(_))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_new_rubric_version_never_rescores_past_meetings() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let first = held_meeting(&db, f.cell_c1, f.secretary).await;
+        let detail = meetings::detail(&db, &secretary, first).await.unwrap();
+        let given: Vec<(i64, i32)> = detail.scores.iter().map(|s| (s.criterion_id, s.max_tenths * 92 / 100)).collect();
+        let total = meetings::score(&db, &secretary, first, &given).await.unwrap();
+        assert_eq!(total, 920);
+        let old_rubric = meeting::Entity::find_by_id(first).one(&db).await.unwrap().unwrap().rubric_id;
+
+        // The district sets a stricter scale for its cells: Tốt from 95.
+        let mut strict = default_rubric();
+        strict.name = "Thang điểm của Huyện ủy Phụng Hiệp".into();
+        strict.thresholds[0] = Threshold { min_tenths: 950, ..strict.thresholds[0].clone() };
+        meetings::save_rubric(&db, "phung-hiep", Some(f.district_a), &strict, Some(f.committee)).await.unwrap();
+        let mut broken = default_rubric();
+        broken.thresholds.reverse();
+        assert!(meetings::save_rubric(&db, "phung-hiep", Some(f.district_a), &broken, None).await.unwrap_err().field_message("rubric").is_some());
+
+        let past = meeting::Entity::find_by_id(first).one(&db).await.unwrap().unwrap();
+        assert_eq!((past.rubric_id, past.classification.as_deref(), past.total_tenths), (old_rubric, Some(TOT), Some(920)));
+        // Rescoring that meeting still uses the rubric it was first scored with.
+        assert_eq!(meetings::score(&db, &secretary, first, &given).await.unwrap(), 920);
+        assert_eq!(meeting::Entity::find_by_id(first).one(&db).await.unwrap().unwrap().classification.as_deref(), Some(TOT));
+
+        // A new meeting in the district gets the stricter scale: the same 92 points are Khá.
+        let second = held_meeting(&db, f.cell_c1, f.secretary).await;
+        let detail = meetings::detail(&db, &secretary, second).await.unwrap();
+        assert_eq!(detail.rubric_name, "Thang điểm của Huyện ủy Phụng Hiệp");
+        let given: Vec<(i64, i32)> = detail.scores.iter().map(|s| (s.criterion_id, s.max_tenths * 92 / 100)).collect();
+        meetings::score(&db, &secretary, second, &given).await.unwrap();
+        assert_eq!(meeting::Entity::find_by_id(second).one(&db).await.unwrap().unwrap().classification.as_deref(), Some(KHA));
+        // Cells outside the district keep the default.
+        assert_ne!(meetings::rubric_for_cell(&db, f.cell_e1).await.unwrap(), meetings::rubric_for_cell(&db, f.cell_c1).await.unwrap());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ratings_are_anonymous_once_per_member_and_only_from_the_cell() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let id = held_meeting(&db, f.cell_c1, f.secretary).await;
+        let member = user(&db, f.member_c1).await;
+        let other = user(&db, f.member_c1_b).await;
+        assert!(meetings::rate(&db, &member, "9a7e0000-0001", id, 6, "").await.unwrap_err().field_message("stars").is_some());
+        meetings::rate(&db, &member, "9a7e0000-0001", id, 4, "Nội dung thiết thực, cần thêm thời gian thảo luận").await.unwrap();
+        // The same rating resent is harmless; a second, different rating is refused.
+        meetings::rate(&db, &member, "9a7e0000-0001", id, 4, "Nội dung thiết thực, cần thêm thời gian thảo luận").await.unwrap();
+        assert!(matches!(meetings::rate(&db, &member, "9a7e0000-0002", id, 1, "Đổi ý").await, Err(AppError::Conflict(_))));
+        meetings::rate(&db, &other, "9a7e0000-0003", id, 5, "").await.unwrap();
+        // Not invited: refused.
+        assert!(matches!(meetings::rate(&db, &user(&db, f.member_d1).await, "9a7e0000-0004", id, 5, "").await, Err(AppError::Forbidden(_))));
+
+        let summary = meetings::ratings(&db, &user(&db, f.secretary).await, id).await.unwrap();
+        assert_eq!((summary.count, summary.average_tenths), (2, Some(45)));
+        assert_eq!(summary.comments, vec!["Nội dung thiết thực, cần thêm thời gian thảo luận"]);
+        let as_committee = meetings::ratings(&db, &user(&db, f.committee).await, id).await.unwrap();
+        assert_eq!(as_committee, summary);
+        assert!(matches!(meetings::ratings(&db, &member, id).await, Err(AppError::Forbidden(_))));
+        // Nothing the ratings function returns, and nothing stored with a rating, names its author.
+        let shown = format!("{summary:?}");
+        assert!(!shown.contains("Phạm Văn Hậu") && !shown.contains("9a7e0000"), "{shown}");
+        let stored = format!("{:?}", meeting_rating::Entity::find().filter(meeting_rating::Column::MeetingId.eq(id)).all(&db).await.unwrap());
+        assert!(!stored.contains("member"), "a rating row has no member column: {stored}");
+    })
+    .await;
+}
