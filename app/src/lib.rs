@@ -21,6 +21,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::{Auth, ChangePasswordPage, LoginPage};
 use crate::documents::{DocumentEditorPage, DocumentPage, LibraryPage};
+use crate::meetings::{MeetingPage, MeetingsListPage, PlanMeetingPage};
 use crate::reading::{ReadingReportPage, RequiredReadingPage};
 use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
 use crate::ui::{HomePage, Layout, NotFound};
@@ -79,6 +80,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tai-lieu/:id") view=DocumentPage ssr=SsrMode::Async />
                     <Route path=path!("/tai-lieu/:id/sua") view=DocumentEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/can-doc") view=RequiredReadingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat") view=MeetingsListPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/moi") view=PlanMeetingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id") view=MeetingPage ssr=SsrMode::Async />
                     <Route path=path!("/bao-cao-doc/:id") view=ReadingReportPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -138,6 +138,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(CompressionLayer::new())
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .with_state(state);
 
     // Without TCP_NODELAY each streamed response stalls ~40 ms on Nagle + delayed ACK.
@@ -151,6 +152,17 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     Ok(())
+}
+
+/// A bug must still answer in Vietnamese with a proper status, never drop the connection.
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    tracing::error!("a request handler panicked");
+    let body = format!(
+        "<!DOCTYPE html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Lỗi hệ thống</title><p>{}</p><p><a href=\"/\">Về trang chủ</a></p></html>",
+        app::error::AppError::Internal
+    );
+    (axum::http::StatusCode::INTERNAL_SERVER_ERROR, [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
 async fn shutdown_signal() {

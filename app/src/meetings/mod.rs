@@ -1,12 +1,19 @@
 //! Party-cell meetings: planning, attendance, scoring on a rubric, the higher committee's review,
 //! and members' anonymous ratings.
 
+mod pages;
 pub mod rubric;
 #[cfg(feature = "ssr")]
 pub mod service;
 
+pub use pages::{MeetingPage, MeetingsListPage, PlanMeetingPage};
+
+use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)]
+use crate::auth::service_call as call;
+use crate::error::AppError;
 use crate::units::UnitRef;
 use rubric::MeetingFacts;
 
@@ -33,6 +40,7 @@ pub struct MeetingForm {
     pub starts_at: String,
     pub planned_minutes: String,
     /// Also held a thematic meeting in the same session (needs ≥ 120 minutes).
+    #[serde(default)]
     pub with_thematic: bool,
 }
 
@@ -92,4 +100,96 @@ pub struct MeetingDetail {
     pub rubric_name: String,
     pub can_manage: bool,
     pub can_review: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingsPage {
+    pub cell: UnitRef,
+    pub meetings: Vec<MeetingSummary>,
+    pub can_plan: bool,
+    /// For committees: scored meetings below them waiting for review.
+    pub awaiting_review: Vec<MeetingSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttendanceMark {
+    pub member_id: i64,
+    pub status: String,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CriterionScore {
+    pub criterion_id: i64,
+    pub tenths: i32,
+    /// Required when a committee changes the secretary's score.
+    pub reason: String,
+}
+
+#[server(endpoint = "meetings")]
+pub async fn cell_meetings(cell_id: Option<i64>) -> Result<MeetingsPage, AppError> {
+    call!(|db, user| async move {
+        let cell_id = cell_id.unwrap_or(user.cell_id);
+        let meetings = service::list(&db, &user, cell_id).await?;
+        let cell = crate::units::service::find_unit(&db, cell_id).await?;
+        Ok(MeetingsPage {
+            cell: UnitRef { id: cell.id, name: cell.name },
+            meetings,
+            can_plan: crate::auth::service::authorize(&db, &user, crate::auth::service::Action::ManageMeetings(cell_id)).await.is_ok(),
+            awaiting_review: service::awaiting_review(&db, &user).await?,
+        })
+    })
+}
+
+#[server(endpoint = "meeting-plan")]
+pub async fn plan_meeting(form: MeetingForm) -> Result<i64, AppError> {
+    let result = call!(|db, user| service::plan(&db, &user, &form));
+    if let Ok(id) = &result {
+        leptos_axum::redirect(&format!("/sinh-hoat/{id}"));
+    }
+    result
+}
+
+#[server(endpoint = "meeting")]
+pub async fn get_meeting(id: i64) -> Result<MeetingDetail, AppError> {
+    call!(|db, user| service::detail(&db, &user, id))
+}
+
+#[server(endpoint = "meeting-rsvp")]
+pub async fn answer_invitation(meeting_id: i64, coming: bool, reason: String) -> Result<(), AppError> {
+    call!(|db, user| service::rsvp(&db, &user, meeting_id, coming, &reason))
+}
+
+#[server(endpoint = "meeting-attendance")]
+pub async fn save_attendance(meeting_id: i64, marks: Vec<AttendanceMark>) -> Result<(), AppError> {
+    let marks: Vec<(i64, String, String)> = marks.into_iter().map(|m| (m.member_id, m.status, m.note)).collect();
+    call!(|db, user| service::mark_attendance(&db, &user, meeting_id, &marks))
+}
+
+#[server(endpoint = "meeting-held")]
+pub async fn record_meeting_held(meeting_id: i64, held_minutes: String) -> Result<(), AppError> {
+    let minutes = held_minutes.trim().parse::<i32>().map_err(|_| AppError::invalid("held_minutes", "Vui lòng nhập số phút."))?;
+    call!(|db, user| service::record_held(&db, &user, meeting_id, minutes))
+}
+
+#[server(endpoint = "meeting-score")]
+pub async fn score_meeting(meeting_id: i64, scores: Vec<CriterionScore>) -> Result<i32, AppError> {
+    let given: Vec<(i64, i32)> = scores.iter().map(|s| (s.criterion_id, s.tenths)).collect();
+    call!(|db, user| service::score(&db, &user, meeting_id, &given))
+}
+
+#[server(endpoint = "meeting-review")]
+pub async fn review_meeting(meeting_id: i64, changes: Vec<CriterionScore>, approve: bool) -> Result<i32, AppError> {
+    let changes: Vec<(i64, i32, String)> = changes.into_iter().map(|c| (c.criterion_id, c.tenths, c.reason)).collect();
+    call!(|db, user| service::review(&db, &user, meeting_id, &changes, approve))
+}
+
+#[server(endpoint = "meeting-rate")]
+pub async fn rate_meeting(client_id: String, meeting_id: i64, stars: i32, comment: String) -> Result<(), AppError> {
+    call!(|db, user| service::rate(&db, &user, &client_id, meeting_id, stars, &comment))
+}
+
+#[server(endpoint = "meeting-ratings")]
+pub async fn meeting_ratings(meeting_id: i64) -> Result<RatingSummary, AppError> {
+    call!(|db, user| service::ratings(&db, &user, meeting_id))
 }

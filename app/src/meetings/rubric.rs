@@ -191,6 +191,17 @@ pub fn points_text(tenths: i32) -> String {
     if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{},{}", tenths / 10, (tenths % 10).abs()) }
 }
 
+/// Points as typed ("19,9", "19.9", "20") → tenths; `None` when not a number with at most one
+/// decimal.
+pub fn parse_points(text: &str) -> Option<i32> {
+    let text = text.trim().replace(',', ".");
+    let (whole, fraction) = text.split_once('.').unwrap_or((&text, "0"));
+    if whole.is_empty() || fraction.len() != 1 || !whole.chars().all(|c| c.is_ascii_digit()) || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    Some(whole.parse::<i32>().ok()? * 10 + fraction.parse::<i32>().ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,6 +220,8 @@ mod tests {
         assert!(r.problems().is_empty());
         assert_eq!(points_text(899), "89,9");
         assert_eq!(points_text(900), "90");
+        assert_eq!([parse_points("19,9"), parse_points("19.9"), parse_points(" 20 "), parse_points("0")], [Some(199), Some(199), Some(200), Some(0)]);
+        assert_eq!([parse_points("1,25"), parse_points("-3"), parse_points("abc"), parse_points("")], [None, None, None, None]);
     }
 
     #[test]

@@ -680,3 +680,30 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64
         can_review: authorize(db, user, Action::ReviewMeetings(m.unit_id)).await.is_ok(),
     })
 }
+
+/// Scored meetings in the subtrees this user reviews, oldest first: the committee's to-do list.
+pub async fn awaiting_review(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<MeetingSummary>> {
+    let scopes: Vec<i64> = user
+        .positions
+        .iter()
+        .filter(|p| matches!(p.role, crate::auth::Role::Admin | crate::auth::Role::CommitteeMember))
+        .map(|p| p.unit_id)
+        .collect();
+    if scopes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cells = sea_orm::sea_query::Query::select()
+        .column(unit_closure::Column::DescendantId)
+        .from(unit_closure::Entity)
+        .and_where(unit_closure::Column::AncestorId.is_in(scopes))
+        .to_owned();
+    let rows = meeting::Entity::find()
+        .filter(meeting::Column::Status.eq("scored"))
+        .filter(meeting::Column::UnitId.in_subquery(cells))
+        .order_by_asc(meeting::Column::StartsAt)
+        .limit(100)
+        .all(db)
+        .await?;
+    let names = crate::auth::service::unit_names(db, rows.iter().map(|m| m.unit_id)).await?;
+    Ok(rows.iter().map(|m| summary(m, names.get(&m.unit_id).cloned().unwrap_or_default())).collect())
+}

@@ -129,6 +129,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
         ("/".to_string(), "Trang chủ"),
         ("/can-doc".to_string(), "Tài liệu cần đọc"),
         ("/tai-lieu".to_string(), "Thư viện tài liệu"),
+        ("/sinh-hoat".to_string(), "Sinh hoạt chi bộ"),
         (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi"),
     ];
     if let Some(cell) = user.positions.iter().find(|p| p.role.is_cell_role()) {

@@ -1,0 +1,429 @@
+//! Meeting pages: the cell's list, planning, and one meeting with invitation, attendance,
+//! scoring, the committee's review and anonymous rating.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+use super::rubric::{parse_points, points_text};
+use super::{
+    ATTENDANCE, AttendanceMark, KINDS, MeetingDetail, MeetingSummary, PlanMeeting, RecordMeetingHeld,
+    STATUSES, answer_invitation, cell_meetings, get_meeting, meeting_ratings, rate_meeting, review_meeting,
+    save_attendance, score_meeting,
+};
+use crate::auth::SessionUser;
+use crate::documents::label_of;
+use crate::error::AppError;
+use crate::ui::{ErrorBox, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
+
+fn class_label(code: &str) -> &'static str {
+    match code {
+        super::rubric::TOT => "Tốt",
+        super::rubric::KHA => "Khá",
+        super::rubric::TRUNG_BINH => "Trung bình",
+        _ => "Kém",
+    }
+}
+
+fn result_text(m: &MeetingSummary) -> String {
+    match (m.total_tenths, m.classification.as_deref()) {
+        (Some(t), Some(c)) => format!("{} điểm · {}", points_text(t), class_label(c)),
+        _ => label_of(&STATUSES, &m.status),
+    }
+}
+
+#[component]
+fn MeetingRows(meetings: Vec<MeetingSummary>, #[prop(optional)] with_cell: bool) -> impl IntoView {
+    view! {
+        <ul class="doc-list" data-testid="meetings">
+            {meetings.into_iter().map(|m| {
+                let result = result_text(&m);
+                view! {
+                    <li class="doc-row">
+                        <A href=format!("/sinh-hoat/{}", m.id) attr:class="doc-title">{m.topic.clone()}</A>
+                        <span class="muted">
+                            {label_of(&KINDS, &m.kind)} " · " {m.starts_at.clone()}
+                            {with_cell.then(|| format!(" · {}", m.unit.name))}
+                        </span>
+                        <span class=format!("badge status-{}", m.status)>{result}</span>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `/sinh-hoat` (optionally `?don-vi=<cell>`).
+#[component]
+pub fn MeetingsListPage() -> impl IntoView {
+    let query = use_query_map();
+    let cell = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok());
+    let page = Resource::new(cell, cell_meetings);
+    view! {
+        <Title text="Sinh hoạt chi bộ" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(p) => view! {
+                            <section class="card">
+                                <div class="title-row">
+                                    <h1>"Sinh hoạt chi bộ"</h1>
+                                    {p.can_plan.then(|| view! {
+                                        <A href=format!("/sinh-hoat/moi?don-vi={}", p.cell.id) attr:class="button primary">"Lên kế hoạch"</A>
+                                    })}
+                                </div>
+                                <p class="muted">{p.cell.name.clone()}</p>
+                                {if p.meetings.is_empty() {
+                                    view! { <p class="muted">"Chưa có buổi sinh hoạt nào."</p> }.into_any()
+                                } else {
+                                    view! { <MeetingRows meetings=p.meetings.clone() /> }.into_any()
+                                }}
+                            </section>
+                            {(!p.awaiting_review.is_empty()).then(|| view! {
+                                <section class="card" data-testid="awaiting-review">
+                                    <h2>"Chờ cấp ủy duyệt kết quả"</h2>
+                                    <MeetingRows meetings=p.awaiting_review.clone() with_cell=true />
+                                </section>
+                            })}
+                        }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+/// `/sinh-hoat/moi?don-vi=<cell>`: the secretary plans a meeting.
+#[component]
+pub fn PlanMeetingPage() -> impl IntoView {
+    let query = use_query_map();
+    let plan = ServerAction::<PlanMeeting>::new();
+    let error = action_error(plan);
+    view! {
+        <Title text="Lên kế hoạch sinh hoạt" />
+        <WithUser children=move |user: SessionUser| {
+            let cell = query.read_untracked().get("don-vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(user.cell_id);
+            view! {
+                <section class="card">
+                    <p class="muted"><A href="/sinh-hoat">"‹ Sinh hoạt chi bộ"</A></p>
+                    <h1>"Lên kế hoạch sinh hoạt"</h1>
+                    <ActionForm action=plan attr:class="form" attr:novalidate=true>
+                        <input type="hidden" name="form[unit_id]" value=cell />
+                        <FormMessage error />
+                        <label for="mt-kind">"Loại buổi sinh hoạt"</label>
+                        <select id="mt-kind" name="form[kind]">
+                            {KINDS.iter().map(|(code, text)| view! { <option value=*code>{*text}</option> }).collect_view()}
+                        </select>
+                        <FieldMessage error field="kind" />
+                        <label class="choice"><input type="checkbox" name="form[with_thematic]" value="true" />" Kết hợp sinh hoạt chuyên đề trong cùng buổi (tối thiểu 120 phút)"</label>
+                        <Field id="mt-topic" name="form[topic]" field="topic" label="Chủ đề" error placeholder="Sinh hoạt thường kỳ tháng 12" />
+                        <label for="mt-agenda">"Chương trình"</label>
+                        <textarea id="mt-agenda" name="form[agenda]" rows="5" placeholder="1. Đánh giá tình hình thực hiện nghị quyết tháng trước\n2. Phương hướng, nhiệm vụ tháng tới"></textarea>
+                        <FieldMessage error field="agenda" />
+                        <Field id="mt-place" name="form[place]" field="place" label="Địa điểm" error placeholder="Nhà văn hóa ấp" />
+                        <Field id="mt-start" name="form[starts_at]" field="starts_at" label="Thời gian bắt đầu" error input_type="datetime-local" />
+                        <Field id="mt-minutes" name="form[planned_minutes]" field="planned_minutes" label="Thời lượng dự kiến (phút)" error value="90" inputmode="numeric" />
+                        <button type="submit" class="primary">"Lưu kế hoạch và mời đảng viên"</button>
+                    </ActionForm>
+                </section>
+            }
+        } />
+    }
+}
+
+/// `/sinh-hoat/:id`.
+#[component]
+pub fn MeetingPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let version = RwSignal::new(0u32);
+    let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_meeting(id));
+    view! {
+        <WithUser children=move |user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || {
+                    let user = user.clone();
+                    Suspend::new(async move {
+                        match detail.await {
+                            Ok(d) => view! { <Meeting detail=d user version /> }.into_any(),
+                            Err(error) => view! { <Title text="Sinh hoạt chi bộ" /> <ErrorBox error /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        } />
+    }
+}
+
+#[component]
+fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> impl IntoView {
+    let s = detail.summary.clone();
+    let id = s.id;
+    let invited = detail.attendance.iter().find(|a| a.member_id == user.member_id).cloned();
+    let planned = s.status == "planned";
+    let f = detail.facts;
+    view! {
+        <Title text=s.topic.clone() />
+        <section class="card" data-testid="meeting">
+            <p class="muted"><A href=format!("/sinh-hoat?don-vi={}", s.unit.id)>"‹ Sinh hoạt chi bộ"</A></p>
+            <h1>{s.topic.clone()}</h1>
+            <dl class="facts">
+                <dt>"Chi bộ"</dt><dd>{s.unit.name.clone()}</dd>
+                <dt>"Loại"</dt><dd>{label_of(&KINDS, &s.kind)}</dd>
+                <dt>"Thời gian"</dt><dd>{s.starts_at.clone()} " · " {detail.planned_minutes} " phút"</dd>
+                <dt>"Địa điểm"</dt><dd>{detail.place.clone()}</dd>
+                <dt>"Tình trạng"</dt><dd data-testid="meeting-status">{result_text(&s)}</dd>
+                <dt>"Tham dự"</dt><dd data-testid="meeting-attendance">{format!("{}/{} đảng viên ({},{}%), {} vắng không lý do", f.attended, f.expected, f.attendance_permille() / 10, f.attendance_permille() % 10, f.unexcused)}</dd>
+            </dl>
+            {(!detail.agenda.is_empty()).then(|| view! {
+                <h2>"Chương trình"</h2>
+                <div class="agenda">{detail.agenda.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+            })}
+            {(planned && invited.is_some()).then(|| view! { <Invitation meeting_id=id version current=invited.clone().map(|a| a.rsvp).unwrap_or_default() /> })}
+        </section>
+        {detail.can_manage.then(|| view! { <AttendanceForm detail=detail.clone() version /> })}
+        {(detail.can_manage && !planned).then(|| view! { <ScoreForm detail=detail.clone() version review=false /> })}
+        {(detail.can_review && s.status == "scored").then(|| view! { <ScoreForm detail=detail.clone() version review=true /> })}
+        {(invited.is_some() && !planned).then(|| view! { <RatingForm meeting_id=id /> })}
+        {(detail.can_manage || detail.can_review).then(|| view! { <Ratings meeting_id=id version /> })}
+    }
+}
+
+#[component]
+fn Invitation(meeting_id: i64, version: RwSignal<u32>, current: String) -> impl IntoView {
+    let reason = RwSignal::new(String::new());
+    let answer = Action::new_unsync(move |coming: &bool| {
+        let coming = *coming;
+        async move {
+            let r = answer_invitation(meeting_id, coming, reason.get_untracked()).await;
+            if r.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let error = Signal::derive(move || answer.value().get().and_then(|r| r.err()));
+    view! {
+        <div class="invitation" data-testid="invitation">
+            <h2>"Đồng chí có dự được không?"</h2>
+            <p class="muted">{match current.as_str() {
+                "yes" => "Đồng chí đã báo sẽ dự.",
+                "excused" => "Đồng chí đã xin vắng.",
+                _ => "Đồng chí chưa trả lời.",
+            }}</p>
+            <button type="button" class="primary" on:click=move |_| { answer.dispatch(true); }>"Tôi sẽ dự"</button>
+            <label for="rsvp-reason">"Hoặc xin vắng, lý do:"</label>
+            <input id="rsvp-reason" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
+            <FieldMessage error field="reason" />
+            <button type="button" on:click=move |_| { answer.dispatch(false); }>"Xin vắng"</button>
+            <FormMessage error />
+        </div>
+    }
+}
+
+#[component]
+fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoView {
+    let id = detail.summary.id;
+    let marks: RwSignal<HashMap<i64, String>> =
+        RwSignal::new(detail.attendance.iter().map(|a| (a.member_id, a.status.clone())).collect());
+    let save = Action::new_unsync(move |_: &()| {
+        let list: Vec<AttendanceMark> = marks
+            .get_untracked()
+            .into_iter()
+            .filter(|(_, s)| s != "unmarked")
+            .map(|(member_id, status)| AttendanceMark { member_id, status, note: String::new() })
+            .collect();
+        async move {
+            let r = save_attendance(id, list).await;
+            if r.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let held = ServerAction::<RecordMeetingHeld>::new();
+    let held_error = action_error(held);
+    Effect::new(move |_| {
+        if matches!(held.value().get(), Some(Ok(()))) {
+            version.update(|v| *v += 1);
+        }
+    });
+    let approved = detail.summary.status == "approved";
+    view! {
+        <section class="card" data-testid="attendance">
+            <h2>"Điểm danh"</h2>
+            <ul class="member-list">
+                {detail.attendance.into_iter().map(|a| {
+                    let member_id = a.member_id;
+                    let rsvp = match a.rsvp.as_str() {
+                        "yes" => "báo sẽ dự".to_string(),
+                        "excused" => format!("xin vắng: {}", a.rsvp_reason),
+                        _ => String::new(),
+                    };
+                    view! {
+                        <li class="member-row attendance-row">
+                            <label for=format!("att-{member_id}") class="member-name">{a.full_name.clone()}</label>
+                            {(!rsvp.is_empty()).then(|| view! { <span class="muted">{rsvp}</span> })}
+                            <select id=format!("att-{member_id}") disabled=approved
+                                on:change=move |ev| { let v = event_target_value(&ev); marks.update(|m| { m.insert(member_id, v); }); }>
+                                {ATTENDANCE.iter().map(|(code, text)| {
+                                    let selected = a.status == *code;
+                                    view! { <option value=*code selected=selected>{*text}</option> }
+                                }).collect_view()}
+                            </select>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <FormMessage error />
+            {(!approved).then(|| view! {
+                <button type="button" class="primary" on:click=move |_| { save.dispatch(()); }>"Lưu điểm danh"</button>
+                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="alert alert-success" role="status">"Đã lưu điểm danh."</p> })}
+                <ActionForm action=held attr:class="form">
+                    <input type="hidden" name="meeting_id" value=id />
+                    <FormMessage error=held_error />
+                    <Field id="held-minutes" name="held_minutes" field="held_minutes" label="Thời gian sinh hoạt thực tế (phút)" error=held_error
+                        value=detail.held_minutes.map(|m| m.to_string()).unwrap_or_default() inputmode="numeric" />
+                    <button type="submit">"Ghi nhận đã sinh hoạt"</button>
+                </ActionForm>
+            })}
+        </section>
+    }
+}
+
+/// The secretary's scoring, or (with `review`) the committee's adjustments and approval.
+#[component]
+fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> impl IntoView {
+    let id = detail.summary.id;
+    let approved = detail.summary.status == "approved";
+    let initial: HashMap<i64, String> = detail
+        .scores
+        .iter()
+        .map(|s| (s.criterion_id, points_text(s.tenths.or(s.auto_tenths).unwrap_or(0))))
+        .collect();
+    let typed = RwSignal::new(initial);
+    let reasons = RwSignal::new(HashMap::<i64, String>::new());
+    let local_error = RwSignal::new(None::<AppError>);
+    let scores = detail.scores.clone();
+    let submit = Action::new_unsync(move |approve: &bool| {
+        let approve = *approve;
+        let typed = typed.get_untracked();
+        let reasons = reasons.get_untracked();
+        let scores = scores.clone();
+        async move {
+            let mut list = Vec::new();
+            for s in &scores {
+                let text = typed.get(&s.criterion_id).cloned().unwrap_or_default();
+                let Some(tenths) = parse_points(&text) else {
+                    return Err(AppError::invalid(&format!("c{}", s.criterion_id), "Điểm là số, tối đa một chữ số thập phân (ví dụ 19,5)."));
+                };
+                if review && Some(tenths) == s.tenths {
+                    continue;
+                }
+                list.push(super::CriterionScore { criterion_id: s.criterion_id, tenths, reason: reasons.get(&s.criterion_id).cloned().unwrap_or_default() });
+            }
+            let r = if review { review_meeting(id, list, approve).await } else { score_meeting(id, list).await };
+            if r.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let error = Signal::derive(move || local_error.get().or_else(|| submit.value().get().and_then(|r| r.err())));
+    let total = move || {
+        typed.read().values().map(|t| parse_points(t).unwrap_or(0)).sum::<i32>()
+    };
+    view! {
+        <section class="card" data-testid=if review { "review" } else { "scoring" }>
+            <h2>{if review { "Cấp ủy cấp trên duyệt kết quả" } else { "Chấm điểm chất lượng sinh hoạt" }}</h2>
+            <p class="muted small">{detail.rubric_name.clone()}</p>
+            {detail.scores.into_iter().map(|s| {
+                let cid = s.criterion_id;
+                view! {
+                    <div class="criterion">
+                        <label for=format!("{}-{cid}", if review { "rv" } else { "sc" })>{s.label.clone()} {format!(" (tối đa {})", points_text(s.max_tenths))}</label>
+                        {s.auto_tenths.map(|a| view! { <span class="muted small">{format!("Gợi ý theo dữ liệu: {}", points_text(a))}</span> })}
+                        <input id=format!("{}-{cid}", if review { "rv" } else { "sc" }) inputmode="decimal" disabled=approved
+                            prop:value=move || typed.read().get(&cid).cloned().unwrap_or_default()
+                            on:input=move |ev| { let v = event_target_value(&ev); typed.update(|t| { t.insert(cid, v); }); } />
+                        {review.then(|| view! {
+                            <input placeholder="Lý do điều chỉnh (nếu thay đổi điểm)" aria-label="Lý do điều chỉnh"
+                                on:input=move |ev| { let v = event_target_value(&ev); reasons.update(|r| { r.insert(cid, v); }); } />
+                        })}
+                        {move || error.get().and_then(|e| e.field_message(&format!("c{cid}"))).map(|m| view! {
+                            <p class="field-error" role="alert">{m}</p>
+                        })}
+                    </div>
+                }
+            }).collect_view()}
+            <p class="lead" data-testid="score-total">{move || format!("Tổng: {} điểm", points_text(total()))}</p>
+            <FormMessage error />
+            {(!approved).then(|| if review {
+                view! { <button type="button" class="primary" on:click=move |_| { local_error.set(None); submit.dispatch(true); }>"Duyệt kết quả"</button> }.into_any()
+            } else {
+                view! { <button type="button" class="primary" on:click=move |_| { local_error.set(None); submit.dispatch(false); }>"Lưu điểm"</button> }.into_any()
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn RatingForm(meeting_id: i64) -> impl IntoView {
+    let stars = RwSignal::new(0i32);
+    let comment = RwSignal::new(String::new());
+    let sheet = crate::reading::client_id();
+    let send = Action::new_unsync(move |_: &()| {
+        let sheet = sheet.clone();
+        async move { rate_meeting(sheet, meeting_id, stars.get_untracked(), comment.get_untracked()).await }
+    });
+    let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="card" data-testid="rating">
+            <h2>"Đánh giá buổi sinh hoạt (ẩn danh)"</h2>
+            <p class="muted small">"Không ai, kể cả bí thư và cấp trên, biết đánh giá này của đồng chí."</p>
+            {move || if matches!(send.value().get(), Some(Ok(()))) {
+                view! { <p class="alert alert-success" role="status">"Cảm ơn đồng chí đã đánh giá."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="stars" role="radiogroup" aria-label="Số sao">
+                        {(1..=5).map(|n| view! {
+                            <button type="button" class="tool" aria-pressed=move || (stars.get() == n).to_string() on:click=move |_| stars.set(n)>{format!("{n} ★")}</button>
+                        }).collect_view()}
+                    </div>
+                    <label for="rating-comment">"Nhận xét (không bắt buộc)"</label>
+                    <textarea id="rating-comment" rows="3" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                    <FieldMessage error field="stars" />
+                    <FormMessage error />
+                    <button type="button" class="primary" on:click=move |_| { send.dispatch(()); }>"Gửi đánh giá"</button>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn Ratings(meeting_id: i64, version: RwSignal<u32>) -> impl IntoView {
+    let summary = Resource::new(move || version.get(), move |_| meeting_ratings(meeting_id));
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                summary.await.ok().map(|r| view! {
+                    <section class="card" data-testid="ratings">
+                        <h2>"Đảng viên đánh giá (ẩn danh)"</h2>
+                        <p>{match r.average_tenths {
+                            Some(avg) => format!("{} lượt, trung bình {},{} ★", r.count, avg / 10, avg % 10),
+                            None => "Chưa có đánh giá.".to_string(),
+                        }}</p>
+                        <ul>{r.comments.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}

@@ -1,0 +1,92 @@
+import { expect, test } from '@playwright/test';
+import { hydrated, loginAs, shot } from './helpers';
+
+/** Vietnam local time `hours` from now, as a datetime-local input takes it. */
+function local(hours: number): string {
+  return new Date(Date.now() + (7 + hours) * 3600_000).toISOString().slice(0, 16);
+}
+
+test('a secretary plans a meeting, takes attendance and scores it; the committee approves; a member rates it', async ({ browser }) => {
+  const secretary = await (await browser.newContext()).newPage();
+  await loginAs(secretary, 'secretary');
+  await secretary.getByRole('button', { name: /Danh mục/ }).click();
+  await secretary.getByTestId('menu').getByRole('link', { name: 'Sinh hoạt chi bộ' }).click();
+  await secretary.getByRole('link', { name: 'Lên kế hoạch' }).click();
+  await hydrated(secretary);
+
+  // Too short and no topic: field errors, nothing saved.
+  await secretary.getByLabel('Thời lượng dự kiến (phút)').fill('60');
+  await secretary.getByRole('button', { name: 'Lưu kế hoạch và mời đảng viên' }).click();
+  await expect(secretary.locator('[data-field="planned_minutes"]')).toHaveText('Thời gian sinh hoạt từ 90 đến 480 phút.');
+  await expect(secretary.locator('[data-field="topic"]')).toBeVisible();
+
+  await secretary.getByLabel('Chủ đề').fill('Sinh hoạt thường kỳ tháng 11: sơ kết công tác thu hoạch lúa');
+  await secretary.getByLabel('Chương trình').fill('1. Đánh giá tình hình tháng 10\n2. Phương hướng tháng 11');
+  await secretary.getByLabel('Địa điểm').fill('Nhà văn hóa ấp 3');
+  await secretary.getByLabel('Thời gian bắt đầu').fill(local(-2));
+  await secretary.getByLabel('Thời lượng dự kiến (phút)').fill('100');
+  await secretary.getByRole('button', { name: 'Lưu kế hoạch và mời đảng viên' }).click();
+  const meeting = secretary.getByTestId('meeting');
+  await expect(meeting).toContainText('Sinh hoạt thường kỳ tháng 11');
+  await expect(secretary.getByTestId('meeting-status')).toHaveText('Đã lên kế hoạch');
+  await hydrated(secretary);
+  const url = secretary.url();
+
+  // Attendance: everyone present except the last, excused.
+  const selects = secretary.getByTestId('attendance').locator('select');
+  const count = await selects.count();
+  expect(count).toBeGreaterThan(5);
+  for (let i = 0; i < count; i++) {
+    await selects.nth(i).selectOption(i === count - 1 ? 'excused' : 'present');
+  }
+  await secretary.getByRole('button', { name: 'Lưu điểm danh' }).click();
+  await expect(secretary.getByTestId('meeting-attendance')).toContainText(`${count - 1}/${count} đảng viên`);
+  await secretary.getByLabel('Thời gian sinh hoạt thực tế (phút)').fill('95');
+  await secretary.getByRole('button', { name: 'Ghi nhận đã sinh hoạt' }).click();
+  await expect(secretary.getByTestId('meeting-status')).toHaveText('Đã sinh hoạt');
+
+  // Scoring: automatic criteria are pre-filled; a score over the maximum is refused.
+  const scoring = secretary.getByTestId('scoring');
+  await expect(scoring).toContainText('Gợi ý theo dữ liệu: 20');
+  const inputs = scoring.locator('input');
+  await inputs.nth(0).fill('16');
+  await scoring.getByRole('button', { name: 'Lưu điểm' }).click();
+  await expect(scoring.getByRole('alert').first()).toHaveText('Điểm phải từ 0 đến 15.');
+  await inputs.nth(0).fill('14');
+  await inputs.nth(1).fill('20');
+  await inputs.nth(2).fill('40');
+  await inputs.nth(3).fill('15,9');
+  await expect(scoring.getByTestId('score-total')).toHaveText('Tổng: 89,9 điểm');
+  await scoring.getByRole('button', { name: 'Lưu điểm' }).click();
+  await expect(secretary.getByTestId('meeting-status')).toHaveText('89,9 điểm · Khá');
+  await shot(secretary, 'meeting-scored');
+
+  // The district committee finds it waiting, raises closing to 16 with a reason, approves.
+  const committee = await (await browser.newContext()).newPage();
+  await loginAs(committee, 'committee');
+  await committee.goto('/sinh-hoat');
+  await committee.getByTestId('awaiting-review').getByRole('link', { name: /Sinh hoạt thường kỳ tháng 11/ }).click();
+  await hydrated(committee);
+  const review = committee.getByTestId('review');
+  await review.locator('input[inputmode="decimal"]').nth(3).fill('16');
+  await review.getByLabel('Lý do điều chỉnh').nth(3).fill('Biên bản ghi đầy đủ ý kiến phát biểu');
+  await review.getByRole('button', { name: 'Duyệt kết quả' }).click();
+  await expect(committee.getByTestId('meeting-status')).toHaveText('90 điểm · Tốt');
+  await shot(committee, 'meeting-approved');
+
+  // A member of the cell rates it anonymously; the secretary sees the rating without a name.
+  const member = await (await browser.newContext()).newPage();
+  await loginAs(member, 'member');
+  await member.goto(url);
+  await hydrated(member);
+  const rating = member.getByTestId('rating');
+  await rating.getByRole('button', { name: '4 ★' }).click();
+  await rating.getByLabel('Nhận xét').fill('Buổi sinh hoạt thiết thực, nên mời thêm cán bộ khuyến nông');
+  await rating.getByRole('button', { name: 'Gửi đánh giá' }).click();
+  await expect(rating.getByRole('status')).toHaveText('Cảm ơn đồng chí đã đánh giá.');
+  await secretary.reload();
+  const ratings = secretary.getByTestId('ratings');
+  await expect(ratings).toContainText('1 lượt, trung bình 4,0 ★');
+  await expect(ratings).toContainText('nên mời thêm cán bộ khuyến nông');
+  await expect(ratings).not.toContainText('Phạm Văn Hậu');
+});
