@@ -45,6 +45,26 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await secretary.getByRole('button', { name: 'Ghi nhận đã sinh hoạt' }).click();
   await expect(secretary.getByTestId('meeting-status')).toHaveText('Đã sinh hoạt');
 
+  // Minutes: facts pre-filled; written, read back and approved; printable.
+  await secretary.getByRole('link', { name: 'Biên bản' }).click();
+  await hydrated(secretary);
+  const minutes = secretary.getByTestId('minutes');
+  await expect(minutes.getByTestId('minutes-counts')).toContainText(`Có mặt: ${count - 1}. Vắng: 1 (có lý do 1, không lý do 0)`);
+  await secretary.getByLabel('Chủ trì', { exact: true }).fill('Trần Thị Bích Ngọc');
+  await secretary.getByLabel('Thư ký', { exact: true }).fill('Phạm Văn Hậu');
+  await secretary.getByLabel(/Ý kiến phát biểu/).fill('Phạm Văn Hậu: Đề nghị vận động bà con thu hoạch lúa đúng lịch thời vụ\nTrần Thị Bích Ngọc: Giao tổ chức đoàn thể hỗ trợ hộ neo đơn');
+  await secretary.getByLabel('Kết luận của chủ trì').fill('Chi bộ thống nhất nghị quyết tháng 11 với hai nhiệm vụ trọng tâm.');
+  await secretary.getByLabel(/^Biểu quyết/).fill(`Thông qua nghị quyết tháng 11: ${count - 1}/0/0`);
+  await secretary.getByLabel(/đã được đọc lại và thông qua/).check();
+  await secretary.getByRole('button', { name: 'Lưu biên bản' }).click();
+  await expect(minutes.getByTestId('minutes-approved')).toContainText('Biên bản đã được đọc lại và thông qua');
+  await expect(minutes.getByTestId('minutes-votes')).toContainText('Thông qua nghị quyết tháng 11');
+  await secretary.emulateMedia({ media: 'print' });
+  await shot(secretary, 'meeting-minutes-print');
+  await secretary.emulateMedia({ media: 'screen' });
+  await secretary.goto(url);
+  await hydrated(secretary);
+
   // Scoring: automatic criteria are pre-filled; a score over the maximum is refused.
   const scoring = secretary.getByTestId('scoring');
   await expect(scoring).toContainText('Gợi ý theo dữ liệu: 20');

@@ -222,3 +222,63 @@ async fn ratings_are_anonymous_once_per_member_and_only_from_the_cell() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn minutes_are_prefilled_checked_and_complete_the_closing_criterion() {
+    use app::meetings::MinutesForm;
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        // Minutes for a meeting still in the future: refused.
+        let future = meetings::plan(&db, &secretary, &form(f.cell_c1, 72)).await.unwrap();
+        let mut minutes = MinutesForm {
+            meeting_id: future,
+            chair: "Trần Thị Bích Ngọc".into(),
+            recorder: "Phạm Văn Hậu".into(),
+            guests: "Đồng chí Lê Hoàng Phúc, Đảng ủy viên xã".into(),
+            exempt: "0".into(),
+            speakers: "Phạm Văn Hậu: Đề nghị chi bộ vận động bà con chuyển đổi giống lúa\nHuỳnh Thị Đào: Thống nhất với dự thảo nghị quyết".into(),
+            conclusion: "Chi bộ thống nhất ban hành nghị quyết tháng 12 với ba nhiệm vụ trọng tâm.".into(),
+            votes: "Thông qua nghị quyết tháng 12: 2/0/0".into(),
+            approve: "true".into(),
+        };
+        let err = meetings::save_minutes(&db, &secretary, &minutes).await.unwrap_err();
+        assert!(err.field_message("form").unwrap().starts_with("Chưa đến ngày sinh hoạt"));
+
+        let id = held_meeting(&db, f.cell_c1, f.secretary).await;
+        meetings::mark_attendance(
+            &db,
+            &secretary,
+            id,
+            &[(f.secretary, "present".into(), String::new()), (f.member_c1, "present".into(), String::new()), (f.member_c1_b, "excused".into(), "Ốm".into())],
+        )
+        .await
+        .unwrap();
+        minutes.meeting_id = id;
+        // More votes than members present, a malformed speaker line, approval without conclusion.
+        let mut bad = minutes.clone();
+        bad.votes = "Thông qua nghị quyết tháng 12: 3/0/0".into();
+        bad.speakers = "Ý kiến không có tên".into();
+        bad.conclusion = String::new();
+        let err = meetings::save_minutes(&db, &secretary, &bad).await.unwrap_err();
+        assert_eq!(err.field_message("votes").unwrap(), "Biểu quyết “Thông qua nghị quyết tháng 12” có nhiều phiếu hơn số đảng viên dự họp (2).");
+        assert_eq!(err.field_message("speakers").unwrap(), "Dòng 1 cần dạng “Họ tên: nội dung phát biểu”.");
+        assert!(err.field_message("conclusion").is_some());
+        assert!(meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap().minutes_approved_at.is_none());
+        // Only the cell's secretary writes them.
+        assert!(matches!(meetings::save_minutes(&db, &user(&db, f.member_c1).await, &minutes).await, Err(AppError::Forbidden(_))));
+
+        meetings::save_minutes(&db, &secretary, &minutes).await.unwrap();
+        let view = meetings::minutes(&db, &user(&db, f.member_c1).await, id).await.unwrap();
+        assert_eq!((view.total_members, view.attended, view.absentees.len()), (3, 2, 1));
+        assert_eq!((view.absentees[0].full_name.as_str(), view.absentees[0].excused, view.absentees[0].reason.as_str()), ("Huỳnh Thị Đào", true, "Ốm"));
+        assert_eq!(view.speakers.len(), 2);
+        assert_eq!((view.votes[0].agree, view.votes[0].disagree, view.votes[0].abstain), (2, 0, 0));
+        assert!(view.approved_at.is_some());
+        // The closing criterion now suggests full marks.
+        let detail = meetings::detail(&db, &secretary, id).await.unwrap();
+        assert!(detail.facts.minutes_complete);
+        assert_eq!(detail.scores[3].auto_tenths, Some(200));
+    })
+    .await;
+}

@@ -6,7 +6,7 @@ pub mod rubric;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{MeetingPage, MeetingsListPage, PlanMeetingPage};
+pub use pages::{MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -192,4 +192,78 @@ pub async fn rate_meeting(client_id: String, meeting_id: i64, stars: i32, commen
 #[server(endpoint = "meeting-ratings")]
 pub async fn meeting_ratings(meeting_id: i64) -> Result<RatingSummary, AppError> {
     call!(|db, user| service::ratings(&db, &user, meeting_id))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Speaker {
+    pub name: String,
+    pub gist: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vote {
+    pub question: String,
+    pub agree: i32,
+    pub disagree: i32,
+    pub abstain: i32,
+}
+
+/// The minutes form as typed: speakers one per line "Họ tên: ý kiến", votes one per line
+/// "Nội dung: tán thành/không tán thành/không ý kiến".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesForm {
+    pub meeting_id: i64,
+    pub chair: String,
+    pub recorder: String,
+    pub guests: String,
+    pub exempt: String,
+    pub speakers: String,
+    pub conclusion: String,
+    pub votes: String,
+    /// "true" when the minutes were read back and approved at the meeting.
+    #[serde(default)]
+    pub approve: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Absentee {
+    pub full_name: String,
+    pub excused: bool,
+    pub reason: String,
+}
+
+/// Everything a biên bản shows, facts pre-filled from the meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MinutesView {
+    pub summary: MeetingSummary,
+    pub place: String,
+    pub agenda: String,
+    pub held_minutes: Option<i32>,
+    pub total_members: i32,
+    pub official: i32,
+    pub probationary: i32,
+    pub exempt: i32,
+    pub attended: i32,
+    pub absentees: Vec<Absentee>,
+    pub chair: String,
+    pub recorder: String,
+    pub guests: String,
+    pub speakers: Vec<Speaker>,
+    pub conclusion: String,
+    pub votes: Vec<Vote>,
+    pub approved_at: Option<String>,
+    /// The form's text fields, for editing.
+    pub speakers_text: String,
+    pub votes_text: String,
+    pub can_edit: bool,
+}
+
+#[server(endpoint = "meeting-minutes")]
+pub async fn get_minutes(meeting_id: i64) -> Result<MinutesView, AppError> {
+    call!(|db, user| service::minutes(&db, &user, meeting_id))
+}
+
+#[server(endpoint = "meeting-minutes-save")]
+pub async fn save_minutes(form: MinutesForm) -> Result<(), AppError> {
+    call!(|db, user| service::save_minutes(&db, &user, &form))
 }

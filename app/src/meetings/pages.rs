@@ -184,6 +184,7 @@ fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> 
                 <h2>"Chương trình"</h2>
                 <div class="agenda">{detail.agenda.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
             })}
+            {(!planned).then(|| view! { <p><A href=format!("/sinh-hoat/{id}/bien-ban") attr:class="button">"Biên bản"</A></p> })}
             {(planned && invited.is_some()).then(|| view! { <Invitation meeting_id=id version current=invited.clone().map(|a| a.rsvp).unwrap_or_default() /> })}
         </section>
         {detail.can_manage.then(|| view! { <AttendanceForm detail=detail.clone() version /> })}
@@ -425,5 +426,106 @@ fn Ratings(meeting_id: i64, version: RwSignal<u32>) -> impl IntoView {
                 })
             })}
         </Transition>
+    }
+}
+
+/// `/sinh-hoat/:id/bien-ban`: the minutes in the usual biên bản layout (printable), and for the
+/// secretary the form that fills it.
+#[component]
+pub fn MinutesPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let save = ServerAction::<super::SaveMinutes>::new();
+    let view_data = Resource::new(move || (id(), save.version().get()), |(id, _)| super::get_minutes(id));
+    view! {
+        <Title text="Biên bản sinh hoạt chi bộ" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match view_data.await {
+                        Ok(v) => view! { <Minutes v save /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+#[component]
+fn Minutes(v: super::MinutesView, save: ServerAction<super::SaveMinutes>) -> impl IntoView {
+    let error = action_error(save);
+    let s = v.summary.clone();
+    let id = s.id;
+    let absent: Vec<&super::Absentee> = v.absentees.iter().collect();
+    let excused: Vec<String> = absent.iter().filter(|a| a.excused).map(|a| if a.reason.is_empty() { a.full_name.clone() } else { format!("{} ({})", a.full_name, a.reason) }).collect();
+    let unexcused: Vec<String> = absent.iter().filter(|a| !a.excused).map(|a| a.full_name.clone()).collect();
+    let result = if s.total_tenths.is_some() { result_text(&s) } else { "chưa chấm điểm".to_string() };
+    view! {
+        <p class="muted no-print"><A href=format!("/sinh-hoat/{id}")>"‹ Buổi sinh hoạt"</A>
+            " · " <button type="button" class="tool" onclick="window.print()">"In biên bản"</button></p>
+        <article class="card minutes" data-testid="minutes">
+            <header class="minutes-head">
+                <div>{s.unit.name.clone()}</div>
+                <div class="minutes-party"><strong>"ĐẢNG CỘNG SẢN VIỆT NAM"</strong></div>
+            </header>
+            <h1 class="minutes-title">"BIÊN BẢN"<br />{label_of(&KINDS, &s.kind).to_uppercase()}</h1>
+            <p><strong>"Chủ đề: "</strong>{s.topic.clone()}</p>
+            <p>"Thời gian: " {s.starts_at.clone()} {v.held_minutes.map(|m| format!(", kéo dài {m} phút"))} ". Địa điểm: " {v.place.clone()} "."</p>
+            <p>"Chủ trì: " {v.chair.clone()} ". Thư ký: " {v.recorder.clone()} "."
+                {(!v.guests.is_empty()).then(|| format!(" Khách mời: {}.", v.guests))}</p>
+            <p data-testid="minutes-counts">{format!(
+                "Tổng số đảng viên của chi bộ: {} (chính thức {}, dự bị {}; miễn sinh hoạt {}). Có mặt: {}. Vắng: {} (có lý do {}, không lý do {}).",
+                v.total_members, v.official, v.probationary, v.exempt, v.attended, absent.len(), excused.len(), unexcused.len()
+            )}</p>
+            {(!excused.is_empty()).then(|| view! { <p>"Vắng có lý do: " {excused.join("; ")} "."</p> })}
+            {(!unexcused.is_empty()).then(|| view! { <p>"Vắng không lý do: " {unexcused.join("; ")} "."</p> })}
+            <h2>"Nội dung"</h2>
+            <div class="agenda">{v.agenda.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+            <h2>"Ý kiến phát biểu"</h2>
+            <ol data-testid="minutes-speakers">{v.speakers.iter().map(|sp| view! { <li><strong>{sp.name.clone()}</strong> ": " {sp.gist.clone()}</li> }).collect_view()}</ol>
+            <h2>"Kết luận của chủ trì"</h2>
+            <p>{v.conclusion.clone()}</p>
+            {(!v.votes.is_empty()).then(|| view! {
+                <h2>"Biểu quyết"</h2>
+                <table class="report-table" data-testid="minutes-votes">
+                    <thead><tr><th>"Nội dung"</th><th>"Tán thành"</th><th>"Không tán thành"</th><th>"Không ý kiến"</th></tr></thead>
+                    <tbody>{v.votes.iter().map(|vote| view! {
+                        <tr><td>{vote.question.clone()}</td><td>{vote.agree}</td><td>{vote.disagree}</td><td>{vote.abstain}</td></tr>
+                    }).collect_view()}</tbody>
+                </table>
+            })}
+            <p>"Xếp loại chất lượng buổi sinh hoạt: " {result}</p>
+            <p data-testid="minutes-approved">{match &v.approved_at {
+                Some(at) => format!("Biên bản đã được đọc lại và thông qua trước khi kết thúc buổi sinh hoạt ({at})."),
+                None => "Biên bản chưa được thông qua.".to_string(),
+            }}</p>
+            <div class="signatures"><div>"THƯ KÝ"<br /><br /><br />{v.recorder.clone()}</div><div>"CHỦ TRÌ"<br /><br /><br />{v.chair.clone()}</div></div>
+        </article>
+        {v.can_edit.then(|| view! {
+            <section class="card no-print">
+                <h2>"Ghi biên bản"</h2>
+                <ActionForm action=save attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="form[meeting_id]" value=id />
+                    <FormMessage error />
+                    <Field id="mn-chair" name="form[chair]" field="chair" label="Chủ trì" error value=v.chair.clone() />
+                    <Field id="mn-recorder" name="form[recorder]" field="recorder" label="Thư ký" error value=v.recorder.clone() />
+                    <Field id="mn-guests" name="form[guests]" field="guests" label="Khách mời (nếu có)" error value=v.guests.clone() />
+                    <Field id="mn-exempt" name="form[exempt]" field="exempt" label="Số đảng viên miễn sinh hoạt" error value=v.exempt.to_string() inputmode="numeric" />
+                    <label for="mn-speakers">"Ý kiến phát biểu (mỗi dòng: Họ tên: nội dung)"</label>
+                    <textarea id="mn-speakers" name="form[speakers]" rows="6">{v.speakers_text.clone()}</textarea>
+                    <FieldMessage error field="speakers" />
+                    <label for="mn-conclusion">"Kết luận của chủ trì"</label>
+                    <textarea id="mn-conclusion" name="form[conclusion]" rows="4">{v.conclusion.clone()}</textarea>
+                    <FieldMessage error field="conclusion" />
+                    <label for="mn-votes">"Biểu quyết (mỗi dòng: Nội dung: tán thành/không tán thành/không ý kiến)"</label>
+                    <textarea id="mn-votes" name="form[votes]" rows="3" placeholder="Thông qua nghị quyết tháng 12: 24/0/1">{v.votes_text.clone()}</textarea>
+                    <FieldMessage error field="votes" />
+                    <label class="choice"><input type="checkbox" name="form[approve]" value="true" checked=v.approved_at.is_some() />" Biên bản đã được đọc lại và thông qua tại buổi sinh hoạt"</label>
+                    <button type="submit" class="primary">"Lưu biên bản"</button>
+                    {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="alert alert-success" role="status">"Đã lưu biên bản."</p> })}
+                </ActionForm>
+            </section>
+        })}
     }
 }

@@ -7,16 +7,19 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionTrait,
 };
 
 use super::rubric::{AutoRule, CriterionSpec, MeetingFacts, RubricSpec, Threshold, default_rubric};
-use super::{AttendanceRow, KINDS, MeetingDetail, MeetingForm, MeetingSummary, RatingSummary, ScoreRow};
+use super::{
+    Absentee, AttendanceRow, KINDS, MeetingDetail, MeetingForm, MeetingSummary, MinutesForm, MinutesView, RatingSummary,
+    ScoreRow, Speaker, Vote,
+};
 use crate::auth::SessionUser;
 use crate::auth::service::{Action, authorize};
 use crate::db::entities::{
-    meeting, meeting_attendance, meeting_document, meeting_rater, meeting_rating, meeting_review, meeting_score,
+    meeting, meeting_attendance, meeting_document, meeting_minutes, meeting_rater, meeting_rating, meeting_review, meeting_score,
     member, rubric, rubric_criterion, unit_closure,
 };
 use crate::error::{AppError, AppResult};
@@ -706,4 +709,172 @@ pub async fn awaiting_review(db: &DatabaseConnection, user: &SessionUser) -> App
         .await?;
     let names = crate::auth::service::unit_names(db, rows.iter().map(|m| m.unit_id)).await?;
     Ok(rows.iter().map(|m| summary(m, names.get(&m.unit_id).cloned().unwrap_or_default())).collect())
+}
+
+// ---------------------------------------------------------------- minutes
+
+/// "Họ tên: ý kiến" lines → speakers; the error names the line.
+pub fn parse_speakers(text: &str) -> Result<Vec<Speaker>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| match line.split_once(':') {
+            Some((name, gist)) if name.trim().chars().count() >= 2 && !gist.trim().is_empty() => {
+                Ok(Speaker { name: name.trim().chars().take(120).collect(), gist: gist.trim().chars().take(2000).collect() })
+            }
+            _ => Err(format!("Dòng {} cần dạng “Họ tên: nội dung phát biểu”.", i + 1)),
+        })
+        .collect()
+}
+
+/// "Nội dung: 24/0/1" lines → votes (agree / disagree / abstain).
+pub fn parse_votes(text: &str) -> Result<Vec<Vote>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .enumerate()
+        .map(|(i, line)| {
+            let bad = || format!("Dòng {} cần dạng “Nội dung biểu quyết: tán thành/không tán thành/không ý kiến”, ví dụ “Thông qua nghị quyết: 24/0/1”.", i + 1);
+            let (question, tally) = line.rsplit_once(':').ok_or_else(bad)?;
+            let numbers: Vec<i32> = tally.split('/').map(|n| n.trim().parse::<i32>()).collect::<Result<_, _>>().map_err(|_| bad())?;
+            match numbers.as_slice() {
+                [agree, disagree, abstain] if question.trim().chars().count() >= 3 && *agree >= 0 && *disagree >= 0 && *abstain >= 0 => Ok(Vote {
+                    question: question.trim().chars().take(500).collect(),
+                    agree: *agree,
+                    disagree: *disagree,
+                    abstain: *abstain,
+                }),
+                _ => Err(bad()),
+            }
+        })
+        .collect()
+}
+
+fn speakers_text(speakers: &[Speaker]) -> String {
+    speakers.iter().map(|s| format!("{}: {}", s.name, s.gist)).collect::<Vec<_>>().join("\n")
+}
+
+fn votes_text(votes: &[Vote]) -> String {
+    votes.iter().map(|v| format!("{}: {}/{}/{}", v.question, v.agree, v.disagree, v.abstain)).collect::<Vec<_>>().join("\n")
+}
+
+/// Writes the minutes; approving them (read back at the meeting) needs a conclusion and at
+/// least one speaker, and fills the "minutes complete" fact.
+pub async fn save_minutes(db: &DatabaseConnection, user: &SessionUser, form: &MinutesForm) -> AppResult<()> {
+    let m = find_meeting(db, form.meeting_id).await?;
+    authorize(db, user, Action::ManageMeetings(m.unit_id)).await?;
+    check_started(&m)?;
+    if m.status == "approved" {
+        return Err(AppError::Conflict("Cấp trên đã duyệt buổi sinh hoạt này; biên bản không sửa được nữa.".into()));
+    }
+    let approve = form.approve == "true";
+    let attended = facts(db, &m).await?.attended;
+    let mut checks = Checks::new();
+    let chair = checks.text("chair", &form.chair, "người chủ trì", 2, 120);
+    let recorder = checks.text("recorder", &form.recorder, "thư ký", 2, 120);
+    let guests = checks.text("guests", &form.guests, "khách mời", 0, 500);
+    let exempt = match form.exempt.trim() {
+        "" => 0,
+        n => n.parse::<i32>().ok().filter(|n| (0..=500).contains(n)).unwrap_or_else(|| {
+            checks.fail("exempt", "Số đảng viên miễn sinh hoạt không hợp lệ.");
+            0
+        }),
+    };
+    let speakers = parse_speakers(&form.speakers).unwrap_or_else(|e| {
+        checks.fail("speakers", e);
+        Vec::new()
+    });
+    let votes = parse_votes(&form.votes).unwrap_or_else(|e| {
+        checks.fail("votes", e);
+        Vec::new()
+    });
+    if let Some(v) = votes.iter().find(|v| v.agree + v.disagree + v.abstain > attended) {
+        checks.fail("votes", format!("Biểu quyết “{}” có nhiều phiếu hơn số đảng viên dự họp ({attended}).", v.question));
+    }
+    let conclusion = form.conclusion.trim().to_string();
+    if conclusion.chars().count() > 10_000 {
+        checks.fail("conclusion", "Kết luận không được dài quá 10000 ký tự.");
+    }
+    if approve && conclusion.chars().count() < 10 {
+        checks.fail("conclusion", "Vui lòng ghi kết luận của chủ trì trước khi thông qua biên bản.");
+    }
+    if approve && speakers.is_empty() {
+        checks.fail("speakers", "Biên bản cần ghi ý kiến phát biểu trước khi thông qua.");
+    }
+    checks.finish()?;
+    let now = Utc::now();
+    let existing = meeting_minutes::Entity::find_by_id(m.id).one(db).await?;
+    let approved_at = if approve { existing.as_ref().and_then(|e| e.approved_at).or(Some(now)) } else { None };
+    let row = meeting_minutes::ActiveModel {
+        meeting_id: Set(m.id),
+        chair: Set(chair),
+        recorder: Set(recorder),
+        guests: Set(guests),
+        exempt: Set(exempt),
+        speakers: Set(serde_json::to_string(&speakers).map_err(|_| AppError::Internal)?),
+        conclusion: Set(conclusion),
+        votes: Set(serde_json::to_string(&votes).map_err(|_| AppError::Internal)?),
+        approved_at: Set(approved_at),
+        updated_at: Set(now),
+    };
+    let txn = db.begin().await?;
+    if existing.is_some() {
+        row.update(&txn).await?;
+    } else {
+        row.insert(&txn).await?;
+    }
+    let mut active: meeting::ActiveModel = m.into();
+    active.minutes_approved_at = Set(approved_at);
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The biên bản with its facts filled in from the meeting; readable by whoever may open the meeting.
+pub async fn minutes(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64) -> AppResult<MinutesView> {
+    let d = detail(db, user, meeting_id).await?;
+    let m = find_meeting(db, meeting_id).await?;
+    let stored = meeting_minutes::Entity::find_by_id(meeting_id).one(db).await?;
+    let member_ids: Vec<i64> = d.attendance.iter().map(|a| a.member_id).collect();
+    let probationary = member::Entity::find()
+        .filter(member::Column::Id.is_in(member_ids))
+        .filter(member::Column::OfficialOn.is_null())
+        .count(db)
+        .await? as i32;
+    let total = d.attendance.len() as i32;
+    let speakers: Vec<Speaker> = stored.as_ref().and_then(|s| serde_json::from_str(&s.speakers).ok()).unwrap_or_default();
+    let votes: Vec<Vote> = stored.as_ref().and_then(|s| serde_json::from_str(&s.votes).ok()).unwrap_or_default();
+    Ok(MinutesView {
+        place: d.place.clone(),
+        agenda: d.agenda.clone(),
+        held_minutes: d.held_minutes,
+        total_members: total,
+        official: total - probationary,
+        probationary,
+        exempt: stored.as_ref().map_or(0, |s| s.exempt),
+        attended: d.facts.attended,
+        absentees: d
+            .attendance
+            .iter()
+            .filter(|a| matches!(a.status.as_str(), "excused" | "absent"))
+            .map(|a| Absentee {
+                full_name: a.full_name.clone(),
+                excused: a.status == "excused",
+                reason: if a.note.is_empty() { a.rsvp_reason.clone() } else { a.note.clone() },
+            })
+            .collect(),
+        chair: stored.as_ref().map(|s| s.chair.clone()).unwrap_or_default(),
+        recorder: stored.as_ref().map(|s| s.recorder.clone()).unwrap_or_default(),
+        guests: stored.as_ref().map(|s| s.guests.clone()).unwrap_or_default(),
+        speakers_text: speakers_text(&speakers),
+        votes_text: votes_text(&votes),
+        speakers,
+        conclusion: stored.as_ref().map(|s| s.conclusion.clone()).unwrap_or_default(),
+        votes,
+        approved_at: m.minutes_approved_at.map(format_datetime),
+        can_edit: d.can_manage && m.status != "approved",
+        summary: d.summary,
+    })
 }
