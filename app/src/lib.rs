@@ -21,7 +21,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::{Auth, ChangePasswordPage, LoginPage};
 use crate::documents::{DocumentEditorPage, DocumentPage, LibraryPage};
-use crate::meetings::{MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage};
+use crate::meetings::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
 use crate::reading::{ReadingReportPage, RequiredReadingPage};
 use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
 use crate::ui::{HomePage, Layout, NotFound};
@@ -84,6 +84,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sinh-hoat/moi") view=PlanMeetingPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/:id") view=MeetingPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/:id/bien-ban") view=MinutesPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id/ma-qr") view=QrScreenPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id/co-mat") view=CheckInPage ssr=SsrMode::Async />
                     <Route path=path!("/bao-cao-doc/:id") view=ReadingReportPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>

@@ -110,3 +110,32 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await expect(ratings).toContainText('nên mời thêm cán bộ khuyến nông');
   await expect(ratings).not.toContainText('Phạm Văn Hậu');
 });
+
+test('members check in by scanning the rotating QR code; a reopened page still says they are in', async ({ browser }) => {
+  const secretary = await (await browser.newContext()).newPage();
+  await loginAs(secretary, 'secretary');
+  await secretary.goto('/sinh-hoat/moi');
+  await hydrated(secretary);
+  await secretary.getByLabel('Chủ đề').fill('Sinh hoạt chuyên đề quý IV: học tập và làm theo tư tưởng Hồ Chí Minh');
+  await secretary.getByLabel('Loại buổi sinh hoạt').selectOption('thematic');
+  await secretary.getByLabel('Địa điểm').fill('Hội trường Đảng ủy xã Hòa An');
+  await secretary.getByLabel('Thời gian bắt đầu').fill(local(0));
+  await secretary.getByRole('button', { name: 'Lưu kế hoạch và mời đảng viên' }).click();
+  await expect(secretary.getByTestId('meeting')).toContainText('Sinh hoạt chuyên đề quý IV');
+  await secretary.getByRole('link', { name: 'Mã QR điểm danh' }).click();
+  const qr = secretary.getByTestId('qr');
+  await expect(qr.locator('svg')).toBeVisible();
+  const url = await qr.getAttribute('data-url');
+  expect(url).toMatch(/\/sinh-hoat\/\d+\/co-mat\?ma=[0-9a-f]{32}$/);
+  await shot(secretary, 'meeting-qr', false);
+
+  const member = await (await browser.newContext()).newPage();
+  await loginAs(member, 'member');
+  await member.goto(url!);
+  await expect(member.getByTestId('check-in').getByRole('status')).toContainText('Đồng chí đã điểm danh lúc');
+  await expect(secretary.getByTestId('qr-present')).toHaveText('Đã có mặt: 1 đồng chí', { timeout: 10_000 });
+  // The code on screen has changed; the member's old page, reopened, still says they are in.
+  await expect(qr).not.toHaveAttribute('data-url', url!);
+  await member.reload();
+  await expect(member.getByTestId('check-in').getByRole('status')).toContainText('Đồng chí đã điểm danh lúc');
+});

@@ -282,3 +282,56 @@ async fn minutes_are_prefilled_checked_and_complete_the_closing_criterion() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn qr_codes_expire_serve_one_member_each_and_a_reopened_page_still_works() {
+    use app::db::entities::{meeting_attendance, meeting_qr_code};
+    use app::meetings::checkin;
+    use sea_orm::{ActiveModelTrait, Set};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let member = user(&db, f.member_c1).await;
+        let neighbour = user(&db, f.member_c1_b).await;
+        let origin = "https://sotay.haugiang.example";
+        // Not before the day, and only the cell's secretary shows codes.
+        let future = meetings::plan(&db, &secretary, &form(f.cell_c1, 72)).await.unwrap();
+        assert!(checkin::current_code(&db, &secretary, future, origin).await.is_err());
+        let id = meetings::plan(&db, &secretary, &form(f.cell_c1, 0)).await.unwrap();
+        assert!(matches!(checkin::current_code(&db, &member, id, origin).await, Err(AppError::Forbidden(_))));
+        assert!(checkin::current_code(&db, &secretary, id, "javascript:alert(1)").await.unwrap_err().field_message("origin").is_some());
+
+        let shown = checkin::current_code(&db, &secretary, id, origin).await.unwrap();
+        assert!(shown.svg.starts_with("<?xml") && shown.svg.contains("<svg"));
+        assert_eq!(shown.url, format!("{origin}/sinh-hoat/{id}/co-mat?ma={}", shown.code));
+        // The screen keeps the same code until it is used.
+        assert_eq!(checkin::current_code(&db, &secretary, id, origin).await.unwrap().code, shown.code);
+
+        let done = checkin::check_in(&db, &member, id, &shown.code).await.unwrap();
+        assert!(!done.late);
+        let row = meeting_attendance::Entity::find_by_id((id, f.member_c1)).one(&db).await.unwrap().unwrap();
+        assert_eq!(row.status, "present");
+        // The same code forwarded to someone else is refused.
+        assert!(matches!(checkin::check_in(&db, &neighbour, id, &shown.code).await, Err(AppError::Conflict(_))));
+        // After use the screen shows a new code.
+        let next = checkin::current_code(&db, &secretary, id, origin).await.unwrap();
+        assert_ne!(next.code, shown.code);
+        assert_eq!(next.present, 1);
+
+        // An expired code is refused...
+        let stale = meeting_qr_code::Entity::find().filter(meeting_qr_code::Column::Code.eq(next.code.as_str())).one(&db).await.unwrap().unwrap();
+        let mut old: meeting_qr_code::ActiveModel = stale.into();
+        old.created_at = Set(chrono::Utc::now() - chrono::Duration::minutes(5));
+        old.update(&db).await.unwrap();
+        let err = checkin::check_in(&db, &neighbour, id, &next.code).await.unwrap_err();
+        assert_eq!(err.field_message("code").unwrap(), "Mã điểm danh đã hết hạn. Vui lòng quét mã mới trên màn hình.");
+        assert!(checkin::check_in(&db, &neighbour, id, "khong-phai-ma").await.unwrap_err().field_message("code").is_some());
+        // ...but the member who already checked in can reopen the page any time.
+        let again = checkin::check_in(&db, &member, id, &shown.code).await.unwrap();
+        assert_eq!(again.checked_at, done.checked_at);
+        // A code of another meeting does not work here, nor for someone not invited.
+        assert!(checkin::check_in(&db, &neighbour, future, &shown.code).await.is_err());
+        assert!(matches!(checkin::check_in(&db, &user(&db, f.member_d1).await, id, &shown.code).await, Err(AppError::Forbidden(_))));
+    })
+    .await;
+}

@@ -652,6 +652,25 @@ pub mod meeting_minutes {
     no_relations!();
 }
 
+pub mod meeting_qr_code {
+    use sea_orm::entity::prelude::*;
+
+    /// A check-in code: valid for a short time and for one member only.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "meeting_qr_codes")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub meeting_id: i64,
+        #[sea_orm(unique)]
+        pub code: String,
+        pub created_at: DateTimeUtc,
+        pub used_by: Option<i64>,
+        pub used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 /// Ad-hoc join paths (the entities declare no relations).
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};

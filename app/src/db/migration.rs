@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn)]
     }
 }
 
@@ -874,5 +874,42 @@ impl MigrationTrait for Minutes {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(MeetingMinutes::Table).to_owned()).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum MeetingQrCodes { Table, Id, MeetingId, Code, CreatedAt, UsedBy, UsedAt }
+
+/// Single-use, short-lived check-in codes shown as a rotating QR code on the secretary's screen.
+struct CheckIn;
+
+impl MigrationName for CheckIn {
+    fn name(&self) -> &str {
+        "m20261124_000007_checkin"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for CheckIn {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(MeetingQrCodes::Table)
+                .col(big_pk_auto(MeetingQrCodes::Id))
+                .col(big_integer(MeetingQrCodes::MeetingId))
+                .col(string_len_uniq(MeetingQrCodes::Code, 64))
+                .col(timestamp_with_time_zone(MeetingQrCodes::CreatedAt))
+                .col(big_integer_null(MeetingQrCodes::UsedBy))
+                .col(timestamp_with_time_zone_null(MeetingQrCodes::UsedAt))
+                .foreign_key(&mut fk((MeetingQrCodes::Table, MeetingQrCodes::MeetingId), (MeetingsT::Table, MeetingsT::Id)))
+                .foreign_key(&mut fk((MeetingQrCodes::Table, MeetingQrCodes::UsedBy), (Members::Table, Members::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(MeetingQrCodes::Table, "idx_meeting_qr_codes_meeting", vec![MeetingQrCodes::MeetingId.into_iden(), MeetingQrCodes::CreatedAt.into_iden()])).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(MeetingQrCodes::Table).to_owned()).await
     }
 }

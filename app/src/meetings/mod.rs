@@ -1,12 +1,14 @@
 //! Party-cell meetings: planning, attendance, scoring on a rubric, the higher committee's review,
 //! and members' anonymous ratings.
 
+#[cfg(feature = "ssr")]
+pub mod checkin;
 mod pages;
 pub mod rubric;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage};
+pub use pages::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -266,4 +268,30 @@ pub async fn get_minutes(meeting_id: i64) -> Result<MinutesView, AppError> {
 #[server(endpoint = "meeting-minutes-save")]
 pub async fn save_minutes(form: MinutesForm) -> Result<(), AppError> {
     call!(|db, user| service::save_minutes(&db, &user, &form))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QrCodeView {
+    pub svg: String,
+    pub url: String,
+    pub code: String,
+    /// Members present so far.
+    pub present: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckInResult {
+    pub topic: String,
+    pub checked_at: String,
+    pub late: bool,
+}
+
+#[server(endpoint = "meeting-qr")]
+pub async fn current_qr(meeting_id: i64, origin: String) -> Result<QrCodeView, AppError> {
+    call!(|db, user| checkin::current_code(&db, &user, meeting_id, &origin))
+}
+
+#[server(endpoint = "meeting-check-in")]
+pub async fn check_in(meeting_id: i64, code: String) -> Result<CheckInResult, AppError> {
+    call!(|db, user| checkin::check_in(&db, &user, meeting_id, &code))
 }

@@ -184,7 +184,10 @@ fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> 
                 <h2>"Chương trình"</h2>
                 <div class="agenda">{detail.agenda.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
             })}
-            {(!planned).then(|| view! { <p><A href=format!("/sinh-hoat/{id}/bien-ban") attr:class="button">"Biên bản"</A></p> })}
+            <div class="manage-row">
+                {(!planned).then(|| view! { <A href=format!("/sinh-hoat/{id}/bien-ban") attr:class="button">"Biên bản"</A> })}
+                {(detail.can_manage && s.status != "approved").then(|| view! { <A href=format!("/sinh-hoat/{id}/ma-qr") attr:class="button">"Mã QR điểm danh"</A> })}
+            </div>
             {(planned && invited.is_some()).then(|| view! { <Invitation meeting_id=id version current=invited.clone().map(|a| a.rsvp).unwrap_or_default() /> })}
         </section>
         {detail.can_manage.then(|| view! { <AttendanceForm detail=detail.clone() version /> })}
@@ -527,5 +530,78 @@ fn Minutes(v: super::MinutesView, save: ServerAction<super::SaveMinutes>) -> imp
                 </ActionForm>
             </section>
         })}
+    }
+}
+
+/// `/sinh-hoat/:id/ma-qr`: the secretary's screen with a QR code that changes after every use
+/// and every few seconds.
+#[component]
+pub fn QrScreenPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = params.read_untracked().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let (qr, set_qr) = signal(None::<Result<super::QrCodeView, AppError>>);
+    Effect::new(move |_| {
+        let refresh = move || {
+            let origin = window().location().origin().unwrap_or_default();
+            leptos::task::spawn_local(async move {
+                set_qr.set(Some(super::current_qr(id, origin).await));
+            });
+        };
+        refresh();
+        let handle = set_interval_with_handle(refresh, std::time::Duration::from_secs(3));
+        on_cleanup(move || {
+            if let Ok(h) = handle {
+                h.clear();
+            }
+        });
+    });
+    view! {
+        <Title text="Mã QR điểm danh" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card qr-screen">
+                <p class="muted"><A href=format!("/sinh-hoat/{id}")>"‹ Buổi sinh hoạt"</A></p>
+                <h1>"Quét mã để điểm danh"</h1>
+                <p class="muted">"Mỗi mã chỉ dùng cho một đồng chí và đổi sau vài giây."</p>
+                {move || match qr.get() {
+                    None => view! { <p class="loading">"Đang tạo mã…"</p> }.into_any(),
+                    Some(Ok(q)) => view! {
+                        <div class="qr" data-testid="qr" data-url=q.url.clone() inner_html=q.svg.clone()></div>
+                        <p class="lead" data-testid="qr-present">{format!("Đã có mặt: {} đồng chí", q.present)}</p>
+                    }.into_any(),
+                    Some(Err(error)) => view! { <ErrorBox error /> }.into_any(),
+                }}
+            </section>
+        } />
+    }
+}
+
+/// `/sinh-hoat/:id/co-mat?ma=…`: where a scanned code lands.
+#[component]
+pub fn CheckInPage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let result = Resource::new(move || (id(), query.read().get("ma").unwrap_or_default()), |(id, code)| super::check_in(id, code));
+    view! {
+        <Title text="Điểm danh" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card narrow" data-testid="check-in">
+                <h1>"Điểm danh"</h1>
+                <Suspense fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match result.await {
+                            Ok(r) => view! {
+                                <p class="alert alert-success" role="status">
+                                    {format!("Đồng chí đã điểm danh{} lúc {}.", if r.late { " (đến muộn)" } else { "" }, r.checked_at)}
+                                </p>
+                                <p>{r.topic}</p>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+                <p><A href=move || format!("/sinh-hoat/{}", id())>"Xem buổi sinh hoạt"</A></p>
+            </section>
+        } />
     }
 }
