@@ -32,6 +32,12 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await hydrated(secretary);
   const url = secretary.url();
 
+  // Post a library document; posted on the day, it is flagged as late for preparation.
+  await secretary.locator('#mt-doc').selectOption({ label: 'Hướng dẫn về việc đổi mới, nâng cao chất lượng, hiệu quả Bản tin sinh hoạt chi bộ trong giai đoạn mới' });
+  await secretary.getByRole('button', { name: 'Đăng tài liệu' }).click();
+  await expect(secretary.getByTestId('meeting-documents')).toContainText('Bản tin sinh hoạt chi bộ');
+  await expect(secretary.getByTestId('meeting-documents')).toContainText('chưa đủ 1 ngày trước buổi sinh hoạt');
+
   // Attendance: everyone present except the last, excused.
   const selects = secretary.getByTestId('attendance').locator('select');
   const count = await selects.count();

@@ -335,3 +335,47 @@ async fn qr_codes_expire_serve_one_member_each_and_a_reopened_page_still_works()
     })
     .await;
 }
+
+#[tokio::test]
+async fn documents_posted_a_day_ahead_earn_the_preparation_points() {
+    use app::db::entities::meeting_document;
+    use sea_orm::{ActiveModelTrait, Set};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let id = meetings::plan(&db, &secretary, &form(f.cell_c1, 48)).await.unwrap();
+        let meta = app::documents::service::ImportMeta {
+            number: "05-HD/ĐU".into(),
+            title: "Hướng dẫn sinh hoạt chi bộ tháng 12".into(),
+            doc_type: "sinh_hoat_chi_bo".into(),
+            level: "grassroots".into(),
+            issuer: "Đảng ủy xã Hòa An".into(),
+            issued_on: None,
+            topics: String::new(),
+            owner_unit_id: f.commune_x,
+            audience_all: false,
+            published: true,
+            source: String::new(),
+        };
+        let doc = app::documents::service::import_text(&db, &meta, "Điều 1. Nội dung\nChi bộ thảo luận kế hoạch tháng 12.").await.unwrap().unwrap();
+        // Addressed to nobody: the cell cannot see it, so it cannot be posted.
+        assert!(meetings::attach_document(&db, &secretary, id, doc).await.unwrap_err().field_message("form").is_some());
+        app::db::entities::document_audience::ActiveModel { document_id: Set(doc), unit_id: Set(f.commune_x) }.insert(&db).await.unwrap();
+        meetings::attach_document(&db, &secretary, id, doc).await.unwrap();
+        meetings::attach_document(&db, &secretary, id, doc).await.unwrap(); // again: no duplicate
+        let detail = meetings::detail(&db, &secretary, id).await.unwrap();
+        assert_eq!(detail.documents.len(), 1);
+        assert!(detail.documents[0].early, "posted two days ahead");
+        assert_eq!(detail.scores[0].auto_tenths, Some(150));
+        // Posted too late: half the preparation suggestion.
+        let link = meeting_document::Entity::find().one(&db).await.unwrap().unwrap();
+        let mut late: meeting_document::ActiveModel = link.into();
+        late.posted_at = Set(chrono::Utc::now() + chrono::Duration::hours(40));
+        late.update(&db).await.unwrap();
+        let detail = meetings::detail(&db, &secretary, id).await.unwrap();
+        assert!(!detail.documents[0].early);
+        assert_eq!(detail.scores[0].auto_tenths, Some(75));
+        assert!(matches!(meetings::attach_document(&db, &user(&db, f.member_c1).await, id, doc).await, Err(AppError::Forbidden(_))));
+    })
+    .await;
+}

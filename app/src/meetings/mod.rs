@@ -100,8 +100,18 @@ pub struct MeetingDetail {
     pub attendance: Vec<AttendanceRow>,
     pub scores: Vec<ScoreRow>,
     pub rubric_name: String,
+    pub documents: Vec<MeetingDocumentView>,
     pub can_manage: bool,
     pub can_review: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingDocumentView {
+    pub document_id: i64,
+    pub title: String,
+    pub posted_at: String,
+    /// Posted at least one day before the meeting.
+    pub early: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -294,4 +304,9 @@ pub async fn current_qr(meeting_id: i64, origin: String) -> Result<QrCodeView, A
 #[server(endpoint = "meeting-check-in")]
 pub async fn check_in(meeting_id: i64, code: String) -> Result<CheckInResult, AppError> {
     call!(|db, user| checkin::check_in(&db, &user, meeting_id, &code))
+}
+
+#[server(endpoint = "meeting-document")]
+pub async fn attach_meeting_document(meeting_id: i64, document_id: i64) -> Result<(), AppError> {
+    call!(|db, user| service::attach_document(&db, &user, meeting_id, document_id))
 }

@@ -188,6 +188,7 @@ fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> 
                 {(!planned).then(|| view! { <A href=format!("/sinh-hoat/{id}/bien-ban") attr:class="button">"Biên bản"</A> })}
                 {(detail.can_manage && s.status != "approved").then(|| view! { <A href=format!("/sinh-hoat/{id}/ma-qr") attr:class="button">"Mã QR điểm danh"</A> })}
             </div>
+            <MeetingDocuments detail=detail.clone() version />
             {(planned && invited.is_some()).then(|| view! { <Invitation meeting_id=id version current=invited.clone().map(|a| a.rsvp).unwrap_or_default() /> })}
         </section>
         {detail.can_manage.then(|| view! { <AttendanceForm detail=detail.clone() version /> })}
@@ -603,5 +604,60 @@ pub fn CheckInPage() -> impl IntoView {
                 <p><A href=move || format!("/sinh-hoat/{}", id())>"Xem buổi sinh hoạt"</A></p>
             </section>
         } />
+    }
+}
+
+/// The meeting's documents, and for the secretary a picker from the library to post one (posting
+/// at least a day ahead is part of the preparation score).
+#[component]
+fn MeetingDocuments(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoView {
+    let id = detail.summary.id;
+    let can_post = detail.can_manage && detail.summary.status != "approved";
+    let chosen = RwSignal::new(String::new());
+    let post = Action::new_unsync(move |_: &()| {
+        let doc = chosen.get_untracked().parse::<i64>().unwrap_or(0);
+        async move {
+            let r = super::attach_meeting_document(id, doc).await;
+            if r.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    });
+    let error = Signal::derive(move || post.value().get().and_then(|r| r.err()));
+    let library = Resource::new(|| (), |_| crate::documents::library(String::new(), String::new(), String::new(), String::new(), String::new(), String::new()));
+    view! {
+        <h2>"Tài liệu sinh hoạt"</h2>
+        {if detail.documents.is_empty() {
+            view! { <p class="muted">"Chưa đăng tài liệu nào."</p> }.into_any()
+        } else {
+            view! {
+                <ul data-testid="meeting-documents">
+                    {detail.documents.into_iter().map(|d| view! {
+                        <li>
+                            <A href=format!("/tai-lieu/{}", d.document_id)>{d.title}</A>
+                            <span class="muted">{format!(" · đăng lúc {}{}", d.posted_at, if d.early { "" } else { " (chưa đủ 1 ngày trước buổi sinh hoạt)" })}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            }.into_any()
+        }}
+        {can_post.then(|| view! {
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    library.await.ok().map(|page| view! {
+                        <div class="inline-form">
+                            <label for="mt-doc" class="sr-only">"Chọn tài liệu"</label>
+                            <select id="mt-doc" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                                <option value="">"— Chọn tài liệu trong thư viện —"</option>
+                                {page.documents.into_iter().map(|d| view! { <option value=d.id>{d.title}</option> }).collect_view()}
+                            </select>
+                            <button type="button" on:click=move |_| { post.dispatch(()); }>"Đăng tài liệu"</button>
+                        </div>
+                    })
+                })}
+            </Transition>
+            <FormMessage error />
+        })}
     }
 }

@@ -247,7 +247,7 @@ pub async fn attach_document(db: &DatabaseConnection, user: &SessionUser, meetin
     let m = find_meeting(db, meeting_id).await?;
     authorize(db, user, Action::ManageMeetings(m.unit_id)).await?;
     if !crate::documents::service::visible_ids(db, user).await?.contains(&document_id) {
-        return Err(AppError::invalid("document_id", "Chỉ đính kèm được tài liệu đã ban hành mà chi bộ được xem."));
+        return Err(AppError::invalid("form", "Vui lòng chọn một tài liệu đã ban hành trong thư viện."));
     }
     meeting_document::Entity::insert(meeting_document::ActiveModel {
         meeting_id: Set(meeting_id),
@@ -669,7 +669,25 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64
             tenths: given.get(&c.id).copied(),
         })
         .collect();
+    let links = meeting_document::Entity::find().filter(meeting_document::Column::MeetingId.eq(m.id)).all(db).await?;
+    let titles: HashMap<i64, String> = crate::db::entities::document::Entity::find()
+        .filter(crate::db::entities::document::Column::Id.is_in(links.iter().map(|l| l.document_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.title))
+        .collect();
+    let documents = links
+        .iter()
+        .map(|l| super::MeetingDocumentView {
+            document_id: l.document_id,
+            title: titles.get(&l.document_id).cloned().unwrap_or_default(),
+            posted_at: format_datetime(l.posted_at),
+            early: l.posted_at <= m.starts_at - Duration::days(1),
+        })
+        .collect();
     Ok(MeetingDetail {
+        documents,
         summary: summary(&m, cell.name),
         agenda: m.agenda.clone(),
         place: m.place.clone(),
