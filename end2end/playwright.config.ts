@@ -5,7 +5,7 @@ const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 
 export default defineConfig({
   testDir: './tests',
-  timeout: 60_000,
+  timeout: 120_000, // multi-actor flows (committee, secretary, member) take several page loads each
   expect: { timeout: 15_000 },
   fullyParallel: false,
   workers: 1,

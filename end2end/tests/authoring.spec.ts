@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot } from './helpers';
+import { hydrated, loginAs, shot, closePages, newPage } from './helpers';
+
+test.afterEach(closePages);
 
 const BODY = [
   'Chương I',
@@ -27,7 +29,7 @@ const QUIZ = [
 const PDF = Buffer.from('%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
 
 test('a committee writes, attaches, publishes and revises a document; a member reads it, passes the check and confirms', async ({ browser }) => {
-  const committee = await (await browser.newContext()).newPage();
+  const committee = await newPage(browser);
   await loginAs(committee, 'committee');
   await committee.goto('/tai-lieu');
   await committee.getByRole('link', { name: 'Soạn tài liệu mới' }).click();
@@ -73,7 +75,7 @@ test('a committee writes, attaches, publishes and revises a document; a member r
   await expect(committee.getByRole('button', { name: /Thu hồi/ })).toBeVisible();
 
   // A plain member of the district finds it without diacritics and opens the passage.
-  const member = await (await browser.newContext()).newPage();
+  const member = await newPage(browser);
   await loginAs(member, 'member');
   await member.goto('/tai-lieu?q=chuyen+doi+so+trong+nong+nghiep');
   const hit = member.getByTestId('hits').locator('li').first();
@@ -127,7 +129,7 @@ test('a committee writes, attaches, publishes and revises a document; a member r
 });
 
 test('a reader bookmarks an article, keeps a private note on a passage, and the font size follows them', async ({ browser }) => {
-  const page = await (await browser.newContext()).newPage();
+  const page = await newPage(browser);
   await loginAs(page, 'secretary');
   await page.goto('/tai-lieu?q=dieu+le+dang');
   await page.getByTestId('hits').getByRole('link').first().click();
@@ -164,7 +166,7 @@ test('a reader bookmarks an article, keeps a private note on a passage, and the 
   await shot(page, 'reader-bookmark-note', false);
 
   // Another device: the bookmark, the note and the font size come from the server.
-  const other = await (await browser.newContext()).newPage();
+  const other = await newPage(browser);
   await loginAs(other, 'secretary');
   await other.goto('/tai-lieu');
   const bookmarks = other.getByTestId('bookmarks');
@@ -176,7 +178,7 @@ test('a reader bookmarks an article, keeps a private note on a passage, and the 
   await expect(other.getByTestId('font-size')).toHaveText('110%');
 
   // The note is private: the cell's member does not see it.
-  const member = await (await browser.newContext()).newPage();
+  const member = await newPage(browser);
   await loginAs(member, 'member');
   await member.goto(other.url());
   await hydrated(member);

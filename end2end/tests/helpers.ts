@@ -1,4 +1,4 @@
-import { expect, Page } from '@playwright/test';
+import { Browser, BrowserContext, expect, Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'sotay2024';
 export const ACCOUNTS = {
@@ -37,4 +37,18 @@ export async function markPage(page: Page) {
 
 export async function expectNoReload(page: Page) {
   expect(await page.evaluate(() => (window as any).__noReload)).toBe('still-here');
+}
+
+const opened: BrowserContext[] = [];
+
+/** A page in a fresh browser context (its own cookies), closed by `closePages` after the test. */
+export async function newPage(browser: Browser): Promise<Page> {
+  const context = await browser.newContext();
+  opened.push(context);
+  return context.newPage();
+}
+
+/** Closes every context `newPage` opened, so no page keeps polling the server into the next test. */
+export async function closePages() {
+  while (opened.length) await opened.pop()!.close();
 }

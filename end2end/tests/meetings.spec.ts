@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot } from './helpers';
+import { hydrated, loginAs, shot, closePages, newPage } from './helpers';
+
+test.afterEach(closePages);
 
 /** Vietnam local time `hours` from now, as a datetime-local input takes it. */
 function local(hours: number): string {
@@ -7,7 +9,7 @@ function local(hours: number): string {
 }
 
 test('a secretary plans a meeting, takes attendance and scores it; the committee approves; a member rates it', async ({ browser }) => {
-  const secretary = await (await browser.newContext()).newPage();
+  const secretary = await newPage(browser);
   await loginAs(secretary, 'secretary');
   await secretary.getByRole('button', { name: /Danh mục/ }).click();
   await secretary.getByTestId('menu').getByRole('link', { name: 'Sinh hoạt chi bộ' }).click();
@@ -88,7 +90,7 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await shot(secretary, 'meeting-scored');
 
   // The district committee finds it waiting, raises closing to 16 with a reason, approves.
-  const committee = await (await browser.newContext()).newPage();
+  const committee = await newPage(browser);
   await loginAs(committee, 'committee');
   await committee.goto('/sinh-hoat');
   await committee.getByTestId('awaiting-review').getByRole('link', { name: /Sinh hoạt thường kỳ tháng 11/ }).click();
@@ -101,7 +103,7 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await shot(committee, 'meeting-approved');
 
   // A member of the cell rates it anonymously; the secretary sees the rating without a name.
-  const member = await (await browser.newContext()).newPage();
+  const member = await newPage(browser);
   await loginAs(member, 'member');
   await member.goto(url);
   await hydrated(member);
@@ -118,7 +120,7 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
 });
 
 test('members check in by scanning the rotating QR code; a reopened page still says they are in', async ({ browser }) => {
-  const secretary = await (await browser.newContext()).newPage();
+  const secretary = await newPage(browser);
   await loginAs(secretary, 'secretary');
   await secretary.goto('/sinh-hoat/moi');
   await hydrated(secretary);
@@ -135,7 +137,7 @@ test('members check in by scanning the rotating QR code; a reopened page still s
   expect(url).toMatch(/\/sinh-hoat\/\d+\/co-mat\?ma=[0-9a-f]{32}$/);
   await shot(secretary, 'meeting-qr', false);
 
-  const member = await (await browser.newContext()).newPage();
+  const member = await newPage(browser);
   await loginAs(member, 'member');
   await member.goto(url!);
   await expect(member.getByTestId('check-in').getByRole('status')).toContainText('Đồng chí đã điểm danh lúc');

@@ -1,8 +1,10 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot } from './helpers';
+import { hydrated, loginAs, shot, closePages, newPage } from './helpers';
+
+test.afterEach(closePages);
 
 test('a member reads an assigned document through, confirms, and the secretary sees it read', async ({ browser }) => {
-  const memberPage = await (await browser.newContext()).newPage();
+  const memberPage = await newPage(browser);
   await loginAs(memberPage, 'member');
   await memberPage.getByRole('button', { name: /Danh mục/ }).click();
   await memberPage.getByTestId('menu').getByRole('link', { name: 'Tài liệu cần đọc' }).click();
@@ -38,7 +40,7 @@ test('a member reads an assigned document through, confirms, and the secretary s
   await expect(panel.getByRole('status')).toHaveText('Đồng chí đã xác nhận: Đã đọc và nắm nội dung.');
   await shot(memberPage, 'reading-confirmed', false);
 
-  const secretaryPage = await (await browser.newContext()).newPage();
+  const secretaryPage = await newPage(browser);
   await loginAs(secretaryPage, 'secretary');
   await secretaryPage.goto('/can-doc');
   await secretaryPage.getByRole('link', { name: 'Báo cáo tình hình đọc' }).first().click();

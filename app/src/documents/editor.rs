@@ -160,7 +160,7 @@ fn size_text(bytes: i64) -> String {
 #[component]
 fn AttachmentsEditor(id: i64, attachments: Vec<super::AttachmentInfo>) -> impl IntoView {
     let gone = RwSignal::new(Vec::<i64>::new());
-    let remove = Action::new_unsync(move |aid: &i64| {
+    let remove = Action::new(move |aid: &i64| {
         let aid = *aid;
         async move {
             let result = super::delete_attachment(aid).await;

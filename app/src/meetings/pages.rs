@@ -202,7 +202,7 @@ fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> 
 #[component]
 fn Invitation(meeting_id: i64, version: RwSignal<u32>, current: String) -> impl IntoView {
     let reason = RwSignal::new(String::new());
-    let answer = Action::new_unsync(move |coming: &bool| {
+    let answer = Action::new(move |coming: &bool| {
         let coming = *coming;
         async move {
             let r = answer_invitation(meeting_id, coming, reason.get_untracked()).await;
@@ -236,7 +236,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
     let id = detail.summary.id;
     let marks: RwSignal<HashMap<i64, String>> =
         RwSignal::new(detail.attendance.iter().map(|a| (a.member_id, a.status.clone())).collect());
-    let save = Action::new_unsync(move |_: &()| {
+    let save = Action::new(move |_: &()| {
         let list: Vec<AttendanceMark> = marks
             .get_untracked()
             .into_iter()
@@ -316,7 +316,7 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
     let reasons = RwSignal::new(HashMap::<i64, String>::new());
     let local_error = RwSignal::new(None::<AppError>);
     let scores = detail.scores.clone();
-    let submit = Action::new_unsync(move |approve: &bool| {
+    let submit = Action::new(move |approve: &bool| {
         let approve = *approve;
         let typed = typed.get_untracked();
         let reasons = reasons.get_untracked();
@@ -383,7 +383,7 @@ fn RatingForm(meeting_id: i64) -> impl IntoView {
     let stars = RwSignal::new(0i32);
     let comment = RwSignal::new(String::new());
     let sheet = crate::reading::client_id();
-    let send = Action::new_unsync(move |_: &()| {
+    let send = Action::new(move |_: &()| {
         let sheet = sheet.clone();
         async move { rate_meeting(sheet, meeting_id, stars.get_untracked(), comment.get_untracked()).await }
     });
@@ -614,7 +614,7 @@ fn MeetingDocuments(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoV
     let id = detail.summary.id;
     let can_post = detail.can_manage && detail.summary.status != "approved";
     let chosen = RwSignal::new(String::new());
-    let post = Action::new_unsync(move |_: &()| {
+    let post = Action::new(move |_: &()| {
         let doc = chosen.get_untracked().parse::<i64>().unwrap_or(0);
         async move {
             let r = super::attach_meeting_document(id, doc).await;

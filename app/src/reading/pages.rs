@@ -207,7 +207,7 @@ fn QuizForm(quiz: QuizView, quiz_ok: RwSignal<bool>) -> impl IntoView {
     let document_id = quiz.document_id;
     // One id per filled-in sheet: a resend of the same answers is not a second attempt.
     let sheet = RwSignal::new(client_id());
-    let attempt = Action::new_unsync(move |answers: &Vec<i32>| {
+    let attempt = Action::new(move |answers: &Vec<i32>| {
         let answers = answers.clone();
         let id = sheet.get_untracked();
         async move { submit_quiz(id, document_id, answers).await }
