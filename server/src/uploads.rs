@@ -3,7 +3,7 @@
 //! a browser gets a redirect back to the page, other clients get JSON.
 
 use app::documents::attachments::{self, MAX_BYTES};
-use app::documents::authoring::{self, managed_units};
+use app::documents::authoring;
 use app::documents::import::{file_to_text, read_letterhead};
 use app::documents::DOC_TYPES;
 use app::error::AppError;
@@ -108,7 +108,7 @@ async fn import_file(State(state): State<AppState>, parts: Parts, form: Multipar
             .iter()
             .find(|(name, _, _)| name == "owner_unit_id")
             .and_then(|(_, _, v)| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
-            .or_else(|| managed_units(&user).first().copied())
+            .or_else(|| user.committee_scopes().first().copied())
             .ok_or_else(|| AppError::Forbidden("Chỉ cấp ủy và quản trị viên mới soạn tài liệu.".into()))?;
         let mut draft = authoring::editor(&state.db, &user, None).await?.draft;
         let head = read_letterhead(&text);

@@ -93,6 +93,20 @@ impl SessionUser {
     pub fn manages_members(&self) -> bool {
         !self.positions.is_empty()
     }
+
+    /// Units whose committee this user sits on (administrators and committee members): where they
+    /// write documents and review meetings. Sorted, without repeats.
+    pub fn committee_scopes(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self
+            .positions
+            .iter()
+            .filter(|p| matches!(p.role, Role::Admin | Role::CommitteeMember))
+            .map(|p| p.unit_id)
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
 }
 
 /// Who is logged in, if anyone. Never fails for anonymous visitors.

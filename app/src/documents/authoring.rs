@@ -16,7 +16,7 @@ use super::service::{checksum, find_document, summary};
 use super::structure::{ParsedSection, parse};
 use super::{AttachmentInfo, DOC_TYPES, DocumentDraft, EditorData, LEVELS, STATUSES, VersionInfo};
 use crate::auth::service::{Action, authorize, in_any_subtree, unit_names};
-use crate::auth::{Role, SessionUser};
+use crate::auth::SessionUser;
 use crate::db::entities::{
     bookmark, document, document_attachment, document_audience, document_section, document_version, member,
     quiz_question, reader_note, reading_event, reading_section, reading_status, unit, unit_closure,
@@ -27,19 +27,6 @@ use crate::units::UnitRef;
 use crate::validate::{Checks, format_date, format_datetime};
 
 pub const MAX_TEXT_CHARS: usize = 2_000_000;
-
-/// Units whose documents this user manages.
-pub fn managed_units(user: &SessionUser) -> Vec<i64> {
-    let mut ids: Vec<i64> = user
-        .positions
-        .iter()
-        .filter(|p| matches!(p.role, Role::Admin | Role::CommitteeMember))
-        .map(|p| p.unit_id)
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
 
 /// One multiple-choice question of the comprehension check.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,7 +113,7 @@ async fn current_text(db: &impl ConnectionTrait, doc: &document::Model) -> AppRe
 }
 
 pub async fn editor(db: &DatabaseConnection, user: &SessionUser, id: Option<i64>) -> AppResult<EditorData> {
-    let scopes = managed_units(user);
+    let scopes = user.committee_scopes();
     if scopes.is_empty() {
         return Err(AppError::Forbidden("Chỉ cấp ủy và quản trị viên mới soạn tài liệu.".into()));
     }

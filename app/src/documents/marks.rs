@@ -1,6 +1,8 @@
 //! The reader's own marks: bookmarks on articles, private notes on highlighted passages, and the
 //! preferred font size. Only their author ever reads or changes them.
 
+use std::collections::HashMap;
+
 use chrono::Utc;
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set};
@@ -24,7 +26,7 @@ async fn readable_section(db: &DatabaseConnection, user: &SessionUser, section_i
         .await?
         .ok_or_else(|| AppError::NotFound("đoạn văn bản".into()))?;
     if !visible_ids(db, user).await?.contains(&section.document_id) {
-        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
+        return Err(super::service::not_for_you());
     }
     Ok(section)
 }
@@ -55,24 +57,36 @@ pub async fn bookmarks(db: &DatabaseConnection, user: &SessionUser, document_id:
     if let Some(d) = document_id {
         query = query.filter(bookmark::Column::DocumentId.eq(d));
     }
-    let rows = query.order_by_desc(bookmark::Column::CreatedAt).all(db).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for b in rows.into_iter().filter(|b| visible.contains(&b.document_id)) {
-        let (Some(s), Some(d)) = (
-            document_section::Entity::find_by_id(b.section_id).one(db).await?,
-            document::Entity::find_by_id(b.document_id).one(db).await?,
-        ) else {
-            continue;
-        };
-        out.push(BookmarkView {
-            section_id: s.id,
-            document_id: d.id,
-            document_title: d.title,
-            anchor: s.anchor,
-            label: super::search::section_label(&s.kind, &s.number, &s.heading),
-        });
-    }
-    Ok(out)
+    let rows: Vec<bookmark::Model> =
+        query.order_by_desc(bookmark::Column::CreatedAt).all(db).await?.into_iter().filter(|b| visible.contains(&b.document_id)).collect();
+    // Two queries for all bookmarks, not two per bookmark: the library shows this on every visit.
+    let sections: HashMap<i64, document_section::Model> = document_section::Entity::find()
+        .filter(document_section::Column::Id.is_in(rows.iter().map(|b| b.section_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let titles: HashMap<i64, String> = document::Entity::find()
+        .filter(document::Column::Id.is_in(rows.iter().map(|b| b.document_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d.title))
+        .collect();
+    Ok(rows
+        .iter()
+        .filter_map(|b| {
+            let s = sections.get(&b.section_id)?;
+            Some(BookmarkView {
+                section_id: s.id,
+                document_id: b.document_id,
+                document_title: titles.get(&b.document_id)?.clone(),
+                anchor: s.anchor.clone(),
+                label: super::search::section_label(&s.kind, &s.number, &s.heading),
+            })
+        })
+        .collect())
 }
 
 /// Saves a note; the browser makes `client_id`, so sending it again updates the same note.

@@ -18,7 +18,7 @@ pub fn LibraryPage() -> impl IntoView {
     view! {
         <Title text="Thư viện tài liệu" />
         <WithUser children=|user: SessionUser| {
-            let writer = user.positions.iter().any(|p| matches!(p.role, crate::auth::Role::Admin | crate::auth::Role::CommitteeMember));
+            let writer = !user.committee_scopes().is_empty();
             view! { <Library writer /> }
         } />
     }

@@ -13,7 +13,7 @@ use super::search::{SearchIndex, section_label};
 use super::structure::parse;
 use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SectionView};
 use crate::auth::service::{Action, authorize};
-use crate::auth::{Role, SessionUser};
+use crate::auth::SessionUser;
 use crate::db::entities::{document, document_audience, document_section, document_version, unit_closure};
 use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
@@ -32,15 +32,6 @@ pub fn summary(d: &document::Model) -> DocumentSummary {
     }
 }
 
-/// Units whose documents this user manages (administrators and committee members).
-fn managed_scopes(user: &SessionUser) -> Vec<i64> {
-    user.positions
-        .iter()
-        .filter(|p| matches!(p.role, Role::Admin | Role::CommitteeMember))
-        .map(|p| p.unit_id)
-        .collect()
-}
-
 /// Documents this user may open: published ones addressed to everyone, to a unit above their
 /// cell, or to a unit inside a subtree they manage; plus drafts owned inside that subtree.
 pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<HashSet<i64>> {
@@ -56,7 +47,7 @@ pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppRe
         .collect();
     // Addressed to a unit that contains the member's cell.
     ids.extend(published_for_audience(db, unit_closure::Column::AncestorId, unit_closure::Column::DescendantId.eq(user.cell_id)).await?);
-    let scopes = managed_scopes(user);
+    let scopes = user.committee_scopes();
     if !scopes.is_empty() {
         // Addressed to a unit inside a subtree the user manages.
         ids.extend(
@@ -155,6 +146,19 @@ pub async fn library(
 
 pub async fn find_document(db: &impl ConnectionTrait, id: i64) -> AppResult<document::Model> {
     document::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("tài liệu".into()))
+}
+
+/// The document, if this user may read it; the one refusal every reader-side action shares.
+pub async fn readable_document(db: &impl ConnectionTrait, user: &SessionUser, id: i64) -> AppResult<document::Model> {
+    let doc = find_document(db, id).await?;
+    if !visible_ids(db, user).await?.contains(&id) {
+        return Err(not_for_you());
+    }
+    Ok(doc)
+}
+
+pub fn not_for_you() -> AppError {
+    AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into())
 }
 
 pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUser, id: i64) -> AppResult<DocumentView> {

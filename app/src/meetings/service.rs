@@ -704,12 +704,7 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64
 
 /// Scored meetings in the subtrees this user reviews, oldest first: the committee's to-do list.
 pub async fn awaiting_review(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<MeetingSummary>> {
-    let scopes: Vec<i64> = user
-        .positions
-        .iter()
-        .filter(|p| matches!(p.role, crate::auth::Role::Admin | crate::auth::Role::CommitteeMember))
-        .map(|p| p.unit_id)
-        .collect();
+    let scopes = user.committee_scopes();
     if scopes.is_empty() {
         return Ok(Vec::new());
     }

@@ -8,7 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Que
 use super::{QuizQuestionView, QuizResult, QuizView};
 use crate::auth::SessionUser;
 use crate::db::entities::{document, quiz_attempt, quiz_question};
-use crate::documents::service::{find_document, visible_ids};
+use crate::documents::service::readable_document;
 use crate::error::{AppError, AppResult};
 
 async fn questions(db: &impl ConnectionTrait, document_id: i64) -> AppResult<Vec<quiz_question::Model>> {
@@ -17,14 +17,6 @@ async fn questions(db: &impl ConnectionTrait, document_id: i64) -> AppResult<Vec
         .order_by_asc(quiz_question::Column::Ordinal)
         .all(db)
         .await?)
-}
-
-async fn ensure_visible(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<document::Model> {
-    let doc = find_document(db, document_id).await?;
-    if !visible_ids(db, user).await?.contains(&document_id) {
-        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
-    }
-    Ok(doc)
 }
 
 /// Whether the member may confirm as far as the check goes: no check, or a passing attempt.
@@ -42,7 +34,7 @@ pub async fn satisfied(db: &impl ConnectionTrait, member_id: i64, doc: &document
 }
 
 pub async fn for_member(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<Option<QuizView>> {
-    let doc = ensure_visible(db, user, document_id).await?;
+    let doc = readable_document(db, user, document_id).await?;
     let Some(pass_percent) = doc.quiz_pass_percent else { return Ok(None) };
     let qs = questions(db, document_id).await?;
     if qs.is_empty() {
@@ -76,7 +68,7 @@ pub async fn submit(
     if !crate::reading::service::valid_client_id(client_id) {
         return Err(AppError::invalid("client_id", "Mã lượt trả lời không hợp lệ."));
     }
-    let doc = ensure_visible(db, user, document_id).await?;
+    let doc = readable_document(db, user, document_id).await?;
     let pass_percent = doc.quiz_pass_percent.ok_or_else(|| AppError::NotFound("câu hỏi kiểm tra của tài liệu này".into()))?;
     if let Some(previous) = quiz_attempt::Entity::find().filter(quiz_attempt::Column::ClientId.eq(client_id)).one(db).await? {
         if previous.member_id != user.member_id || previous.document_id != document_id {

@@ -127,7 +127,7 @@ pub async fn record(db: &DatabaseConnection, user: &SessionUser, events: &[Progr
     let documents: HashSet<i64> = events.iter().map(|e| e.document_id).collect();
     let visible = visible_ids(db, user).await?;
     if documents.iter().any(|d| !visible.contains(d)) {
-        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
+        return Err(crate::documents::service::not_for_you());
     }
     let section_ids: Vec<i64> = events.iter().map(|e| e.section_id).collect();
     let owners: HashMap<i64, i64> = document_section::Entity::find()
@@ -217,9 +217,7 @@ pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id
 
 /// "Đã đọc và nắm nội dung" — accepted only once the reading rule is met.
 pub async fn confirm(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
-    if !visible_ids(db, user).await?.contains(&document_id) {
-        return Err(AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
-    }
+    let doc = crate::documents::service::readable_document(db, user, document_id).await?;
     let progress = progress_for(db, user.member_id, document_id).await?;
     if !progress.completed {
         return Err(AppError::invalid(
@@ -230,7 +228,6 @@ pub async fn confirm(db: &DatabaseConnection, user: &SessionUser, document_id: i
             ),
         ));
     }
-    let doc = find_document(db, document_id).await?;
     if !super::quiz::satisfied(db, user.member_id, &doc).await? {
         return Err(AppError::invalid(
             "form",
