@@ -9,6 +9,8 @@ pub mod meetings;
 pub mod members;
 pub mod reading;
 #[cfg(feature = "ssr")]
+pub mod spreadsheet;
+#[cfg(feature = "ssr")]
 pub mod state;
 pub mod ui;
 pub mod units;
@@ -21,7 +23,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::{Auth, ChangePasswordPage, LoginPage};
 use crate::documents::{DocumentEditorPage, DocumentPage, LibraryPage};
-use crate::meetings::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
+use crate::meetings::{CheckInPage, MeetingPage, MeetingReportPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
 use crate::reading::{ReadingReportPage, RequiredReadingPage};
 use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
 use crate::ui::{HomePage, Layout, NotFound};
@@ -87,6 +89,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sinh-hoat/:id/ma-qr") view=QrScreenPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/:id/co-mat") view=CheckInPage ssr=SsrMode::Async />
                     <Route path=path!("/bao-cao-doc/:id") view=ReadingReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/bao-cao-sinh-hoat") view=MeetingReportPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

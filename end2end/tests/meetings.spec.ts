@@ -89,11 +89,21 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await expect(secretary.getByTestId('meeting-status')).toHaveText('89,9 điểm · Khá');
   await shot(secretary, 'meeting-scored');
 
+  // The cell's report lists it as scored, waiting for the committee.
+  await secretary.goto('/sinh-hoat');
+  await secretary.getByRole('link', { name: 'Báo cáo', exact: true }).click();
+  const report = secretary.getByTestId('meeting-report');
+  await expect(report.getByTestId('report-scope')).toContainText('Chi bộ ấp 3');
+  const listed = secretary.getByTestId('report-meetings').getByRole('listitem').filter({ hasText: 'thu hoạch lúa' });
+  await expect(listed).toContainText('89,9 điểm · Khá');
+  const pendingBefore = await report.getByTestId('figure-average').locator('xpath=following-sibling::dd').textContent();
+  expect(pendingBefore).toContain('1 chờ duyệt');
+
   // The district committee finds it waiting, raises closing to 16 with a reason, approves.
   const committee = await newPage(browser);
   await loginAs(committee, 'committee');
   await committee.goto('/sinh-hoat');
-  await committee.getByTestId('awaiting-review').getByRole('link', { name: /Sinh hoạt thường kỳ tháng 11/ }).click();
+  await committee.getByTestId('awaiting-review').getByRole('link', { name: /thu hoạch lúa/ }).click();
   await hydrated(committee);
   const review = committee.getByTestId('review');
   await review.locator('input[inputmode="decimal"]').nth(3).fill('16');
@@ -101,6 +111,11 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await review.getByRole('button', { name: 'Duyệt kết quả' }).click();
   await expect(committee.getByTestId('meeting-status')).toHaveText('90 điểm · Tốt');
   await shot(committee, 'meeting-approved');
+
+  // The report follows: the meeting is Tốt and nothing waits for review any more.
+  await secretary.reload();
+  await expect(listed).toContainText('90 điểm · Tốt');
+  await expect(report.getByTestId('figure-average').locator('xpath=following-sibling::dd')).toContainText('0 chờ duyệt');
 
   // A member of the cell rates it anonymously; the secretary sees the rating without a name.
   const member = await newPage(browser);
@@ -112,7 +127,7 @@ test('a secretary plans a meeting, takes attendance and scores it; the committee
   await rating.getByLabel('Nhận xét').fill('Buổi sinh hoạt thiết thực, nên mời thêm cán bộ khuyến nông');
   await rating.getByRole('button', { name: 'Gửi đánh giá' }).click();
   await expect(rating.getByRole('status')).toHaveText('Cảm ơn đồng chí đã đánh giá.');
-  await secretary.reload();
+  await secretary.goto(url);
   const ratings = secretary.getByTestId('ratings');
   await expect(ratings).toContainText('1 lượt, trung bình 4,0 ★');
   await expect(ratings).toContainText('nên mời thêm cán bộ khuyến nông');
@@ -146,4 +161,57 @@ test('members check in by scanning the rotating QR code; a reopened page still s
   await expect(qr).not.toHaveAttribute('data-url', url!);
   await member.reload();
   await expect(member.getByTestId('check-in').getByRole('status')).toContainText('Đồng chí đã điểm danh lúc');
+});
+
+test('a committee reads the meetings report: figures, charts, drill-down to a cell, periods and spreadsheets', async ({ browser }) => {
+  const admin = await newPage(browser);
+  await loginAs(admin, 'admin');
+  await admin.getByRole('button', { name: /Danh mục/ }).click();
+  await admin.getByTestId('menu').getByRole('link', { name: 'Báo cáo sinh hoạt' }).click();
+  const report = admin.getByTestId('meeting-report');
+  await expect(report.getByTestId('report-scope')).toHaveText(/^Đảng bộ tỉnh Hậu Giang · Năm \d{4}$/);
+  // A year of demo meetings: most months held, attendance around 90 %, a score average.
+  await expect(report.getByTestId('figure-regular')).toHaveText(/^[\d.]+\/[\d.]+ tháng$/);
+  await expect(report.getByTestId('figure-attendance')).toHaveText(/^\d{2},\d %$/);
+  await expect(report.getByTestId('figure-average')).toHaveText(/^\d{2}(,\d)?$/);
+  for (const chart of ['chart-classes', 'chart-histogram', 'chart-trend']) {
+    await expect(admin.getByTestId(chart).locator('svg')).toBeVisible();
+  }
+  await expect(admin.getByTestId('chart-classes').locator('svg')).toHaveAttribute('aria-label', /Tốt \d+, Khá \d+, Trung bình \d+, Kém \d+/);
+  await expect(admin.getByTestId('chart-trend').locator('polyline')).toHaveCount(3);
+  await expect(admin.getByTestId('lagging')).toContainText('Chi bộ chưa đạt yêu cầu');
+  await expect(admin.getByTestId('yearly-summary')).toHaveText(/chi bộ đạt Tốt/);
+  await shot(admin, 'meetings-report-province');
+
+  // The spreadsheets carry the same totals.
+  const csv = await admin.request.get(await admin.getByRole('link', { name: 'CSV' }).getAttribute('href') as string);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  const text = await csv.text();
+  expect(text).toContain('Tổng cộng');
+  expect(text).toContain('Xếp loại năm');
+  const xlsx = await admin.request.get(await admin.getByRole('link', { name: 'Excel (XLSX)' }).getAttribute('href') as string);
+  expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
+  expect((await xlsx.body()).subarray(0, 2).toString()).toBe('PK');
+
+  // Drill down: district → commune → the demo cell, keeping the period.
+  await admin.getByTestId('report-rows').getByRole('link', { name: 'Đảng bộ huyện Phụng Hiệp', exact: true }).click();
+  await expect(report.getByTestId('report-scope')).toContainText('Đảng bộ huyện Phụng Hiệp');
+  await admin.getByTestId('report-rows').getByRole('link', { name: 'Đảng bộ xã Hòa An', exact: true }).click();
+  await admin.getByTestId('report-rows').getByRole('link', { name: 'Chi bộ ấp 3', exact: true }).click();
+  await expect(report.getByTestId('report-scope')).toContainText('Chi bộ ấp 3');
+  await expect(admin.getByTestId('report-meetings').getByRole('listitem').first()).toContainText(/điểm · (Tốt|Khá)/);
+
+  // One quarter of the previous year.
+  await hydrated(admin);
+  const year = new Date().getFullYear() - 1;
+  await admin.getByLabel('Kỳ báo cáo').selectOption(`${year}-Q4`);
+  await admin.getByRole('button', { name: 'Xem' }).click();
+  await expect(report.getByTestId('report-scope')).toHaveText(`Chi bộ ấp 3 · Quý IV/${year}`);
+  await shot(admin, 'meetings-report-cell');
+
+  // A member has no report; a secretary sees only their own cell.
+  const member = await newPage(browser);
+  await loginAs(member, 'member');
+  await member.goto('/bao-cao-sinh-hoat');
+  await expect(member.getByRole('alert')).toContainText('Bạn chỉ được xem báo cáo sinh hoạt trong phạm vi mình phụ trách.');
 });

@@ -18,6 +18,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/search", get(search))
         .route("/api/v1/reading-report.csv", get(reading_report_csv))
         .route("/api/v1/reading-report.xlsx", get(reading_report_xlsx))
+        .route("/api/v1/meetings-report.csv", get(meetings_report_csv))
+        .route("/api/v1/meetings-report.xlsx", get(meetings_report_xlsx))
 }
 
 /// The logged-in user behind a cookie or bearer token.
@@ -65,6 +67,52 @@ async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(
         [
             (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
             (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct MeetingsReportParams {
+    unit: Option<i64>,
+    ky: Option<String>,
+}
+
+/// The whole meetings report (every cell, not just a page's worth) for a unit and period.
+async fn meetings_report(state: &AppState, parts: &Parts, params: &MeetingsReportParams) -> Result<(String, Vec<(&'static str, Vec<Vec<app::spreadsheet::Cell>>)>), ApiError> {
+    use app::meetings::report::service;
+    let user = api_user(state, parts).await?;
+    let period = service::period_or_default(params.ky.as_deref())?;
+    let unit = params.unit.unwrap_or_else(|| service::default_unit(&user));
+    let report = service::report(&state.db, &user, unit, period, None).await?;
+    Ok((format!("bao-cao-sinh-hoat-{}-{}", report.unit.id, report.period.code()), service::sheets(&report)))
+}
+
+/// `GET /api/v1/meetings-report.csv?unit=…&ky=2026|2026-Q3|2026-11`.
+async fn meetings_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
+    let (name, sheets) = meetings_report(&state, &parts, &params).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
+        ],
+        app::spreadsheet::csv(&sheets),
+    )
+        .into_response())
+}
+
+/// `GET /api/v1/meetings-report.xlsx?unit=…&ky=…`: one sheet per table.
+async fn meetings_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
+    let (name, sheets) = meetings_report(&state, &parts, &params).await?;
+    let bytes = app::spreadsheet::workbook(&sheets).map_err(|e| {
+        tracing::error!("xlsx export: {e}");
+        AppError::Internal
+    })?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")),
         ],
         bytes,
     )

@@ -51,7 +51,8 @@ async fn run() -> Result<(), ServerError> {
             app::db::migrate(&db).await?;
             let report = app::db::seed::seed_if_empty(&db).await?;
             let documents = app::db::seed::seed_documents_if_empty(&db).await?;
-            println!("{report:?}, {documents} documents");
+            let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
+            println!("{report:?}, {documents} documents, {meetings} meetings");
             Ok(())
         }
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
@@ -109,6 +110,11 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         let documents = app::db::seed::seed_documents_if_empty(&db).await?;
         if documents > 0 {
             tracing::info!(documents, "demo library loaded");
+        }
+        let started = std::time::Instant::now();
+        let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
+        if meetings > 0 {
+            tracing::info!(meetings, elapsed = ?started.elapsed(), "demo year of meetings seeded");
         }
     }
     let search = app::documents::search::SearchIndex::build(&db)

@@ -675,7 +675,7 @@ pub mod meeting_qr_code {
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};
 
-    use super::{member, unit, unit_closure};
+    use super::{meeting, meeting_attendance, meeting_document, meeting_rating, member, unit, unit_closure};
 
     /// `unit_closure.descendant_id = members.unit_id`: members below an ancestor.
     pub fn closure_members() -> RelationDef {
@@ -698,6 +698,38 @@ pub mod joins {
         member::Entity::belongs_to(unit_closure::Entity)
             .from(member::Column::UnitId)
             .to(unit_closure::Column::DescendantId)
+            .into()
+    }
+
+    /// `meetings.unit_id = unit_closure.descendant_id`: meetings below an ancestor.
+    pub fn meeting_ancestors() -> RelationDef {
+        meeting::Entity::belongs_to(unit_closure::Entity)
+            .from(meeting::Column::UnitId)
+            .to(unit_closure::Column::DescendantId)
+            .into()
+    }
+
+    /// `meeting_attendance.meeting_id = meetings.id`.
+    pub fn attendance_meeting() -> RelationDef {
+        meeting_attendance::Entity::belongs_to(meeting::Entity)
+            .from(meeting_attendance::Column::MeetingId)
+            .to(meeting::Column::Id)
+            .into()
+    }
+
+    /// `meeting_documents.meeting_id = meetings.id`.
+    pub fn meeting_document_meeting() -> RelationDef {
+        meeting_document::Entity::belongs_to(meeting::Entity)
+            .from(meeting_document::Column::MeetingId)
+            .to(meeting::Column::Id)
+            .into()
+    }
+
+    /// `meeting_ratings.meeting_id = meetings.id`.
+    pub fn rating_meeting() -> RelationDef {
+        meeting_rating::Entity::belongs_to(meeting::Entity)
+            .from(meeting_rating::Column::MeetingId)
+            .to(meeting::Column::Id)
             .into()
     }
 }

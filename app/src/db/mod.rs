@@ -1,5 +1,6 @@
 //! Database access: connection, migrations, entities, demo seed. Server-only.
 
+pub mod demo_meetings;
 pub mod entities;
 pub mod fold;
 pub mod migration;
@@ -67,7 +68,7 @@ pub async fn sync_id_sequences(db: &DatabaseConnection, tables: &[&str]) -> Resu
 pub async fn refresh_statistics(db: &DatabaseConnection) -> Result<(), DbErr> {
     if db.get_database_backend() == DatabaseBackend::Postgres {
         db.execute_unprepared(
-            "VACUUM ANALYZE units, unit_closure, members, memberships, positions, credentials, reading_status, document_sections",
+            "VACUUM ANALYZE units, unit_closure, members, memberships, positions, credentials, reading_status, document_sections, meetings, meeting_attendance, meeting_documents, meeting_ratings",
         )
         .await?;
     }

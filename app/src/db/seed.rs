@@ -33,23 +33,23 @@ fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
 }
 
 /// splitmix64: tiny, deterministic, good enough for demo data.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
-    fn below(&mut self, n: u64) -> u64 {
+    pub(super) fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
+    pub(super) fn range(&mut self, lo: i64, hi: i64) -> i64 {
         lo + self.below((hi - lo + 1) as u64) as i64
     }
-    fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
+    pub(super) fn pick<'a>(&mut self, items: &'a [&'a str]) -> &'a str {
         items[self.below(items.len() as u64) as usize]
     }
     fn weighted<'a>(&mut self, items: &'a [(&'a str, u32)]) -> &'a str {
@@ -528,7 +528,7 @@ fn password_hash(password: &str) -> Result<String, DbErr> {
     crate::auth::service::hash_password_blocking(password).map_err(|e| DbErr::Custom(e.to_string()))
 }
 
-async fn insert_chunks<E, A>(db: &impl ConnectionTrait, rows: Vec<A>, chunk: usize) -> Result<(), DbErr>
+pub(super) async fn insert_chunks<E, A>(db: &impl ConnectionTrait, rows: Vec<A>, chunk: usize) -> Result<(), DbErr>
 where
     E: EntityTrait,
     A: sea_orm::ActiveModelTrait<Entity = E> + Send,

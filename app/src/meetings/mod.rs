@@ -4,11 +4,14 @@
 #[cfg(feature = "ssr")]
 pub mod checkin;
 mod pages;
+pub mod report;
+mod report_page;
 pub mod rubric;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 pub use pages::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
+pub use report_page::MeetingReportPage;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -101,6 +104,10 @@ pub struct MeetingDetail {
     pub scores: Vec<ScoreRow>,
     pub rubric_name: String,
     pub documents: Vec<MeetingDocumentView>,
+    /// For the secretary: library documents that can be posted (id, title).
+    pub postable: Vec<(i64, String)>,
+    /// For the secretary and the committees above: the anonymous ratings.
+    pub ratings: Option<RatingSummary>,
     pub can_manage: bool,
     pub can_review: bool,
 }
@@ -309,4 +316,15 @@ pub async fn check_in(meeting_id: i64, code: String) -> Result<CheckInResult, Ap
 #[server(endpoint = "meeting-document")]
 pub async fn attach_meeting_document(meeting_id: i64, document_id: i64) -> Result<(), AppError> {
     call!(|db, user| service::attach_document(&db, &user, meeting_id, document_id))
+}
+
+/// The meetings report for a unit (default: the user's committee, else their cell) and period
+/// (default: this year).
+#[server(endpoint = "meeting-report")]
+pub async fn meeting_report(unit_id: Option<i64>, period: Option<String>) -> Result<report::MeetingReport, AppError> {
+    call!(|db, user| async move {
+        let period = report::service::period_or_default(period.as_deref())?;
+        let unit_id = unit_id.unwrap_or_else(|| report::service::default_unit(&user));
+        report::service::report(&db, &user, unit_id, period, Some(report::service::PAGE_CAP)).await
+    })
 }

@@ -11,7 +11,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::rubric::{parse_points, points_text};
 use super::{
     ATTENDANCE, AttendanceMark, KINDS, MeetingDetail, MeetingSummary, PlanMeeting, RecordMeetingHeld,
-    STATUSES, answer_invitation, cell_meetings, get_meeting, meeting_ratings, rate_meeting, review_meeting,
+    RatingSummary, STATUSES, answer_invitation, cell_meetings, get_meeting, rate_meeting, review_meeting,
     save_attendance, score_meeting,
 };
 use crate::auth::SessionUser;
@@ -28,7 +28,7 @@ fn class_label(code: &str) -> &'static str {
     }
 }
 
-fn result_text(m: &MeetingSummary) -> String {
+pub(super) fn result_text(m: &MeetingSummary) -> String {
     match (m.total_tenths, m.classification.as_deref()) {
         (Some(t), Some(c)) => format!("{} điểm · {}", points_text(t), class_label(c)),
         _ => label_of(&STATUSES, &m.status),
@@ -74,6 +74,9 @@ pub fn MeetingsListPage() -> impl IntoView {
                                     <h1>"Sinh hoạt chi bộ"</h1>
                                     {p.can_plan.then(|| view! {
                                         <A href=format!("/sinh-hoat/moi?don-vi={}", p.cell.id) attr:class="button primary">"Lên kế hoạch"</A>
+                                    })}
+                                    {p.can_plan.then(|| view! {
+                                        <A href=format!("/bao-cao-sinh-hoat?don-vi={}", p.cell.id) attr:class="button">"Báo cáo"</A>
                                     })}
                                 </div>
                                 <p class="muted">{p.cell.name.clone()}</p>
@@ -195,7 +198,7 @@ fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> 
         {(detail.can_manage && !planned).then(|| view! { <ScoreForm detail=detail.clone() version review=false /> })}
         {(detail.can_review && s.status == "scored").then(|| view! { <ScoreForm detail=detail.clone() version review=true /> })}
         {(invited.is_some() && !planned).then(|| view! { <RatingForm meeting_id=id /> })}
-        {(detail.can_manage || detail.can_review).then(|| view! { <Ratings meeting_id=id version /> })}
+        {detail.ratings.clone().map(|summary| view! { <Ratings summary /> })}
     }
 }
 
@@ -412,24 +415,19 @@ fn RatingForm(meeting_id: i64) -> impl IntoView {
     }
 }
 
+/// The anonymous ratings as the secretary and the committees above see them: no names.
 #[component]
-fn Ratings(meeting_id: i64, version: RwSignal<u32>) -> impl IntoView {
-    let summary = Resource::new(move || version.get(), move |_| meeting_ratings(meeting_id));
+fn Ratings(summary: RatingSummary) -> impl IntoView {
+    let r = summary;
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                summary.await.ok().map(|r| view! {
-                    <section class="card" data-testid="ratings">
-                        <h2>"Đảng viên đánh giá (ẩn danh)"</h2>
-                        <p>{match r.average_tenths {
-                            Some(avg) => format!("{} lượt, trung bình {},{} ★", r.count, avg / 10, avg % 10),
-                            None => "Chưa có đánh giá.".to_string(),
-                        }}</p>
-                        <ul>{r.comments.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
-                    </section>
-                })
-            })}
-        </Transition>
+        <section class="card" data-testid="ratings">
+            <h2>"Đảng viên đánh giá (ẩn danh)"</h2>
+            <p>{match r.average_tenths {
+                Some(avg) => format!("{} lượt, trung bình {},{} ★", r.count, avg / 10, avg % 10),
+                None => "Chưa có đánh giá.".to_string(),
+            }}</p>
+            <ul>{r.comments.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
+        </section>
     }
 }
 
@@ -625,7 +623,6 @@ fn MeetingDocuments(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoV
         }
     });
     let error = Signal::derive(move || post.value().get().and_then(|r| r.err()));
-    let library = Resource::new(|| (), |_| crate::documents::library(String::new(), String::new(), String::new(), String::new(), String::new(), String::new()));
     view! {
         <h2>"Tài liệu sinh hoạt"</h2>
         {if detail.documents.is_empty() {
@@ -643,20 +640,14 @@ fn MeetingDocuments(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoV
             }.into_any()
         }}
         {can_post.then(|| view! {
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    library.await.ok().map(|page| view! {
-                        <div class="inline-form">
-                            <label for="mt-doc" class="sr-only">"Chọn tài liệu"</label>
-                            <select id="mt-doc" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                                <option value="">"— Chọn tài liệu trong thư viện —"</option>
-                                {page.documents.into_iter().map(|d| view! { <option value=d.id>{d.title}</option> }).collect_view()}
-                            </select>
-                            <button type="button" on:click=move |_| { post.dispatch(()); }>"Đăng tài liệu"</button>
-                        </div>
-                    })
-                })}
-            </Transition>
+            <div class="inline-form">
+                <label for="mt-doc" class="sr-only">"Chọn tài liệu"</label>
+                <select id="mt-doc" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                    <option value="">"— Chọn tài liệu trong thư viện —"</option>
+                    {detail.postable.into_iter().map(|(id, title)| view! { <option value=id>{title}</option> }).collect_view()}
+                </select>
+                <button type="button" on:click=move |_| { post.dispatch(()); }>"Đăng tài liệu"</button>
+            </div>
             <FormMessage error />
         })}
     }

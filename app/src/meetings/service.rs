@@ -579,6 +579,11 @@ pub async fn ratings(db: &DatabaseConnection, user: &SessionUser, meeting_id: i6
     if authorize(db, user, Action::ManageMeetings(m.unit_id)).await.is_err() {
         authorize(db, user, Action::ReviewMeetings(m.unit_id)).await?;
     }
+    rating_summary(db, meeting_id).await
+}
+
+/// Count, average and comments of a meeting's ratings; never who gave them.
+async fn rating_summary(db: &DatabaseConnection, meeting_id: i64) -> AppResult<RatingSummary> {
     let mut rows = meeting_rating::Entity::find().filter(meeting_rating::Column::MeetingId.eq(meeting_id)).all(db).await?;
     // Sorted by text, not by arrival, so the order says nothing about who wrote what.
     rows.sort_by(|a, b| a.comment.cmp(&b.comment));
@@ -592,7 +597,7 @@ pub async fn ratings(db: &DatabaseConnection, user: &SessionUser, meeting_id: i6
 
 // ---------------------------------------------------------------- reading
 
-fn summary(m: &meeting::Model, unit_name: String) -> MeetingSummary {
+pub fn summary(m: &meeting::Model, unit_name: String) -> MeetingSummary {
     MeetingSummary {
         id: m.id,
         unit: UnitRef { id: m.unit_id, name: unit_name },
@@ -686,8 +691,16 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64
             early: l.posted_at <= m.starts_at - Duration::days(1),
         })
         .collect();
+    let can_manage = authorize(db, user, Action::ManageMeetings(m.unit_id)).await.is_ok();
+    let can_review = authorize(db, user, Action::ReviewMeetings(m.unit_id)).await.is_ok();
+    // Loaded with the meeting rather than by the page's own requests: resources created after
+    // the meeting resolved raced it while the page was rendered on the server.
+    let postable = if can_manage && m.status != "approved" { postable_documents(db, user).await? } else { Vec::new() };
+    let ratings = if can_manage || can_review { Some(rating_summary(db, m.id).await?) } else { None };
     Ok(MeetingDetail {
         documents,
+        postable,
+        ratings,
         summary: summary(&m, cell.name),
         agenda: m.agenda.clone(),
         place: m.place.clone(),
@@ -697,9 +710,24 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64
         attendance: attendance.into_iter().map(|(_, a)| a).collect(),
         scores,
         rubric_name: spec.name,
-        can_manage: authorize(db, user, Action::ManageMeetings(m.unit_id)).await.is_ok(),
-        can_review: authorize(db, user, Action::ReviewMeetings(m.unit_id)).await.is_ok(),
+        can_manage,
+        can_review,
     })
+}
+
+/// Published library documents this user may post to a meeting, by title.
+async fn postable_documents(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<(i64, String)>> {
+    let ids = crate::documents::service::visible_ids(db, user).await?;
+    let mut docs: Vec<(i64, String)> = crate::db::entities::document::Entity::find()
+        .select_only()
+        .column(crate::db::entities::document::Column::Id)
+        .column(crate::db::entities::document::Column::Title)
+        .filter(crate::db::entities::document::Column::Id.is_in(ids))
+        .into_tuple()
+        .all(db)
+        .await?;
+    docs.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(docs)
 }
 
 /// Scored meetings in the subtrees this user reviews, oldest first: the committee's to-do list.

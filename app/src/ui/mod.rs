@@ -1,5 +1,7 @@
 //! Shared page furniture: layout and menu, the login guard, form error display, formatting.
 
+pub mod charts;
+
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -137,6 +139,9 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
     }
     if let Some(scope) = user.positions.iter().find(|p| p.role == Role::CommitteeMember) {
         items.push((format!("/dang-vien?don-vi={}", scope.unit_id), "Đảng viên trong đảng bộ"));
+    }
+    if !user.committee_scopes().is_empty() || user.positions.iter().any(|p| p.role.is_cell_role()) {
+        items.push(("/bao-cao-sinh-hoat".to_string(), "Báo cáo sinh hoạt"));
     }
     if user.manages_members() {
         items.push(("/to-chuc".to_string(), "Tổ chức đảng"));

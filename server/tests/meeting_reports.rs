@@ -1,0 +1,263 @@
+//! Meeting reports on real SQLite and PostgreSQL: what is due and held per cell and per unit, the
+//! year's verdict, who may read which report, the spreadsheets, and the demo year of meetings.
+
+mod common;
+
+use app::db::entities::{meeting, meeting_attendance, meeting_document, meeting_rating};
+use app::error::AppError;
+use app::meetings::report::Period;
+use app::meetings::report::service as reports;
+use app::meetings::rubric::{KHA, TOT};
+use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
+use common::*;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+/// A past meeting inserted as the app would have left it: held on `day` at 19:30 Vietnam time,
+/// scored `total` (tenths) with `class`, approved minutes, members present or excused.
+#[allow(clippy::too_many_arguments)]
+async fn past_meeting(
+    db: &DatabaseConnection,
+    cell: i64,
+    day: NaiveDate,
+    kind: &str,
+    score: Option<(i32, &str)>,
+    present: &[i64],
+    excused: &[i64],
+    documents_early: bool,
+) -> i64 {
+    let starts_at = Utc.from_utc_datetime(&day.and_hms_opt(12, 30, 0).unwrap());
+    let m = meeting::ActiveModel {
+        unit_id: Set(cell),
+        kind: Set(kind.into()),
+        with_thematic: Set(false),
+        topic: Set(format!("Sinh hoạt {kind} {day}")),
+        agenda: Set(String::new()),
+        place: Set("Nhà văn hóa ấp".into()),
+        starts_at: Set(starts_at),
+        planned_minutes: Set(100),
+        held_minutes: Set(Some(100)),
+        status: Set(if score.is_some() { "approved" } else { "held" }.into()),
+        rubric_id: Set(None),
+        total_tenths: Set(score.map(|s| s.0)),
+        classification: Set(score.map(|s| s.1.to_string())),
+        minutes_approved_at: Set(Some(starts_at + Duration::hours(2))),
+        created_by: Set(present[0]),
+        created_at: Set(starts_at - Duration::days(7)),
+        updated_at: Set(starts_at),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .unwrap();
+    for (ids, status) in [(present, "present"), (excused, "excused")] {
+        for id in ids {
+            meeting_attendance::ActiveModel {
+                meeting_id: Set(m.id),
+                member_id: Set(*id),
+                rsvp: Set(String::new()),
+                rsvp_reason: Set(String::new()),
+                status: Set(status.into()),
+                note: Set(String::new()),
+                marked_at: Set(Some(starts_at)),
+            }
+            .insert(db)
+            .await
+            .unwrap();
+        }
+    }
+    let doc = app::db::entities::document::Entity::find().one(db).await.unwrap();
+    if let Some(doc) = doc {
+        let posted = if documents_early { starts_at - Duration::days(3) } else { starts_at - Duration::hours(2) };
+        meeting_document::ActiveModel { meeting_id: Set(m.id), document_id: Set(doc.id), posted_at: Set(posted) }.insert(db).await.unwrap();
+    }
+    m.id
+}
+
+async fn a_document(db: &DatabaseConnection, owner: i64) {
+    let meta = app::documents::service::ImportMeta {
+        number: "01-HD/ĐU".into(),
+        title: "Hướng dẫn sinh hoạt chi bộ".into(),
+        doc_type: "huong_dan".into(),
+        level: "co_so".into(),
+        issuer: "Đảng ủy xã Hòa An".into(),
+        issued_on: None,
+        topics: String::new(),
+        owner_unit_id: owner,
+        audience_all: true,
+        published: true,
+        source: String::new(),
+    };
+    app::documents::service::import_text(db, &meta, "Điều 1. Nội dung\nChi bộ sinh hoạt mỗi tháng một lần.").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_past_year_counts_due_held_missing_and_the_verdict_per_cell() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        a_document(&db, f.root).await;
+        let year = Utc::now().year() - 1;
+        let c1 = [f.secretary, f.member_c1];
+        // C1: every month, ten Tốt and two Khá, documents early except in December; one member
+        // excused each time; four thematic meetings.
+        for month in 1..=12u32 {
+            let score = if month <= 10 { (920, TOT) } else { (800, KHA) };
+            past_meeting(&db, f.cell_c1, NaiveDate::from_ymd_opt(year, month, 6).unwrap(), "regular", Some(score), &c1, &[f.member_c1_b], month != 12).await;
+        }
+        for month in [2u32, 5, 8, 11] {
+            past_meeting(&db, f.cell_c1, NaiveDate::from_ymd_opt(year, month, 20).unwrap(), "thematic", Some((900, TOT)), &c1, &[f.member_c1_b], true).await;
+        }
+        // D1: six months only, one unscored; its single member always there.
+        for month in 1..=6u32 {
+            let score = (month != 6).then_some((750, KHA));
+            past_meeting(&db, f.cell_d1, NaiveDate::from_ymd_opt(year, month, 10).unwrap(), "regular", score, &[f.member_d1], &[], true).await;
+        }
+        // A meeting of the year after does not count.
+        past_meeting(&db, f.cell_d1, NaiveDate::from_ymd_opt(year + 1, 1, 10).unwrap(), "regular", Some((750, KHA)), &[f.member_d1], &[], true).await;
+        // An anonymous rating on C1's first meeting.
+        let first = meeting::Entity::find().filter(meeting::Column::UnitId.eq(f.cell_c1)).one(&db).await.unwrap().unwrap();
+        meeting_rating::ActiveModel {
+            client_id: Set("0123456789abcdef".into()),
+            meeting_id: Set(first.id),
+            stars: Set(4),
+            comment: Set(String::new()),
+            on_date: Set(NaiveDate::from_ymd_opt(year, 1, 6).unwrap()),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .unwrap();
+
+        let committee = user(&db, f.committee).await;
+        let r = reports::report(&db, &committee, f.district_a, Period::year(year), None).await.unwrap();
+        let t = &r.totals;
+        assert!(!r.provisional);
+        assert_eq!(t.cells, 3, "C1, C2 and D1");
+        assert_eq!((t.regular_due, t.regular_held, t.regular_missing), (36, 18, 18));
+        assert_eq!((t.thematic_due, t.thematic_held, t.thematic_missing), (12, 4, 8));
+        assert_eq!(t.held, 22);
+        assert_eq!((t.expected, t.attended), (16 * 3 + 6, 16 * 2 + 6));
+        assert_eq!(t.classes, [14, 7, 0, 0]);
+        assert_eq!((t.scored, t.unscored, t.minutes_missing, t.documents_late), (21, 1, 0, 1));
+        assert_eq!(t.histogram, [0, 0, 0, 5, 2, 14]);
+        assert_eq!((t.ratings, t.rating_star_sum), (1, 4));
+        // Rows per commune; C2 (never met) sits under commune X with C1.
+        let names: Vec<(&str, i64, i64)> = r.rows.iter().map(|row| (row.unit.name.as_str(), row.stats.cells, row.stats.regular_held)).collect();
+        assert_eq!(names, [("Đảng bộ xã Hòa An", 2, 12), ("Đảng bộ xã Hòa Mỹ", 1, 6)]);
+        // Worst first: C2 missed everything, D1 six months and its thematic meetings.
+        let lagging: Vec<(&str, i64)> = r.lagging.iter().map(|l| (l.cell.name.as_str(), l.regular_missing)).collect();
+        assert_eq!(lagging, [("Chi bộ ấp 2", 12), ("Chi bộ ấp Mỹ Lợi", 6), ("Chi bộ ấp 1", 0)]);
+        assert_eq!(r.lagging[2].documents_late, 1, "C1 posted December's documents on the day");
+        // The year: C1 is Tốt, the others are not, with the reason.
+        assert_eq!((r.years_total, r.years_tot), (3, 1));
+        let c1_year = r.years.iter().find(|y| y.cell.id == f.cell_c1).unwrap();
+        assert!(c1_year.is_tot, "{}", c1_year.reason);
+        assert_eq!((c1_year.tot, c1_year.kha), (10, 2));
+        let d1_year = r.years.iter().find(|y| y.cell.id == f.cell_d1).unwrap();
+        assert_eq!(d1_year.reason, "Chỉ sinh hoạt thường kỳ 6/12 tháng.");
+        // Trend: twelve months; from July only C1 meets.
+        assert_eq!(r.trend.len(), 12);
+        assert_eq!(r.trend[0].regular_permille, Some(666), "two of three cells met in January");
+        assert_eq!(r.trend[6].regular_permille, Some(333));
+
+        // One quarter; one cell's own report lists its meetings.
+        let q4 = reports::report(&db, &committee, f.district_a, Period::parse(&format!("{year}-Q4")).unwrap(), None).await.unwrap();
+        assert_eq!((q4.totals.regular_due, q4.totals.regular_held, q4.totals.thematic_due, q4.totals.thematic_held), (9, 3, 3, 1));
+        assert!(q4.years.is_empty(), "the verdict is yearly");
+        let secretary = user(&db, f.secretary).await;
+        let own = reports::report(&db, &secretary, f.cell_c1, Period::month(year, 2), None).await.unwrap();
+        assert_eq!(own.meetings.len(), 2, "regular and thematic in February");
+        assert!(own.rows.is_empty());
+
+        // The spreadsheets carry the same figures.
+        let sheets = reports::sheets(&r);
+        let names: Vec<&str> = sheets.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names, ["Tổng hợp", "Chi bộ chưa đạt yêu cầu", "Xếp loại năm", "Theo tháng", "Phân bố điểm"]);
+        let csv = app::spreadsheet::csv(&sheets);
+        assert!(csv.contains("Tổng cộng,3,18,36,18,4,12,8,22,"), "{csv}");
+        assert!(csv.contains("Chi bộ ấp Mỹ Lợi,Đảng bộ xã Hòa Mỹ,6,0,5,0,1,Chưa đạt Tốt,Chỉ sinh hoạt thường kỳ 6/12 tháng."), "{csv}");
+        let xlsx = app::spreadsheet::workbook(&sheets).unwrap();
+        assert_eq!(&xlsx[..2], b"PK");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn reports_follow_the_org_tree_and_bad_periods_are_refused() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let year = Period::year(Utc::now().year());
+        let committee = user(&db, f.committee).await;
+        let secretary = user(&db, f.secretary).await;
+        let member = user(&db, f.member_c1).await;
+        let admin = user(&db, f.admin).await;
+        assert!(reports::report(&db, &admin, f.root, year, None).await.is_ok());
+        assert!(reports::report(&db, &committee, f.cell_d1, year, None).await.is_ok());
+        for (who, unit) in [(&committee, f.root), (&committee, f.bloc_b), (&committee, f.cell_e1), (&secretary, f.district_a), (&secretary, f.cell_c2), (&member, f.cell_c1)] {
+            match reports::report(&db, who, unit, year, None).await {
+                Err(AppError::Forbidden(message)) => assert_eq!(message, "Bạn chỉ được xem báo cáo sinh hoạt trong phạm vi mình phụ trách."),
+                other => panic!("expected Forbidden, got {other:?}"),
+            }
+        }
+        assert_eq!(reports::default_unit(&committee), f.district_a);
+        assert_eq!(reports::default_unit(&secretary), f.cell_c1);
+        let bad = reports::period_or_default(Some("2026-13")).unwrap_err();
+        assert_eq!(bad.field_message("ky").unwrap(), "Kỳ báo cáo không hợp lệ (ví dụ: 2026, 2026-Q3, 2026-11).");
+        assert_eq!(reports::period_or_default(None).unwrap(), year);
+        let next_year = Period::year(Utc::now().year() + 1);
+        assert!(reports::report(&db, &admin, f.root, next_year, None).await.unwrap_err().field_message("ky").is_some());
+        // The current year is provisional and the running month is not "missing".
+        let now = reports::report(&db, &admin, f.root, year, None).await.unwrap();
+        assert!(now.provisional);
+        let month = reports::today_in_vietnam().month() as i64;
+        assert_eq!(now.totals.regular_due, 4 * month, "four cells, every month begun so far");
+        assert_eq!(now.totals.regular_missing, 4 * (month - 1));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_year_of_meetings_is_consistent_and_spares_the_demo_cell() {
+    on_both(|db| async move {
+        app::db::seed::seed_demo(&db, 6_000).await.unwrap();
+        app::db::seed::seed_documents_if_empty(&db).await.unwrap();
+        let added = app::db::demo_meetings::seed_meetings_if_empty(&db).await.unwrap();
+        assert!(added > 1_000, "{added} meetings");
+        assert_eq!(app::db::demo_meetings::seed_meetings_if_empty(&db).await.unwrap(), 0, "seeded once");
+        let admin_id = app::db::entities::member::Entity::find()
+            .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[0].0))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .id;
+        let admin = user(&db, admin_id).await;
+        let last = app::db::demo_meetings::DemoMeetings::last_twelve_months().through;
+        let r = reports::report(&db, &admin, reports::default_unit(&admin), Period::year(last.0), None).await.unwrap();
+        let t = &r.totals;
+        let held_in_year = meeting::Entity::find()
+            .filter(meeting::Column::Status.ne("planned"))
+            .filter(meeting::Column::StartsAt.gte(Utc.with_ymd_and_hms(last.0 - 1, 12, 31, 17, 0, 0).unwrap()))
+            .filter(meeting::Column::StartsAt.lt(Utc.with_ymd_and_hms(last.0, 12, 31, 17, 0, 0).unwrap()))
+            .count(&db)
+            .await
+            .unwrap() as i64;
+        assert_eq!(t.held, held_in_year);
+        assert!(t.regular_held <= t.regular_due && t.regular_missing > 0, "some cells skip months: {t:?}");
+        assert!(t.classes[0] > t.classes[1] && t.classes[3] > 0, "mostly Tốt, some Kém: {:?}", t.classes);
+        let attendance = t.attendance_permille().unwrap();
+        assert!((800..=980).contains(&attendance), "{attendance}");
+        assert!(t.documents_late > 0 && t.minutes_missing > 0 && t.ratings > 0);
+        // The demo accounts' cell: every month held, all approved.
+        let demo_cell = app::db::entities::member::Entity::find()
+            .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[2].0))
+            .one(&db)
+            .await
+            .unwrap()
+            .unwrap()
+            .unit_id;
+        let own = meeting::Entity::find().filter(meeting::Column::UnitId.eq(demo_cell)).all(&db).await.unwrap();
+        assert!(own.len() >= 12, "{}", own.len());
+        assert!(own.iter().all(|m| m.status == "approved"));
+    })
+    .await;
+}
