@@ -35,6 +35,9 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     println!("historical subtree membership on {on}: {} members in {:.2?}", ids.len(), started.elapsed());
+    let documents = app::db::seed::seed_documents_if_empty(&db).await?;
+    println!("demo library: {documents} documents");
+    meeting_figures(&db).await?;
     let started = Instant::now();
     let extra = app::db::seed::grow_tree(&db, 50_000).await?;
     println!("grew the org tree by {extra} units in {:.2?}", started.elapsed());
@@ -43,8 +46,6 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
         app::units::service::active_member_counts(&db, &[root]).await.map_err(|e| DbErr::Custom(e.to_string()))?;
     }
     println!("subtree member count at root with 50k+ units: {:.2?} per query", started.elapsed() / rounds);
-    let documents = app::db::seed::seed_documents_if_empty(&db).await?;
-    println!("demo library: {documents} documents");
     search_figures();
     reading_figures(&db).await?;
     Ok(())
@@ -260,5 +261,49 @@ pub async fn reading_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
         started.elapsed(),
         started.elapsed() / assignments.len().max(1) as u32
     );
+    Ok(())
+}
+
+/// The province's yearly meetings report: every cell holds 12 regular and 4 thematic meetings in
+/// the previous calendar year (with attendance, documents, minutes, scores and ratings), then the
+/// report at the root is built as the page needs it and as the spreadsheet export does.
+pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use app::db::demo_meetings::{DemoMeetings, seed_meetings};
+    use app::meetings::report::{Period, service as reports};
+    use chrono::Datelike;
+    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+
+    let to_db = |e: app::error::AppError| DbErr::Custom(e.to_string());
+    if app::db::entities::meeting::Entity::find().count(db).await? > 0 {
+        println!("meetings: database already had meetings, skipped");
+        return Ok(());
+    }
+    let year = reports::today_in_vietnam().year() - 1;
+    let started = Instant::now();
+    let meetings = seed_meetings(db, DemoMeetings { through: (year, 12), every_meeting: true }).await?;
+    let attendance = app::db::entities::meeting_attendance::Entity::find().count(db).await?;
+    println!("meetings: seeded {meetings} meetings ({attendance} attendance rows) for {year} in {:.2?}", started.elapsed());
+    let Some(admin) = app::db::entities::member::Entity::find()
+        .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[0].0))
+        .one(db)
+        .await?
+    else {
+        println!("meetings: demo administrator missing, skipped");
+        return Ok(());
+    };
+    let user = app::auth::service::load_session_user(db, admin.id, false).await.map_err(to_db)?;
+    let root = reports::default_unit(&user);
+    let rounds = 5;
+    let mut cells = 0;
+    let started = Instant::now();
+    for _ in 0..rounds {
+        let r = reports::report(db, &user, root, Period::year(year), Some(reports::PAGE_CAP)).await.map_err(to_db)?;
+        cells = r.totals.cells;
+    }
+    println!("meetings report, province root, year {year} ({cells} cells, 12+4 meetings each): {:.2?} per report (page)", started.elapsed() / rounds);
+    let started = Instant::now();
+    let r = reports::report(db, &user, root, Period::year(year), None).await.map_err(to_db)?;
+    let bytes = app::spreadsheet::workbook(&reports::sheets(&r)).map_err(|e| DbErr::Custom(e.to_string()))?;
+    println!("meetings report export (XLSX, every cell): {} KB in {:.2?}", bytes.len() / 1024, started.elapsed());
     Ok(())
 }

@@ -65,6 +65,7 @@ async fn past_meeting(
             .unwrap();
         }
     }
+    app::meetings::service::refresh_counts(db, m.id).await.unwrap();
     let doc = app::db::entities::document::Entity::find().one(db).await.unwrap();
     if let Some(doc) = doc {
         let posted = if documents_early { starts_at - Duration::days(3) } else { starts_at - Duration::hours(2) };
@@ -258,6 +259,43 @@ async fn the_demo_year_of_meetings_is_consistent_and_spares_the_demo_cell() {
         let own = meeting::Entity::find().filter(meeting::Column::UnitId.eq(demo_cell)).all(&db).await.unwrap();
         assert!(own.len() >= 12, "{}", own.len());
         assert!(own.iter().all(|m| m.status == "approved"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attendance_counts_on_the_meeting_follow_every_write() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let starts = (Utc::now() + Duration::hours(5)).format("%Y-%m-%dT%H:%M").to_string();
+        let form = app::meetings::MeetingForm {
+            unit_id: f.cell_c1,
+            kind: "regular".into(),
+            topic: "Sinh hoạt thường kỳ: kiểm điểm nghị quyết".into(),
+            agenda: String::new(),
+            place: "Nhà văn hóa ấp 1".into(),
+            starts_at: starts,
+            planned_minutes: "100".into(),
+            with_thematic: false,
+        };
+        let id = app::meetings::service::plan(&db, &secretary, &form).await.unwrap();
+        let counts = |m: meeting::Model| (m.expected_count, m.attended_count, m.unexcused_count);
+        let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!(counts(m), (3, 0, 0), "three members invited");
+        let marks = vec![
+            (f.secretary, "present".to_string(), String::new()),
+            (f.member_c1, "late".to_string(), String::new()),
+            (f.member_c1_b, "absent".to_string(), String::new()),
+        ];
+        app::meetings::service::mark_attendance(&db, &secretary, id, &marks).await.unwrap();
+        let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!(counts(m), (3, 2, 1));
+        // A refused write changes nothing.
+        let bad = vec![(f.member_d1, "present".to_string(), String::new())];
+        assert!(app::meetings::service::mark_attendance(&db, &secretary, id, &bad).await.is_err());
+        let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!(counts(m), (3, 2, 1));
     })
     .await;
 }

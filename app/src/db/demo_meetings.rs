@@ -425,6 +425,9 @@ fn add_meeting(
         created_by: Set(secretary.0),
         created_at: Set(starts_at - Duration::days(10)),
         updated_at: Set(ended_at),
+        expected_count: Set(expected),
+        attended_count: Set(attended.len() as i32),
+        unexcused_count: Set(unexcused),
     });
     // A few members rate the meeting anonymously.
     if rng.below(100) < 30 {

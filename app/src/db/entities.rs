@@ -515,6 +515,11 @@ pub mod meeting {
         pub created_by: i64,
         pub created_at: DateTimeUtc,
         pub updated_at: DateTimeUtc,
+        /// Attendance rolled up whenever it is written (`meetings::service::refresh_counts`):
+        /// members invited, present or late, absent without reason.
+        pub expected_count: i32,
+        pub attended_count: i32,
+        pub unexcused_count: i32,
     }
     no_relations!();
 }
@@ -675,7 +680,7 @@ pub mod meeting_qr_code {
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};
 
-    use super::{meeting, meeting_attendance, meeting_document, meeting_rating, member, unit, unit_closure};
+    use super::{meeting, meeting_document, meeting_rating, member, unit, unit_closure};
 
     /// `unit_closure.descendant_id = members.unit_id`: members below an ancestor.
     pub fn closure_members() -> RelationDef {
@@ -706,14 +711,6 @@ pub mod joins {
         meeting::Entity::belongs_to(unit_closure::Entity)
             .from(meeting::Column::UnitId)
             .to(unit_closure::Column::DescendantId)
-            .into()
-    }
-
-    /// `meeting_attendance.meeting_id = meetings.id`.
-    pub fn attendance_meeting() -> RelationDef {
-        meeting_attendance::Entity::belongs_to(meeting::Entity)
-            .from(meeting_attendance::Column::MeetingId)
-            .to(meeting::Column::Id)
             .into()
     }
 

@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts)]
     }
 }
 
@@ -911,5 +911,50 @@ impl MigrationTrait for CheckIn {
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(MeetingQrCodes::Table).to_owned()).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum MeetingCountsT {
+    #[sea_orm(iden = "meetings")]
+    Table,
+    ExpectedCount,
+    AttendedCount,
+    UnexcusedCount,
+}
+
+/// Attendance counts kept on each meeting, so reports over a province's year (half a million
+/// attendance rows) read one row per meeting. Back-filled from the attendance rows.
+struct MeetingCounts;
+
+impl MigrationName for MeetingCounts {
+    fn name(&self) -> &str {
+        "m20261125_000008_meeting_counts"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for MeetingCounts {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        // One column per statement: SQLite alters one thing at a time.
+        for column in [MeetingCountsT::ExpectedCount, MeetingCountsT::AttendedCount, MeetingCountsT::UnexcusedCount] {
+            m.alter_table(Table::alter().table(MeetingCountsT::Table).add_column(integer(column).default(0)).to_owned()).await?;
+        }
+        m.get_connection()
+            .execute_unprepared(
+                "UPDATE meetings SET \
+                 expected_count = (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = meetings.id), \
+                 attended_count = (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = meetings.id AND a.status IN ('present', 'late')), \
+                 unexcused_count = (SELECT COUNT(*) FROM meeting_attendance a WHERE a.meeting_id = meetings.id AND a.status = 'absent')",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        for column in [MeetingCountsT::ExpectedCount, MeetingCountsT::AttendedCount, MeetingCountsT::UnexcusedCount] {
+            m.alter_table(Table::alter().table(MeetingCountsT::Table).drop_column(column).to_owned()).await?;
+        }
+        Ok(())
     }
 }

@@ -131,6 +131,7 @@ pub async fn check_in(db: &DatabaseConnection, user: &SessionUser, meeting_id: i
     active.note = Set("Tự điểm danh bằng mã QR".into());
     active.marked_at = Set(Some(now));
     active.update(&txn).await?;
+    super::service::refresh_counts(&txn, meeting_id).await?;
     txn.commit().await?;
     Ok(CheckInResult { topic: m.topic, checked_at: format_datetime(now), late })
 }

@@ -388,7 +388,7 @@ pub mod service {
     use super::*;
     use crate::auth::SessionUser;
     use crate::auth::service::{Action, authorize, unit_names};
-    use crate::db::entities::{joins, meeting, meeting_attendance, meeting_document, meeting_rating, unit, unit_closure};
+    use crate::db::entities::{joins, meeting, meeting_document, meeting_rating, unit, unit_closure};
     use crate::error::{AppError, AppResult};
     use crate::units::UnitKind;
     use crate::units::service::find_unit;
@@ -444,7 +444,7 @@ pub mod service {
         let cells = cells_in(db, unit_id, period.year).await?;
         let facts = meeting_facts(db, unit_id, from, to).await?;
         let mut by_cell: HashMap<i64, Vec<&MeetingFact>> = HashMap::new();
-        for (_, f) in &facts {
+        for f in &facts {
             by_cell.entry(f.cell_id).or_default().push(f);
         }
         let children = children_of(db, unit_id).await?;
@@ -539,7 +539,9 @@ pub mod service {
     async fn cells_in(db: &impl ConnectionTrait, unit_id: i64, year: i32) -> AppResult<Vec<Cell>> {
         let first = NaiveDate::from_ymd_opt(year, 1, 1).ok_or(AppError::Internal)?;
         let last = NaiveDate::from_ymd_opt(year, 12, 31).ok_or(AppError::Internal)?;
-        let rows: Vec<(i64, String, Option<i64>, NaiveDate, Option<NaiveDate>)> = unit::Entity::find()
+        /// id, name, parent, valid from, valid to.
+        type CellRow = (i64, String, Option<i64>, NaiveDate, Option<NaiveDate>);
+        let rows: Vec<CellRow> = unit::Entity::find()
             .select_only()
             .column(unit::Column::Id)
             .column(unit::Column::Name)
@@ -575,36 +577,55 @@ pub mod service {
             .await?)
     }
 
+    /// The columns of a meeting a report reads.
+    #[derive(Debug, sea_orm::FromQueryResult)]
+    struct MeetingRow {
+        id: i64,
+        unit_id: i64,
+        kind: String,
+        with_thematic: bool,
+        starts_at: DateTime<Utc>,
+        status: String,
+        total_tenths: Option<i32>,
+        classification: Option<String>,
+        minutes_approved_at: Option<DateTime<Utc>>,
+        expected_count: i32,
+        attended_count: i32,
+        unexcused_count: i32,
+    }
+
     /// Every meeting of the subtree in [from, to), with its attendance, documents and ratings.
     async fn meeting_facts(
         db: &impl ConnectionTrait,
         unit_id: i64,
         from: DateTime<Utc>,
         to: DateTime<Utc>,
-    ) -> AppResult<Vec<(meeting::Model, MeetingFact)>> {
+    ) -> AppResult<Vec<MeetingFact>> {
         let in_scope = || {
             Condition::all()
                 .add(unit_closure::Column::AncestorId.eq(unit_id))
                 .add(meeting::Column::StartsAt.gte(from))
                 .add(meeting::Column::StartsAt.lt(to))
         };
-        let meetings = meeting::Entity::find()
-            .join(JoinType::InnerJoin, joins::meeting_ancestors())
-            .filter(in_scope())
-            .order_by_asc(meeting::Column::StartsAt)
-            .all(db)
-            .await?;
-        let attendance: Vec<(i64, String, i64)> = meeting_attendance::Entity::find()
+        let meetings: Vec<MeetingRow> = meeting::Entity::find()
             .select_only()
-            .column(meeting_attendance::Column::MeetingId)
-            .column(meeting_attendance::Column::Status)
-            .column_as(meeting_attendance::Column::MemberId.count(), "n")
-            .join(JoinType::InnerJoin, joins::attendance_meeting())
+            .columns([
+                meeting::Column::Id,
+                meeting::Column::UnitId,
+                meeting::Column::Kind,
+                meeting::Column::WithThematic,
+                meeting::Column::StartsAt,
+                meeting::Column::Status,
+                meeting::Column::TotalTenths,
+                meeting::Column::Classification,
+                meeting::Column::MinutesApprovedAt,
+                meeting::Column::ExpectedCount,
+                meeting::Column::AttendedCount,
+                meeting::Column::UnexcusedCount,
+            ])
             .join(JoinType::InnerJoin, joins::meeting_ancestors())
             .filter(in_scope())
-            .group_by(meeting_attendance::Column::MeetingId)
-            .group_by(meeting_attendance::Column::Status)
-            .into_tuple()
+            .into_model()
             .all(db)
             .await?;
         let documents: Vec<(i64, DateTime<Utc>)> = meeting_document::Entity::find()
@@ -629,16 +650,6 @@ pub mod service {
             .into_tuple()
             .all(db)
             .await?;
-        let mut counts: HashMap<i64, (i64, i64, i64)> = HashMap::new();
-        for (id, status, n) in attendance {
-            let c = counts.entry(id).or_default();
-            c.0 += n;
-            match status.as_str() {
-                "present" | "late" => c.1 += n,
-                "absent" => c.2 += n,
-                _ => {}
-            }
-        }
         let mut posted: HashMap<i64, Vec<DateTime<Utc>>> = HashMap::new();
         for (id, at) in documents {
             posted.entry(id).or_default().push(at);
@@ -647,10 +658,9 @@ pub mod service {
         Ok(meetings
             .into_iter()
             .map(|m| {
-                let (expected, attended, unexcused) = counts.get(&m.id).copied().unwrap_or_default();
                 let documents_early = posted.get(&m.id).map(|at| at.iter().all(|p| *p <= m.starts_at - Duration::days(1)));
                 let (ratings, rating_star_sum) = rated.get(&m.id).copied().unwrap_or_default();
-                let fact = MeetingFact {
+                MeetingFact {
                     cell_id: m.unit_id,
                     month: local_month(m.starts_at).1,
                     regular: m.kind == "regular",
@@ -660,14 +670,13 @@ pub mod service {
                     total_tenths: m.total_tenths,
                     classification: m.classification.clone(),
                     minutes_approved: m.minutes_approved_at.is_some(),
-                    expected,
-                    attended,
-                    unexcused,
+                    expected: i64::from(m.expected_count),
+                    attended: i64::from(m.attended_count),
+                    unexcused: i64::from(m.unexcused_count),
                     documents_early,
                     ratings,
                     rating_star_sum,
-                };
-                (m, fact)
+                }
             })
             .collect())
     }

@@ -238,8 +238,29 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, form: &MeetingFor
         .exec(&txn)
         .await?;
     }
+    refresh_counts(&txn, row.id).await?;
     txn.commit().await?;
     Ok(row.id)
+}
+
+/// Copies the attendance counts onto the meeting, inside the transaction that changed them.
+pub async fn refresh_counts(db: &impl ConnectionTrait, meeting_id: i64) -> AppResult<()> {
+    let statuses: Vec<String> = meeting_attendance::Entity::find()
+        .select_only()
+        .column(meeting_attendance::Column::Status)
+        .filter(meeting_attendance::Column::MeetingId.eq(meeting_id))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let count = |pred: fn(&str) -> bool| statuses.iter().filter(|s| pred(s)).count() as i32;
+    meeting::Entity::update_many()
+        .col_expr(meeting::Column::ExpectedCount, sea_orm::sea_query::Expr::value(statuses.len() as i32))
+        .col_expr(meeting::Column::AttendedCount, sea_orm::sea_query::Expr::value(count(|s| matches!(s, "present" | "late"))))
+        .col_expr(meeting::Column::UnexcusedCount, sea_orm::sea_query::Expr::value(count(|s| s == "absent")))
+        .filter(meeting::Column::Id.eq(meeting_id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Links a library document to the meeting; when it was posted counts for the "one day before" rule.
@@ -329,6 +350,7 @@ pub async fn mark_attendance(
         active.marked_at = Set(Some(now));
         active.update(&txn).await?;
     }
+    refresh_counts(&txn, meeting_id).await?;
     txn.commit().await?;
     Ok(())
 }
