@@ -23,7 +23,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::auth::{Auth, ChangePasswordPage, LoginPage};
 use crate::documents::{DocumentEditorPage, DocumentPage, LibraryPage};
-use crate::meetings::{CheckInPage, MeetingPage, MeetingReportPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
+use crate::meetings::{CheckInPage, MeetingPage, MeetingReportPage, RubricEditorPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
 use crate::reading::{ReadingReportPage, RequiredReadingPage};
 use crate::members::{MemberListPage, MemberProfilePage, NewMemberPage};
 use crate::ui::{HomePage, Layout, NotFound};
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/can-doc") view=RequiredReadingPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat") view=MeetingsListPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/moi") view=PlanMeetingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/thang-diem") view=RubricEditorPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/:id") view=MeetingPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/:id/bien-ban") view=MinutesPage ssr=SsrMode::Async />
                     <Route path=path!("/sinh-hoat/:id/ma-qr") view=QrScreenPage ssr=SsrMode::Async />

@@ -215,3 +215,40 @@ test('a committee reads the meetings report: figures, charts, drill-down to a ce
   await member.goto('/bao-cao-sinh-hoat');
   await expect(member.getByRole('alert')).toContainText('Bạn chỉ được xem báo cáo sinh hoạt trong phạm vi mình phụ trách.');
 });
+
+test('an administrator sets a district scoring rubric: checked field by field, saved as a new version', async ({ browser }) => {
+  const admin = await newPage(browser);
+  await loginAs(admin, 'admin');
+  await admin.goto('/bao-cao-sinh-hoat');
+  await admin.getByTestId('report-rows').getByRole('link', { name: 'Đảng bộ huyện Long Mỹ', exact: true }).click();
+  await expect(admin.getByTestId('report-scope')).toContainText('Đảng bộ huyện Long Mỹ');
+  await admin.getByRole('link', { name: 'Thang điểm chấm chất lượng sinh hoạt của đơn vị' }).click();
+  const editor = admin.getByTestId('rubric-editor');
+  await expect(editor.getByTestId('rubric-source')).toHaveText('Thang điểm mặc định · phiên bản 1');
+  await hydrated(admin);
+  const criteria = editor.getByTestId('rubric-criteria').getByRole('listitem');
+  await expect(criteria).toHaveCount(4);
+
+  // Conduct down to 40; a fifth criterion scored by hand; the total follows as it is typed.
+  await criteria.nth(2).getByLabel('Điểm tối đa').fill('40');
+  await editor.getByRole('button', { name: 'Thêm tiêu chí' }).click();
+  await expect(criteria).toHaveCount(5);
+  await criteria.nth(4).getByLabel('Nội dung tiêu chí').fill('Thực hiện nghị quyết kỳ trước');
+  await criteria.nth(4).getByLabel('Điểm tối đa').fill('5');
+  await expect(editor.getByTestId('rubric-total')).toHaveText('Tổng điểm tối đa: 100');
+  await editor.getByLabel('Tên thang điểm').fill('Thang điểm chất lượng sinh hoạt chi bộ — Huyện ủy Long Mỹ');
+
+  // A Tốt threshold above the total is refused on its field; nothing saved.
+  await editor.getByLabel('Tốt từ').fill('120');
+  await editor.getByRole('button', { name: 'Lưu thang điểm (phiên bản mới)' }).click();
+  await expect(editor.locator('[data-field="tot"]')).toHaveText('Mức Tốt không được vượt tổng điểm tối đa (100).');
+  await expect(editor.getByTestId('rubric-source')).toHaveText('Thang điểm mặc định · phiên bản 1');
+
+  await editor.getByLabel('Tốt từ').fill('90');
+  await editor.getByRole('button', { name: 'Lưu thang điểm (phiên bản mới)' }).click();
+  await expect(editor.getByTestId('rubric-source')).toHaveText('Thang điểm riêng của đơn vị · phiên bản 1');
+  await expect(editor.getByRole('status')).toHaveText('Đã lưu thang điểm, phiên bản 1.');
+  await expect(editor.getByTestId('rubric-criteria').getByRole('listitem')).toHaveCount(5);
+  await expect(admin.getByTestId('rubric-versions')).toContainText('Phiên bản 1 · Thang điểm chất lượng sinh hoạt chi bộ — Huyện ủy Long Mỹ');
+  await shot(admin, 'meetings-rubric-editor');
+});

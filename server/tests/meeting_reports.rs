@@ -299,3 +299,58 @@ async fn attendance_counts_on_the_meeting_follow_every_write() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_administrator_sets_a_rubric_for_their_subtree_checked_field_by_field() {
+    use app::meetings::rubric_editor::service as editor;
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let admin = user(&db, f.admin).await;
+        let view = editor::editor(&db, &admin, f.district_a).await.unwrap();
+        assert_eq!(view.source, "Thang điểm mặc định");
+        assert!(!view.own);
+        assert_eq!(view.draft.criteria.len(), 4);
+        assert_eq!((view.draft.tot.as_str(), view.draft.kha.as_str(), view.draft.trung_binh.as_str()), ("90", "70", "50"));
+
+        // Every problem is named on its field, and nothing is stored.
+        let mut bad = view.draft.clone();
+        bad.criteria[1].label = " ".into();
+        bad.criteria[2].max_points = "abc".into();
+        bad.tot = "120".into();
+        bad.trung_binh = "75".into();
+        let err = editor::save(&db, &admin, f.district_a, &bad).await.unwrap_err();
+        assert_eq!(err.field_message("c1.label").unwrap(), "Vui lòng nhập nội dung tiêu chí.");
+        assert_eq!(err.field_message("c2.max").unwrap(), "Điểm tối đa là số từ 0,1 đến 100 (ví dụ 15 hoặc 7,5).");
+        assert_eq!(err.field_message("tot").unwrap(), "Mức Tốt không được vượt tổng điểm tối đa (55).");
+        assert_eq!(err.field_message("trung_binh").unwrap(), "Mức Trung bình phải thấp hơn mức Khá.");
+        assert_eq!(app::db::entities::rubric::Entity::find().count(&db).await.unwrap(), 1, "only the default");
+
+        // A stricter district scale: conduct 40, plus "carrying out the last resolution" 5.
+        let mut draft = view.draft.clone();
+        draft.name = "Thang điểm Huyện ủy Phụng Hiệp".into();
+        draft.criteria[2].max_points = "40".into();
+        draft.criteria.push(app::meetings::rubric_editor::CriterionDraft { label: "Thực hiện nghị quyết kỳ trước".into(), max_points: "5".into(), auto: String::new() });
+        assert_eq!(editor::save(&db, &admin, f.district_a, &draft).await.unwrap(), 1);
+        let cell_rubric = app::meetings::service::rubric_for_cell(&db, f.cell_c1).await.unwrap();
+        let (spec, _) = app::meetings::service::load_rubric(&db, cell_rubric).await.unwrap();
+        assert_eq!(spec.name, "Thang điểm Huyện ủy Phụng Hiệp");
+        assert_eq!((spec.criteria.len(), spec.max_tenths()), (5, 1000));
+        assert_eq!(spec.criteria[4].auto, None, "scored by hand");
+        // The bloc's cell keeps the default; the district shows its own version, a commune inherits.
+        let e1 = app::meetings::service::rubric_for_cell(&db, f.cell_e1).await.unwrap();
+        assert_ne!(e1, cell_rubric);
+        let view = editor::editor(&db, &admin, f.district_a).await.unwrap();
+        assert!(view.own);
+        assert_eq!((view.version, view.versions.len()), (1, 1));
+        assert_eq!(editor::editor(&db, &admin, f.commune_x).await.unwrap().source, "Áp dụng theo Đảng bộ huyện Phụng Hiệp");
+        assert_eq!(editor::save(&db, &admin, f.district_a, &draft).await.unwrap(), 2, "every save is a new version");
+
+        // Only administrators of the subtree.
+        for who in [f.committee, f.secretary] {
+            let u = user(&db, who).await;
+            assert!(matches!(editor::save(&db, &u, f.district_a, &draft).await, Err(AppError::Forbidden(_))));
+            assert!(matches!(editor::editor(&db, &u, f.district_a).await, Err(AppError::Forbidden(_))));
+        }
+    })
+    .await;
+}

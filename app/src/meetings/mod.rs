@@ -7,11 +7,13 @@ mod pages;
 pub mod report;
 mod report_page;
 pub mod rubric;
+pub mod rubric_editor;
 #[cfg(feature = "ssr")]
 pub mod service;
 
 pub use pages::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
 pub use report_page::MeetingReportPage;
+pub use rubric_editor::RubricEditorPage;
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

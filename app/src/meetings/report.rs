@@ -228,8 +228,10 @@ pub struct MeetingReport {
     pub trend: Vec<MonthPoint>,
     /// For a cell: its meetings in the period.
     pub meetings: Vec<super::MeetingSummary>,
-    /// Years that have meetings, newest first, for the period picker.
+    /// Years offered by the period picker, newest first.
     pub years_available: Vec<i32>,
+    /// The reader administers this unit and may set its scoring rubric.
+    pub can_edit_rubric: bool,
 }
 
 /// What the report reads about one meeting; built from the database, tallied without it.
@@ -532,6 +534,7 @@ pub mod service {
             trend,
             meetings,
             years_available: (0..3).map(|back| today.year() - back).collect(),
+            can_edit_rubric: authorize(db, user, Action::ManageUnit(unit_id)).await.is_ok(),
         })
     }
 

@@ -154,6 +154,9 @@ fn ReportView(report: MeetingReport) -> impl IntoView {
                 " · "
                 <a href=download("csv") download>"CSV"</a>
             </p>
+            {r.can_edit_rubric.then(|| view! {
+                <p><A href=format!("/sinh-hoat/thang-diem?don-vi={}", r.unit.id)>"Thang điểm chấm chất lượng sinh hoạt của đơn vị"</A></p>
+            })}
         </section>
         {(!rows.is_empty()).then(|| view! {
             <section class="card">
