@@ -152,8 +152,11 @@ test('members check in by scanning the rotating QR code; a reopened page still s
   expect(url).toMatch(/\/sinh-hoat\/\d+\/co-mat\?ma=[0-9a-f]{32}$/);
   await shot(secretary, 'meeting-qr', false);
 
+  // The member's home page carries the invitation.
   const member = await newPage(browser);
   await loginAs(member, 'member');
+  const invitation = member.getByTestId('upcoming-meetings').getByRole('listitem').filter({ hasText: 'Sinh hoạt chuyên đề quý IV' });
+  await expect(invitation).toContainText('Chưa trả lời');
   await member.goto(url!);
   await expect(member.getByTestId('check-in').getByRole('status')).toContainText('Đồng chí đã điểm danh lúc');
   await expect(secretary.getByTestId('qr-present')).toHaveText('Đã có mặt: 1 đồng chí', { timeout: 10_000 });

@@ -264,7 +264,7 @@ async fn the_demo_year_of_meetings_is_consistent_and_spares_the_demo_cell() {
 }
 
 #[tokio::test]
-async fn attendance_counts_on_the_meeting_follow_every_write() {
+async fn invitations_and_attendance_counts_follow_every_write() {
     on_both(|db| async move {
         let f = fixture(&db).await;
         let secretary = user(&db, f.secretary).await;
@@ -283,6 +283,13 @@ async fn attendance_counts_on_the_meeting_follow_every_write() {
         let counts = |m: meeting::Model| (m.expected_count, m.attended_count, m.unexcused_count);
         let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
         assert_eq!(counts(m), (3, 0, 0), "three members invited");
+        // The invitation reaches the cell's members, and only them, until the meeting is held.
+        let member = user(&db, f.member_c1).await;
+        let upcoming = app::meetings::service::upcoming(&db, &member).await.unwrap();
+        assert_eq!(upcoming.iter().map(|u| (u.summary.id, u.rsvp.as_str())).collect::<Vec<_>>(), [(id, "")]);
+        app::meetings::service::rsvp(&db, &member, id, true, "").await.unwrap();
+        assert_eq!(app::meetings::service::upcoming(&db, &member).await.unwrap()[0].rsvp, "yes");
+        assert!(app::meetings::service::upcoming(&db, &user(&db, f.member_d1).await).await.unwrap().is_empty());
         let marks = vec![
             (f.secretary, "present".to_string(), String::new()),
             (f.member_c1, "late".to_string(), String::new()),
@@ -296,6 +303,8 @@ async fn attendance_counts_on_the_meeting_follow_every_write() {
         assert!(app::meetings::service::mark_attendance(&db, &secretary, id, &bad).await.is_err());
         let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
         assert_eq!(counts(m), (3, 2, 1));
+        app::meetings::service::record_held(&db, &secretary, id, 100).await.unwrap();
+        assert!(app::meetings::service::upcoming(&db, &member).await.unwrap().is_empty(), "held: no longer an invitation");
     })
     .await;
 }

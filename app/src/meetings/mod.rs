@@ -11,7 +11,7 @@ pub mod rubric_editor;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage};
+pub use pages::{CheckInPage, MeetingPage, MeetingsListPage, MinutesPage, PlanMeetingPage, QrScreenPage, UpcomingMeetings};
 pub use report_page::MeetingReportPage;
 pub use rubric_editor::RubricEditorPage;
 
@@ -329,4 +329,20 @@ pub async fn meeting_report(unit_id: Option<i64>, period: Option<String>) -> Res
         let unit_id = unit_id.unwrap_or_else(|| report::service::default_unit(&user));
         report::service::report(&db, &user, unit_id, period, Some(report::service::PAGE_CAP)).await
     })
+}
+
+/// A planned meeting of the member's cell, with their answer to the invitation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingMeeting {
+    pub summary: MeetingSummary,
+    pub place: String,
+    /// "", "yes" or "excused".
+    pub rsvp: String,
+}
+
+/// Meetings the member is invited to that have not taken place yet, soonest first: the home
+/// page's invitations.
+#[server(endpoint = "meetings-upcoming")]
+pub async fn upcoming_meetings() -> Result<Vec<UpcomingMeeting>, AppError> {
+    call!(|db, user| service::upcoming(&db, &user))
 }

@@ -56,6 +56,40 @@ fn MeetingRows(meetings: Vec<MeetingSummary>, #[prop(optional)] with_cell: bool)
     }
 }
 
+/// The home page's invitations: meetings coming up in the member's cell and whether they
+/// answered. The resource is created by the page before anything suspends, so the server and
+/// the browser create it in the same order.
+#[component]
+pub fn UpcomingMeetings(meetings: Resource<Result<Vec<super::UpcomingMeeting>, AppError>>) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                meetings.await.ok().filter(|m| !m.is_empty()).map(|list| view! {
+                    <section class="card" data-testid="upcoming-meetings">
+                        <h2>"Lịch sinh hoạt chi bộ"</h2>
+                        <ul class="meeting-list">
+                            {list.into_iter().map(|m| {
+                                let answer = match m.rsvp.as_str() {
+                                    "yes" => "Đồng chí đã báo sẽ dự",
+                                    "excused" => "Đồng chí đã xin vắng",
+                                    _ => "Chưa trả lời — bấm để báo dự hoặc xin vắng",
+                                };
+                                view! {
+                                    <li>
+                                        <A href=format!("/sinh-hoat/{}", m.summary.id)>{m.summary.topic}</A>
+                                        <span class="muted">" · " {m.summary.starts_at} " · " {m.place}</span>
+                                        <br /><span class=if m.rsvp.is_empty() { "state state-not_started" } else { "state state-read" }>{answer}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            })}
+        </Transition>
+    }
+}
+
 /// `/sinh-hoat` (optionally `?don-vi=<cell>`).
 #[component]
 pub fn MeetingsListPage() -> impl IntoView {

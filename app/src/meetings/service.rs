@@ -752,6 +752,42 @@ async fn postable_documents(db: &DatabaseConnection, user: &SessionUser) -> AppR
     Ok(docs)
 }
 
+/// Planned meetings this member is invited to, from 12 hours ago on, soonest first.
+pub async fn upcoming(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<super::UpcomingMeeting>> {
+    let invited: HashMap<i64, String> = meeting_attendance::Entity::find()
+        .filter(meeting_attendance::Column::MemberId.eq(user.member_id))
+        .filter(
+            meeting_attendance::Column::MeetingId.in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(meeting::Column::Id)
+                    .from(meeting::Entity)
+                    .and_where(meeting::Column::Status.eq("planned"))
+                    .and_where(meeting::Column::StartsAt.gte(Utc::now() - Duration::hours(12)))
+                    .to_owned(),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.meeting_id, a.rsvp))
+        .collect();
+    let meetings = meeting::Entity::find()
+        .filter(meeting::Column::Id.is_in(invited.keys().copied()))
+        .order_by_asc(meeting::Column::StartsAt)
+        .limit(20)
+        .all(db)
+        .await?;
+    let names = crate::auth::service::unit_names(db, meetings.iter().map(|m| m.unit_id)).await?;
+    Ok(meetings
+        .iter()
+        .map(|m| super::UpcomingMeeting {
+            summary: summary(m, names.get(&m.unit_id).cloned().unwrap_or_default()),
+            place: m.place.clone(),
+            rsvp: invited.get(&m.id).cloned().unwrap_or_default(),
+        })
+        .collect())
+}
+
 /// Scored meetings in the subtrees this user reviews, oldest first: the committee's to-do list.
 pub async fn awaiting_review(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<MeetingSummary>> {
     let scopes = user.committee_scopes();

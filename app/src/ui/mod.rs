@@ -207,9 +207,10 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 #[component]
 pub fn HomePage() -> impl IntoView {
+    let upcoming = Resource::new(|| (), |_| crate::meetings::upcoming_meetings());
     view! {
         <Title text="Trang chủ" />
-        <WithUser children=|user: SessionUser| {
+        <WithUser children=move |user: SessionUser| {
             let roles: Vec<_> = user.positions.clone();
             let links = menu_items(&user);
             let cell_href = format!("/to-chuc/{}", user.cell_id);
@@ -228,6 +229,7 @@ pub fn HomePage() -> impl IntoView {
                             .collect_view()}
                     </ul>
                 </section>
+                <crate::meetings::UpcomingMeetings meetings=upcoming />
                 <section class="card">
                     <h2>"Truy cập nhanh"</h2>
                     <ul class="quick-links">
