@@ -15,6 +15,9 @@ pub fn row(cells: &[String]) -> String {
     cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\r\n"
 }
 
+/// A named sheet and its rows.
+pub type Sheet = (&'static str, Vec<Vec<Cell>>);
+
 /// A spreadsheet cell: text or a number.
 pub enum Cell {
     Text(String),

@@ -43,23 +43,24 @@ pub struct ReportParams {
 async fn reading_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
     let user = api_user(&state, &parts).await?;
     let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
-    let filename = format!("bao-cao-doc-{}-{}.csv", report.assignment_id, report.unit.id);
-    Ok((
+    Ok(csv_download(&format!("bao-cao-doc-{}-{}.csv", report.assignment_id, report.unit.id), app::reading::export::report_csv(&report)))
+}
+
+/// A CSV file download.
+fn csv_download(filename: &str, body: String) -> Response {
+    (
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
         ],
-        app::reading::export::report_csv(&report),
+        body,
     )
-        .into_response())
+        .into_response()
 }
 
-/// `GET /api/v1/reading-report.xlsx?assignment=…&unit=…`: the same as an Excel workbook.
-async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
-    let user = api_user(&state, &parts).await?;
-    let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
-    let filename = format!("bao-cao-doc-{}-{}.xlsx", report.assignment_id, report.unit.id);
-    let bytes = app::reading::export::report_xlsx(&report).map_err(|e| {
+/// An Excel workbook download; a failure to write it is logged and answered as an internal error.
+fn xlsx_download(filename: &str, bytes: std::io::Result<Vec<u8>>) -> Result<Response, ApiError> {
+    let bytes = bytes.map_err(|e| {
         tracing::error!("xlsx export: {e}");
         AppError::Internal
     })?;
@@ -73,6 +74,13 @@ async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(
         .into_response())
 }
 
+/// `GET /api/v1/reading-report.xlsx?assignment=…&unit=…`: the same as an Excel workbook.
+async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
+    xlsx_download(&format!("bao-cao-doc-{}-{}.xlsx", report.assignment_id, report.unit.id), app::reading::export::report_xlsx(&report))
+}
+
 #[derive(Debug, Deserialize)]
 pub struct MeetingsReportParams {
     unit: Option<i64>,
@@ -80,7 +88,7 @@ pub struct MeetingsReportParams {
 }
 
 /// The whole meetings report (every cell, not just a page's worth) for a unit and period.
-async fn meetings_report(state: &AppState, parts: &Parts, params: &MeetingsReportParams) -> Result<(String, Vec<(&'static str, Vec<Vec<app::spreadsheet::Cell>>)>), ApiError> {
+async fn meetings_report(state: &AppState, parts: &Parts, params: &MeetingsReportParams) -> Result<(String, Vec<app::spreadsheet::Sheet>), ApiError> {
     use app::meetings::report::service;
     let user = api_user(state, parts).await?;
     let period = service::period_or_default(params.ky.as_deref())?;
@@ -92,31 +100,13 @@ async fn meetings_report(state: &AppState, parts: &Parts, params: &MeetingsRepor
 /// `GET /api/v1/meetings-report.csv?unit=…&ky=2026|2026-Q3|2026-11`.
 async fn meetings_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
     let (name, sheets) = meetings_report(&state, &parts, &params).await?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
-        ],
-        app::spreadsheet::csv(&sheets),
-    )
-        .into_response())
+    Ok(csv_download(&format!("{name}.csv"), app::spreadsheet::csv(&sheets)))
 }
 
 /// `GET /api/v1/meetings-report.xlsx?unit=…&ky=…`: one sheet per table.
 async fn meetings_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
     let (name, sheets) = meetings_report(&state, &parts, &params).await?;
-    let bytes = app::spreadsheet::workbook(&sheets).map_err(|e| {
-        tracing::error!("xlsx export: {e}");
-        AppError::Internal
-    })?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")),
-        ],
-        bytes,
-    )
-        .into_response())
+    xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
 }
 
 #[derive(Debug, Deserialize)]

@@ -694,7 +694,7 @@ pub mod service {
 
     /// The report as spreadsheet tables: summary per unit, cells behind, the year's verdicts,
     /// months, and the score distribution.
-    pub fn sheets(r: &MeetingReport) -> Vec<(&'static str, Vec<Vec<crate::spreadsheet::Cell>>)> {
+    pub fn sheets(r: &MeetingReport) -> Vec<crate::spreadsheet::Sheet> {
         use crate::spreadsheet::{Cell, text};
         let optional = |v: Option<i64>| v.map_or(text(""), Cell::Tenths);
         let stats_cells = |name: &str, s: &MeetingStats| {
