@@ -7,6 +7,8 @@ pub mod documents;
 pub mod error;
 pub mod meetings;
 pub mod members;
+pub mod notifications;
+pub mod questions;
 pub mod reading;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;
@@ -91,6 +93,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/sinh-hoat/:id/co-mat") view=CheckInPage ssr=SsrMode::Async />
                     <Route path=path!("/bao-cao-doc/:id") view=ReadingReportPage ssr=SsrMode::Async />
                     <Route path=path!("/bao-cao-sinh-hoat") view=MeetingReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap") view=crate::questions::AskPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/tiep-nhan") view=crate::questions::QuestionInboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/:id") view=crate::questions::QuestionPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -677,6 +677,86 @@ pub mod meeting_qr_code {
 }
 
 /// Ad-hoc join paths (the entities declare no relations).
+pub mod question {
+    use sea_orm::entity::prelude::*;
+
+    /// A member's question or proposal to their cell or a committee of their line.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "questions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Made by the asker's device, so a resend is the same question.
+        #[sea_orm(unique)]
+        pub client_id: String,
+        pub asker_id: i64,
+        /// The asker's cell when they asked: its secretaries may know a "cell_only" asker.
+        pub asker_cell_id: i64,
+        /// The unit that holds it now (forwarding moves it along the asker's line).
+        pub unit_id: i64,
+        /// "question" or "proposal".
+        pub kind: String,
+        pub topic: String,
+        pub title: String,
+        pub body: String,
+        /// "named", "cell_only" (hidden from higher levels) or "anonymous" (hidden from all).
+        pub anonymity: String,
+        /// received → assigned → answered → closed.
+        pub status: String,
+        pub assignee_id: Option<i64>,
+        pub due_on: Date,
+        pub answer: String,
+        pub answered_by: Option<i64>,
+        pub answered_at: Option<DateTimeUtc>,
+        pub rating: Option<i32>,
+        pub rating_comment: String,
+        pub merged_into: Option<i64>,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod question_event {
+    use sea_orm::entity::prelude::*;
+
+    /// One step in a question's history.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "question_events")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub question_id: i64,
+        /// Who acted; None for the asker's own steps, so history never names them.
+        pub actor_id: Option<i64>,
+        pub action: String,
+        /// The unit holding the question after this step.
+        pub unit_id: Option<i64>,
+        pub note: String,
+        pub at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod notification {
+    use sea_orm::entity::prelude::*;
+
+    /// An entry in a member's in-app inbox.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notifications")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub member_id: i64,
+        pub kind: String,
+        pub title: String,
+        pub link: String,
+        pub created_at: DateTimeUtc,
+        pub read_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};
 

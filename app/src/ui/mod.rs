@@ -132,6 +132,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
         ("/can-doc".to_string(), "Tài liệu cần đọc"),
         ("/tai-lieu".to_string(), "Thư viện tài liệu"),
         ("/sinh-hoat".to_string(), "Sinh hoạt chi bộ"),
+        ("/hoi-dap".to_string(), "Hỏi đáp, kiến nghị"),
         (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi"),
     ];
     if let Some(cell) = user.positions.iter().find(|p| p.role.is_cell_role()) {
@@ -142,7 +143,9 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
     }
     if !user.committee_scopes().is_empty() || user.positions.iter().any(|p| p.role.is_cell_role()) {
         items.push(("/bao-cao-sinh-hoat".to_string(), "Báo cáo sinh hoạt"));
+        items.push(("/hoi-dap/tiep-nhan".to_string(), "Tiếp nhận câu hỏi, kiến nghị"));
     }
+    items.push(("/thong-bao-cua-toi".to_string(), "Thông báo của tôi"));
     if user.manages_members() {
         items.push(("/to-chuc".to_string(), "Tổ chức đảng"));
     }
@@ -159,6 +162,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
     let logout = auth.logout;
     let (menu_open, set_menu_open) = signal(false);
+    provide_context(crate::notifications::pages_unread());
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -171,6 +175,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         Ok(Some(user)) if !user.must_change_password => {
                             let items = menu_items(&user);
                             view! {
+                                <crate::notifications::NotificationBell />
                                 <button
                                     class="menu-toggle"
                                     aria-expanded=move || menu_open.get().to_string()

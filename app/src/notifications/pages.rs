@@ -1,0 +1,105 @@
+//! The header's bell with the unread count, and `/thong-bao-cua-toi`, the inbox.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+
+use super::{mark_read, my_notifications, unread_count};
+use crate::auth::SessionUser;
+use crate::ui::{ErrorBox, Loading, WithUser};
+
+/// How often an open page asks for the unread count.
+const POLL_SECONDS: u64 = 8;
+
+/// The unread count shared by the bell and the inbox page (which zeroes it when read).
+#[derive(Clone, Copy)]
+pub struct Unread(pub RwSignal<Option<i64>>);
+
+/// The bell in the header. The count is fetched in the browser only (after hydration, then every
+/// few seconds and whenever the tab comes back into view), so server and browser render the same
+/// markup and the badge changes without a reload.
+#[component]
+pub fn NotificationBell() -> impl IntoView {
+    let count = use_context::<Unread>().map(|u| u.0).unwrap_or_else(|| RwSignal::new(None));
+    Effect::new(move |_| {
+        let refresh = move || {
+            leptos::task::spawn_local(async move {
+                if let Ok(n) = unread_count().await {
+                    count.set(Some(n));
+                }
+            });
+        };
+        refresh();
+        if let Ok(handle) = set_interval_with_handle(refresh, std::time::Duration::from_secs(POLL_SECONDS)) {
+            on_cleanup(move || handle.clear());
+        }
+        let listener = window_event_listener(leptos::ev::visibilitychange, move |_| refresh());
+        on_cleanup(move || listener.remove());
+    });
+    view! {
+        <A href="/thong-bao-cua-toi" attr:class="bell" attr:data-testid="bell">
+            <span aria-hidden="true">"🔔"</span>
+            <span class="sr-only">"Thông báo"</span>
+            {move || count.get().filter(|n| *n > 0).map(|n| view! {
+                <span class="badge" data-testid="unread" aria-label=format!("{n} thông báo chưa đọc")>{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
+            })}
+        </A>
+    }
+}
+
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let list = Resource::new(move || version.get(), |_| my_notifications());
+    let unread = use_context::<Unread>();
+    let read_all = Action::new(move |_: &()| async move {
+        let r = mark_read(None).await;
+        if r.is_ok() {
+            version.update(|v| *v += 1);
+            if let Some(u) = unread {
+                u.0.set(Some(0));
+            }
+        }
+        r
+    });
+    let open = move |id: i64| {
+        leptos::task::spawn_local(async move {
+            let _ = mark_read(Some(id)).await;
+            if let Some(u) = unread {
+                u.0.update(|n| *n = n.map(|n| (n - 1).max(0)));
+            }
+        });
+    };
+    view! {
+        <Title text="Thông báo của tôi" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card" data-testid="notifications">
+                <div class="title-row">
+                    <h1>"Thông báo của tôi"</h1>
+                    <button type="button" on:click=move |_| { read_all.dispatch(()); }>"Đánh dấu đã đọc tất cả"</button>
+                </div>
+                <Suspense fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match list.await {
+                            Ok(items) if items.is_empty() => view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any(),
+                            Ok(items) => view! {
+                                <ul class="notification-list">
+                                    {items.into_iter().map(|n| {
+                                        let id = n.id;
+                                        view! {
+                                            <li class:unread=!n.read>
+                                                <A href=n.link on:click=move |_| open(id)>{n.title}</A>
+                                                <span class="muted small">" · " {n.created_at}</span>
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        } />
+    }
+}

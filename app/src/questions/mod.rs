@@ -1,0 +1,160 @@
+//! Questions and proposals (hỏi đáp, kiến nghị): a member writes to their cell or a committee of
+//! their own line, choosing per item who may see their name; the receiving committee takes it,
+//! answers, forwards it along the line or closes it; the asker is notified and rates the answer.
+
+mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use pages::{AskPage, QuestionInboxPage, QuestionPage};
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[allow(unused_imports)]
+use crate::auth::service_call as call;
+use crate::error::AppError;
+use crate::units::UnitRef;
+
+pub const KINDS: [(&str, &str); 2] = [("question", "Câu hỏi"), ("proposal", "Kiến nghị, đề xuất")];
+
+pub const TOPICS: [(&str, &str); 7] = [
+    ("to_chuc", "Công tác tổ chức, đảng viên"),
+    ("dang_phi", "Đảng phí"),
+    ("sinh_hoat", "Sinh hoạt chi bộ"),
+    ("chinh_sach", "Chế độ, chính sách"),
+    ("tu_tuong", "Tư tưởng, dư luận xã hội"),
+    ("dan_sinh", "Kinh tế, đời sống ở địa phương"),
+    ("khac", "Khác"),
+];
+
+/// Who may see the asker's name, per item.
+pub const ANONYMITY: [(&str, &str, &str); 3] = [
+    ("named", "Ghi tên", "Bí thư chi bộ và cấp ủy nhận câu hỏi đều thấy tên đồng chí."),
+    ("cell_only", "Chỉ bí thư chi bộ của tôi biết tên", "Bí thư, phó bí thư chi bộ của đồng chí biết tên (như thường lệ); cấp ủy cấp trên không thấy tên."),
+    ("anonymous", "Ẩn danh hoàn toàn", "Không ai thấy tên đồng chí, kể cả bí thư chi bộ."),
+];
+
+pub const STATUSES: [(&str, &str); 4] =
+    [("received", "Đã tiếp nhận"), ("assigned", "Đang xử lý"), ("answered", "Đã trả lời"), ("closed", "Đã đóng")];
+
+/// Days a committee has to answer.
+pub const DAYS_TO_ANSWER: i64 = 7;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskForm {
+    /// Made by the device, so a resend is the same question.
+    pub client_id: String,
+    pub unit_id: i64,
+    pub kind: String,
+    pub topic: String,
+    pub title: String,
+    pub body: String,
+    pub anonymity: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionSummary {
+    pub id: i64,
+    pub kind: String,
+    pub topic: String,
+    pub title: String,
+    pub unit: UnitRef,
+    pub status: String,
+    pub due_on: String,
+    pub overdue: bool,
+    pub created_at: String,
+    /// The asker's name where this reader may see it.
+    pub asker: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionEventView {
+    pub action: String,
+    /// Who acted; `None` for the asker's own steps.
+    pub actor: Option<String>,
+    pub unit: Option<String>,
+    pub note: String,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionDetail {
+    pub summary: QuestionSummary,
+    pub body: String,
+    pub anonymity: String,
+    /// In words, who sees the asker's name.
+    pub who_sees_name: String,
+    pub assignee: Option<String>,
+    pub answer: String,
+    pub answered_by: Option<String>,
+    pub answered_at: Option<String>,
+    pub rating: Option<i32>,
+    pub rating_comment: String,
+    pub history: Vec<QuestionEventView>,
+    pub is_asker: bool,
+    pub can_handle: bool,
+    /// Units of the asker's line it may be forwarded to.
+    pub forward_targets: Vec<UnitRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AskPageData {
+    /// The asker's cell and every unit above it, nearest first.
+    pub recipients: Vec<UnitRef>,
+    pub mine: Vec<QuestionSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionInboxView {
+    /// The units whose questions this user handles.
+    pub units: Vec<UnitRef>,
+    pub items: Vec<QuestionSummary>,
+    pub open: i64,
+    pub overdue: i64,
+}
+
+#[server(endpoint = "questions-home")]
+pub async fn questions_home() -> Result<AskPageData, AppError> {
+    call!(|db, user| service::ask_page(&db, &user))
+}
+
+#[server(endpoint = "question-ask")]
+pub async fn ask_question(form: AskForm) -> Result<i64, AppError> {
+    call!(|db, user| service::ask(&db, &user, &form))
+}
+
+#[server(endpoint = "question-inbox")]
+pub async fn question_inbox(status: Option<String>) -> Result<QuestionInboxView, AppError> {
+    call!(|db, user| service::inbox(&db, &user, status.as_deref()))
+}
+
+#[server(endpoint = "question")]
+pub async fn get_question(id: i64) -> Result<QuestionDetail, AppError> {
+    call!(|db, user| service::detail(&db, &user, id))
+}
+
+#[server(endpoint = "question-take")]
+pub async fn take_question(id: i64) -> Result<(), AppError> {
+    call!(|db, user| service::take(&db, &user, id))
+}
+
+#[server(endpoint = "question-answer")]
+pub async fn answer_question(id: i64, answer: String) -> Result<(), AppError> {
+    call!(|db, user| service::answer(&db, &user, id, &answer))
+}
+
+#[server(endpoint = "question-forward")]
+pub async fn forward_question(id: i64, unit_id: i64, note: String) -> Result<(), AppError> {
+    call!(|db, user| service::forward(&db, &user, id, unit_id, &note))
+}
+
+#[server(endpoint = "question-close")]
+pub async fn close_question(id: i64, note: String) -> Result<(), AppError> {
+    call!(|db, user| service::close(&db, &user, id, &note))
+}
+
+#[server(endpoint = "question-rate")]
+pub async fn rate_answer(id: i64, stars: i32, comment: String) -> Result<(), AppError> {
+    call!(|db, user| service::rate(&db, &user, id, stars, &comment))
+}

@@ -1,0 +1,341 @@
+//! `/hoi-dap` (ask, and my questions), `/hoi-dap/:id` (one question with its history and the
+//! handler's actions), `/hoi-dap/tiep-nhan` (the committee's inbox).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+use super::{
+    ANONYMITY, AskForm, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, questions_home,
+    close_question, forward_question, get_question, question_inbox, rate_answer, take_question,
+};
+use crate::auth::SessionUser;
+use crate::documents::label_of;
+use crate::error::AppError;
+use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser};
+
+#[component]
+fn QuestionRows(items: Vec<QuestionSummary>, #[prop(optional)] with_asker: bool) -> impl IntoView {
+    view! {
+        <ul class="question-list">
+            {items.into_iter().map(|q| view! {
+                <li class:overdue=q.overdue>
+                    <A href=format!("/hoi-dap/{}", q.id)>{q.title}</A>
+                    <span class="muted small">
+                        " · " {label_of(&KINDS, &q.kind)} " · " {q.topic} " · gửi " {q.unit.name} " · " {q.created_at}
+                        {with_asker.then(|| format!(" · {}", q.asker.clone().unwrap_or_else(|| "Người hỏi ẩn danh".into())))}
+                    </span>
+                    <br />
+                    <span class=format!("state question-{}", q.status)>{label_of(&STATUSES, &q.status)}</span>
+                    {q.overdue.then(|| view! { <span class="state state-overdue">{format!(" Quá hạn trả lời ({})", q.due_on)}</span> })}
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// `/hoi-dap`: the ask form and the member's own questions.
+#[component]
+pub fn AskPage() -> impl IntoView {
+    let version = RwSignal::new(0u32);
+    let data = Resource::new(move || version.get(), |_| questions_home());
+    view! {
+        <Title text="Hỏi đáp, kiến nghị" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(d) => view! {
+                            <AskFormCard recipients=d.recipients.clone() />
+                            <section class="card" data-testid="my-questions">
+                                <h2>"Câu hỏi, kiến nghị của tôi"</h2>
+                                {if d.mine.is_empty() {
+                                    view! { <p class="muted">"Đồng chí chưa gửi câu hỏi nào."</p> }.into_any()
+                                } else {
+                                    view! { <QuestionRows items=d.mine.clone() /> }.into_any()
+                                }}
+                            </section>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+#[component]
+fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
+    let first_above = recipients.get(1).or(recipients.first()).map_or(0, |u| u.id);
+    let unit = RwSignal::new(first_above.to_string());
+    let kind = RwSignal::new("question".to_string());
+    let topic = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let anonymity = RwSignal::new("named".to_string());
+    // Made once per form on the device, so pressing Send twice files one question.
+    let client_id = StoredValue::new(None::<String>);
+    let navigate = use_navigate();
+    let send = Action::new(move |_: &()| {
+        let id = client_id.get_value().unwrap_or_else(crate::reading::client_id);
+        client_id.set_value(Some(id.clone()));
+        let form = AskForm {
+            client_id: id,
+            unit_id: unit.get_untracked().parse().unwrap_or(0),
+            kind: kind.get_untracked(),
+            topic: topic.get_untracked(),
+            title: title.get_untracked(),
+            body: body.get_untracked(),
+            anonymity: anonymity.get_untracked(),
+        };
+        async move { ask_question(form).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = send.value().get() {
+            navigate(&format!("/hoi-dap/{id}"), Default::default());
+        }
+    });
+    let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="card" data-testid="ask">
+            <h1>"Hỏi đáp, kiến nghị"</h1>
+            <p class="muted">{format!("Cấp ủy trả lời trong {} ngày. Đồng chí được báo khi có trả lời.", super::DAYS_TO_ANSWER)}</p>
+            <div class="field">
+                <label for="q-unit">"Gửi đến"</label>
+                <select id="q-unit" on:change=move |ev| unit.set(event_target_value(&ev))>
+                    {recipients.into_iter().map(|u| {
+                        let selected = u.id == first_above;
+                        view! { <option value=u.id selected=selected>{u.name}</option> }
+                    }).collect_view()}
+                </select>
+                <FieldMessage error field="unit_id" />
+            </div>
+            <div class="field">
+                <label for="q-kind">"Loại"</label>
+                <select id="q-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                    {KINDS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="q-topic">"Lĩnh vực"</label>
+                <select id="q-topic" on:change=move |ev| topic.set(event_target_value(&ev))>
+                    <option value="">"— Chọn lĩnh vực —"</option>
+                    {TOPICS.iter().map(|(c, l)| view! { <option value=*c>{*l}</option> }).collect_view()}
+                </select>
+                <FieldMessage error field="topic" />
+            </div>
+            <div class="field">
+                <label for="q-title">"Tiêu đề"</label>
+                <input id="q-title" prop:value=move || title.get() on:input=move |ev| title.set(event_target_value(&ev)) />
+                <FieldMessage error field="title" />
+            </div>
+            <div class="field">
+                <label for="q-body">"Nội dung"</label>
+                <textarea id="q-body" rows="5" prop:value=move || body.get() on:input=move |ev| body.set(event_target_value(&ev))></textarea>
+                <FieldMessage error field="body" />
+            </div>
+            <fieldset class="field" data-testid="anonymity">
+                <legend>"Ai được biết tên người hỏi?"</legend>
+                {ANONYMITY.iter().map(|(code, label, _)| {
+                    let code = *code;
+                    view! {
+                        <label class="inline">
+                            <input type="radio" name="anonymity" value=code prop:checked=move || anonymity.get() == code on:change=move |_| anonymity.set(code.to_string()) />
+                            {*label}
+                        </label>
+                    }
+                }).collect_view()}
+                <p class="alert alert-info" data-testid="who-sees-name">
+                    {move || ANONYMITY.iter().find(|(c, _, _)| *c == anonymity.get()).map(|(_, _, w)| *w).unwrap_or_default()}
+                </p>
+            </fieldset>
+            <FormMessage error />
+            <button type="button" class="primary" on:click=move |_| { send.dispatch(()); }>"Gửi"</button>
+        </section>
+    }
+}
+
+/// `/hoi-dap/:id`.
+#[component]
+pub fn QuestionPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let version = RwSignal::new(0u32);
+    let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_question(id));
+    view! {
+        <Title text="Câu hỏi, kiến nghị" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match detail.await {
+                        Ok(d) => view! { <Question detail=d version /> }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}
+
+/// Runs a question action and refreshes the page's data when it succeeds.
+fn refreshing<T: Send + Sync + 'static, F>(version: RwSignal<u32>, run: impl Fn(&T) -> F + Send + Sync + 'static) -> Action<T, Result<(), AppError>>
+where
+    F: std::future::Future<Output = Result<(), AppError>> + Send + 'static,
+{
+    Action::new(move |input: &T| {
+        let fut = run(input);
+        async move {
+            let r = fut.await;
+            if r.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            r
+        }
+    })
+}
+
+#[component]
+fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
+    let d = detail;
+    let id = d.summary.id;
+    let status = d.summary.status.clone();
+    let open = matches!(status.as_str(), "received" | "assigned");
+    let answer_text = RwSignal::new(String::new());
+    let note = RwSignal::new(String::new());
+    let target = RwSignal::new(d.forward_targets.first().map_or(String::new(), |u| u.id.to_string()));
+    let stars = RwSignal::new(d.rating.unwrap_or(0));
+    let comment = RwSignal::new(d.rating_comment.clone());
+    let take = refreshing(version, move |_: &()| take_question(id));
+    let answer = refreshing(version, move |_: &()| answer_question(id, answer_text.get_untracked()));
+    let forward = refreshing(version, move |_: &()| forward_question(id, target.get_untracked().parse().unwrap_or(0), note.get_untracked()));
+    let close = refreshing(version, move |_: &()| close_question(id, note.get_untracked()));
+    let rate = refreshing(version, move |_: &()| rate_answer(id, stars.get_untracked(), comment.get_untracked()));
+    let error = Signal::derive(move || {
+        [take.value().get(), answer.value().get(), forward.value().get(), close.value().get(), rate.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
+    });
+    let asker = d.summary.asker.clone().unwrap_or_else(|| "Người hỏi ẩn danh".into());
+    view! {
+        <section class="card" data-testid="question">
+            <p class="muted"><A href=if d.is_asker { "/hoi-dap" } else { "/hoi-dap/tiep-nhan" }>"‹ Hỏi đáp, kiến nghị"</A></p>
+            <h1>{d.summary.title.clone()}</h1>
+            <dl class="facts">
+                <dt>"Loại"</dt><dd>{label_of(&KINDS, &d.summary.kind)} " · " {d.summary.topic.clone()}</dd>
+                <dt>"Người hỏi"</dt><dd data-testid="asker">{asker}</dd>
+                <dt>"Gửi đến"</dt><dd data-testid="holder">{d.summary.unit.name.clone()}</dd>
+                <dt>"Tình trạng"</dt><dd data-testid="question-status">{label_of(&STATUSES, &status)}</dd>
+                <dt>"Hạn trả lời"</dt><dd>{d.summary.due_on.clone()} {d.summary.overdue.then_some(" (quá hạn)")}</dd>
+                {d.assignee.clone().map(|a| view! { <dt>"Người xử lý"</dt><dd>{a}</dd> })}
+            </dl>
+            <p class="muted small" data-testid="who-sees">{d.who_sees_name.clone()}</p>
+            <div class="question-body">{d.body.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+        </section>
+        {(!d.answer.is_empty()).then(|| view! {
+            <section class="card" data-testid="answer">
+                <h2>"Trả lời"</h2>
+                <div>{d.answer.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                <p class="muted small">{d.answered_by.clone().unwrap_or_default()} " · " {d.answered_at.clone().unwrap_or_default()}</p>
+                {d.rating.map(|r| view! { <p data-testid="rating">{format!("Người hỏi đánh giá: {r}/5 ★")}</p> })}
+            </section>
+        })}
+        {(d.can_handle && open).then(|| view! {
+            <section class="card" data-testid="handle">
+                <h2>"Xử lý"</h2>
+                {(status == "received").then(|| view! {
+                    <button type="button" on:click=move |_| { take.dispatch(()); }>"Nhận xử lý"</button>
+                })}
+                <div class="field">
+                    <label for="q-answer">"Nội dung trả lời"</label>
+                    <textarea id="q-answer" rows="5" prop:value=move || answer_text.get() on:input=move |ev| answer_text.set(event_target_value(&ev))></textarea>
+                    <FieldMessage error field="answer" />
+                </div>
+                <button type="button" class="primary" on:click=move |_| { answer.dispatch(()); }>"Gửi trả lời"</button>
+                {(!d.forward_targets.is_empty()).then(|| view! {
+                    <div class="inline-form">
+                        <label for="q-forward">"Chuyển đến"</label>
+                        <select id="q-forward" on:change=move |ev| target.set(event_target_value(&ev))>
+                            {d.forward_targets.clone().into_iter().map(|u| view! { <option value=u.id>{u.name}</option> }).collect_view()}
+                        </select>
+                        <button type="button" on:click=move |_| { forward.dispatch(()); }>"Chuyển"</button>
+                    </div>
+                })}
+                <div class="field">
+                    <label for="q-note">"Ghi chú (lý do chuyển hoặc đóng)"</label>
+                    <input id="q-note" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev)) />
+                    <FieldMessage error field="note" />
+                </div>
+                <button type="button" on:click=move |_| { close.dispatch(()); }>"Đóng câu hỏi"</button>
+                <FormMessage error />
+            </section>
+        })}
+        {(d.is_asker && !d.answer.is_empty()).then(|| view! {
+            <section class="card" data-testid="rate">
+                <h2>"Đánh giá câu trả lời"</h2>
+                <div class="stars">
+                    {(1..=5).map(|n| view! {
+                        <button type="button" class:chosen=move || stars.get() == n on:click=move |_| stars.set(n)>{format!("{n} ★")}</button>
+                    }).collect_view()}
+                </div>
+                <label for="q-comment">"Nhận xét"</label>
+                <input id="q-comment" prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev)) />
+                <FormMessage error />
+                <button type="button" class="primary" on:click=move |_| { rate.dispatch(()); }>"Gửi đánh giá"</button>
+            </section>
+        })}
+        <section class="card" data-testid="history">
+            <h2>"Quá trình xử lý"</h2>
+            <ol>
+                {d.history.into_iter().map(|e| view! {
+                    <li>
+                        {e.at} " · " {e.action}
+                        {e.actor.map(|a| format!(" · {a}"))}
+                        {e.unit.map(|u| format!(" · {u}"))}
+                        {(!e.note.is_empty()).then(|| format!(" · {}", e.note))}
+                    </li>
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+}
+
+/// `/hoi-dap/tiep-nhan?tt=open|answered|closed|all`: questions held by the units this user
+/// answers for.
+#[component]
+pub fn QuestionInboxPage() -> impl IntoView {
+    let query = use_query_map();
+    let status = move || query.read().get("tt");
+    let inbox = Resource::new(status, question_inbox);
+    view! {
+        <Title text="Tiếp nhận câu hỏi, kiến nghị" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match inbox.await {
+                        Ok(i) => view! {
+                            <section class="card" data-testid="question-inbox">
+                                <h1>"Tiếp nhận câu hỏi, kiến nghị"</h1>
+                                <p class="muted">{i.units.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", ")}</p>
+                                <p data-testid="inbox-counts">{format!("{} đang chờ trả lời, {} quá hạn", i.open, i.overdue)}</p>
+                                <p class="tabs">
+                                    <A href="/hoi-dap/tiep-nhan">"Đang chờ"</A> " · "
+                                    <A href="/hoi-dap/tiep-nhan?tt=answered">"Đã trả lời"</A> " · "
+                                    <A href="/hoi-dap/tiep-nhan?tt=closed">"Đã đóng"</A> " · "
+                                    <A href="/hoi-dap/tiep-nhan?tt=all">"Tất cả"</A>
+                                </p>
+                                {if i.items.is_empty() {
+                                    view! { <p class="muted">"Không có câu hỏi nào."</p> }.into_any()
+                                } else {
+                                    view! { <QuestionRows items=i.items.clone() with_asker=true /> }.into_any()
+                                }}
+                            </section>
+                        }.into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        } />
+    }
+}

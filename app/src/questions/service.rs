@@ -1,0 +1,460 @@
+//! Questions on the server. Visibility: the asker, and whoever handles the unit holding the
+//! question now (a cell's secretaries for a cell, the committee members and administrators of a
+//! unit above). Forwarding moves it along the asker's own line, so it never reaches a sibling.
+//! Names follow the asker's per-item choice in every function that returns one.
+
+use std::collections::HashMap;
+
+use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionTrait,
+};
+
+use super::{
+    ANONYMITY, AskForm, AskPageData, DAYS_TO_ANSWER, KINDS, QuestionDetail, QuestionEventView, QuestionInboxView, QuestionSummary, STATUSES,
+    TOPICS,
+};
+use crate::auth::{Role, SessionUser};
+use crate::db::entities::{member, position, question, question_event, unit, unit_closure};
+use crate::documents::label_of;
+use crate::error::{AppError, AppResult};
+use crate::notifications::service::notify;
+use crate::units::UnitRef;
+use crate::validate::{Checks, format_date, format_datetime};
+
+fn today() -> NaiveDate {
+    (Utc::now() + Duration::hours(7)).date_naive()
+}
+
+/// The asker's cell and every unit above it, nearest first: where they may write.
+pub async fn line_of(db: &impl ConnectionTrait, cell_id: i64) -> AppResult<Vec<UnitRef>> {
+    let rows: Vec<(i64, String)> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .join(JoinType::InnerJoin, unit::Entity::belongs_to(unit_closure::Entity).from(unit::Column::Id).to(unit_closure::Column::AncestorId).into())
+        .filter(unit_closure::Column::DescendantId.eq(cell_id))
+        .order_by_asc(unit_closure::Column::Depth)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().map(|(id, name)| UnitRef { id, name }).collect())
+}
+
+fn is_cell(kind: &str) -> bool {
+    crate::units::UnitKind::parse(kind).is_some_and(|k| k.holds_members())
+}
+
+/// Does this user answer for `unit`? A cell's (deputy) secretaries, or a committee member or
+/// administrator of the unit itself.
+fn handles(user: &SessionUser, unit: &unit::Model) -> bool {
+    user.positions.iter().any(|p| {
+        p.unit_id == unit.id && if is_cell(&unit.kind) { p.role.is_cell_role() } else { matches!(p.role, Role::CommitteeMember | Role::Admin) }
+    })
+}
+
+/// The members who answer for `unit` today.
+async fn handlers(db: &impl ConnectionTrait, unit: &unit::Model) -> AppResult<Vec<i64>> {
+    let roles: Vec<&str> = if is_cell(&unit.kind) {
+        vec![Role::Secretary.as_str(), Role::DeputySecretary.as_str()]
+    } else {
+        vec![Role::CommitteeMember.as_str(), Role::Admin.as_str()]
+    };
+    Ok(position::Entity::find()
+        .select_only()
+        .column(position::Column::MemberId)
+        .filter(position::Column::UnitId.eq(unit.id))
+        .filter(position::Column::Role.is_in(roles))
+        .filter(position::Column::ToDate.is_null())
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// May this reader see the asker's name? The asker's choice decides; the asker always may.
+fn name_visible(user: &SessionUser, q: &question::Model) -> bool {
+    user.member_id == q.asker_id
+        || match q.anonymity.as_str() {
+            "named" => true,
+            "cell_only" => user.positions.iter().any(|p| p.unit_id == q.asker_cell_id && p.role.is_cell_role()),
+            _ => false,
+        }
+}
+
+async fn find(db: &impl ConnectionTrait, id: i64) -> AppResult<question::Model> {
+    question::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("câu hỏi".into()))
+}
+
+/// The question, if this user may see it (asker or handler), else "not found" so its existence
+/// does not leak either.
+async fn visible(db: &impl ConnectionTrait, user: &SessionUser, id: i64) -> AppResult<(question::Model, unit::Model)> {
+    let q = find(db, id).await?;
+    let holder = crate::units::service::find_unit(db, q.unit_id).await?;
+    if q.asker_id == user.member_id || handles(user, &holder) {
+        Ok((q, holder))
+    } else {
+        Err(AppError::NotFound("câu hỏi".into()))
+    }
+}
+
+/// Like `visible`, for handlers only.
+async fn handled(db: &impl ConnectionTrait, user: &SessionUser, id: i64) -> AppResult<(question::Model, unit::Model)> {
+    let (q, holder) = visible(db, user, id).await?;
+    if !handles(user, &holder) {
+        return Err(AppError::Forbidden("Chỉ cấp ủy đang tiếp nhận câu hỏi mới được xử lý.".into()));
+    }
+    Ok((q, holder))
+}
+
+async fn record(db: &impl ConnectionTrait, question_id: i64, actor: Option<i64>, action: &str, unit_id: Option<i64>, note: &str) -> AppResult<()> {
+    question_event::ActiveModel {
+        question_id: Set(question_id),
+        actor_id: Set(actor),
+        action: Set(action.into()),
+        unit_id: Set(unit_id),
+        note: Set(note.chars().take(2000).collect()),
+        at: Set(Utc::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+fn summary(user: &SessionUser, q: &question::Model, unit_name: &str, asker_name: Option<&String>) -> QuestionSummary {
+    QuestionSummary {
+        id: q.id,
+        kind: q.kind.clone(),
+        topic: label_of(&TOPICS, &q.topic),
+        title: q.title.clone(),
+        unit: UnitRef { id: q.unit_id, name: unit_name.to_string() },
+        status: q.status.clone(),
+        due_on: format_date(q.due_on),
+        overdue: is_overdue(q, today()),
+        created_at: format_datetime(q.created_at),
+        asker: if name_visible(user, q) { asker_name.cloned() } else { None },
+    }
+}
+
+/// Still waiting for an answer after its due date.
+pub fn is_overdue(q: &question::Model, today: NaiveDate) -> bool {
+    matches!(q.status.as_str(), "received" | "assigned") && q.due_on < today
+}
+
+async fn names(db: &impl ConnectionTrait, ids: impl IntoIterator<Item = i64>) -> AppResult<HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(member::Entity::find()
+        .select_only()
+        .column(member::Column::Id)
+        .column(member::Column::FullName)
+        .filter(member::Column::Id.is_in(ids))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+async fn summaries(db: &impl ConnectionTrait, user: &SessionUser, rows: &[question::Model]) -> AppResult<Vec<QuestionSummary>> {
+    let units = crate::auth::service::unit_names(db, rows.iter().map(|q| q.unit_id)).await?;
+    let askers = names(db, rows.iter().filter(|q| name_visible(user, q)).map(|q| q.asker_id)).await?;
+    Ok(rows
+        .iter()
+        .map(|q| summary(user, q, units.get(&q.unit_id).map(String::as_str).unwrap_or_default(), askers.get(&q.asker_id)))
+        .collect())
+}
+
+pub async fn ask_page(db: &DatabaseConnection, user: &SessionUser) -> AppResult<AskPageData> {
+    let mine = question::Entity::find()
+        .filter(question::Column::AskerId.eq(user.member_id))
+        .order_by_desc(question::Column::CreatedAt)
+        .limit(100)
+        .all(db)
+        .await?;
+    Ok(AskPageData { recipients: line_of(db, user.cell_id).await?, mine: summaries(db, user, &mine).await? })
+}
+
+/// Files a question with the chosen unit of the asker's line and notifies its handlers. A resend
+/// with the same client id returns the question already filed.
+pub async fn ask(db: &DatabaseConnection, user: &SessionUser, form: &AskForm) -> AppResult<i64> {
+    if !crate::reading::service::valid_client_id(&form.client_id) {
+        return Err(AppError::invalid("form", "Mã gửi không hợp lệ; vui lòng tải lại trang."));
+    }
+    if let Some(existing) = question::Entity::find().filter(question::Column::ClientId.eq(&form.client_id)).one(db).await? {
+        return if existing.asker_id == user.member_id {
+            Ok(existing.id)
+        } else {
+            Err(AppError::Conflict("Mã gửi đã được dùng; vui lòng tải lại trang.".into()))
+        };
+    }
+    let mut checks = Checks::new();
+    let line = line_of(db, user.cell_id).await?;
+    if !line.iter().any(|u| u.id == form.unit_id) {
+        checks.fail("unit_id", "Vui lòng chọn chi bộ của đồng chí hoặc một cấp ủy cấp trên của chi bộ.");
+    }
+    if !KINDS.iter().any(|(k, _)| *k == form.kind) {
+        checks.fail("kind", "Vui lòng chọn câu hỏi hay kiến nghị.");
+    }
+    if !TOPICS.iter().any(|(t, _)| *t == form.topic) {
+        checks.fail("topic", "Vui lòng chọn lĩnh vực.");
+    }
+    if !ANONYMITY.iter().any(|(a, _, _)| *a == form.anonymity) {
+        checks.fail("anonymity", "Vui lòng chọn ai được biết tên người hỏi.");
+    }
+    let title = checks.text("title", &form.title, "tiêu đề", 5, 200);
+    let body = form.body.trim().to_string();
+    match body.chars().count() {
+        0..10 => checks.fail("body", "Nội dung phải có ít nhất 10 ký tự."),
+        5001.. => checks.fail("body", "Nội dung không được dài quá 5000 ký tự."),
+        _ => {}
+    }
+    checks.finish()?;
+    let holder = crate::units::service::find_unit(db, form.unit_id).await?;
+    let now = Utc::now();
+    let txn = db.begin().await?;
+    let q = question::ActiveModel {
+        client_id: Set(form.client_id.clone()),
+        asker_id: Set(user.member_id),
+        asker_cell_id: Set(user.cell_id),
+        unit_id: Set(form.unit_id),
+        kind: Set(form.kind.clone()),
+        topic: Set(form.topic.clone()),
+        title: Set(title.clone()),
+        body: Set(body),
+        anonymity: Set(form.anonymity.clone()),
+        status: Set("received".into()),
+        assignee_id: Set(None),
+        due_on: Set(today() + Duration::days(DAYS_TO_ANSWER)),
+        answer: Set(String::new()),
+        answered_by: Set(None),
+        answered_at: Set(None),
+        rating: Set(None),
+        rating_comment: Set(String::new()),
+        merged_into: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    record(&txn, q.id, None, "asked", Some(form.unit_id), "").await?;
+    let to: Vec<i64> = handlers(&txn, &holder).await?.into_iter().filter(|m| *m != user.member_id).collect();
+    notify(&txn, &to, "question", &format!("{} mới: {}", label_of(&KINDS, &form.kind), title), &format!("/hoi-dap/{}", q.id)).await?;
+    txn.commit().await?;
+    Ok(q.id)
+}
+
+/// Questions held by the units this user answers for, open ones first (most overdue first).
+pub async fn inbox(db: &DatabaseConnection, user: &SessionUser, status: Option<&str>) -> AppResult<QuestionInboxView> {
+    let position_units: Vec<i64> = user.positions.iter().map(|p| p.unit_id).collect();
+    let units: Vec<unit::Model> = unit::Entity::find().filter(unit::Column::Id.is_in(position_units)).all(db).await?;
+    let mine: Vec<&unit::Model> = units.iter().filter(|u| handles(user, u)).collect();
+    if mine.is_empty() {
+        return Err(AppError::Forbidden("Chỉ bí thư chi bộ và cấp ủy viên mới tiếp nhận câu hỏi.".into()));
+    }
+    let mut rows = question::Entity::find()
+        .filter(question::Column::UnitId.is_in(mine.iter().map(|u| u.id)))
+        .order_by_asc(question::Column::DueOn)
+        .order_by_asc(question::Column::Id)
+        .all(db)
+        .await?;
+    let today = today();
+    let open = rows.iter().filter(|q| matches!(q.status.as_str(), "received" | "assigned")).count() as i64;
+    let overdue = rows.iter().filter(|q| is_overdue(q, today)).count() as i64;
+    match status {
+        Some("open") | None => rows.retain(|q| matches!(q.status.as_str(), "received" | "assigned")),
+        Some("all") => {}
+        Some(s) => rows.retain(|q| q.status == s),
+    }
+    rows.truncate(200);
+    Ok(QuestionInboxView {
+        units: mine.iter().map(|u| UnitRef { id: u.id, name: u.name.clone() }).collect(),
+        items: summaries(db, user, &rows).await?,
+        open,
+        overdue,
+    })
+}
+
+pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<QuestionDetail> {
+    let (q, holder) = visible(db, user, id).await?;
+    let can_handle = handles(user, &holder);
+    let events = question_event::Entity::find()
+        .filter(question_event::Column::QuestionId.eq(id))
+        .order_by_asc(question_event::Column::Id)
+        .all(db)
+        .await?;
+    let people = names(db, events.iter().filter_map(|e| e.actor_id).chain(q.answered_by).chain(q.assignee_id).chain([q.asker_id])).await?;
+    let units = crate::auth::service::unit_names(db, events.iter().filter_map(|e| e.unit_id)).await?;
+    let forward_targets = if can_handle && matches!(q.status.as_str(), "received" | "assigned") {
+        line_of(db, q.asker_cell_id).await?.into_iter().filter(|u| u.id != q.unit_id).collect()
+    } else {
+        Vec::new()
+    };
+    Ok(QuestionDetail {
+        summary: summary(user, &q, &holder.name, people.get(&q.asker_id)),
+        body: q.body.clone(),
+        anonymity: q.anonymity.clone(),
+        who_sees_name: ANONYMITY.iter().find(|(a, _, _)| *a == q.anonymity).map(|(_, _, w)| w.to_string()).unwrap_or_default(),
+        assignee: q.assignee_id.and_then(|a| people.get(&a).cloned()),
+        answer: q.answer.clone(),
+        answered_by: q.answered_by.and_then(|a| people.get(&a).cloned()),
+        answered_at: q.answered_at.map(format_datetime),
+        rating: q.rating,
+        rating_comment: q.rating_comment.clone(),
+        history: events
+            .iter()
+            .map(|e| QuestionEventView {
+                action: action_label(&e.action).into(),
+                actor: e.actor_id.and_then(|a| people.get(&a).cloned()),
+                unit: e.unit_id.and_then(|u| units.get(&u).cloned()),
+                note: e.note.clone(),
+                at: format_datetime(e.at),
+            })
+            .collect(),
+        is_asker: q.asker_id == user.member_id,
+        can_handle,
+        forward_targets,
+    })
+}
+
+fn action_label(action: &str) -> &'static str {
+    match action {
+        "asked" => "Gửi câu hỏi",
+        "assigned" => "Nhận xử lý",
+        "forwarded" => "Chuyển",
+        "answered" => "Trả lời",
+        "closed" => "Đóng",
+        "rated" => "Người hỏi đánh giá câu trả lời",
+        _ => "Cập nhật",
+    }
+}
+
+fn illegal(q: &question::Model, doing: &str) -> AppError {
+    AppError::Conflict(format!("Câu hỏi đang ở trạng thái “{}”, không thể {doing}.", label_of(&STATUSES, &q.status)))
+}
+
+/// A handler takes the question on: received → assigned.
+pub async fn take(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<()> {
+    let (q, holder) = handled(db, user, id).await?;
+    if q.status != "received" {
+        return Err(illegal(&q, "nhận xử lý"));
+    }
+    let txn = db.begin().await?;
+    let mut active: question::ActiveModel = q.into();
+    active.status = Set("assigned".into());
+    active.assignee_id = Set(Some(user.member_id));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    record(&txn, id, Some(user.member_id), "assigned", Some(holder.id), "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The answer: received/assigned → answered; the asker is notified.
+pub async fn answer(db: &DatabaseConnection, user: &SessionUser, id: i64, text: &str) -> AppResult<()> {
+    let (q, holder) = handled(db, user, id).await?;
+    if !matches!(q.status.as_str(), "received" | "assigned") {
+        return Err(illegal(&q, "trả lời"));
+    }
+    let text = text.trim();
+    if text.chars().count() < 10 || text.chars().count() > 10_000 {
+        return Err(AppError::invalid("answer", "Câu trả lời từ 10 đến 10000 ký tự."));
+    }
+    let now = Utc::now();
+    let asker = q.asker_id;
+    let title = q.title.clone();
+    let txn = db.begin().await?;
+    let mut active: question::ActiveModel = q.into();
+    active.status = Set("answered".into());
+    active.answer = Set(text.to_string());
+    active.answered_by = Set(Some(user.member_id));
+    active.answered_at = Set(Some(now));
+    active.updated_at = Set(now);
+    active.update(&txn).await?;
+    record(&txn, id, Some(user.member_id), "answered", Some(holder.id), "").await?;
+    notify(&txn, &[asker], "answer", &format!("Đã có trả lời: {title}"), &format!("/hoi-dap/{id}")).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Moves the question up or down the asker's own line; the new holder's handlers are notified
+/// and the old holder no longer sees it.
+pub async fn forward(db: &DatabaseConnection, user: &SessionUser, id: i64, unit_id: i64, note: &str) -> AppResult<()> {
+    let (q, _) = handled(db, user, id).await?;
+    if !matches!(q.status.as_str(), "received" | "assigned") {
+        return Err(illegal(&q, "chuyển"));
+    }
+    if unit_id == q.unit_id || !line_of(db, q.asker_cell_id).await?.iter().any(|u| u.id == unit_id) {
+        return Err(AppError::invalid("unit_id", "Chỉ chuyển được tới chi bộ của người hỏi hoặc một cấp ủy cấp trên của chi bộ đó."));
+    }
+    let target = crate::units::service::find_unit(db, unit_id).await?;
+    let title = q.title.clone();
+    let txn = db.begin().await?;
+    let mut active: question::ActiveModel = q.into();
+    active.unit_id = Set(unit_id);
+    active.status = Set("received".into());
+    active.assignee_id = Set(None);
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    record(&txn, id, Some(user.member_id), "forwarded", Some(unit_id), note.trim()).await?;
+    let to: Vec<i64> = handlers(&txn, &target).await?;
+    notify(&txn, &to, "question", &format!("Câu hỏi được chuyển đến: {title}"), &format!("/hoi-dap/{id}")).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Closes the question: a handler at any open step (with a reason when unanswered), the asker
+/// once it is answered.
+pub async fn close(db: &DatabaseConnection, user: &SessionUser, id: i64, note: &str) -> AppResult<()> {
+    let (q, holder) = visible(db, user, id).await?;
+    let is_handler = handles(user, &holder);
+    let note = note.trim();
+    match (q.status.as_str(), is_handler) {
+        ("closed", _) => return Err(illegal(&q, "đóng")),
+        ("answered", _) => {}
+        (_, true) if note.chars().count() >= 5 => {}
+        (_, true) => return Err(AppError::invalid("note", "Vui lòng ghi lý do đóng câu hỏi chưa trả lời.")),
+        (_, false) => return Err(illegal(&q, "đóng")),
+    }
+    let asker = q.asker_id;
+    let title = q.title.clone();
+    let txn = db.begin().await?;
+    let mut active: question::ActiveModel = q.into();
+    active.status = Set("closed".into());
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    record(&txn, id, is_handler.then_some(user.member_id), "closed", Some(holder.id), note).await?;
+    if is_handler && asker != user.member_id {
+        notify(&txn, &[asker], "question", &format!("Câu hỏi đã đóng: {title}"), &format!("/hoi-dap/{id}")).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// The asker rates the answer 1–5 (a later rating replaces the earlier one).
+pub async fn rate(db: &DatabaseConnection, user: &SessionUser, id: i64, stars: i32, comment: &str) -> AppResult<()> {
+    let q = find(db, id).await?;
+    if q.asker_id != user.member_id {
+        return Err(AppError::Forbidden("Chỉ người hỏi mới đánh giá được câu trả lời.".into()));
+    }
+    if q.answer.is_empty() {
+        return Err(illegal(&q, "đánh giá (chưa có câu trả lời)"));
+    }
+    if !(1..=5).contains(&stars) {
+        return Err(AppError::invalid("stars", "Vui lòng chọn từ 1 đến 5 sao."));
+    }
+    let unit_id = q.unit_id;
+    let txn = db.begin().await?;
+    let mut active: question::ActiveModel = q.into();
+    active.rating = Set(Some(stars));
+    active.rating_comment = Set(comment.trim().chars().take(1000).collect());
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    record(&txn, id, None, "rated", Some(unit_id), &format!("{stars}/5")).await?;
+    txn.commit().await?;
+    Ok(())
+}

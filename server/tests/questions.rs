@@ -1,0 +1,226 @@
+//! Questions and proposals on real SQLite and PostgreSQL: routing along the asker's line,
+//! forwarding, anonymity in every answer a server function gives, status transitions, rating,
+//! overdue, idempotent asking, and the notifications they produce.
+
+mod common;
+
+use app::db::entities::{notification, question};
+use app::error::AppError;
+use app::questions::AskForm;
+use app::questions::service as questions;
+use common::*;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
+
+fn form(unit_id: i64, anonymity: &str, client_id: &str) -> AskForm {
+    AskForm {
+        client_id: client_id.into(),
+        unit_id,
+        kind: "question".into(),
+        topic: "dang_phi".into(),
+        title: "Mức đóng đảng phí của đảng viên hưu trí".into(),
+        body: "Đảng viên đã nghỉ hưu, hưởng lương hưu thì đóng đảng phí bao nhiêu phần trăm?".into(),
+        anonymity: anonymity.into(),
+    }
+}
+
+async fn unread(db: &DatabaseConnection, member: i64) -> i64 {
+    app::notifications::service::unread(db, &user(db, member).await).await.unwrap()
+}
+
+fn not_found<T: std::fmt::Debug>(r: Result<T, AppError>) -> bool {
+    matches!(r, Err(AppError::NotFound(_)))
+}
+
+#[tokio::test]
+async fn a_question_goes_up_the_askers_line_and_forwarding_moves_who_sees_it() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let commune_member = add_member(&db, f.cell_c2, "Võ Văn Kiệt", "0900000108").await;
+        give_role(&db, commune_member, "committee_member", f.commune_x).await;
+        let asker = user(&db, f.member_c1).await;
+        // Only units of the asker's own line.
+        let err = questions::ask(&db, &asker, &form(f.bloc_b, "named", "a1a1a1a1a1")).await.unwrap_err();
+        assert_eq!(err.field_message("unit_id").unwrap(), "Vui lòng chọn chi bộ của đồng chí hoặc một cấp ủy cấp trên của chi bộ.");
+        assert_eq!(question::Entity::find().count(&db).await.unwrap(), 0);
+        let line: Vec<i64> = questions::line_of(&db, f.cell_c1).await.unwrap().iter().map(|u| u.id).collect();
+        assert_eq!(line, [f.cell_c1, f.commune_x, f.district_a, f.root]);
+
+        let id = questions::ask(&db, &asker, &form(f.district_a, "named", "b2b2b2b2b2")).await.unwrap();
+        assert_eq!(unread(&db, f.committee).await, 1, "the district committee is told");
+        let committee = user(&db, f.committee).await;
+        assert!(questions::detail(&db, &committee, id).await.unwrap().can_handle);
+        assert_eq!(questions::inbox(&db, &committee, None).await.unwrap().items.len(), 1);
+        // Nobody else: not the cell's secretary, not a sibling, not the province above.
+        for other in [f.secretary, f.member_d1, f.admin, commune_member] {
+            assert!(not_found(questions::detail(&db, &user(&db, other).await, id).await), "member {other} must not see it");
+        }
+        // Forwarded down to the commune: now the commune sees it and the district does not.
+        assert!(questions::forward(&db, &committee, id, f.bloc_b, "").await.unwrap_err().field_message("unit_id").is_some());
+        questions::forward(&db, &committee, id, f.commune_x, "Thuộc thẩm quyền Đảng ủy xã").await.unwrap();
+        assert!(not_found(questions::detail(&db, &committee, id).await));
+        assert!(questions::inbox(&db, &committee, None).await.unwrap().items.is_empty());
+        let commune = user(&db, commune_member).await;
+        let d = questions::detail(&db, &commune, id).await.unwrap();
+        assert_eq!((d.summary.unit.id, d.summary.status.as_str()), (f.commune_x, "received"));
+        assert_eq!(d.history.last().unwrap().note, "Thuộc thẩm quyền Đảng ủy xã");
+        assert_eq!(unread(&db, commune_member).await, 1);
+        // The asker follows it wherever it goes.
+        assert_eq!(questions::detail(&db, &asker, id).await.unwrap().summary.unit.name, "Đảng bộ xã Hòa An");
+        // A member without a position has no inbox.
+        assert!(matches!(questions::inbox(&db, &asker, None).await, Err(AppError::Forbidden(_))));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn anonymity_never_leaks_the_askers_name() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let committee = user(&db, f.committee).await;
+        let secretary = user(&db, f.secretary).await;
+        let name = "Phạm Văn Hậu";
+        let json = |v: &dyn erased::Json| v.json();
+
+        // Hidden from the higher level, known to the asker's own secretary once it reaches the cell.
+        let id = questions::ask(&db, &asker, &form(f.district_a, "cell_only", "c3c3c3c3c3")).await.unwrap();
+        let d = questions::detail(&db, &committee, id).await.unwrap();
+        assert_eq!(d.summary.asker, None);
+        assert!(!json(&d).contains(name), "detail for the district");
+        assert!(!json(&questions::inbox(&db, &committee, Some("all")).await.unwrap()).contains(name));
+        questions::forward(&db, &committee, id, f.cell_c1, "").await.unwrap();
+        assert_eq!(questions::detail(&db, &secretary, id).await.unwrap().summary.asker.as_deref(), Some(name));
+
+        // Fully anonymous: not even the secretary, through the detail, the history or the inbox.
+        let id = questions::ask(&db, &asker, &form(f.cell_c1, "anonymous", "d4d4d4d4d4")).await.unwrap();
+        questions::take(&db, &secretary, id).await.unwrap();
+        questions::answer(&db, &secretary, id, "Đảng viên hưu trí đóng 0,5% lương hưu hằng tháng.").await.unwrap();
+        questions::rate(&db, &asker, id, 4, "Rõ ràng").await.unwrap();
+        let d = questions::detail(&db, &secretary, id).await.unwrap();
+        assert_eq!(d.summary.asker, None);
+        assert!(d.history.iter().filter(|e| e.action == "Gửi câu hỏi" || e.action.starts_with("Người hỏi")).all(|e| e.actor.is_none()));
+        assert!(!json(&d).contains(name));
+        // (The inbox also holds the cell_only question above, whose name this secretary may see.)
+        let inbox = questions::inbox(&db, &secretary, Some("all")).await.unwrap();
+        let item = inbox.items.iter().find(|q| q.id == id).unwrap();
+        assert_eq!(item.asker, None);
+        assert!(!json(item).contains(name));
+        assert!(json(item).contains("Mức đóng đảng phí"), "the question itself is there");
+        // The asker sees their own name.
+        assert_eq!(questions::detail(&db, &asker, id).await.unwrap().summary.asker.as_deref(), Some(name));
+
+        // Named: the committee sees it.
+        let id = questions::ask(&db, &asker, &form(f.district_a, "named", "e5e5e5e5e5")).await.unwrap();
+        assert_eq!(questions::detail(&db, &committee, id).await.unwrap().summary.asker.as_deref(), Some(name));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn statuses_move_only_forward_and_only_the_asker_rates() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let committee = user(&db, f.committee).await;
+        let id = questions::ask(&db, &asker, &form(f.district_a, "named", "f6f6f6f6f6")).await.unwrap();
+        assert!(matches!(questions::rate(&db, &asker, id, 5, "").await, Err(AppError::Conflict(_))), "nothing to rate yet");
+        questions::take(&db, &committee, id).await.unwrap();
+        assert!(matches!(questions::take(&db, &committee, id).await, Err(AppError::Conflict(_))));
+        assert!(questions::answer(&db, &committee, id, "Ngắn").await.unwrap_err().field_message("answer").is_some());
+        assert!(matches!(questions::answer(&db, &asker, id, "Tự trả lời câu hỏi của mình").await, Err(AppError::Forbidden(_))));
+        assert_eq!(unread(&db, f.member_c1).await, 0);
+        questions::answer(&db, &committee, id, "Theo Quy định 01-QĐ/TW, đảng viên hưởng lương hưu đóng 0,5% lương hưu.").await.unwrap();
+        assert_eq!(unread(&db, f.member_c1).await, 1, "the asker is told");
+        let q = question::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!(q.status, "answered");
+        for illegal in [
+            questions::answer(&db, &committee, id, "Trả lời thêm một lần nữa cho chắc").await,
+            questions::forward(&db, &committee, id, f.commune_x, "").await,
+            questions::take(&db, &committee, id).await,
+        ] {
+            assert!(matches!(illegal, Err(AppError::Conflict(_))), "{illegal:?}");
+        }
+        assert!(matches!(questions::rate(&db, &committee, id, 5, "").await, Err(AppError::Forbidden(_))));
+        assert!(questions::rate(&db, &asker, id, 6, "").await.unwrap_err().field_message("stars").is_some());
+        questions::rate(&db, &asker, id, 5, "Cảm ơn cấp ủy").await.unwrap();
+        questions::close(&db, &asker, id, "").await.unwrap();
+        assert!(matches!(questions::close(&db, &asker, id, "").await, Err(AppError::Conflict(_))));
+        let q = question::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+        assert_eq!((q.status.as_str(), q.rating), ("closed", Some(5)));
+
+        // A handler closing an unanswered question says why; the asker cannot close it unanswered.
+        let id = questions::ask(&db, &asker, &form(f.district_a, "named", "a7a7a7a7a7")).await.unwrap();
+        assert!(matches!(questions::close(&db, &asker, id, "").await, Err(AppError::Conflict(_))));
+        assert!(questions::close(&db, &committee, id, "").await.unwrap_err().field_message("note").is_some());
+        questions::close(&db, &committee, id, "Trùng với câu hỏi đã trả lời").await.unwrap();
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn overdue_questions_are_counted_and_a_resent_question_is_filed_once() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let committee = user(&db, f.committee).await;
+        let first = questions::ask(&db, &asker, &form(f.district_a, "named", "0a0a0a0a0a")).await.unwrap();
+        assert_eq!(questions::ask(&db, &asker, &form(f.district_a, "named", "0a0a0a0a0a")).await.unwrap(), first);
+        assert_eq!(question::Entity::find().count(&db).await.unwrap(), 1);
+        assert_eq!(unread(&db, f.committee).await, 1, "one notification for one question");
+        let other = user(&db, f.member_c1_b).await;
+        assert!(matches!(questions::ask(&db, &other, &form(f.district_a, "named", "0a0a0a0a0a")).await, Err(AppError::Conflict(_))));
+
+        let inbox = questions::inbox(&db, &committee, None).await.unwrap();
+        assert_eq!((inbox.open, inbox.overdue), (1, 0));
+        let due = inbox.items[0].due_on.clone();
+        assert!(!due.is_empty());
+        let mut late: question::ActiveModel = question::Entity::find_by_id(first).one(&db).await.unwrap().unwrap().into();
+        late.due_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(2));
+        let late = late.update(&db).await.unwrap();
+        let inbox = questions::inbox(&db, &committee, None).await.unwrap();
+        assert_eq!((inbox.open, inbox.overdue), (1, 1));
+        assert!(inbox.items[0].overdue);
+        let today = chrono::Utc::now().date_naive();
+        assert!(questions::is_overdue(&late, today));
+        let mut answered = late.clone();
+        answered.status = "answered".into();
+        assert!(!questions::is_overdue(&answered, today), "answered late is no longer overdue");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn notifications_are_read_only_by_their_owner() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        questions::ask(&db, &asker, &form(f.district_a, "named", "1b1b1b1b1b")).await.unwrap();
+        questions::ask(&db, &asker, &form(f.district_a, "named", "2c2c2c2c2c")).await.unwrap();
+        assert_eq!(unread(&db, f.committee).await, 2);
+        let theirs = notification::Entity::find().filter(notification::Column::MemberId.eq(f.committee)).one(&db).await.unwrap().unwrap();
+        // Another member marking it read changes nothing.
+        app::notifications::service::mark_read(&db, &asker, Some(theirs.id)).await.unwrap();
+        assert_eq!(unread(&db, f.committee).await, 2);
+        let committee = user(&db, f.committee).await;
+        app::notifications::service::mark_read(&db, &committee, Some(theirs.id)).await.unwrap();
+        assert_eq!(unread(&db, f.committee).await, 1);
+        let list = app::notifications::service::latest(&db, &committee).await.unwrap();
+        assert_eq!(list.iter().filter(|n| n.read).count(), 1);
+        assert!(list.iter().all(|n| n.link.starts_with("/hoi-dap/") && n.title.starts_with("Câu hỏi mới:")));
+        app::notifications::service::mark_read(&db, &committee, None).await.unwrap();
+        assert_eq!(unread(&db, f.committee).await, 0);
+    })
+    .await;
+}
+
+/// Server-function results as JSON, to check no field anywhere carries a name.
+mod erased {
+    pub trait Json {
+        fn json(&self) -> String;
+    }
+    impl<T: serde::Serialize> Json for T {
+        fn json(&self) -> String {
+            serde_json::to_string(self).expect("json")
+        }
+    }
+}
