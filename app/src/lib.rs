@@ -1,5 +1,6 @@
 //! Sổ tay đảng viên điện tử — routes, pages and server functions shared by server and browser.
 
+pub mod announcements;
 pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -97,6 +98,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hoi-dap/tiep-nhan") view=crate::questions::QuestionInboxPage ssr=SsrMode::Async />
                     <Route path=path!("/hoi-dap/:id") view=crate::questions::QuestionPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao/moi") view=crate::announcements::NewAnnouncementPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao/:id") view=crate::announcements::AnnouncementPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -757,6 +757,47 @@ pub mod notification {
     no_relations!();
 }
 
+pub mod announcement {
+    use sea_orm::entity::prelude::*;
+
+    /// A committee's announcement to its subtree ("all") or to chosen roles.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "announcements")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub unit_id: i64,
+        pub author_id: i64,
+        pub title: String,
+        pub body: String,
+        /// "all", "secretaries" (of the subtree's cells) or "committee" (members of its committees).
+        pub audience: String,
+        /// Recipients are asked to confirm (e.g. a meeting notice).
+        pub needs_confirm: bool,
+        /// How many members it was sent to.
+        pub recipients: i32,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod announcement_recipient {
+    use sea_orm::entity::prelude::*;
+
+    /// One recipient's receipt: written when sent, read and confirmed at most once each.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "announcement_recipients")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub announcement_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        pub read_at: Option<DateTimeUtc>,
+        pub confirmed_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};
 

@@ -133,6 +133,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
         ("/tai-lieu".to_string(), "Thư viện tài liệu"),
         ("/sinh-hoat".to_string(), "Sinh hoạt chi bộ"),
         ("/hoi-dap".to_string(), "Hỏi đáp, kiến nghị"),
+        ("/thong-bao".to_string(), "Thông báo của cấp ủy"),
         (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi"),
     ];
     if let Some(cell) = user.positions.iter().find(|p| p.role.is_cell_role()) {

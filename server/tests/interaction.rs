@@ -1,6 +1,7 @@
-//! Questions and proposals on real SQLite and PostgreSQL: routing along the asker's line,
-//! forwarding, anonymity in every answer a server function gives, status transitions, rating,
-//! overdue, idempotent asking, and the notifications they produce.
+//! Two-way interaction on real SQLite and PostgreSQL: questions and proposals (routing along the
+//! asker's line, forwarding, anonymity in every answer a server function gives, status
+//! transitions, rating, overdue, idempotent asking), announcements with their receipts, and the
+//! notifications both produce.
 
 mod common;
 
@@ -223,4 +224,71 @@ mod erased {
             serde_json::to_string(self).expect("json")
         }
     }
+}
+
+#[tokio::test]
+async fn announcements_reach_exactly_their_audience_and_receipts_count_once() {
+    use app::announcements::AnnouncementForm;
+    use app::announcements::service as announcements;
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let d1_secretary = add_member(&db, f.cell_d1, "Lý Thị Mai", "0900000109").await;
+        give_role(&db, d1_secretary, "deputy_secretary", f.cell_d1).await;
+        let committee = user(&db, f.committee).await;
+        let send = |audience: &str, confirm: bool| AnnouncementForm {
+            unit_id: f.district_a,
+            title: "Giấy mời dự hội nghị sơ kết công tác xây dựng Đảng".into(),
+            body: "Kính mời các đồng chí dự hội nghị lúc 7 giờ 30 ngày 05/12 tại Hội trường Huyện ủy.".into(),
+            audience: audience.into(),
+            needs_confirm: confirm,
+        };
+        // Every active member of the district: C1 (3), C2 (committee member), D1 (2); not the bloc.
+        let mut all = announcements::recipients(&db, f.district_a, "all").await.unwrap();
+        all.sort_unstable();
+        let mut expected = vec![f.secretary, f.member_c1, f.member_c1_b, f.committee, f.member_d1, d1_secretary];
+        expected.sort_unstable();
+        assert_eq!(all, expected);
+        let mut secretaries = announcements::recipients(&db, f.district_a, "secretaries").await.unwrap();
+        secretaries.sort_unstable();
+        let mut expected = vec![f.secretary, d1_secretary];
+        expected.sort_unstable();
+        assert_eq!(secretaries, expected, "the cells' (deputy) secretaries, nobody else");
+        assert_eq!(announcements::recipients(&db, f.district_a, "committee").await.unwrap(), [f.committee]);
+        assert_eq!(announcements::recipients(&db, f.root, "committee").await.unwrap(), [f.admin, f.committee].iter().copied().collect::<std::collections::BTreeSet<_>>().into_iter().collect::<Vec<_>>());
+
+        let id = announcements::send(&db, &committee, &send("secretaries", true)).await.unwrap();
+        assert_eq!(unread(&db, f.secretary).await, 1);
+        assert_eq!(unread(&db, d1_secretary).await, 1);
+        assert_eq!(unread(&db, f.member_c1).await, 0, "plain members were not targeted");
+        // A member who was not targeted cannot open it.
+        assert!(not_found(announcements::open(&db, &user(&db, f.member_c1).await, id).await));
+        // Read receipts count once however often it is opened; confirming twice counts once.
+        let secretary = user(&db, f.secretary).await;
+        for _ in 0..3 {
+            announcements::open(&db, &secretary, id).await.unwrap();
+        }
+        announcements::confirm(&db, &secretary, id).await.unwrap();
+        announcements::confirm(&db, &secretary, id).await.unwrap();
+        let d1 = user(&db, d1_secretary).await;
+        announcements::confirm(&db, &d1, id).await.unwrap(); // confirming without opening also reads
+        let r = announcements::receipts(&db, id).await.unwrap();
+        assert_eq!((r.recipients, r.read, r.confirmed), (2, 2, 2));
+        let view = announcements::open(&db, &committee, id).await.unwrap();
+        assert_eq!(view.receipts.map(|r| (r.read, r.confirmed)), Some((2, 2)), "the sender sees the counts");
+        assert!(!view.is_recipient);
+
+        // Bad input and the wrong sender: clear errors, nothing sent.
+        let mut bad = send("everyone", false);
+        bad.title = "Mời".into();
+        let err = announcements::send(&db, &committee, &bad).await.unwrap_err();
+        assert!(err.field_message("audience").is_some() && err.field_message("title").is_some());
+        let mut outside = send("all", false);
+        outside.unit_id = f.bloc_b;
+        assert!(matches!(announcements::send(&db, &committee, &outside).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(announcements::send(&db, &secretary, &send("all", false)).await, Err(AppError::Forbidden(_))));
+        let plain = announcements::send(&db, &committee, &send("all", false)).await.unwrap();
+        assert!(matches!(announcements::confirm(&db, &secretary, plain).await, Err(AppError::Conflict(_))), "nothing to confirm");
+        assert_eq!(app::db::entities::announcement::Entity::find().count(&db).await.unwrap(), 2);
+    })
+    .await;
 }
