@@ -73,7 +73,7 @@ test('a committee sends a meeting notice to the district’s cell secretaries; a
   await committee.goto('/thong-bao/moi');
   const compose = committee.getByTestId('compose');
   await hydrated(committee);
-  await compose.getByLabel('Người nhận').selectOption({ label: 'Bí thư, phó bí thư các chi bộ' });
+  await compose.getByLabel('Người nhận', { exact: true }).selectOption({ label: 'Bí thư, phó bí thư các chi bộ' });
   await compose.getByLabel('Tiêu đề').fill('Giấy mời dự hội nghị sơ kết công tác xây dựng Đảng năm 2026');
   await compose.getByLabel('Nội dung').fill('Kính mời đồng chí bí thư chi bộ dự hội nghị lúc 7 giờ 30, thứ Sáu tuần sau, tại Hội trường Huyện ủy Phụng Hiệp.');
   await compose.getByLabel(/Yêu cầu người nhận bấm/).check();
