@@ -49,6 +49,11 @@ test('a member asks the district committee without giving it her name; the commi
   await committee.getByRole('button', { name: 'Gửi trả lời' }).click();
   await expect(committee.getByTestId('question-status')).toHaveText('Đã trả lời');
   await expect(committee.locator('body')).not.toContainText('Phạm Văn Hậu');
+  // Published to the district's FAQ, reworded so it points at nobody.
+  const publish = committee.getByTestId('publish-faq');
+  await publish.getByLabel('Câu hỏi (đăng công khai)').fill('Đường giao thông nông thôn xuống cấp thì kiến nghị ở đâu, ai xử lý?');
+  await publish.getByRole('button', { name: 'Đăng lên hỏi đáp chung' }).click();
+  await expect(committee.getByTestId('publish-faq').getByRole('status')).toHaveText('Đã đăng lên hỏi đáp chung.');
   await shot(committee, 'question-answered-by-committee');
 
   // The member's page, never reloaded, gets the badge; the notification leads to the answer.
@@ -65,6 +70,13 @@ test('a member asks the district committee without giving it her name; the commi
   await expect(member.getByTestId('rating')).toHaveText('Người hỏi đánh giá: 5/5 ★');
   await expect(member.getByTestId('history')).toContainText('Trả lời');
   await shot(member, 'question-rated');
+
+  // Any member of the district finds it in the FAQ, typed without diacritics.
+  await member.goto('/hoi-dap/chung?q=duong+giao+thong+xuong+cap');
+  const faq = member.getByTestId('faq');
+  await expect(faq.getByRole('listitem').first()).toContainText('Đường giao thông nông thôn xuống cấp');
+  await expect(faq.getByRole('listitem').first()).toContainText('kế hoạch duy tu quý I');
+  await expect(faq).not.toContainText('Phạm Văn Hậu');
 });
 
 test('a committee sends a meeting notice to the district’s cell secretaries; a secretary confirms; the receipts count her once', async ({ browser }) => {

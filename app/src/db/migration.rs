@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq)]
     }
 }
 
@@ -1107,5 +1107,44 @@ impl MigrationTrait for AnnouncementsM {
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         m.drop_table(Table::drop().table(AnnouncementRecipients::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(Announcements::Table).to_owned()).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum FaqEntries { Table, Id, UnitId, QuestionId, Topic, Question, Answer, PublishedBy, PublishedAt }
+
+/// Answers a committee publishes to its unit's public FAQ, without the asker.
+struct Faq;
+
+impl MigrationName for Faq {
+    fn name(&self) -> &str {
+        "m20261125_000011_faq"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Faq {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(FaqEntries::Table)
+                .col(big_pk_auto(FaqEntries::Id))
+                .col(big_integer(FaqEntries::UnitId))
+                .col(big_integer_null(FaqEntries::QuestionId).unique_key())
+                .col(string_len(FaqEntries::Topic, 40))
+                .col(text(FaqEntries::Question))
+                .col(text(FaqEntries::Answer))
+                .col(big_integer(FaqEntries::PublishedBy))
+                .col(timestamp_with_time_zone(FaqEntries::PublishedAt))
+                .foreign_key(&mut fk((FaqEntries::Table, FaqEntries::UnitId), (Units::Table, Units::Id)))
+                .foreign_key(&mut fk((FaqEntries::Table, FaqEntries::QuestionId), (Questions::Table, Questions::Id)))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(index(FaqEntries::Table, "idx_faq_entries_unit", vec![FaqEntries::UnitId.into_iden()])).await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(FaqEntries::Table).to_owned()).await
     }
 }

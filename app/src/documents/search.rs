@@ -34,13 +34,13 @@ pub fn syllables(text: &str) -> Vec<String> {
 }
 
 /// Index terms: syllables and adjacent pairs ("sinh_hoat").
-fn terms(syllables: &[String]) -> Vec<String> {
+pub fn terms(syllables: &[String]) -> Vec<String> {
     let mut out: Vec<String> = syllables.to_vec();
     out.extend(syllables.windows(2).map(|w| format!("{}_{}", w[0], w[1])));
     out
 }
 
-fn is_bigram(term: &str) -> bool {
+pub fn is_bigram(term: &str) -> bool {
     term.contains('_')
 }
 

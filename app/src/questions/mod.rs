@@ -6,7 +6,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{AskPage, QuestionInboxPage, QuestionPage};
+pub use pages::{AskPage, FaqPage, QuestionInboxPage, QuestionPage};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -96,6 +96,30 @@ pub struct QuestionDetail {
     pub can_handle: bool,
     /// Units of the asker's line it may be forwarded to.
     pub forward_targets: Vec<UnitRef>,
+    /// Published in the holder's FAQ (entry id).
+    pub faq_id: Option<i64>,
+}
+
+/// One FAQ entry as a member finds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaqHit {
+    pub id: i64,
+    pub unit: UnitRef,
+    pub topic: String,
+    pub question: String,
+    pub answer: String,
+    pub published_at: String,
+}
+
+#[server(endpoint = "faq")]
+pub async fn search_faq(query: String) -> Result<Vec<FaqHit>, AppError> {
+    call!(|db, user| service::faq(&db, &user, &query))
+}
+
+/// Publishes an answered question to the holder's FAQ, as edited (without the asker).
+#[server(endpoint = "faq-publish")]
+pub async fn publish_faq(id: i64, question: String, answer: String) -> Result<i64, AppError> {
+    call!(|db, user| service::publish_faq(&db, &user, id, &question, &answer))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{
-    ANONYMITY, AskForm, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, questions_home,
-    close_question, forward_question, get_question, question_inbox, rate_answer, take_question,
+    ANONYMITY, AskForm, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, close_question,
+    forward_question, get_question, publish_faq, question_inbox, questions_home, rate_answer, search_faq, take_question,
 };
 use crate::auth::SessionUser;
 use crate::documents::label_of;
@@ -100,6 +100,7 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
     view! {
         <section class="card" data-testid="ask">
             <h1>"Hỏi đáp, kiến nghị"</h1>
+            <p><A href="/hoi-dap/chung">"Xem hỏi đáp chung (các câu đã được trả lời công khai)"</A></p>
             <p class="muted">{format!("Cấp ủy trả lời trong {} ngày. Đồng chí được báo khi có trả lời.", super::DAYS_TO_ANSWER)}</p>
             <div class="field">
                 <label for="q-unit">"Gửi đến"</label>
@@ -285,6 +286,7 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
                 <button type="button" class="primary" on:click=move |_| { rate.dispatch(()); }>"Gửi đánh giá"</button>
             </section>
         })}
+        {(d.can_handle && !d.answer.is_empty()).then(|| view! { <PublishFaq detail=d.clone() version /> })}
         <section class="card" data-testid="history">
             <h2>"Quá trình xử lý"</h2>
             <ol>
@@ -336,6 +338,88 @@ pub fn QuestionInboxPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+        } />
+    }
+}
+
+/// For the handler of an answered question: publish it to the unit's FAQ, edited so it names
+/// nobody.
+#[component]
+fn PublishFaq(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
+    let id = detail.summary.id;
+    let question = RwSignal::new(detail.body.clone());
+    let answer = RwSignal::new(detail.answer.clone());
+    let publish = Action::new(move |_: &()| {
+        let (q, a) = (question.get_untracked(), answer.get_untracked());
+        async move {
+            let r = publish_faq(id, q, a).await;
+            if r.is_ok() {
+                version.update(|v| *v += 1);
+            }
+            r.map(|_| ())
+        }
+    });
+    let error = Signal::derive(move || publish.value().get().and_then(|r| r.err()));
+    view! {
+        <section class="card" data-testid="publish-faq">
+            <h2>"Hỏi đáp chung của đơn vị"</h2>
+            {detail.faq_id.map(|_| view! { <p class="alert alert-success" role="status">"Đã đăng lên hỏi đáp chung."</p> })}
+            <p class="muted small">"Sửa lại cho gọn và bỏ mọi chi tiết có thể cho biết người hỏi; hỏi đáp chung không ghi tên ai."</p>
+            <div class="field">
+                <label for="faq-question">"Câu hỏi (đăng công khai)"</label>
+                <textarea id="faq-question" rows="3" prop:value=move || question.get() on:input=move |ev| question.set(event_target_value(&ev))></textarea>
+                <FieldMessage error field="faq_question" />
+            </div>
+            <div class="field">
+                <label for="faq-answer">"Trả lời (đăng công khai)"</label>
+                <textarea id="faq-answer" rows="4" prop:value=move || answer.get() on:input=move |ev| answer.set(event_target_value(&ev))></textarea>
+                <FieldMessage error field="faq_answer" />
+            </div>
+            <FormMessage error />
+            <button type="button" on:click=move |_| { publish.dispatch(()); }>
+                {if detail.faq_id.is_some() { "Cập nhật trên hỏi đáp chung" } else { "Đăng lên hỏi đáp chung" }}
+            </button>
+        </section>
+    }
+}
+
+/// `/hoi-dap/chung?q=`: the FAQ of the member's cell and the units above it, searchable
+/// without diacritics.
+#[component]
+pub fn FaqPage() -> impl IntoView {
+    let query = use_query_map();
+    let q = move || query.read().get("q").unwrap_or_default();
+    let hits = Resource::new(q, search_faq);
+    view! {
+        <Title text="Hỏi đáp chung" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card" data-testid="faq">
+                <h1>"Hỏi đáp chung"</h1>
+                <form method="get" action="/hoi-dap/chung" class="inline-form" role="search">
+                    <label for="faq-q" class="sr-only">"Tìm trong hỏi đáp"</label>
+                    <input id="faq-q" name="q" type="search" placeholder="Ví dụ: dang phi huu tri" value=q() />
+                    <button type="submit" class="button">"Tìm"</button>
+                </form>
+                <Suspense fallback=Loading>
+                    {move || Suspend::new(async move {
+                        match hits.await {
+                            Ok(list) if list.is_empty() => view! { <p class="muted">"Không có câu hỏi nào phù hợp."</p> }.into_any(),
+                            Ok(list) => view! {
+                                <ul class="faq-list">
+                                    {list.into_iter().map(|h| view! {
+                                        <li>
+                                            <p class="faq-question"><strong>{h.question}</strong></p>
+                                            <p>{h.answer}</p>
+                                            <p class="muted small">{h.unit.name} " · " {h.topic} " · " {h.published_at}</p>
+                                        </li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any(),
+                            Err(error) => view! { <ErrorBox error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
         } />
     }
 }

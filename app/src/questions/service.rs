@@ -12,11 +12,11 @@ use sea_orm::{
 };
 
 use super::{
-    ANONYMITY, AskForm, AskPageData, DAYS_TO_ANSWER, KINDS, QuestionDetail, QuestionEventView, QuestionInboxView, QuestionSummary, STATUSES,
+    ANONYMITY, AskForm, FaqHit, AskPageData, DAYS_TO_ANSWER, KINDS, QuestionDetail, QuestionEventView, QuestionInboxView, QuestionSummary, STATUSES,
     TOPICS,
 };
 use crate::auth::{Role, SessionUser};
-use crate::db::entities::{member, position, question, question_event, unit, unit_closure};
+use crate::db::entities::{faq_entry, member, position, question, question_event, unit, unit_closure};
 use crate::documents::label_of;
 use crate::error::{AppError, AppResult};
 use crate::notifications::service::notify;
@@ -294,7 +294,9 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
     } else {
         Vec::new()
     };
+    let faq_id = faq_entry::Entity::find().filter(faq_entry::Column::QuestionId.eq(q.id)).one(db).await?.map(|e| e.id);
     Ok(QuestionDetail {
+        faq_id,
         summary: summary(user, &q, &holder.name, people.get(&q.asker_id)),
         body: q.body.clone(),
         anonymity: q.anonymity.clone(),
@@ -329,6 +331,7 @@ fn action_label(action: &str) -> &'static str {
         "answered" => "Trả lời",
         "closed" => "Đóng",
         "rated" => "Người hỏi đánh giá câu trả lời",
+        "published" => "Đăng lên hỏi đáp chung",
         _ => "Cập nhật",
     }
 }
@@ -457,4 +460,110 @@ pub async fn rate(db: &DatabaseConnection, user: &SessionUser, id: i64, stars: i
     record(&txn, id, None, "rated", Some(unit_id), &format!("{stars}/5")).await?;
     txn.commit().await?;
     Ok(())
+}
+
+// ---------------------------------------------------------------- FAQ
+
+fn faq_text(checks: &mut Checks, field: &str, text: &str) -> String {
+    let text = text.trim().to_string();
+    if !(10..=5000).contains(&text.chars().count()) {
+        checks.fail(field, "Nội dung từ 10 đến 5000 ký tự.");
+    }
+    text
+}
+
+/// A handler publishes an answered question to the holder's FAQ, in words they may edit (to
+/// remove anything that would identify the asker). Publishing again updates the entry.
+pub async fn publish_faq(db: &DatabaseConnection, user: &SessionUser, id: i64, question_text: &str, answer_text: &str) -> AppResult<i64> {
+    // Closed questions stay with their last holder, whose handlers may still publish them.
+    let (q, holder) = handled(db, user, id).await?;
+    if q.answer.is_empty() {
+        return Err(illegal(&q, "đăng lên hỏi đáp chung (chưa có câu trả lời)"));
+    }
+    let mut checks = Checks::new();
+    let question_text = faq_text(&mut checks, "faq_question", question_text);
+    let answer_text = faq_text(&mut checks, "faq_answer", answer_text);
+    checks.finish()?;
+    let now = Utc::now();
+    let existing = faq_entry::Entity::find().filter(faq_entry::Column::QuestionId.eq(q.id)).one(db).await?;
+    let txn = db.begin().await?;
+    let entry = match existing {
+        Some(e) => {
+            let mut active: faq_entry::ActiveModel = e.into();
+            active.question = Set(question_text);
+            active.answer = Set(answer_text);
+            active.published_by = Set(user.member_id);
+            active.published_at = Set(now);
+            active.update(&txn).await?
+        }
+        None => {
+            faq_entry::ActiveModel {
+                unit_id: Set(holder.id),
+                question_id: Set(Some(q.id)),
+                topic: Set(q.topic.clone()),
+                question: Set(question_text),
+                answer: Set(answer_text),
+                published_by: Set(user.member_id),
+                published_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    record(&txn, id, Some(user.member_id), "published", Some(holder.id), "").await?;
+    txn.commit().await?;
+    Ok(entry.id)
+}
+
+/// The FAQ a member may read (their cell's and every unit's above it), ranked for `query` with
+/// the library's folding and syllable pairs, so "dang phi huu tri" finds "đảng phí … hưu trí".
+pub async fn faq(db: &DatabaseConnection, user: &SessionUser, query: &str) -> AppResult<Vec<FaqHit>> {
+    use crate::documents::search::{is_bigram, syllables, terms};
+    let line = line_of(db, user.cell_id).await?;
+    let names: HashMap<i64, String> = line.iter().map(|u| (u.id, u.name.clone())).collect();
+    let entries = faq_entry::Entity::find()
+        .filter(faq_entry::Column::UnitId.is_in(line.iter().map(|u| u.id)))
+        .order_by_desc(faq_entry::Column::PublishedAt)
+        .all(db)
+        .await?;
+    let wanted: Vec<String> = terms(&syllables(query));
+    let mut syllables_wanted: Vec<&String> = wanted.iter().filter(|t| !is_bigram(t)).collect();
+    syllables_wanted.sort_unstable();
+    syllables_wanted.dedup();
+    let mut scored: Vec<(i64, faq_entry::Model)> = entries
+        .into_iter()
+        .filter_map(|e| {
+            let question_terms: std::collections::HashSet<String> = terms(&syllables(&e.question)).into_iter().collect();
+            let answer_terms: std::collections::HashSet<String> = terms(&syllables(&e.answer)).into_iter().collect();
+            let found = |t: &String| question_terms.contains(t) || answer_terms.contains(t);
+            // At least half of the query's syllables must be there: one shared common syllable
+            // ("bao" of "bao nhiêu" for "bảo hiểm") is not a match.
+            let matched = syllables_wanted.iter().filter(|t| found(t)).count();
+            if matched * 2 < syllables_wanted.len() || (!syllables_wanted.is_empty() && matched == 0) {
+                return None;
+            }
+            let score: i64 = wanted
+                .iter()
+                .map(|t| {
+                    let weight = if is_bigram(t) { 3 } else { 1 };
+                    weight * (2 * i64::from(question_terms.contains(t)) + i64::from(answer_terms.contains(t)))
+                })
+                .sum();
+            Some((score, e))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    Ok(scored
+        .into_iter()
+        .take(50)
+        .map(|(_, e)| FaqHit {
+            id: e.id,
+            unit: UnitRef { id: e.unit_id, name: names.get(&e.unit_id).cloned().unwrap_or_default() },
+            topic: label_of(&TOPICS, &e.topic),
+            question: e.question,
+            answer: e.answer,
+            published_at: format_datetime(e.published_at),
+        })
+        .collect())
 }
