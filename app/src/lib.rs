@@ -97,6 +97,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hoi-dap") view=crate::questions::AskPage ssr=SsrMode::Async />
                     <Route path=path!("/hoi-dap/tiep-nhan") view=crate::questions::QuestionInboxPage ssr=SsrMode::Async />
                     <Route path=path!("/hoi-dap/chung") view=crate::questions::FaqPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/bao-cao") view=crate::questions::QuestionReportPage ssr=SsrMode::Async />
                     <Route path=path!("/hoi-dap/:id") view=crate::questions::QuestionPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />

@@ -77,6 +77,15 @@ test('a member asks the district committee without giving it her name; the commi
   await expect(faq.getByRole('listitem').first()).toContainText('Đường giao thông nông thôn xuống cấp');
   await expect(faq.getByRole('listitem').first()).toContainText('kế hoạch duy tu quý I');
   await expect(faq).not.toContainText('Phạm Văn Hậu');
+
+  // The district's report counts it: answered, rated 5.
+  await committee.goto('/hoi-dap/bao-cao');
+  const report = committee.getByTestId('question-report');
+  await expect(report.getByTestId('qr-scope')).toContainText('Đảng bộ huyện Phụng Hiệp');
+  await expect(report.getByTestId('qr-answered')).toHaveText('1');
+  await expect(report.getByTestId('qr-satisfaction')).toHaveText('5 ★ (1 lượt)');
+  await expect(report.getByTestId('qr-topics').locator('svg')).toBeVisible();
+  await shot(committee, 'question-report');
 });
 
 test('a committee sends a meeting notice to the district’s cell secretaries; a secretary confirms; the receipts count her once', async ({ browser }) => {

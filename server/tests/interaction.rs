@@ -10,6 +10,7 @@ use app::error::AppError;
 use app::questions::AskForm;
 use app::questions::service as questions;
 use common::*;
+use chrono::Datelike;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 fn form(unit_id: i64, anonymity: &str, client_id: &str) -> AskForm {
@@ -322,6 +323,53 @@ async fn answers_published_to_the_faq_name_nobody_and_are_found_without_diacriti
         assert_eq!(questions::faq(&db, &member_b, "").await.unwrap().len(), 1, "no query: newest first");
         // Not for the bloc next door.
         assert!(questions::faq(&db, &user(&db, f.member_e1).await, "dang phi").await.unwrap().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_question_report_counts_answers_overdue_median_time_and_satisfaction() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let committee = user(&db, f.committee).await;
+        let secretary = user(&db, f.secretary).await;
+        let a = questions::ask(&db, &asker, &form(f.district_a, "named", "4e4e4e4e4e")).await.unwrap();
+        let b = questions::ask(&db, &asker, &form(f.cell_c1, "named", "5f5f5f5f5f")).await.unwrap();
+        let c = questions::ask(&db, &asker, &form(f.district_a, "named", "6a6a6a6a6a")).await.unwrap();
+        questions::answer(&db, &committee, a, "Theo Quy định 01-QĐ/TW, đảng viên hưởng lương hưu đóng 0,5% lương hưu.").await.unwrap();
+        questions::answer(&db, &secretary, b, "Chi bộ sẽ đưa vào nội dung sinh hoạt tháng tới để bàn bạc.").await.unwrap();
+        questions::rate(&db, &asker, a, 5, "").await.unwrap();
+        questions::rate(&db, &asker, b, 3, "").await.unwrap();
+        // Answers took 10 and 30 hours; c is overdue.
+        for (id, hours) in [(a, 10), (b, 30)] {
+            let q = question::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
+            let answered = q.answered_at.unwrap();
+            let mut q: question::ActiveModel = q.into();
+            q.created_at = Set(answered - chrono::Duration::hours(hours));
+            q.update(&db).await.unwrap();
+        }
+        let mut late: question::ActiveModel = question::Entity::find_by_id(c).one(&db).await.unwrap().unwrap().into();
+        late.due_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(1));
+        late.update(&db).await.unwrap();
+
+        let year = app::meetings::report::Period::year(app::meetings::report::service::today_in_vietnam().year());
+        let r = questions::report(&db, &committee, f.district_a, year).await.unwrap();
+        let t = &r.totals;
+        assert_eq!((t.received, t.answered, t.open, t.overdue), (3, 2, 1, 1));
+        assert_eq!(t.median_answer_hours, Some(20), "median of 10 and 30 hours");
+        assert_eq!((t.rated, t.star_sum), (2, 8));
+        assert_eq!(r.stars, [0, 0, 1, 0, 1]);
+        assert_eq!(r.topics.iter().find(|(l, _)| l == "Đảng phí").map(|(_, n)| *n), Some(3));
+        // By child unit: the cell's question sits under commune X; the district's own two under none.
+        assert_eq!(r.rows.iter().map(|(u, s)| (u.name.as_str(), s.received)).collect::<Vec<_>>(), [("Đảng bộ xã Hòa An", 1)]);
+        // The secretary sees her cell's figures only.
+        let own = questions::report(&db, &secretary, f.cell_c1, year).await.unwrap();
+        assert_eq!(own.totals.received, 1);
+        match questions::report(&db, &secretary, f.district_a, year).await {
+            Err(AppError::Forbidden(m)) => assert_eq!(m, "Bạn chỉ được xem báo cáo hỏi đáp trong phạm vi mình phụ trách."),
+            other => panic!("{other:?}"),
+        }
     })
     .await;
 }

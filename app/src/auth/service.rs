@@ -435,6 +435,8 @@ pub enum Action {
     ReviewMeetings(i64),
     /// Meeting reports for a unit: its committee and those above, or a cell's own secretaries.
     ViewMeetingReport(i64),
+    /// Question reports for a unit: the same people as meeting reports.
+    ViewQuestionReport(i64),
 }
 
 /// The one authorization check. Scopes: a member sees themselves and their cell's card; a
@@ -453,7 +455,7 @@ pub async fn authorize(db: &impl ConnectionTrait, user: &SessionUser, action: Ac
             let scopes = user.scope_units();
             in_any_subtree(db, &scopes, unit_id).await? || is_ancestor_of_any(db, unit_id, &scopes).await?
         }
-        Action::ListMembers(unit_id) | Action::ViewMeetingReport(unit_id) => cells.contains(&unit_id) || in_any_subtree(db, &readers, unit_id).await?,
+        Action::ListMembers(unit_id) | Action::ViewMeetingReport(unit_id) | Action::ViewQuestionReport(unit_id) => cells.contains(&unit_id) || in_any_subtree(db, &readers, unit_id).await?,
         Action::ViewMember { member_id, unit_id } => {
             member_id == user.member_id || cells.contains(&unit_id) || in_any_subtree(db, &readers, unit_id).await?
         }
@@ -490,6 +492,7 @@ fn denial_message(action: Action) -> &'static str {
         Action::ManageMeetings(_) => "Chỉ bí thư, phó bí thư của chi bộ mới được ghi nhận và chấm điểm buổi sinh hoạt.",
         Action::ReviewMeetings(_) => "Chỉ cấp ủy cấp trên của chi bộ mới được duyệt kết quả chấm điểm.",
         Action::ViewMeetingReport(_) => "Bạn chỉ được xem báo cáo sinh hoạt trong phạm vi mình phụ trách.",
+        Action::ViewQuestionReport(_) => "Bạn chỉ được xem báo cáo hỏi đáp trong phạm vi mình phụ trách.",
     }
 }
 

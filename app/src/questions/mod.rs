@@ -6,7 +6,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{AskPage, FaqPage, QuestionInboxPage, QuestionPage};
+pub use pages::{AskPage, FaqPage, QuestionInboxPage, QuestionPage, QuestionReportPage};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -181,4 +181,40 @@ pub async fn close_question(id: i64, note: String) -> Result<(), AppError> {
 #[server(endpoint = "question-rate")]
 pub async fn rate_answer(id: i64, stars: i32, comment: String) -> Result<(), AppError> {
     call!(|db, user| service::rate(&db, &user, id, stars, &comment))
+}
+
+/// Question figures for a unit (or a row of its children).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionStats {
+    pub received: i64,
+    pub answered: i64,
+    pub open: i64,
+    pub overdue: i64,
+    /// Median hours from asking to answer, over the answered ones.
+    pub median_answer_hours: Option<i64>,
+    pub rated: i64,
+    pub star_sum: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionReportView {
+    pub unit: UnitRef,
+    pub period_label: String,
+    pub period_code: String,
+    pub totals: QuestionStats,
+    /// Questions held by each child unit's subtree.
+    pub rows: Vec<(UnitRef, QuestionStats)>,
+    /// (topic label, count), in TOPICS order.
+    pub topics: Vec<(String, i64)>,
+    /// How many answers got 1…5 stars.
+    pub stars: [i64; 5],
+}
+
+#[server(endpoint = "question-report")]
+pub async fn question_report(unit_id: Option<i64>, period: Option<String>) -> Result<QuestionReportView, AppError> {
+    call!(|db, user| async move {
+        let period = crate::meetings::report::service::period_or_default(period.as_deref())?;
+        let unit_id = unit_id.unwrap_or_else(|| crate::meetings::report::service::default_unit(&user));
+        service::report(&db, &user, unit_id, period).await
+    })
 }

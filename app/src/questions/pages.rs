@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{
     ANONYMITY, AskForm, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, close_question,
-    forward_question, get_question, publish_faq, question_inbox, questions_home, rate_answer, search_faq, take_question,
+    forward_question, get_question, publish_faq, question_inbox, question_report, questions_home, rate_answer, search_faq, take_question,
 };
 use crate::auth::SessionUser;
 use crate::documents::label_of;
@@ -321,6 +321,7 @@ pub fn QuestionInboxPage() -> impl IntoView {
                                 <h1>"Tiếp nhận câu hỏi, kiến nghị"</h1>
                                 <p class="muted">{i.units.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", ")}</p>
                                 <p data-testid="inbox-counts">{format!("{} đang chờ trả lời, {} quá hạn", i.open, i.overdue)}</p>
+                                <p><A href="/hoi-dap/bao-cao">"Báo cáo hỏi đáp, kiến nghị"</A></p>
                                 <p class="tabs">
                                     <A href="/hoi-dap/tiep-nhan">"Đang chờ"</A> " · "
                                     <A href="/hoi-dap/tiep-nhan?tt=answered">"Đã trả lời"</A> " · "
@@ -420,6 +421,71 @@ pub fn FaqPage() -> impl IntoView {
                     })}
                 </Suspense>
             </section>
+        } />
+    }
+}
+
+/// `/hoi-dap/bao-cao?don-vi=&ky=`: questions received, answered, overdue, the median answer time
+/// and satisfaction, per child unit, with charts by topic and by stars.
+#[component]
+pub fn QuestionReportPage() -> impl IntoView {
+    let query = use_query_map();
+    let unit = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok());
+    let period = move || query.read().get("ky");
+    let report = Resource::new(move || (unit(), period()), |(u, p)| question_report(u, p));
+    view! {
+        <Title text="Báo cáo hỏi đáp, kiến nghị" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Suspense fallback=Loading>
+                {move || Suspend::new(async move {
+                    match report.await {
+                        Ok(r) => {
+                            let t = r.totals.clone();
+                            let hours = t.median_answer_hours.map_or("—".to_string(), |h| if h < 48 { format!("{h} giờ") } else { format!("{} ngày", h / 24) });
+                            let satisfaction = (t.rated > 0).then(|| t.star_sum * 10 / t.rated).map_or("—".to_string(), |v| format!("{} ★ ({} lượt)", crate::meetings::rubric::points_text(v as i32), t.rated));
+                            let ky = r.period_code.clone();
+                            let star_bars: Vec<(String, i64)> = r.stars.iter().enumerate().map(|(i, n)| (format!("{} ★", i + 1), *n)).collect();
+                            view! {
+                                <section class="card" data-testid="question-report">
+                                    <h1>"Báo cáo hỏi đáp, kiến nghị"</h1>
+                                    <p class="lead" data-testid="qr-scope">{r.unit.name.clone()} " · " {r.period_label.clone()}</p>
+                                    <dl class="figures">
+                                        <div><dt>"Đã nhận"</dt><dd data-testid="qr-received">{t.received}</dd></div>
+                                        <div><dt>"Đã trả lời"</dt><dd data-testid="qr-answered">{t.answered}</dd></div>
+                                        <div><dt>"Đang chờ"</dt><dd>{t.open}</dd><dd class="muted">{format!("{} quá hạn", t.overdue)}</dd></div>
+                                        <div><dt>"Thời gian trả lời (trung vị)"</dt><dd data-testid="qr-median">{hours}</dd></div>
+                                        <div><dt>"Mức hài lòng"</dt><dd data-testid="qr-satisfaction">{satisfaction}</dd></div>
+                                    </dl>
+                                    <div class="charts">
+                                        <crate::ui::charts::BarChart title="Theo lĩnh vực".to_string() bars=r.topics.clone() testid="qr-topics" />
+                                        <crate::ui::charts::BarChart title="Người hỏi chấm câu trả lời".to_string() bars=star_bars testid="qr-stars" />
+                                    </div>
+                                </section>
+                                {(!r.rows.is_empty()).then(|| view! {
+                                    <section class="card">
+                                        <h2>"Theo đơn vị trực thuộc"</h2>
+                                        <div class="table-scroll">
+                                            <table class="report-table">
+                                                <thead><tr><th>"Đơn vị"</th><th>"Đã nhận"</th><th>"Đã trả lời"</th><th>"Quá hạn"</th><th>"Trung vị (giờ)"</th></tr></thead>
+                                                <tbody>
+                                                    {r.rows.clone().into_iter().map(|(u, s)| view! {
+                                                        <tr>
+                                                            <td><A href=format!("/hoi-dap/bao-cao?don-vi={}&ky={}", u.id, ky)>{u.name}</A></td>
+                                                            <td>{s.received}</td><td>{s.answered}</td><td>{s.overdue}</td>
+                                                            <td>{s.median_answer_hours.map_or("—".to_string(), |h| h.to_string())}</td>
+                                                        </tr>
+                                                    }).collect_view()}
+                                                </tbody>
+                                            </table>
+                                        </div>
+                                    </section>
+                                })}
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })}
+            </Suspense>
         } />
     }
 }

@@ -12,7 +12,7 @@ use sea_orm::{
 };
 
 use super::{
-    ANONYMITY, AskForm, FaqHit, AskPageData, DAYS_TO_ANSWER, KINDS, QuestionDetail, QuestionEventView, QuestionInboxView, QuestionSummary, STATUSES,
+    ANONYMITY, AskForm, FaqHit, QuestionReportView, QuestionStats, AskPageData, DAYS_TO_ANSWER, KINDS, QuestionDetail, QuestionEventView, QuestionInboxView, QuestionSummary, STATUSES,
     TOPICS,
 };
 use crate::auth::{Role, SessionUser};
@@ -566,4 +566,96 @@ pub async fn faq(db: &DatabaseConnection, user: &SessionUser, query: &str) -> Ap
             published_at: format_datetime(e.published_at),
         })
         .collect())
+}
+
+// ---------------------------------------------------------------- report
+
+/// Figures over a set of questions as of `today`.
+pub fn stats(rows: &[&question::Model], today: NaiveDate) -> QuestionStats {
+    let mut hours: Vec<i64> = rows
+        .iter()
+        .filter_map(|q| q.answered_at.map(|at| (at - q.created_at).num_hours().max(0)))
+        .collect();
+    hours.sort_unstable();
+    let rated: Vec<i32> = rows.iter().filter_map(|q| q.rating).collect();
+    QuestionStats {
+        received: rows.len() as i64,
+        answered: rows.iter().filter(|q| q.answered_at.is_some()).count() as i64,
+        open: rows.iter().filter(|q| matches!(q.status.as_str(), "received" | "assigned")).count() as i64,
+        overdue: rows.iter().filter(|q| is_overdue(q, today)).count() as i64,
+        median_answer_hours: (!hours.is_empty()).then(|| {
+            let mid = hours.len() / 2;
+            if hours.len() % 2 == 0 { (hours[mid - 1] + hours[mid]) / 2 } else { hours[mid] }
+        }),
+        rated: rated.len() as i64,
+        star_sum: rated.iter().map(|s| i64::from(*s)).sum(),
+    }
+}
+
+/// Questions asked in `period` and now held anywhere in the unit's subtree.
+pub async fn report(
+    db: &DatabaseConnection,
+    user: &SessionUser,
+    unit_id: i64,
+    period: crate::meetings::report::Period,
+) -> AppResult<QuestionReportView> {
+    use chrono::TimeZone;
+    crate::auth::service::authorize(db, user, crate::auth::service::Action::ViewQuestionReport(unit_id)).await?;
+    let root = crate::units::service::find_unit(db, unit_id).await?;
+    let local = |y: i32, m: u32| {
+        NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| Utc.from_utc_datetime(&d) - Duration::hours(7))
+    };
+    let (next_y, next_m) = if period.last_month == 12 { (period.year + 1, 1) } else { (period.year, period.last_month + 1) };
+    let (from, to) = (local(period.year, period.first_month).ok_or(AppError::Internal)?, local(next_y, next_m).ok_or(AppError::Internal)?);
+    let subtree = sea_orm::sea_query::Query::select()
+        .column(unit_closure::Column::DescendantId)
+        .from(unit_closure::Entity)
+        .and_where(unit_closure::Column::AncestorId.eq(unit_id))
+        .to_owned();
+    let rows = question::Entity::find()
+        .filter(question::Column::UnitId.in_subquery(subtree))
+        .filter(question::Column::CreatedAt.gte(from))
+        .filter(question::Column::CreatedAt.lt(to))
+        .all(db)
+        .await?;
+    let children: Vec<unit::Model> = unit::Entity::find()
+        .filter(unit::Column::ParentId.eq(unit_id))
+        .filter(unit::Column::ValidTo.is_null())
+        .order_by_asc(unit::Column::Id)
+        .all(db)
+        .await?;
+    let child_of: HashMap<i64, i64> = if children.is_empty() {
+        HashMap::new()
+    } else {
+        unit_closure::Entity::find()
+            .filter(unit_closure::Column::AncestorId.is_in(children.iter().map(|c| c.id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.descendant_id, c.ancestor_id))
+            .collect()
+    };
+    let today = today();
+    let all: Vec<&question::Model> = rows.iter().collect();
+    let mut stars = [0i64; 5];
+    for r in rows.iter().filter_map(|q| q.rating) {
+        if let Some(slot) = stars.get_mut((r.clamp(1, 5) - 1) as usize) {
+            *slot += 1;
+        }
+    }
+    Ok(QuestionReportView {
+        unit: UnitRef { id: root.id, name: root.name.clone() },
+        period_label: period.label(),
+        period_code: period.code(),
+        totals: stats(&all, today),
+        rows: children
+            .iter()
+            .filter_map(|c| {
+                let mine: Vec<&question::Model> = rows.iter().filter(|q| child_of.get(&q.unit_id) == Some(&c.id)).collect();
+                (!mine.is_empty()).then(|| (UnitRef { id: c.id, name: c.name.clone() }, stats(&mine, today)))
+            })
+            .collect(),
+        topics: TOPICS.iter().map(|(code, label)| (label.to_string(), rows.iter().filter(|q| q.topic == *code).count() as i64)).collect(),
+        stars,
+    })
 }
