@@ -553,7 +553,7 @@ pub async fn faq(db: &DatabaseConnection, user: &SessionUser, query: &str) -> Ap
             Some((score, e))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     Ok(scored
         .into_iter()
         .take(50)
@@ -585,7 +585,7 @@ pub fn stats(rows: &[&question::Model], today: NaiveDate) -> QuestionStats {
         overdue: rows.iter().filter(|q| is_overdue(q, today)).count() as i64,
         median_answer_hours: (!hours.is_empty()).then(|| {
             let mid = hours.len() / 2;
-            if hours.len() % 2 == 0 { (hours[mid - 1] + hours[mid]) / 2 } else { hours[mid] }
+            if hours.len().is_multiple_of(2) { (hours[mid - 1] + hours[mid]) / 2 } else { hours[mid] }
         }),
         rated: rated.len() as i64,
         star_sum: rated.iter().map(|s| i64::from(*s)).sum(),
