@@ -361,6 +361,7 @@ async fn the_question_report_counts_answers_overdue_median_time_and_satisfaction
         assert_eq!((t.rated, t.star_sum), (2, 8));
         assert_eq!(r.stars, [0, 0, 1, 0, 1]);
         assert_eq!(r.topics.iter().find(|(l, _)| l == "Đảng phí").map(|(_, n)| *n), Some(3));
+        assert_eq!(r.topics.iter().map(|(_, n)| n).sum::<i64>(), 3, "every question under one topic");
         // By child unit: the cell's question sits under commune X; the district's own two under none.
         assert_eq!(r.rows.iter().map(|(u, s)| (u.name.as_str(), s.received)).collect::<Vec<_>>(), [("Đảng bộ xã Hòa An", 1)]);
         // The secretary sees her cell's figures only.

@@ -28,6 +28,9 @@ pub const TOPICS: [(&str, &str); 7] = [
     ("khac", "Khác"),
 ];
 
+/// Short topic names for chart labels, in `TOPICS` order.
+pub const TOPIC_SHORT: [&str; 7] = ["Tổ chức", "Đảng phí", "Sinh hoạt", "Chính sách", "Tư tưởng", "Dân sinh", "Khác"];
+
 /// Who may see the asker's name, per item.
 pub const ANONYMITY: [(&str, &str, &str); 3] = [
     ("named", "Ghi tên", "Bí thư chi bộ và cấp ủy nhận câu hỏi đều thấy tên đồng chí."),
@@ -204,7 +207,7 @@ pub struct QuestionReportView {
     pub totals: QuestionStats,
     /// Questions held by each child unit's subtree.
     pub rows: Vec<(UnitRef, QuestionStats)>,
-    /// (topic label, count), in TOPICS order.
+    /// (short topic label, count), in TOPICS order.
     pub topics: Vec<(String, i64)>,
     /// How many answers got 1…5 stars.
     pub stars: [i64; 5],

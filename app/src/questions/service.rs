@@ -655,7 +655,11 @@ pub async fn report(
                 (!mine.is_empty()).then(|| (UnitRef { id: c.id, name: c.name.clone() }, stats(&mine, today)))
             })
             .collect(),
-        topics: TOPICS.iter().map(|(code, label)| (label.to_string(), rows.iter().filter(|q| q.topic == *code).count() as i64)).collect(),
+        topics: TOPICS
+            .iter()
+            .zip(super::TOPIC_SHORT)
+            .map(|((code, _), short)| (short.to_string(), rows.iter().filter(|q| q.topic == *code).count() as i64))
+            .collect(),
         stars,
     })
 }
