@@ -283,8 +283,15 @@ async fn invitations_and_attendance_counts_follow_every_write() {
         let counts = |m: meeting::Model| (m.expected_count, m.attended_count, m.unexcused_count);
         let m = meeting::Entity::find_by_id(id).one(&db).await.unwrap().unwrap();
         assert_eq!(counts(m), (3, 0, 0), "three members invited");
-        // The invitation reaches the cell's members, and only them, until the meeting is held.
+        // The invitation reaches the cell's members, and only them, until the meeting is held;
+        // their inboxes say so (not the secretary's, who planned it).
         let member = user(&db, f.member_c1).await;
+        let inbox = app::notifications::service::latest(&db, &member).await.unwrap();
+        assert_eq!(inbox.len(), 1);
+        assert!(inbox[0].title.starts_with("Lịch sinh hoạt chi bộ: Sinh hoạt thường kỳ: kiểm điểm nghị quyết · "), "{}", inbox[0].title);
+        assert_eq!(inbox[0].link, format!("/sinh-hoat/{id}"));
+        assert!(app::notifications::service::latest(&db, &secretary).await.unwrap().is_empty());
+        assert!(app::notifications::service::latest(&db, &user(&db, f.member_d1).await).await.unwrap().is_empty());
         let upcoming = app::meetings::service::upcoming(&db, &member).await.unwrap();
         assert_eq!(upcoming.iter().map(|u| (u.summary.id, u.rsvp.as_str())).collect::<Vec<_>>(), [(id, "")]);
         app::meetings::service::rsvp(&db, &member, id, true, "").await.unwrap();

@@ -226,7 +226,7 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, form: &MeetingFor
         .all(&txn)
         .await?;
     if !members.is_empty() {
-        meeting_attendance::Entity::insert_many(members.into_iter().map(|member_id| meeting_attendance::ActiveModel {
+        meeting_attendance::Entity::insert_many(members.iter().copied().map(|member_id| meeting_attendance::ActiveModel {
             meeting_id: Set(row.id),
             member_id: Set(member_id),
             rsvp: Set(String::new()),
@@ -239,6 +239,10 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, form: &MeetingFor
         .await?;
     }
     refresh_counts(&txn, row.id).await?;
+    // Every invited member hears of it in their inbox (the planner already knows).
+    let invited: Vec<i64> = members.iter().copied().filter(|m| *m != user.member_id).collect();
+    let title = format!("Lịch sinh hoạt chi bộ: {} · {}", row.topic, format_datetime(row.starts_at));
+    crate::notifications::service::notify(&txn, &invited, "meeting", &title, &format!("/sinh-hoat/{}", row.id)).await?;
     txn.commit().await?;
     Ok(row.id)
 }
