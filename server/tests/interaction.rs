@@ -374,3 +374,30 @@ async fn the_question_report_counts_answers_overdue_median_time_and_satisfaction
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_duplicate_is_merged_and_its_asker_gets_the_shared_answer() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let committee = user(&db, f.committee).await;
+        let first = questions::ask(&db, &user(&db, f.member_c1).await, &form(f.district_a, "named", "7b7b7b7b7b")).await.unwrap();
+        let duplicate = questions::ask(&db, &user(&db, f.member_d1).await, &form(f.district_a, "anonymous", "8c8c8c8c8c")).await.unwrap();
+        let elsewhere = questions::ask(&db, &user(&db, f.member_c1_b).await, &form(f.cell_c1, "named", "9d9d9d9d9d")).await.unwrap();
+        assert!(questions::merge(&db, &committee, duplicate, duplicate).await.unwrap_err().field_message("into").is_some());
+        assert!(questions::merge(&db, &committee, duplicate, elsewhere).await.unwrap_err().field_message("into").is_some(), "not held by this committee");
+        assert!(matches!(questions::merge(&db, &user(&db, f.secretary).await, duplicate, first).await, Err(AppError::NotFound(_))));
+        questions::merge(&db, &committee, duplicate, first).await.unwrap();
+        assert!(matches!(questions::merge(&db, &committee, duplicate, first).await, Err(AppError::Conflict(_))), "already closed");
+        let asker_d1 = user(&db, f.member_d1).await;
+        let d = questions::detail(&db, &asker_d1, duplicate).await.unwrap();
+        assert_eq!((d.summary.status.as_str(), d.merged_into, d.merged_answer.clone()), ("closed", Some(first), None));
+        assert_eq!(unread(&db, f.member_d1).await, 1, "told of the merge");
+        questions::answer(&db, &committee, first, "Theo Quy định 01-QĐ/TW, đảng viên hưởng lương hưu đóng 0,5% lương hưu.").await.unwrap();
+        assert_eq!(unread(&db, f.member_d1).await, 2, "and of the shared answer");
+        let d = questions::detail(&db, &asker_d1, duplicate).await.unwrap();
+        assert!(d.merged_answer.unwrap().contains("0,5% lương hưu"));
+        // The first asker still cannot see the duplicate (nor who wrote it).
+        assert!(not_found(questions::detail(&db, &user(&db, f.member_c1).await, duplicate).await));
+    })
+    .await;
+}

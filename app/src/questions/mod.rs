@@ -101,6 +101,9 @@ pub struct QuestionDetail {
     pub forward_targets: Vec<UnitRef>,
     /// Published in the holder's FAQ (entry id).
     pub faq_id: Option<i64>,
+    /// Merged into another question: its number and, once given, its answer.
+    pub merged_into: Option<i64>,
+    pub merged_answer: Option<String>,
 }
 
 /// One FAQ entry as a member finds it.
@@ -220,4 +223,11 @@ pub async fn question_report(unit_id: Option<i64>, period: Option<String>) -> Re
         let unit_id = unit_id.unwrap_or_else(|| crate::meetings::report::service::default_unit(&user));
         service::report(&db, &user, unit_id, period).await
     })
+}
+
+/// Closes a duplicate by merging it into another question the same handler holds; its asker is
+/// pointed to that question's answer.
+#[server(endpoint = "question-merge")]
+pub async fn merge_question(id: i64, into: i64) -> Result<(), AppError> {
+    call!(|db, user| service::merge(&db, &user, id, into))
 }

@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{
     ANONYMITY, AskForm, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, close_question,
-    forward_question, get_question, publish_faq, question_inbox, question_report, questions_home, rate_answer, search_faq, take_question,
+    forward_question, get_question, merge_question, publish_faq, question_inbox, question_report, questions_home, rate_answer, search_faq, take_question,
 };
 use crate::auth::SessionUser;
 use crate::documents::label_of;
@@ -212,8 +212,10 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
     let forward = refreshing(version, move |_: &()| forward_question(id, target.get_untracked().parse().unwrap_or(0), note.get_untracked()));
     let close = refreshing(version, move |_: &()| close_question(id, note.get_untracked()));
     let rate = refreshing(version, move |_: &()| rate_answer(id, stars.get_untracked(), comment.get_untracked()));
+    let merge_into = RwSignal::new(String::new());
+    let merge = refreshing(version, move |_: &()| merge_question(id, merge_into.get_untracked().trim().trim_start_matches('#').parse().unwrap_or(0)));
     let error = Signal::derive(move || {
-        [take.value().get(), answer.value().get(), forward.value().get(), close.value().get(), rate.value().get()]
+        [take.value().get(), answer.value().get(), forward.value().get(), close.value().get(), rate.value().get(), merge.value().get()]
             .into_iter()
             .flatten()
             .find_map(|r| r.err())
@@ -224,6 +226,7 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
             <p class="muted"><A href=if d.is_asker { "/hoi-dap" } else { "/hoi-dap/tiep-nhan" }>"‹ Hỏi đáp, kiến nghị"</A></p>
             <h1>{d.summary.title.clone()}</h1>
             <dl class="facts">
+                <dt>"Số"</dt><dd data-testid="question-number">{d.summary.id}</dd>
                 <dt>"Loại"</dt><dd>{label_of(&KINDS, &d.summary.kind)} " · " {d.summary.topic.clone()}</dd>
                 <dt>"Người hỏi"</dt><dd data-testid="asker">{asker}</dd>
                 <dt>"Gửi đến"</dt><dd data-testid="holder">{d.summary.unit.name.clone()}</dd>
@@ -240,6 +243,16 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
                 <div>{d.answer.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
                 <p class="muted small">{d.answered_by.clone().unwrap_or_default()} " · " {d.answered_at.clone().unwrap_or_default()}</p>
                 {d.rating.map(|r| view! { <p data-testid="rating">{format!("Người hỏi đánh giá: {r}/5 ★")}</p> })}
+            </section>
+        })}
+        {d.merged_into.map(|target| view! {
+            <section class="card" data-testid="merged">
+                <h2>"Đã gộp với câu hỏi cùng nội dung"</h2>
+                <p class="muted">{format!("Câu hỏi này trùng với câu hỏi số {target} và được trả lời chung.")}</p>
+                {match d.merged_answer.clone() {
+                    Some(a) => view! { <div>{a.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div> }.into_any(),
+                    None => view! { <p>"Câu trả lời chung chưa có; đồng chí sẽ được báo khi có."</p> }.into_any(),
+                }}
             </section>
         })}
         {(d.can_handle && open).then(|| view! {
@@ -269,6 +282,12 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
                     <FieldMessage error field="note" />
                 </div>
                 <button type="button" on:click=move |_| { close.dispatch(()); }>"Đóng câu hỏi"</button>
+                <div class="inline-form">
+                    <label for="q-merge">"Trùng nội dung với câu hỏi số"</label>
+                    <input id="q-merge" inputmode="numeric" class="points" prop:value=move || merge_into.get() on:input=move |ev| merge_into.set(event_target_value(&ev)) />
+                    <button type="button" on:click=move |_| { merge.dispatch(()); }>"Gộp"</button>
+                </div>
+                <FieldMessage error field="into" />
                 <FormMessage error />
             </section>
         })}

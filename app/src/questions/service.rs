@@ -295,8 +295,14 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
         Vec::new()
     };
     let faq_id = faq_entry::Entity::find().filter(faq_entry::Column::QuestionId.eq(q.id)).one(db).await?.map(|e| e.id);
+    let merged_answer = match q.merged_into {
+        Some(target) => find(db, target).await?.answer,
+        None => String::new(),
+    };
     Ok(QuestionDetail {
         faq_id,
+        merged_into: q.merged_into,
+        merged_answer: (!merged_answer.is_empty()).then_some(merged_answer),
         summary: summary(user, &q, &holder.name, people.get(&q.asker_id)),
         body: q.body.clone(),
         anonymity: q.anonymity.clone(),
@@ -332,6 +338,7 @@ fn action_label(action: &str) -> &'static str {
         "closed" => "Đóng",
         "rated" => "Người hỏi đánh giá câu trả lời",
         "published" => "Đăng lên hỏi đáp chung",
+        "merged" => "Gộp với câu hỏi trùng nội dung",
         _ => "Cập nhật",
     }
 }
@@ -380,6 +387,10 @@ pub async fn answer(db: &DatabaseConnection, user: &SessionUser, id: i64, text: 
     active.update(&txn).await?;
     record(&txn, id, Some(user.member_id), "answered", Some(holder.id), "").await?;
     notify(&txn, &[asker], "answer", &format!("Đã có trả lời: {title}"), &format!("/hoi-dap/{id}")).await?;
+    // Askers of duplicates merged into this one get the answer too, through their own question.
+    for duplicate in question::Entity::find().filter(question::Column::MergedInto.eq(id)).all(&txn).await? {
+        notify(&txn, &[duplicate.asker_id], "answer", &format!("Đã có trả lời: {}", duplicate.title), &format!("/hoi-dap/{}", duplicate.id)).await?;
+    }
     txn.commit().await?;
     Ok(())
 }
@@ -662,4 +673,32 @@ pub async fn report(
             .collect(),
         stars,
     })
+}
+
+/// Merges duplicate `id` into `into`: both must be held by units this user answers for; `id`
+/// must still be open. `id` is closed, remembers `into`, and its asker is told.
+pub async fn merge(db: &DatabaseConnection, user: &SessionUser, id: i64, into: i64) -> AppResult<()> {
+    if id == into {
+        return Err(AppError::invalid("into", "Không gộp một câu hỏi vào chính nó."));
+    }
+    let (q, holder) = handled(db, user, id).await?;
+    let (target, _) = handled(db, user, into).await.map_err(|_| AppError::invalid("into", "Chỉ gộp vào một câu hỏi mà đồng chí đang tiếp nhận."))?;
+    if !matches!(q.status.as_str(), "received" | "assigned") {
+        return Err(illegal(&q, "gộp"));
+    }
+    if target.merged_into.is_some() {
+        return Err(AppError::invalid("into", "Câu hỏi này đã được gộp vào câu hỏi khác; hãy gộp vào câu hỏi gốc."));
+    }
+    let asker = q.asker_id;
+    let title = q.title.clone();
+    let txn = db.begin().await?;
+    let mut active: question::ActiveModel = q.into();
+    active.status = Set("closed".into());
+    active.merged_into = Set(Some(into));
+    active.updated_at = Set(Utc::now());
+    active.update(&txn).await?;
+    record(&txn, id, Some(user.member_id), "merged", Some(holder.id), &format!("Gộp vào câu hỏi số {into}")).await?;
+    notify(&txn, &[asker], "question", &format!("Câu hỏi được gộp với câu hỏi cùng nội dung: {title}"), &format!("/hoi-dap/{id}")).await?;
+    txn.commit().await?;
+    Ok(())
 }
