@@ -85,6 +85,9 @@ test('a member asks the district committee without giving it her name; the commi
   await expect(report.getByTestId('qr-answered')).toHaveText('1');
   await expect(report.getByTestId('qr-satisfaction')).toHaveText('5 ★ (1 lượt)');
   await expect(report.getByTestId('qr-topics').locator('svg')).toBeVisible();
+  const csv = await committee.request.get(await report.getByRole('link', { name: 'CSV' }).getAttribute('href') as string);
+  expect(csv.headers()['content-type']).toContain('text/csv');
+  expect(await csv.text()).toContain('Tổng cộng,1,1,0,0,');
   await shot(committee, 'question-report');
 });
 

@@ -20,6 +20,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/reading-report.xlsx", get(reading_report_xlsx))
         .route("/api/v1/meetings-report.csv", get(meetings_report_csv))
         .route("/api/v1/meetings-report.xlsx", get(meetings_report_xlsx))
+        .route("/api/v1/questions-report.csv", get(questions_report_csv))
+        .route("/api/v1/questions-report.xlsx", get(questions_report_xlsx))
 }
 
 /// The logged-in user behind a cookie or bearer token.
@@ -106,6 +108,28 @@ async fn meetings_report_csv(State(state): State<AppState>, parts: Parts, Query(
 /// `GET /api/v1/meetings-report.xlsx?unit=…&ky=…`: one sheet per table.
 async fn meetings_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
     let (name, sheets) = meetings_report(&state, &parts, &params).await?;
+    xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
+}
+
+/// The question report (same parameters as the meetings report) as spreadsheet tables.
+async fn questions_report(state: &AppState, parts: &Parts, params: &MeetingsReportParams) -> Result<(String, Vec<app::spreadsheet::Sheet>), ApiError> {
+    use app::meetings::report::service as periods;
+    let user = api_user(state, parts).await?;
+    let period = periods::period_or_default(params.ky.as_deref())?;
+    let unit = params.unit.unwrap_or_else(|| periods::default_unit(&user));
+    let report = app::questions::service::report(&state.db, &user, unit, period).await?;
+    Ok((format!("bao-cao-hoi-dap-{}-{}", report.unit.id, report.period_code), app::questions::service::sheets(&report)))
+}
+
+/// `GET /api/v1/questions-report.csv?unit=…&ky=…`.
+async fn questions_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
+    let (name, sheets) = questions_report(&state, &parts, &params).await?;
+    Ok(csv_download(&format!("{name}.csv"), app::spreadsheet::csv(&sheets)))
+}
+
+/// `GET /api/v1/questions-report.xlsx?unit=…&ky=…`.
+async fn questions_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
+    let (name, sheets) = questions_report(&state, &parts, &params).await?;
     xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
 }
 

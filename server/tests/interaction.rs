@@ -364,6 +364,10 @@ async fn the_question_report_counts_answers_overdue_median_time_and_satisfaction
         assert_eq!(r.topics.iter().map(|(_, n)| n).sum::<i64>(), 3, "every question under one topic");
         // By child unit: the cell's question sits under commune X; the district's own two under none.
         assert_eq!(r.rows.iter().map(|(u, s)| (u.name.as_str(), s.received)).collect::<Vec<_>>(), [("Đảng bộ xã Hòa An", 1)]);
+        // The spreadsheet carries the same figures.
+        let csv = app::spreadsheet::csv(&questions::sheets(&r));
+        assert!(csv.contains("Tổng cộng,3,2,1,1,20,2,4.0"), "{csv}");
+        assert!(csv.contains("Đảng phí,3"));
         // The secretary sees her cell's figures only.
         let own = questions::report(&db, &secretary, f.cell_c1, year).await.unwrap();
         assert_eq!(own.totals.received, 1);

@@ -475,6 +475,11 @@ pub fn QuestionReportPage() -> impl IntoView {
                                         <div><dt>"Thời gian trả lời (trung vị)"</dt><dd data-testid="qr-median">{hours}</dd></div>
                                         <div><dt>"Mức hài lòng"</dt><dd data-testid="qr-satisfaction">{satisfaction}</dd></div>
                                     </dl>
+                                    <p class="downloads">"Tải báo cáo: "
+                                        <a href=format!("/api/v1/questions-report.xlsx?unit={}&ky={}", r.unit.id, r.period_code) download>"Excel (XLSX)"</a>
+                                        " · "
+                                        <a href=format!("/api/v1/questions-report.csv?unit={}&ky={}", r.unit.id, r.period_code) download>"CSV"</a>
+                                    </p>
                                     <div class="charts">
                                         <crate::ui::charts::BarChart title="Theo lĩnh vực".to_string() bars=r.topics.clone() testid="qr-topics" />
                                         <crate::ui::charts::BarChart title="Người hỏi chấm câu trả lời".to_string() bars=star_bars testid="qr-stars" />

@@ -702,3 +702,36 @@ pub async fn merge(db: &DatabaseConnection, user: &SessionUser, id: i64, into: i
     txn.commit().await?;
     Ok(())
 }
+
+/// The question report as spreadsheet tables: per child unit with the total, topics, stars.
+pub fn sheets(r: &QuestionReportView) -> Vec<crate::spreadsheet::Sheet> {
+    use crate::spreadsheet::{Cell, text};
+    let row = |name: &str, s: &QuestionStats| {
+        vec![
+            text(name),
+            Cell::Number(s.received),
+            Cell::Number(s.answered),
+            Cell::Number(s.open),
+            Cell::Number(s.overdue),
+            s.median_answer_hours.map_or(text(""), Cell::Number),
+            Cell::Number(s.rated),
+            (s.rated > 0).then(|| Cell::Tenths(s.star_sum * 10 / s.rated)).unwrap_or_else(|| text("")),
+        ]
+    };
+    let mut summary = vec![
+        vec![text("Báo cáo hỏi đáp, kiến nghị"), text(&r.unit.name)],
+        vec![text("Kỳ báo cáo"), text(&r.period_label)],
+        vec![],
+        ["Đơn vị", "Đã nhận", "Đã trả lời", "Đang chờ", "Quá hạn", "Trung vị thời gian trả lời (giờ)", "Lượt đánh giá", "Sao bình quân"]
+            .iter()
+            .map(|h| text(h))
+            .collect(),
+    ];
+    summary.extend(r.rows.iter().map(|(u, s)| row(&u.name, s)));
+    summary.push(row("Tổng cộng", &r.totals));
+    let mut topics = vec![vec![text("Lĩnh vực"), text("Số câu hỏi")]];
+    topics.extend(TOPICS.iter().zip(&r.topics).map(|((_, label), (_, n))| vec![text(label), Cell::Number(*n)]));
+    let mut stars = vec![vec![text("Số sao"), text("Số câu trả lời")]];
+    stars.extend(r.stars.iter().enumerate().map(|(i, n)| vec![Cell::Number(i as i64 + 1), Cell::Number(*n)]));
+    vec![("Tổng hợp", summary), ("Theo lĩnh vực", topics), ("Mức hài lòng", stars)]
+}
