@@ -449,18 +449,7 @@ pub mod service {
         for f in &facts {
             by_cell.entry(f.cell_id).or_default().push(f);
         }
-        let children = children_of(db, unit_id).await?;
-        let child_of: HashMap<i64, i64> = if children.is_empty() {
-            HashMap::new()
-        } else {
-            unit_closure::Entity::find()
-                .filter(unit_closure::Column::AncestorId.is_in(children.iter().map(|c| c.id)))
-                .all(db)
-                .await?
-                .into_iter()
-                .map(|c| (c.descendant_id, c.ancestor_id))
-                .collect()
-        };
+        let (children, child_of) = crate::units::service::children_and_their_subtrees(db, unit_id).await?;
         let parents = unit_names(db, cells.iter().filter_map(|c| c.parent_id)).await?;
         let parent_name = |c: &Cell| c.parent_id.and_then(|p| parents.get(&p).cloned()).unwrap_or_default();
 
@@ -569,15 +558,6 @@ pub mod service {
                 span: CellSpan { from: (valid_from.year(), valid_from.month()), to: valid_to.map(|d| (d.year(), d.month())) },
             })
             .collect())
-    }
-
-    async fn children_of(db: &impl ConnectionTrait, unit_id: i64) -> AppResult<Vec<unit::Model>> {
-        Ok(unit::Entity::find()
-            .filter(unit::Column::ParentId.eq(unit_id))
-            .filter(unit::Column::ValidTo.is_null())
-            .order_by_asc(unit::Column::Id)
-            .all(db)
-            .await?)
     }
 
     /// The columns of a meeting a report reads.

@@ -629,25 +629,16 @@ pub async fn report(
         .filter(question::Column::CreatedAt.lt(to))
         .all(db)
         .await?;
-    let children: Vec<unit::Model> = unit::Entity::find()
-        .filter(unit::Column::ParentId.eq(unit_id))
-        .filter(unit::Column::ValidTo.is_null())
-        .order_by_asc(unit::Column::Id)
-        .all(db)
-        .await?;
-    let child_of: HashMap<i64, i64> = if children.is_empty() {
-        HashMap::new()
-    } else {
-        unit_closure::Entity::find()
-            .filter(unit_closure::Column::AncestorId.is_in(children.iter().map(|c| c.id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.descendant_id, c.ancestor_id))
-            .collect()
-    };
+    let (children, child_of) = crate::units::service::children_and_their_subtrees(db, unit_id).await?;
     let today = today();
     let all: Vec<&question::Model> = rows.iter().collect();
+    // One pass: each question under the child unit whose subtree holds it.
+    let mut by_child: HashMap<i64, Vec<&question::Model>> = HashMap::new();
+    for q in &rows {
+        if let Some(child) = child_of.get(&q.unit_id) {
+            by_child.entry(*child).or_default().push(q);
+        }
+    }
     let mut stars = [0i64; 5];
     for r in rows.iter().filter_map(|q| q.rating) {
         if let Some(slot) = stars.get_mut((r.clamp(1, 5) - 1) as usize) {
@@ -659,13 +650,7 @@ pub async fn report(
         period_label: period.label(),
         period_code: period.code(),
         totals: stats(&all, today),
-        rows: children
-            .iter()
-            .filter_map(|c| {
-                let mine: Vec<&question::Model> = rows.iter().filter(|q| child_of.get(&q.unit_id) == Some(&c.id)).collect();
-                (!mine.is_empty()).then(|| (UnitRef { id: c.id, name: c.name.clone() }, stats(&mine, today)))
-            })
-            .collect(),
+        rows: children.into_iter().filter_map(|c| by_child.get(&c.id).map(|mine| { let s = stats(mine, today); (c, s) })).collect(),
         topics: TOPICS
             .iter()
             .zip(super::TOPIC_SHORT)

@@ -387,28 +387,8 @@ pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: 
         .into_iter()
         .map(|s| (s.member_id, s))
         .collect();
-    let children: Vec<(i64, String)> = crate::db::entities::unit::Entity::find()
-        .select_only()
-        .column(crate::db::entities::unit::Column::Id)
-        .column(crate::db::entities::unit::Column::Name)
-        .filter(crate::db::entities::unit::Column::ParentId.eq(unit_id))
-        .filter(crate::db::entities::unit::Column::ValidTo.is_null())
-        .order_by_asc(crate::db::entities::unit::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
     // Which child each cell sits under.
-    let child_of: HashMap<i64, i64> = if children.is_empty() {
-        HashMap::new()
-    } else {
-        unit_closure::Entity::find()
-            .filter(unit_closure::Column::AncestorId.is_in(children.iter().map(|c| c.0)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|c| (c.descendant_id, c.ancestor_id))
-            .collect()
-    };
+    let (children, child_of) = crate::units::service::children_and_their_subtrees(db, unit_id).await?;
     let mut totals = ReportCounts::default();
     let mut per_child: HashMap<i64, ReportCounts> = HashMap::new();
     let mut per_cell: HashMap<i64, ReportCounts> = HashMap::new();
@@ -446,7 +426,7 @@ pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: 
         totals,
         rows: children
             .into_iter()
-            .map(|(id, name)| ReportRow { unit: UnitRef { id, name }, counts: per_child.remove(&id).unwrap_or_default() })
+            .map(|unit| { let counts = per_child.remove(&unit.id).unwrap_or_default(); ReportRow { unit, counts } })
             .collect(),
         members: member_rows,
     })

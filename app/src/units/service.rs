@@ -430,3 +430,32 @@ pub async fn find_cells(db: &DatabaseConnection, user: &SessionUser, query: &str
     options.dedup();
     Ok(options)
 }
+
+/// A unit's open children, and for every unit below them which child it sits under: what a
+/// report needs to give one row per child.
+pub async fn children_and_their_subtrees(db: &impl ConnectionTrait, unit_id: i64) -> AppResult<(Vec<UnitRef>, HashMap<i64, i64>)> {
+    let children: Vec<UnitRef> = unit::Entity::find()
+        .select_only()
+        .column(unit::Column::Id)
+        .column(unit::Column::Name)
+        .filter(unit::Column::ParentId.eq(unit_id))
+        .filter(unit::Column::ValidTo.is_null())
+        .order_by_asc(unit::Column::Id)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|(id, name)| UnitRef { id, name })
+        .collect();
+    if children.is_empty() {
+        return Ok((children, HashMap::new()));
+    }
+    let child_of = unit_closure::Entity::find()
+        .filter(unit_closure::Column::AncestorId.is_in(children.iter().map(|c| c.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|c| (c.descendant_id, c.ancestor_id))
+        .collect();
+    Ok((children, child_of))
+}
