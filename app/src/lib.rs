@@ -2,6 +2,7 @@
 
 pub mod announcements;
 pub mod auth;
+pub mod consultations;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod documents;
@@ -99,6 +100,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/hoi-dap/chung") view=crate::questions::FaqPage ssr=SsrMode::Async />
                     <Route path=path!("/hoi-dap/bao-cao") view=crate::questions::QuestionReportPage ssr=SsrMode::Async />
                     <Route path=path!("/hoi-dap/:id") view=crate::questions::QuestionPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien") view=crate::consultations::ConsultationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien/moi") view=crate::consultations::NewConsultationPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien/:id") view=crate::consultations::ConsultationPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien/:id/tong-hop") view=crate::consultations::ConsultationDigestPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao/moi") view=crate::announcements::NewAnnouncementPage ssr=SsrMode::Async />

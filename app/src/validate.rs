@@ -80,6 +80,11 @@ pub fn format_datetime(at: chrono::DateTime<chrono::Utc>) -> String {
     (at + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y").to_string()
 }
 
+/// Today's date in Vietnam (UTC+7): deadlines and due dates are days there.
+pub fn today_in_vietnam() -> NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+}
+
 fn capitalize(label: &str) -> String {
     let mut chars = label.chars();
     match chars.next() {

@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/meetings-report.xlsx", get(meetings_report_xlsx))
         .route("/api/v1/questions-report.csv", get(questions_report_csv))
         .route("/api/v1/questions-report.xlsx", get(questions_report_xlsx))
+        .route("/api/v1/consultation-comments.csv", get(consultation_comments_csv))
+        .route("/api/v1/consultation-comments.xlsx", get(consultation_comments_xlsx))
 }
 
 /// The logged-in user behind a cookie or bearer token.
@@ -130,6 +132,30 @@ async fn questions_report_csv(State(state): State<AppState>, parts: Parts, Query
 /// `GET /api/v1/questions-report.xlsx?unit=…&ky=…`.
 async fn questions_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
     let (name, sheets) = questions_report(&state, &parts, &params).await?;
+    xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConsultationParams {
+    id: i64,
+}
+
+/// The consultation's digest for the asking committee, as sheets, and the file's base name.
+async fn consultation_sheets(state: &AppState, parts: &Parts, id: i64) -> Result<(String, Vec<app::spreadsheet::Sheet>), ApiError> {
+    let user = api_user(state, parts).await?;
+    let digest = app::consultations::service::digest(&state.db, &user, id).await?;
+    Ok((format!("gop-y-du-thao-{id}"), app::consultations::service::sheets(&digest)))
+}
+
+/// `GET /api/v1/consultation-comments.csv?id=…`: every comment on the draft, grouped by article.
+async fn consultation_comments_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<ConsultationParams>) -> Result<Response, ApiError> {
+    let (name, sheets) = consultation_sheets(&state, &parts, params.id).await?;
+    Ok(csv_download(&format!("{name}.csv"), app::spreadsheet::csv(&sheets)))
+}
+
+/// `GET /api/v1/consultation-comments.xlsx?id=…`.
+async fn consultation_comments_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<ConsultationParams>) -> Result<Response, ApiError> {
+    let (name, sheets) = consultation_sheets(&state, &parts, params.id).await?;
     xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
 }
 

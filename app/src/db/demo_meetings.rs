@@ -107,7 +107,7 @@ pub struct DemoMeetings {
 impl DemoMeetings {
     /// The twelve months before the current one (Vietnam time).
     pub fn last_twelve_months() -> DemoMeetings {
-        let today = (Utc::now() + Duration::hours(7)).date_naive();
+        let today = crate::validate::today_in_vietnam();
         DemoMeetings { through: months_back((today.year(), today.month()), 1), every_meeting: false }
     }
 }

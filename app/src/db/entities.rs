@@ -820,6 +820,75 @@ pub mod faq_entry {
     no_relations!();
 }
 
+pub mod consultation {
+    use sea_orm::entity::prelude::*;
+
+    /// A draft opened for comments by article until `closes_on` (inclusive, Vietnam's date).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "consultations")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub document_id: i64,
+        /// The version of the draft put to comment (editing is refused while it is open).
+        pub document_version: i32,
+        /// The committee asking; the invitees are its subtree or chosen roles in it.
+        pub unit_id: i64,
+        /// The announcements' audiences: "all", "secretaries", "committee".
+        pub audience: String,
+        pub intro: String,
+        pub closes_on: Date,
+        /// Closed early by the committee.
+        pub closed_at: Option<DateTimeUtc>,
+        pub invitees: i32,
+        pub created_by: i64,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod consultation_invitee {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "consultation_invitees")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub consultation_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+    }
+    no_relations!();
+}
+
+pub mod consultation_comment {
+    use sea_orm::entity::prelude::*;
+
+    /// One member's comment on one article (or on the whole draft: empty anchor).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "consultation_comments")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        /// Made by the member's device: a resend (or an edit) of the same comment hits this row.
+        #[sea_orm(unique)]
+        pub client_id: String,
+        pub consultation_id: i64,
+        pub member_id: i64,
+        /// The member's cell when they wrote it.
+        pub unit_id: i64,
+        pub section_anchor: String,
+        /// "Điều 5. Nhiệm vụ…" as it read in the consulted version.
+        pub section_label: String,
+        /// "agree", "amend" or "other".
+        pub stance: String,
+        pub body: String,
+        pub created_at: DateTimeUtc,
+        pub updated_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};
 

@@ -262,6 +262,9 @@ pub async fn set_published(
 ) -> AppResult<()> {
     let doc = find_document(db, id).await?;
     authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await?;
+    if published {
+        crate::consultations::service::ensure_draft_unlocked(db, id).await?;
+    }
     let mut active: document::ActiveModel = doc.into();
     active.published = Set(published);
     active.published_at = Set(published.then(Utc::now));

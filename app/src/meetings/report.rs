@@ -399,9 +399,7 @@ pub mod service {
     /// Rows a page shows; exports get everything.
     pub const PAGE_CAP: usize = 100;
 
-    pub fn today_in_vietnam() -> NaiveDate {
-        (Utc::now() + Duration::hours(VIETNAM_OFFSET_HOURS)).date_naive()
-    }
+    pub use crate::validate::today_in_vietnam;
 
     fn local_month(at: DateTime<Utc>) -> (i32, u32) {
         let local = at + Duration::hours(VIETNAM_OFFSET_HOURS);

@@ -21,11 +21,7 @@ use crate::documents::label_of;
 use crate::error::{AppError, AppResult};
 use crate::notifications::service::notify;
 use crate::units::UnitRef;
-use crate::validate::{Checks, format_date, format_datetime};
-
-fn today() -> NaiveDate {
-    (Utc::now() + Duration::hours(7)).date_naive()
-}
+use crate::validate::{Checks, format_date, format_datetime, today_in_vietnam as today};
 
 /// The asker's cell and every unit above it, nearest first: where they may write.
 pub async fn line_of(db: &impl ConnectionTrait, cell_id: i64) -> AppResult<Vec<UnitRef>> {

@@ -79,6 +79,41 @@ pub fn Field(
     }
 }
 
+/// A labelled input (or, with `rows`, a text area) bound to a signal, with the server's message
+/// for its field underneath: the shape of every form built from signals.
+#[component]
+pub fn BoundField(
+    #[prop(into)] id: String,
+    label: &'static str,
+    /// The field's key in the server's validation errors.
+    field: &'static str,
+    value: RwSignal<String>,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] input_type: &'static str,
+    /// A text area of this many rows instead of an input.
+    #[prop(optional)] rows: Option<u32>,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let control = match rows {
+        Some(rows) => view! {
+            <textarea id=id.clone() rows=rows prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))></textarea>
+        }
+        .into_any(),
+        None => view! {
+            <input id=id.clone() type=input_type prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        }
+        .into_any(),
+    };
+    view! {
+        <div class="field">
+            <label for=id>{label}</label>
+            {control}
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <FieldMessage error field />
+        </div>
+    }
+}
+
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let login = matches!(error, AppError::Unauthenticated);
@@ -134,6 +169,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
         ("/sinh-hoat".to_string(), "Sinh hoạt chi bộ"),
         ("/hoi-dap".to_string(), "Hỏi đáp, kiến nghị"),
         ("/thong-bao".to_string(), "Thông báo của cấp ủy"),
+        ("/xin-y-kien".to_string(), "Góp ý dự thảo"),
         (format!("/to-chuc/{}", user.cell_id), "Chi bộ của tôi"),
     ];
     if let Some(cell) = user.positions.iter().find(|p| p.role.is_cell_role()) {
