@@ -80,7 +80,9 @@ pub fn format_datetime(at: chrono::DateTime<chrono::Utc>) -> String {
     (at + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y").to_string()
 }
 
-/// Today's date in Vietnam (UTC+7): deadlines and due dates are days there.
+/// Today's date in Vietnam (UTC+7): deadlines and due dates are days there. Server-side only:
+/// the browser's clock is not to be trusted (and chrono cannot read it in wasm).
+#[cfg(feature = "ssr")]
 pub fn today_in_vietnam() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
 }

@@ -52,7 +52,8 @@ async fn run() -> Result<(), ServerError> {
             let report = app::db::seed::seed_if_empty(&db).await?;
             let documents = app::db::seed::seed_documents_if_empty(&db).await?;
             let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
-            println!("{report:?}, {documents} documents, {meetings} meetings");
+            let comments = app::db::demo_consultations::seed_consultation_if_empty(&db).await?;
+            println!("{report:?}, {documents} documents, {meetings} meetings, {comments} comments on the draft under consultation");
             Ok(())
         }
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
@@ -115,6 +116,10 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
         if meetings > 0 {
             tracing::info!(meetings, elapsed = ?started.elapsed(), "demo year of meetings seeded");
+        }
+        let comments = app::db::demo_consultations::seed_consultation_if_empty(&db).await?;
+        if comments > 0 {
+            tracing::info!(comments, "demo consultation on a draft opened");
         }
     }
     let search = app::documents::search::SearchIndex::build(&db)

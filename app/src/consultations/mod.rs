@@ -140,6 +140,8 @@ pub struct DraftChoice {
 pub struct NewConsultationView {
     pub drafts: Vec<DraftChoice>,
     pub senders: Vec<UnitRef>,
+    /// Two weeks from today in Vietnam, `yyyy-mm-dd` (what a date input takes).
+    pub default_closes_on: String,
 }
 
 #[server(endpoint = "consultations")]

@@ -104,7 +104,7 @@ fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoV
     let document = RwSignal::new(first);
     let unit = RwSignal::new(data.senders.first().map_or(String::new(), |u| u.id.to_string()));
     let audience = RwSignal::new("all".to_string());
-    let closes_on = RwSignal::new(in_days(14));
+    let closes_on = RwSignal::new(data.default_closes_on.clone());
     let intro = RwSignal::new(String::new());
     let navigate = use_navigate();
     let open = Action::new(move |_: &()| {
@@ -168,11 +168,6 @@ fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoV
         </section>
     }
     .into_any()
-}
-
-/// `yyyy-mm-dd`, `days` from today in the browser's calendar (what a date input shows).
-fn in_days(days: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(7) + chrono::Duration::days(days)).format("%Y-%m-%d").to_string()
 }
 
 /// Shared by the article list: the member's comments and which comment form is open.
@@ -284,7 +279,7 @@ fn ArticleBlock(article: DraftArticle) -> impl IntoView {
             } else if comments.can_comment {
                 let a = anchor.clone();
                 view! {
-                    <button type="button" class="small" on:click=move |_| comments.editing.set(Some((a.clone(), None)))>
+                    <button type="button" class="tool" on:click=move |_| comments.editing.set(Some((a.clone(), None)))>
                         {if general { "Góp ý chung" } else { "Góp ý điều này" }}
                     </button>
                 }.into_any()
@@ -448,19 +443,23 @@ fn Digest(digest: super::DigestView) -> impl IntoView {
                 </table>
             </section>
         })}
-        {digest.groups.into_iter().filter(|g| !g.comments.is_empty()).map(|g| view! {
+        {digest.groups.into_iter().filter(|g| !g.comments.is_empty()).map(|g| { let n = g.comments.len(); view! {
             <section class="card" id=format!("y-kien-{}", if g.anchor.is_empty() { "chung" } else { g.anchor.as_str() }) data-testid="digest-group">
                 <h2>{g.label.clone()}</h2>
                 <p class="muted">{format!("{} nhất trí · {} đề nghị sửa đổi, bổ sung · {} ý kiến khác", g.agree, g.amend, g.other)}</p>
-                <ul class="digest-comments">
-                    {g.comments.into_iter().map(|c| view! {
-                        <li>
-                            <p><strong>{c.stance}</strong> <span class="muted small">" · " {c.author} " — " {c.unit} " · " {c.at}</span></p>
-                            {(!c.body.is_empty()).then(|| view! { <p class="comment-body">{c.body}</p> })}
-                        </li>
-                    }).collect_view()}
-                </ul>
+                // Long lists start folded so a phone can scroll past an article to the next one.
+                <details open=n <= 10>
+                    <summary>{format!("Xem {n} ý kiến")}</summary>
+                    <ul class="digest-comments">
+                        {g.comments.into_iter().map(|c| view! {
+                            <li>
+                                <p><strong>{c.stance}</strong> <span class="muted small">" · " {c.author} " — " {c.unit} " · " {c.at}</span></p>
+                                {(!c.body.is_empty()).then(|| view! { <p class="comment-body">{c.body}</p> })}
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                </details>
             </section>
-        }).collect_view()}
+        }}).collect_view()}
     }
 }

@@ -244,6 +244,7 @@ pub async fn new_data(db: &DatabaseConnection, user: &SessionUser) -> AppResult<
     Ok(NewConsultationView {
         drafts: choices,
         senders: scopes.into_iter().map(|id| UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() }).collect(),
+        default_closes_on: (today_in_vietnam() + Duration::days(14)).format("%Y-%m-%d").to_string(),
     })
 }
 

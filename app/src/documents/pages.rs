@@ -320,7 +320,11 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
                         <input type="hidden" name="published" value=(!published).to_string() />
                         <button type="submit">{if published { "Thu hồi (chuyển về bản nháp)" } else { "Ban hành" }}</button>
                     </ActionForm>
+                    {(!published).then(|| view! {
+                        <A href=format!("/xin-y-kien/moi?tai-lieu={id}") attr:class="button">"Lấy ý kiến dự thảo"</A>
+                    })}
                 </div>
+                <FormMessage error=action_error(publish) />
                 {published.then(|| view! { <AssignForm document_id=id /> })}
             })}
             {published.then(|| view! { <crate::reading::ReadingPanel document_id=id /> })}
