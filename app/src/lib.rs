@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/xin-y-kien/moi") view=crate::consultations::NewConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/xin-y-kien/:id") view=crate::consultations::ConsultationPage ssr=SsrMode::Async />
                     <Route path=path!("/xin-y-kien/:id/tong-hop") view=crate::consultations::ConsultationDigestPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao-cua-toi/cai-dat") view=crate::notifications::NotificationSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao/moi") view=crate::announcements::NewAnnouncementPage ssr=SsrMode::Async />

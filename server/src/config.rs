@@ -21,6 +21,8 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub reading_words_per_second: i64,
     pub files_dir: std::path::PathBuf,
+    /// The VAPID `sub` claim: how a push service can reach whoever runs this server.
+    pub push_contact: String,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -64,6 +66,10 @@ impl Settings {
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| "data/files".into())
                 .into(),
+            push_contact: std::env::var("SOTAY_PUSH_CONTACT")
+                .ok()
+                .filter(|v| v.starts_with("mailto:") || v.starts_with("https://"))
+                .unwrap_or_else(|| "mailto:quantri@sotay.local".into()),
             command,
             database_url,
             seed_demo: flag("SOTAY_SEED_DEMO", true)?,

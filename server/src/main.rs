@@ -94,6 +94,28 @@ async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), 
     Ok(())
 }
 
+/// Delivers queued Web Push messages every two seconds. The VAPID key is made now on first run
+/// so the settings page can hand it to browsers at once.
+async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String) -> Result<(), ServerError> {
+    let key = app::notifications::push::vapid_key(&db).await.map_err(|e| ServerError::Config(format!("VAPID: {e}")))?;
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(15))
+        .build()
+        .map_err(|e| ServerError::Config(format!("push client: {e}")))?;
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            match app::notifications::push::deliver_due(&db, &key, &client, &contact, 200).await {
+                Ok(d) if d.sent + d.gone + d.retried + d.dropped > 0 => tracing::info!(?d, "web push"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "web push delivery"),
+            }
+        }
+    });
+    Ok(())
+}
+
 async fn serve(settings: Settings) -> Result<(), ServerError> {
     app::reading::service::set_words_per_second(settings.reading_words_per_second);
     let conf = get_configuration(None).map_err(|e| ServerError::Config(e.to_string()))?;
@@ -122,6 +144,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!(comments, "demo consultation on a draft opened");
         }
     }
+    spawn_push_delivery(db.clone(), settings.push_contact.clone()).await?;
     let search = app::documents::search::SearchIndex::build(&db)
         .await
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;

@@ -889,6 +889,80 @@ pub mod consultation_comment {
     no_relations!();
 }
 
+pub mod app_secret {
+    use sea_orm::entity::prelude::*;
+
+    /// Secrets the server makes for itself on first run (the VAPID key).
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "app_secrets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub name: String,
+        pub value: String,
+        pub created_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod push_subscription {
+    use sea_orm::entity::prelude::*;
+
+    /// One browser (installed app) of a member that accepts Web Push.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "push_subscriptions")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub member_id: i64,
+        #[sea_orm(unique)]
+        pub endpoint: String,
+        /// The browser's P-256 public key and auth secret, base64url.
+        pub p256dh: String,
+        pub auth: String,
+        pub user_agent: String,
+        pub created_at: DateTimeUtc,
+        pub last_used_at: Option<DateTimeUtc>,
+    }
+    no_relations!();
+}
+
+pub mod notification_pref {
+    use sea_orm::entity::prelude::*;
+
+    /// A member's choice for one kind of notification; no row = both on.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "notification_prefs")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub kind: String,
+        pub in_app: bool,
+        pub push: bool,
+    }
+    no_relations!();
+}
+
+pub mod push_outbox {
+    use sea_orm::entity::prelude::*;
+
+    /// A push to deliver, written in the transaction of the change it reports.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "push_outbox")]
+    pub struct Model {
+        #[sea_orm(primary_key)]
+        pub id: i64,
+        pub member_id: i64,
+        pub kind: String,
+        pub title: String,
+        pub link: String,
+        pub created_at: DateTimeUtc,
+        pub attempts: i32,
+        pub next_attempt_at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
 pub mod joins {
     use sea_orm::{EntityTrait, RelationDef};
 

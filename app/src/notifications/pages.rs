@@ -80,6 +80,7 @@ pub fn NotificationsPage() -> impl IntoView {
                     <h1>"Thông báo của tôi"</h1>
                     <button type="button" on:click=move |_| { read_all.dispatch(()); }>"Đánh dấu đã đọc tất cả"</button>
                 </div>
+                <p><A href="/thong-bao-cua-toi/cai-dat">"Cài đặt thông báo (loại thông báo, thông báo đẩy trên điện thoại)"</A></p>
                 <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
                         match list.await {
