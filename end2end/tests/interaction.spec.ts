@@ -6,6 +6,11 @@ test.afterEach(closePages);
 test('a member asks the district committee without giving it her name; the committee answers; the bell tells the member without a reload', async ({ browser }) => {
   const member = await newPage(browser);
   await loginAs(member, 'member');
+  // Start from an empty inbox (the demo has a draft waiting for the member's comments).
+  await member.goto('/thong-bao-cua-toi');
+  await hydrated(member);
+  await member.getByRole('button', { name: 'Đánh dấu đã đọc tất cả' }).click();
+  await expect(member.getByTestId('unread')).toHaveCount(0);
   await member.getByRole('button', { name: /Danh mục/ }).click();
   await member.getByTestId('menu').getByRole('link', { name: 'Hỏi đáp, kiến nghị' }).click();
   const ask = member.getByTestId('ask');
@@ -130,4 +135,49 @@ test('a committee sends a meeting notice to the district’s cell secretaries; a
   await committee.reload();
   await expect(counts).toHaveText(`${recipients} người nhận · 1 đã đọc · 1 đã xác nhận`);
   await shot(committee, 'announcement-receipts');
+});
+
+test('a committee merges a duplicate question; its asker gets the shared answer without seeing the other asker', async ({ browser }) => {
+  async function ask(role: 'member' | 'secretary', title: string) {
+    const page = await newPage(browser);
+    await loginAs(page, role);
+    await page.goto('/hoi-dap');
+    await hydrated(page);
+    const form = page.getByTestId('ask');
+    await form.getByLabel('Gửi đến').selectOption({ label: 'Đảng bộ huyện Phụng Hiệp' });
+    await form.getByLabel('Loại').selectOption({ label: 'Câu hỏi' });
+    await form.getByLabel('Lĩnh vực').selectOption({ label: 'Đảng phí' });
+    await form.getByLabel('Tiêu đề').fill(title);
+    await form.getByLabel('Nội dung').fill('Đảng viên nghỉ hưu hưởng lương hưu thì đóng đảng phí theo tỷ lệ bao nhiêu phần trăm?');
+    await form.getByRole('button', { name: 'Gửi' }).click();
+    await expect(page.getByTestId('question-status')).toHaveText('Đã tiếp nhận');
+    return { page, id: page.url().split('/').pop()! };
+  }
+  const first = await ask('member', 'Mức đóng đảng phí của đảng viên hưu trí');
+  const second = await ask('secretary', 'Đảng viên hưu trí đóng đảng phí bao nhiêu?');
+
+  const committee = await newPage(browser);
+  await loginAs(committee, 'committee');
+  await committee.goto(`/hoi-dap/${second.id}`);
+  await hydrated(committee);
+  const handle = committee.getByTestId('handle');
+  await handle.getByLabel('Trùng nội dung với câu hỏi số').fill(first.id);
+  await handle.getByRole('button', { name: 'Gộp' }).click();
+  await expect(committee.getByTestId('question-status')).toHaveText('Đã đóng');
+  await expect(committee.getByTestId('merged')).toContainText(`câu hỏi số ${first.id}`);
+
+  await committee.goto(`/hoi-dap/${first.id}`);
+  await hydrated(committee);
+  await committee.getByRole('button', { name: 'Nhận xử lý' }).click();
+  await expect(committee.getByTestId('question-status')).toHaveText('Đang xử lý');
+  await committee.getByLabel('Nội dung trả lời').fill('Theo Quy định 01-QĐ/TW, đảng viên hưởng lương hưu đóng đảng phí bằng 0,5% lương hưu hằng tháng.');
+  await committee.getByRole('button', { name: 'Gửi trả lời' }).click();
+  await expect(committee.getByTestId('question-status')).toHaveText('Đã trả lời');
+
+  // The duplicate's asker reads the shared answer in her own question, with no other name on it.
+  await second.page.goto(`/hoi-dap/${second.id}`);
+  const merged = second.page.getByTestId('merged');
+  await expect(merged).toContainText('0,5% lương hưu');
+  await expect(second.page.locator('main')).not.toContainText('Phạm Văn Hậu');
+  await shot(second.page, 'question-merged');
 });

@@ -15,7 +15,7 @@ use crate::announcements::AUDIENCES;
 use crate::auth::SessionUser;
 use crate::documents::label_of;
 use crate::reading::client_id;
-use crate::ui::{BoundField, ErrorBox, FieldMessage, FormMessage, Loading, WithUser};
+use crate::ui::{BoundField, FieldMessage, FormMessage, Loaded, WithUser};
 
 fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -48,32 +48,25 @@ pub fn ConsultationsPage() -> impl IntoView {
     view! {
         <Title text="Góp ý dự thảo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! {
-                            <section class="card" data-testid="consultations">
-                                <div class="title-row">
-                                    <h1>"Góp ý dự thảo"</h1>
-                                    {d.can_open.then(|| view! { <A href="/xin-y-kien/moi" attr:class="button primary">"Lấy ý kiến dự thảo"</A> })}
-                                </div>
-                                {if d.invited.is_empty() {
-                                    view! { <p class="muted">"Hiện chưa có dự thảo nào cần đồng chí góp ý."</p> }.into_any()
-                                } else {
-                                    view! { <ConsultationRows items=d.invited.clone() /> }.into_any()
-                                }}
-                            </section>
-                            {(!d.managed.is_empty()).then(|| view! {
-                                <section class="card" data-testid="consultations-managed">
-                                    <h2>"Các đợt lấy ý kiến do cấp ủy tổ chức"</h2>
-                                    <ConsultationRows items=d.managed.clone() digest=true />
-                                </section>
-                            })}
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
+            <Loaded resource=data children=|d| view! {
+                <section class="card" data-testid="consultations">
+                    <div class="title-row">
+                        <h1>"Góp ý dự thảo"</h1>
+                        {d.can_open.then(|| view! { <A href="/xin-y-kien/moi" attr:class="button primary">"Lấy ý kiến dự thảo"</A> })}
+                    </div>
+                    {if d.invited.is_empty() {
+                        view! { <p class="muted">"Hiện chưa có dự thảo nào cần đồng chí góp ý."</p> }.into_any()
+                    } else {
+                        view! { <ConsultationRows items=d.invited.clone() /> }.into_any()
+                    }}
+                </section>
+                {(!d.managed.is_empty()).then(|| view! {
+                    <section class="card" data-testid="consultations-managed">
+                        <h2>"Các đợt lấy ý kiến do cấp ủy tổ chức"</h2>
+                        <ConsultationRows items=d.managed.clone() digest=true />
+                    </section>
                 })}
-            </Suspense>
+            } />
         } />
     }
 }
@@ -86,14 +79,7 @@ pub fn NewConsultationPage() -> impl IntoView {
     view! {
         <Title text="Lấy ý kiến dự thảo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <OpenForm data=d preselected=preselected() /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=move |d| view! { <OpenForm data=d preselected=preselected() /> } />
         } />
     }
 }
@@ -188,14 +174,7 @@ pub fn ConsultationPage() -> impl IntoView {
     view! {
         <Title text="Góp ý dự thảo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(v) => view! { <Draft view=v version /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=move |v| view! { <Draft view=v version /> } />
         } />
     }
 }
@@ -390,14 +369,7 @@ pub fn ConsultationDigestPage() -> impl IntoView {
     view! {
         <Title text="Tổng hợp góp ý dự thảo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <Digest digest=d /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=|d| view! { <Digest digest=d /> } />
         } />
     }
 }

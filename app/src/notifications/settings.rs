@@ -7,7 +7,7 @@ use leptos_router::components::A;
 
 use super::{KindChoice, NotificationSettingsView, notification_settings, save_notification_settings};
 use crate::auth::SessionUser;
-use crate::ui::{ErrorBox, FormMessage, Loading, WithUser};
+use crate::ui::{FormMessage, Loaded, WithUser};
 
 /// The browser's side of Web Push (service worker, permission, subscription), in JavaScript
 /// because that is where those APIs live.
@@ -64,14 +64,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
     view! {
         <Title text="Cài đặt thông báo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(s) => view! { <PushDevice settings=s.clone() /> <KindChoices kinds=s.kinds /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=|s| view! { <PushDevice settings=s.clone() /> <KindChoices kinds=s.kinds /> } />
         } />
     }
 }

@@ -114,6 +114,30 @@ pub fn BoundField(
     }
 }
 
+/// A page's data once loaded: "Đang tải…" meanwhile, the error box if it failed, else `children`
+/// with the value — the wrapper every page shares.
+#[component]
+pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, children: F) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    F: Fn(T) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    view! {
+        <Suspense fallback=Loading>
+            {move || {
+                let children = children.clone();
+                Suspend::new(async move {
+                    match resource.await {
+                        Ok(value) => children(value).into_any(),
+                        Err(error) => view! { <ErrorBox error /> }.into_any(),
+                    }
+                })
+            }}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn ErrorBox(error: AppError) -> impl IntoView {
     let login = matches!(error, AppError::Unauthenticated);
