@@ -1,5 +1,9 @@
 import { defineConfig } from '@playwright/test';
 
+// Lets context.route() see (and cut) the service worker's own requests, so "offline" in the PWA
+// tests means offline for the worker too (Chromium only).
+process.env.PW_EXPERIMENTAL_SERVICE_WORKER_NETWORK_EVENTS = '1';
+
 // The server is started by scripts/test.sh on a fresh SQLite database with the demo province.
 const baseURL = process.env.E2E_BASE_URL ?? 'http://127.0.0.1:3000';
 

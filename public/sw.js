@@ -1,7 +1,37 @@
-// Sổ tay đảng viên — service worker. Shows Web Push notifications and opens the page they point
-// to. (Offline caching comes with the installable-app work.)
-self.addEventListener('install', () => self.skipWaiting());
-self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+// Sổ tay đảng viên — service worker.
+// - Keeps the offline page, icons and manifest on the device (the app shell's fallback).
+// - Page loads go to the network first; without a connection the offline page answers.
+// - Shows Web Push notifications and opens the page they point to.
+// Server functions (POST) and private pages are never cached here.
+const VERSION = 'sotay-shell-1';
+const SHELL = ['/offline.html', '/manifest.webmanifest', '/favicon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-192.png', '/icons/apple-touch-icon.png'];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('sotay-shell-') && k !== VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim()),
+  );
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(fetch(request).catch(() => caches.match('/offline.html')));
+    return;
+  }
+  if (SHELL.includes(url.pathname)) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  }
+});
 
 self.addEventListener('push', (event) => {
   let message = {};
@@ -15,7 +45,8 @@ self.addEventListener('push', (event) => {
       body: message.body || '',
       tag: message.tag,
       lang: 'vi',
-      icon: '/favicon.svg',
+      icon: '/icons/icon-192.png',
+      badge: '/icons/maskable-192.png',
       data: { url: message.url || '/' },
     }),
   );

@@ -10,6 +10,7 @@ pub mod error;
 pub mod meetings;
 pub mod members;
 pub mod notifications;
+pub mod pwa;
 pub mod questions;
 pub mod reading;
 #[cfg(feature = "ssr")]
@@ -41,6 +42,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="manifest" href="/manifest.webmanifest" />
+                <link rel="apple-touch-icon" href="/icons/apple-touch-icon.png" />
+                <meta name="apple-mobile-web-app-capable" content="yes" />
+                <meta name="apple-mobile-web-app-title" content="Sổ tay ĐV" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />

@@ -266,7 +266,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Transition>
         </header>
-        <main class="content">{children()}</main>
+        <main class="content"><crate::pwa::InstallBanner />{children()}</main>
         <footer class="footer">"Đảng bộ tỉnh Hậu Giang · Sổ tay đảng viên điện tử"</footer>
     }
 }
