@@ -40,9 +40,11 @@ export function pwa_ios_hint() {
 
 /// Remembered on the device when the member says "Để sau", so the invitation stays away a while.
 const DISMISSED_KEY: &str = "sotay-cai-dat-an";
+#[cfg(not(feature = "ssr"))]
 const DISMISS_DAYS: f64 = 30.0;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "ssr", allow(dead_code))] // offers are made in the browser only
 enum Offer {
     None,
     /// Chromium offered its install prompt.
@@ -51,6 +53,7 @@ enum Offer {
     Ios,
 }
 
+#[cfg(not(feature = "ssr"))]
 fn dismissed_recently() -> bool {
     let now = js_sys::Date::now();
     window()

@@ -184,12 +184,15 @@ pub fn DocumentPage() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let publish = ServerAction::<SetPublished>::new();
     let doc = Resource::new(move || (id(), publish.version().get()), |(id, _)| get_document(id));
+    // Everything the reader loads is created here, next to the document, never inside it.
+    let marks = Resource::new(id, reader_marks);
+    let reading = crate::reading::ReadingResources::new(id);
     view! {
         <WithUser children=move |_user: SessionUser| view! {
             <Suspense fallback=Loading>
                 {move || Suspend::new(async move {
                     match doc.await {
-                        Ok(d) => view! { <Reader doc=d publish /> }.into_any(),
+                        Ok(d) => view! { <Reader doc=d publish marks reading /> }.into_any(),
                         Err(error) => view! { <Title text="Tài liệu" /> <ErrorBox error /> }.into_any(),
                     }
                 })}
@@ -242,7 +245,13 @@ fn selected_text() -> String {
 }
 
 #[component]
-fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoView {
+fn Reader(
+    doc: DocumentView,
+    publish: ServerAction<SetPublished>,
+    marks: Resource<Result<super::MyMarks, AppError>>,
+    reading: crate::reading::ReadingResources,
+) -> impl IntoView {
+    let loaded = marks;
     let (font, set_font) = signal(100u32);
     let marks = Marks {
         bookmarks: RwSignal::new(Vec::new()),
@@ -254,7 +263,6 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
     let s = doc.summary.clone();
     let id = s.id;
     let published = s.published;
-    let loaded = Resource::new(|| (), move |_| reader_marks(id));
     Effect::new(move |_| {
         if let Some(size) = stored_font_size() {
             set_font.set(size.clamp(80, 200));
@@ -327,7 +335,7 @@ fn Reader(doc: DocumentView, publish: ServerAction<SetPublished>) -> impl IntoVi
                 <FormMessage error=action_error(publish) />
                 {published.then(|| view! { <AssignForm document_id=id /> })}
             })}
-            {published.then(|| view! { <crate::reading::ReadingPanel document_id=id /> })}
+            {published.then(|| view! { <crate::reading::ReadingPanel document_id=id data=reading /> })}
             <details class="toc" open>
                 <summary>"Mục lục"</summary>
                 <ul>

@@ -16,6 +16,7 @@ use super::{
     get_quiz, get_reading_report, get_required_reading, my_progress, record_progress, submit_quiz,
 };
 use crate::auth::SessionUser;
+use crate::error::AppError;
 use crate::ui::{ErrorBox, FormMessage, Loading, WithUser, action_error, date_text};
 
 /// Seconds between looks at which sections are on screen, and between sends.
@@ -128,14 +129,34 @@ fn minutes(seconds: i64) -> String {
 }
 
 /// Progress and the confirmation button, shown in the reader.
+/// The reader's reading data, created with the document page itself: resources created inside
+/// a component that renders only after another resource resolved race it during server
+/// rendering (and break hydration now and then).
+#[derive(Clone, Copy)]
+pub struct ReadingResources {
+    pub progress: Resource<Result<ReadingProgress, AppError>>,
+    pub quiz: Resource<Result<Option<QuizView>, AppError>>,
+    pub confirm: ServerAction<ConfirmRead>,
+}
+
+impl ReadingResources {
+    pub fn new(document_id: impl Fn() -> i64 + Copy + Send + Sync + 'static) -> ReadingResources {
+        let confirm = ServerAction::<ConfirmRead>::new();
+        ReadingResources {
+            progress: Resource::new(move || (document_id(), confirm.version().get()), |(id, _)| my_progress(id)),
+            quiz: Resource::new(document_id, get_quiz),
+            confirm,
+        }
+    }
+}
+
 #[component]
-pub fn ReadingPanel(document_id: i64) -> impl IntoView {
+pub fn ReadingPanel(document_id: i64, data: ReadingResources) -> impl IntoView {
     let (live, set_live) = signal(None::<ReadingProgress>);
     // False while a comprehension check is waiting to be passed.
     let quiz_ok = RwSignal::new(false);
-    let confirm = ServerAction::<ConfirmRead>::new();
+    let ReadingResources { progress: initial, quiz, confirm } = data;
     let error = action_error(confirm);
-    let initial = Resource::new(move || confirm.version().get(), move |_| my_progress(document_id));
     Effect::new(move |_| start_tracking(document_id, set_live));
     view! {
         <Transition fallback=|| ()>
@@ -161,7 +182,7 @@ pub fn ReadingPanel(document_id: i64) -> impl IntoView {
                                 view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận: Đã đọc và nắm nội dung."</p> }.into_any()
                             } else {
                                 view! {
-                                    {p.completed.then(|| view! { <QuizBlock document_id quiz_ok /> })}
+                                    {p.completed.then(|| view! { <QuizBlock quiz quiz_ok /> })}
                                     <Show when=move || quiz_ok.get() || !p.completed>
                                         <ActionForm action=confirm attr:class="inline-form">
                                             <input type="hidden" name="document_id" value=document_id />
@@ -182,8 +203,7 @@ pub fn ReadingPanel(document_id: i64) -> impl IntoView {
 
 /// The optional multiple-choice check, shown once the document has been read through.
 #[component]
-fn QuizBlock(document_id: i64, quiz_ok: RwSignal<bool>) -> impl IntoView {
-    let quiz = Resource::new(|| (), move |_| get_quiz(document_id));
+fn QuizBlock(quiz: Resource<Result<Option<QuizView>, AppError>>, quiz_ok: RwSignal<bool>) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
