@@ -3,11 +3,17 @@
 // - Page loads go to the network first; without a connection the offline page answers.
 // - Shows Web Push notifications and opens the page they point to.
 // Server functions (POST) and private pages are never cached here.
-const VERSION = 'sotay-shell-1';
+// The server stamps this build's fingerprint here, so a new build is a new worker.
+const VERSION = 'sotay-shell-dev';
 const SHELL = ['/offline.html', '/manifest.webmanifest', '/favicon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-192.png', '/icons/apple-touch-icon.png'];
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
+  // A new version waits until the member chooses to reload (an open form is never cut off).
+  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === 'skip-waiting') self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {

@@ -1,6 +1,6 @@
-//! The installable app: the service worker registered on every page, and the invitation to
-//! install — Chromium's own prompt where it offers one, "Add to Home Screen" steps on iOS Safari
-//! (which has no prompt).
+//! The installable app: the service worker registered on every page, the invitation to install
+//! — Chromium's own prompt where it offers one, "Add to Home Screen" steps on iOS Safari (which
+//! has no prompt) — and the notice that a new version is ready, applied only when asked.
 
 use leptos::prelude::*;
 
@@ -10,10 +10,28 @@ mod browser {
 
     #[wasm_bindgen(inline_js = r#"
 let deferred = null;
-export function pwa_start(on_installable) {
-  if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {});
+let registration = null;
+let reloadWanted = false;
+export function pwa_start(on_installable, on_update) {
   window.addEventListener('beforeinstallprompt', (e) => { e.preventDefault(); deferred = e; on_installable(); });
   window.addEventListener('appinstalled', () => { deferred = null; });
+  if (!('serviceWorker' in navigator)) return;
+  // A waiting worker is a new version: offer it when the page already has one in charge.
+  const offer = (reg) => { if (reg.waiting && navigator.serviceWorker.controller) on_update(); };
+  navigator.serviceWorker.register('/sw.js', { scope: '/' }).then((reg) => {
+    registration = reg;
+    offer(reg);
+    reg.addEventListener('updatefound', () => {
+      const next = reg.installing;
+      if (next) next.addEventListener('statechange', () => { if (next.state === 'installed') offer(reg); });
+    });
+  }).catch(() => {});
+  // Reload only when the member asked for it, never under an open form.
+  navigator.serviceWorker.addEventListener('controllerchange', () => { if (reloadWanted) { reloadWanted = false; location.reload(); } });
+}
+export function pwa_apply_update() {
+  if (registration && registration.waiting) { reloadWanted = true; registration.waiting.postMessage('skip-waiting'); }
+  else location.reload();
 }
 export async function pwa_install() {
   if (!deferred) return 'unavailable';
@@ -31,7 +49,8 @@ export function pwa_ios_hint() {
 }
 "#)]
     extern "C" {
-        pub fn pwa_start(on_installable: &Closure<dyn FnMut()>);
+        pub fn pwa_start(on_installable: &Closure<dyn FnMut()>, on_update: &Closure<dyn FnMut()>);
+        pub fn pwa_apply_update();
         #[wasm_bindgen(catch)]
         pub async fn pwa_install() -> Result<JsValue, JsValue>;
         pub fn pwa_ios_hint() -> bool;
@@ -75,6 +94,7 @@ fn remember_dismissal() {
 #[component]
 pub fn InstallBanner() -> impl IntoView {
     let offer = RwSignal::new(Offer::None);
+    let update = RwSignal::new(false);
     Effect::new(move |_| {
         #[cfg(not(feature = "ssr"))]
         {
@@ -84,9 +104,11 @@ pub fn InstallBanner() -> impl IntoView {
                     offer.set(Offer::Prompt);
                 }
             });
-            browser::pwa_start(&on_installable);
-            // Lives as long as the page: the browser may offer installing at any time.
+            let on_update = Closure::<dyn FnMut()>::new(move || update.set(true));
+            browser::pwa_start(&on_installable, &on_update);
+            // Both live as long as the page: the browser may call them at any time.
             on_installable.forget();
+            on_update.forget();
             if browser::pwa_ios_hint() && !dismissed_recently() {
                 offer.set(Offer::Ios);
             }
@@ -103,7 +125,17 @@ pub fn InstallBanner() -> impl IntoView {
         remember_dismissal();
         offer.set(Offer::None);
     };
+    let reload = move |_| {
+        #[cfg(not(feature = "ssr"))]
+        browser::pwa_apply_update();
+    };
     view! {
+        {move || update.get().then(|| view! {
+            <aside class="install-banner" data-testid="update-banner" role="region" aria-label="Phiên bản mới">
+                <p>"Có phiên bản mới — tải lại để dùng. Nếu đang nhập dở, hãy gửi hoặc lưu trước."</p>
+                <div class="actions"><button type="button" class="primary" on:click=reload>"Tải lại"</button></div>
+            </aside>
+        })}
         {move || match offer.get() {
             Offer::None => ().into_any(),
             Offer::Prompt => view! {

@@ -1,8 +1,8 @@
 import { chromium, expect, test } from '@playwright/test';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { closePages, hydrated, newPage, shot } from './helpers';
+import { join, resolve } from 'node:path';
+import { closePages, expectNoReload, hydrated, markPage, newPage, shot } from './helpers';
 
 test.afterEach(closePages);
 
@@ -94,4 +94,39 @@ test('without a connection a page not kept on the device shows the offline page,
   await page.context().setOffline(false);
   await page.getByRole('button', { name: 'Thử lại' }).click();
   await expect(page.getByRole('heading', { level: 1 })).not.toHaveText('Đang không có kết nối mạng');
+});
+
+test('a new version is offered with “Có phiên bản mới — tải lại” and applied only when the member asks', async ({ browser }) => {
+  const page = await newPage(browser);
+  await page.goto('/dang-nhap');
+  await hydrated(page);
+  await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+  await page.reload();
+  await hydrated(page);
+  await expect.poll(() => page.evaluate(() => !!navigator.serviceWorker.controller)).toBe(true);
+  const before = await page.evaluate(async () => (await caches.keys()).join(','));
+  expect(before).toMatch(/sotay-shell-[0-9a-f]{12}/);
+
+  // A new build lands under the running server: its bundle changes, so does the worker's stamp.
+  const extra = resolve(__dirname, '../../target/site/pkg/e2e-next-build.txt');
+  writeFileSync(extra, String(Date.now()));
+  await page.getByLabel('Số điện thoại hoặc số thẻ đảng viên').fill('0900000004');
+  await markPage(page);
+  await page.evaluate(async () => { await (await navigator.serviceWorker.getRegistration('/'))!.update(); });
+  const banner = page.getByTestId('update-banner');
+  await expect(banner).toContainText('Có phiên bản mới — tải lại');
+  await shot(page, 'update-banner', false);
+  // Nothing reloads by itself: the half-filled form is still there.
+  await page.waitForTimeout(1500);
+  await expectNoReload(page);
+  await expect(page.getByLabel('Số điện thoại hoặc số thẻ đảng viên')).toHaveValue('0900000004');
+
+  await banner.getByRole('button', { name: 'Tải lại' }).click();
+  await expect.poll(() => page.evaluate(() => (window as any).__noReload)).toBeUndefined();
+  await hydrated(page);
+  await expect(page.getByTestId('update-banner')).toHaveCount(0);
+  // The new worker's shell cache replaced the old one.
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).join(','))).toMatch(/^sotay-shell-[0-9a-f]{12}$/);
+  expect(await page.evaluate(async () => (await caches.keys()).join(','))).not.toBe(before);
+  rmSync(extra, { force: true });
 });

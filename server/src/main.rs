@@ -4,6 +4,7 @@
 mod api;
 mod bench;
 mod config;
+mod pwa;
 mod uploads;
 
 use std::net::SocketAddr;
@@ -161,6 +162,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     let app = Router::new()
         .merge(api::routes())
         .merge(uploads::routes())
+        .merge(pwa::routes(&leptos_options.site_root))
         .leptos_routes_with_context(
             &state,
             routes,
