@@ -121,9 +121,10 @@ test('a new version is offered with “Có phiên bản mới — tải lại”
   await expectNoReload(page);
   await expect(page.getByLabel('Số điện thoại hoặc số thẻ đảng viên')).toHaveValue('0900000004');
 
-  await banner.getByRole('button', { name: 'Tải lại' }).click();
-  await expect.poll(() => page.evaluate(() => (window as any).__noReload)).toBeUndefined();
+  // "Tải lại": the new worker takes over and the page loads again, once.
+  await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Tải lại' }).click()]);
   await hydrated(page);
+  expect(await page.evaluate(() => (window as any).__noReload)).toBeUndefined();
   await expect(page.getByTestId('update-banner')).toHaveCount(0);
   // The new worker's shell cache replaced the old one.
   await expect.poll(() => page.evaluate(async () => (await caches.keys()).join(','))).toMatch(/^sotay-shell-[0-9a-f]{12}$/);
