@@ -234,12 +234,23 @@ pub async fn new_data(db: &DatabaseConnection, user: &SessionUser) -> AppResult<
         .limit(200)
         .all(db)
         .await?;
-    let mut choices = Vec::with_capacity(drafts.len());
-    for d in drafts {
-        if open_on(db, d.id).await?.is_none() {
-            choices.push(DraftChoice { id: d.id, label: if d.number.is_empty() { d.title } else { format!("{} — {}", d.number, d.title) } });
-        }
-    }
+    // One query for which of them are already out for comment, not one per draft.
+    let running: HashSet<i64> = consultation::Entity::find()
+        .select_only()
+        .column(consultation::Column::DocumentId)
+        .filter(consultation::Column::DocumentId.is_in(drafts.iter().map(|d| d.id)))
+        .filter(consultation::Column::ClosedAt.is_null())
+        .filter(consultation::Column::ClosesOn.gte(today_in_vietnam()))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let choices = drafts
+        .into_iter()
+        .filter(|d| !running.contains(&d.id))
+        .map(|d| DraftChoice { id: d.id, label: if d.number.is_empty() { d.title } else { format!("{} — {}", d.number, d.title) } })
+        .collect();
     let names = unit_names(db, scopes.iter().copied()).await?;
     Ok(NewConsultationView {
         drafts: choices,

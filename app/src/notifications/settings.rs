@@ -31,7 +31,8 @@ export async function push_current() {
 export async function push_enable(key) {
   if (!ready()) throw new Error('unsupported');
   if (await Notification.requestPermission() !== 'granted') throw new Error('denied');
-  const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+  // Every page registers the worker already (pwa.rs); register only if that has not happened.
+  const reg = (await navigator.serviceWorker.getRegistration('/')) || (await navigator.serviceWorker.register('/sw.js', { scope: '/' }));
   await navigator.serviceWorker.ready;
   let sub = await reg.pushManager.getSubscription();
   if (!sub) sub = await reg.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: keyBytes(key) });
