@@ -1,19 +1,30 @@
 // Sổ tay đảng viên — service worker.
-// - Keeps the offline page, icons and manifest on the device (the app shell's fallback).
-// - Page loads go to the network first; without a connection the offline page answers.
+// - Keeps the app shell on the device: the bundle (JS, WebAssembly, CSS), offline page, icons.
+// - Keeps pages for offline reading: every page the member opens, plus the documents assigned
+//   to them or bookmarked and their cell's meetings around today (the plan the server gives),
+//   within a storage budget — the least recently used go first, pages merely visited before the
+//   ones kept on purpose. Kept pages belong to one session: another sign-in or a sign-out
+//   deletes them, so the next person on this phone never sees them.
+// - Page loads go to the network first; without a connection (or after a few seconds of a weak
+//   one) a kept copy answers, marked as such; otherwise the offline page.
+// - Sends writes queued offline when the connection returns (Background Sync where the browser
+//   has it; the pages also send on their next open).
 // - Shows Web Push notifications and opens the page they point to.
-// Server functions (POST) and private pages are never cached here.
-// The server stamps this build's fingerprint here, so a new build is a new worker.
+// Server functions (POST) are never cached.
+// The server stamps this build's fingerprint and file list here, so a new build is a new worker.
 const VERSION = 'sotay-shell-dev';
+const ASSETS = [] /*__ASSETS__*/;
 const SHELL = ['/offline.html', '/manifest.webmanifest', '/favicon.svg', '/icons/icon-192.png', '/icons/icon-512.png', '/icons/maskable-192.png', '/icons/apple-touch-icon.png'];
+const PAGES = 'sotay-pages';
+const SESSION_HEADER = 'x-sotay-session';
+/** How long a page load waits for a weak network before the kept copy answers. */
+const NETWORK_PATIENCE_MS = 4000;
+
+/*__OUTBOX__*/
 
 self.addEventListener('install', (event) => {
   // A new version waits until the member chooses to reload (an open form is never cut off).
-  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL)));
-});
-
-self.addEventListener('message', (event) => {
-  if (event.data === 'skip-waiting') self.skipWaiting();
+  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL.concat(ASSETS))));
 });
 
 self.addEventListener('activate', (event) => {
@@ -25,19 +36,201 @@ self.addEventListener('activate', (event) => {
   );
 });
 
+self.addEventListener('message', (event) => {
+  const data = event.data;
+  const reply = (value) => event.ports && event.ports[0] && event.ports[0].postMessage(value);
+  if (data === 'skip-waiting') self.skipWaiting();
+  else if (data && data.type === 'keep-offline') event.waitUntil(keepOffline().then(reply, (e) => reply({ error: String(e) })));
+  else if (data && data.type === 'forget-private') event.waitUntil(forgetPrivate().then(() => reply({ ok: true })));
+  else if (data && data.type === 'flush') event.waitUntil(outboxFlush().then(reply, () => reply({ error: true })));
+});
+
+self.addEventListener('sync', (event) => {
+  if (event.tag === 'sotay-outbox') event.waitUntil(outboxFlush());
+});
+
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
   if (request.mode === 'navigate') {
-    event.respondWith(fetch(request).catch(() => caches.match('/offline.html')));
+    event.respondWith(navigate(event));
     return;
   }
-  if (SHELL.includes(url.pathname)) {
-    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  if (SHELL.includes(url.pathname) || url.pathname.startsWith('/pkg/')) {
+    event.respondWith(shellFile(request));
   }
 });
+
+async function shellFile(request) {
+  const cache = await caches.open(VERSION);
+  const hit = await cache.match(request, { ignoreSearch: true });
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok && new URL(request.url).pathname.startsWith('/pkg/')) cache.put(request, response.clone());
+  return response;
+}
+
+/** Network first; a kept copy when there is no network or it is too slow; else the offline page. */
+async function navigate(event) {
+  const request = event.request;
+  const key = pageKey(request.url);
+  const kept = await keptPage(key);
+  // The page streams to the screen while a copy is kept alongside.
+  const network = fetch(request).then((response) => {
+    event.waitUntil(remember(key, response.clone(), null).catch(() => {}));
+    return response;
+  });
+  event.waitUntil(network.catch(() => {}));
+  if (!kept) return network.catch(() => caches.match('/offline.html'));
+  const patience = new Promise((resolve) => setTimeout(resolve, NETWORK_PATIENCE_MS));
+  try {
+    const first = await Promise.race([network, patience.then(() => null)]);
+    if (first) return first;
+  } catch (_) {}
+  await touch(key);
+  return markedCopy(kept.response, kept.entry);
+}
+
+/** Pages are kept by path and query, without the fragment. */
+function pageKey(href) {
+  const url = new URL(href);
+  return url.pathname + url.search;
+}
+
+async function keptPage(key) {
+  const entry = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.get(key)));
+  if (!entry) return null;
+  const response = await (await caches.open(PAGES)).match(key);
+  return response ? { entry, response } : null;
+}
+
+/** The kept copy, telling the page (on <html>) when it was saved, for the offline notice. */
+async function markedCopy(response, entry) {
+  const html = await response.text();
+  const saved = new Date(entry.saved).toISOString();
+  const body = html.replace('<html lang="vi"', `<html lang="vi" data-sotay-saved="${saved}"`);
+  return new Response(body, { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' } });
+}
+
+async function sessionOf() {
+  return inStores(['meta'], 'readonly', ({ meta }) => request(meta.get('session')));
+}
+
+/** Deletes every kept page: on sign-out, or when another session starts on this device. */
+async function forgetPrivate() {
+  await caches.delete(PAGES);
+  await inStores(['pages', 'meta'], 'readwrite', ({ pages, meta }) => {
+    pages.clear();
+    meta.delete('session');
+  });
+  announce();
+}
+
+/**
+ * Keeps a page the server sent. Only whole, direct HTML answers of a signed-in session are
+ * kept; an answer without a session (signed out) or of another session first deletes whatever
+ * the previous one kept.
+ */
+async function remember(key, response, pinned) {
+  if (!response.ok || response.redirected || response.type !== 'basic') return false;
+  if (!(response.headers.get('content-type') || '').startsWith('text/html')) return false;
+  const session = response.headers.get(SESSION_HEADER);
+  const current = await sessionOf();
+  if (current && current !== session) await forgetPrivate();
+  if (!session) return false;
+  const blob = await response.blob();
+  const cache = await caches.open(PAGES);
+  await cache.put(key, new Response(blob, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
+  const now = Date.now();
+  await inStores(['pages', 'meta'], 'readwrite', async ({ pages, meta }) => {
+    meta.put(session, 'session');
+    const old = await request(pages.get(key));
+    const entry = {
+      url: key,
+      bytes: blob.size,
+      saved: now,
+      used: now,
+      build: VERSION,
+      reason: (pinned && pinned.reason) || (old && old.reason) || 'visited',
+      title: (pinned && pinned.title) || (old && old.title) || titleOf(await blob.slice(0, 4096).text()),
+      version: (pinned && pinned.version) || (old && old.version) || '',
+    };
+    pages.put(entry);
+  });
+  announce();
+  return true;
+}
+
+function titleOf(html) {
+  const m = /<title[^>]*>([^<]*)<\/title>/i.exec(html);
+  return m ? m[1].replace(' · Sổ tay đảng viên', '') : '';
+}
+
+async function touch(key) {
+  await inStores(['pages'], 'readwrite', async ({ pages }) => {
+    const entry = await request(pages.get(key));
+    if (entry) pages.put({ ...entry, used: Date.now() });
+  });
+}
+
+/**
+ * Fetches the server's plan for this member and keeps what it lists (pages already kept at the
+ * same version and build are left alone), then trims to the budget.
+ */
+async function keepOffline() {
+  const response = await fetch('/api/v1/offline-pages', { credentials: 'same-origin' });
+  if (!response.ok) return { kept: 0, error: response.status };
+  const plan = await response.json();
+  const session = response.headers.get(SESSION_HEADER);
+  const current = await sessionOf();
+  if (current && current !== session) await forgetPrivate();
+  const listed = new Set(plan.pages.map((p) => p.url));
+  const entries = await inStores(['pages'], 'readwrite', async ({ pages }) => {
+    const all = await request(pages.getAll());
+    // Pages no longer in the plan (read and confirmed long ago, unbookmarked) become ordinary.
+    for (const e of all) if (e.reason !== 'visited' && !listed.has(e.url)) pages.put({ ...e, reason: 'visited' });
+    return new Map(all.map((e) => [e.url, e]));
+  });
+  let fetched = 0;
+  for (const page of plan.pages) {
+    const old = entries.get(page.url);
+    if (old && old.version === page.version && old.build === VERSION) {
+      if (old.reason !== page.reason) await inStores(['pages'], 'readwrite', ({ pages }) => pages.put({ ...old, reason: page.reason }));
+      continue;
+    }
+    try {
+      const r = await fetch(page.url, { credentials: 'same-origin' });
+      if (await remember(page.url, r, page)) fetched += 1;
+    } catch (_) {
+      break; // the connection went: the rest next time
+    }
+  }
+  await inStores(['meta'], 'readwrite', ({ meta }) => meta.put(plan.budget_bytes, 'budget'));
+  const trimmed = await trim(plan.budget_bytes);
+  const kept = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.getAll()));
+  return { fetched, trimmed, kept: kept.length, bytes: kept.reduce((n, e) => n + e.bytes, 0), budget: plan.budget_bytes };
+}
+
+/** Evicts pages until the kept ones fit the budget: visited-only first, each oldest-used first. */
+async function trim(budget) {
+  const all = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.getAll()));
+  let total = all.reduce((n, e) => n + e.bytes, 0);
+  const order = all.sort((a, b) => (a.reason === 'visited') === (b.reason === 'visited') ? a.used - b.used : a.reason === 'visited' ? -1 : 1);
+  const evict = [];
+  for (const e of order) {
+    if (total <= budget) break;
+    evict.push(e.url);
+    total -= e.bytes;
+  }
+  if (evict.length === 0) return 0;
+  const cache = await caches.open(PAGES);
+  for (const url of evict) await cache.delete(url);
+  await inStores(['pages'], 'readwrite', ({ pages }) => evict.forEach((url) => pages.delete(url)));
+  announce();
+  return evict.length;
+}
 
 self.addEventListener('push', (event) => {
   let message = {};

@@ -10,6 +10,7 @@ pub mod error;
 pub mod meetings;
 pub mod members;
 pub mod notifications;
+pub mod offline;
 pub mod pwa;
 pub mod questions;
 pub mod reading;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/xin-y-kien/:id/tong-hop") view=crate::consultations::ConsultationDigestPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao-cua-toi/cai-dat") view=crate::notifications::NotificationSettingsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/ngoai-tuyen") view=crate::offline::OfflinePage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao/moi") view=crate::announcements::NewAnnouncementPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao/:id") view=crate::announcements::AnnouncementPage ssr=SsrMode::Async />

@@ -24,6 +24,8 @@ pub struct Config {
     pub trust_proxy: bool,
     /// Where attachments are stored, each under its SHA-256.
     pub files_dir: std::path::PathBuf,
+    /// Room each device may use for pages kept for offline reading.
+    pub offline_budget_mb: u64,
 }
 
 #[derive(Clone, FromRef)]

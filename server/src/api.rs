@@ -9,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,28 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/questions-report.xlsx", get(questions_report_xlsx))
         .route("/api/v1/consultation-comments.csv", get(consultation_comments_csv))
         .route("/api/v1/consultation-comments.xlsx", get(consultation_comments_xlsx))
+        .route("/api/v1/offline-pages", get(offline_pages))
+        .route("/api/v1/sync", post(sync))
+}
+
+/// `GET /api/v1/offline-pages`: the pages this member's device should keep for offline reading
+/// and the room it may use (the service worker asks after each sign-in and page open).
+async fn offline_pages(State(state): State<AppState>, parts: Parts) -> Result<Json<app::offline::OfflinePlan>, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let budget = state.config.offline_budget_mb * 1024 * 1024;
+    Ok(Json(app::offline::service::plan(&state.db, &user, budget).await?))
+}
+
+/// `POST /api/v1/sync` with `{writes: [...]}`: writes queued on a device without a connection,
+/// applied in order, each once; one answer per write.
+async fn sync(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Result<Json<app::offline::SyncRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<app::offline::SyncResponse>, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let Json(request) = body.map_err(|_| AppError::invalid("writes", "Dữ liệu gửi lên không đúng định dạng."))?;
+    Ok(Json(app::offline::service::sync(&state.db, &user, &request.writes).await?))
 }
 
 /// The logged-in user behind a cookie or bearer token.

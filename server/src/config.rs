@@ -23,6 +23,8 @@ pub struct Settings {
     pub files_dir: std::path::PathBuf,
     /// The VAPID `sub` claim: how a push service can reach whoever runs this server.
     pub push_contact: String,
+    /// `SOTAY_OFFLINE_BUDGET_MB`: room on each device for pages kept for offline reading.
+    pub offline_budget_mb: u64,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -70,6 +72,15 @@ impl Settings {
                 .ok()
                 .filter(|v| v.starts_with("mailto:") || v.starts_with("https://"))
                 .unwrap_or_else(|| "mailto:quantri@sotay.local".into()),
+            offline_budget_mb: match std::env::var("SOTAY_OFFLINE_BUDGET_MB") {
+                Err(_) => app::offline::DEFAULT_BUDGET_MB,
+                Ok(v) => v
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| (1..=2_000).contains(n))
+                    .ok_or_else(|| format!("SOTAY_OFFLINE_BUDGET_MB={v}: một số từ 1 đến 2000"))?,
+            },
             command,
             database_url,
             seed_demo: flag("SOTAY_SEED_DEMO", true)?,
@@ -88,6 +99,11 @@ impl Settings {
     }
 
     pub fn app_config(&self) -> Config {
-        Config { secure_cookies: self.secure_cookies, trust_proxy: self.trust_proxy, files_dir: self.files_dir.clone() }
+        Config {
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            files_dir: self.files_dir.clone(),
+            offline_budget_mb: self.offline_budget_mb,
+        }
     }
 }

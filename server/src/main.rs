@@ -173,6 +173,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), pwa::mark_session))
         .layer(CompressionLayer::new())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .with_state(state);

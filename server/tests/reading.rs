@@ -3,49 +3,11 @@
 
 mod common;
 
-use app::db::entities::{document_section, reading_event};
-use app::documents::service::{self as docs, ImportMeta};
+use app::db::entities::reading_event;
 use app::error::AppError;
 use app::reading::{ProgressEvent, service as reading};
 use common::*;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
-
-/// A title line (the preamble) and ten articles of 42 words (heading included): each article
-/// needs 6 s on screen at 8 words per second.
-fn text() -> String {
-    (1..=10)
-        .map(|n| format!("Điều {n}. Nội dung\n{}", vec!["đảng viên"; 20].join(" ")))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-async fn document(db: &DatabaseConnection, owner: i64, audience_all: bool, title: &str) -> (i64, Vec<i64>) {
-    let meta = ImportMeta {
-        number: String::new(),
-        title: title.into(),
-        doc_type: "sinh_hoat_chi_bo".into(),
-        level: "provincial".into(),
-        issuer: "Tỉnh ủy Hậu Giang".into(),
-        issued_on: Some(date(2025, 1, 1)),
-        topics: String::new(),
-        owner_unit_id: owner,
-        audience_all,
-        published: true,
-        source: "kiểm thử".into(),
-    };
-    let id = docs::import_text(db, &meta, &format!("{title}\n{}", text())).await.unwrap().unwrap();
-    let sections = document_section::Entity::find()
-        .filter(document_section::Column::DocumentId.eq(id))
-        .filter(document_section::Column::Words.gt(0))
-        .order_by_asc(document_section::Column::Ordinal)
-        .all(db)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|s| s.id)
-        .collect();
-    (id, sections)
-}
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 fn event(tag: &str, n: usize, document_id: i64, section_id: i64, seconds: i32) -> ProgressEvent {
     ProgressEvent { client_id: format!("{tag:0>8}-{n:04x}"), document_id, section_id, seconds }
@@ -56,7 +18,7 @@ async fn skimming_or_jumping_to_the_end_is_not_reading() {
     on_both(|db| async move {
         let f = fixture(&db).await;
         let member = user(&db, f.member_c1).await;
-        let (doc, sections) = document(&db, f.root, true, "Tài liệu sinh hoạt chi bộ tháng 12").await;
+        let (doc, sections) = reading_document(&db, f.root, true, "Tài liệu sinh hoạt chi bộ tháng 12").await;
         assert_eq!(sections.len(), 11);
 
         // Jump to the last two articles and stay a long time.
@@ -88,7 +50,7 @@ async fn replayed_events_never_count_twice_and_belong_to_their_sender() {
         let f = fixture(&db).await;
         let member = user(&db, f.member_c1).await;
         let other = user(&db, f.member_c1_b).await;
-        let (doc, sections) = document(&db, f.root, true, "Tài liệu học tập chuyên đề").await;
+        let (doc, sections) = reading_document(&db, f.root, true, "Tài liệu học tập chuyên đề").await;
         let batch: Vec<_> = sections[..3].iter().enumerate().map(|(i, s)| event("d", i, doc, *s, 5)).collect();
         let first = reading::record(&db, &member, &batch).await.unwrap();
         let replay = reading::record(&db, &member, &batch).await.unwrap();
@@ -109,7 +71,7 @@ async fn progress_is_refused_for_invisible_documents_and_bad_events() {
     on_both(|db| async move {
         let f = fixture(&db).await;
         let bloc_member = user(&db, f.member_e1).await;
-        let (doc, sections) = document(&db, f.district_a, false, "Thông báo của Huyện ủy").await;
+        let (doc, sections) = reading_document(&db, f.district_a, false, "Thông báo của Huyện ủy").await;
         sea_orm::EntityTrait::insert(app::db::entities::document_audience::ActiveModel {
             document_id: sea_orm::Set(doc),
             unit_id: sea_orm::Set(f.district_a),
@@ -122,7 +84,7 @@ async fn progress_is_refused_for_invisible_documents_and_bad_events() {
         assert_eq!(reading_event::Entity::find().count(&db).await.unwrap(), 0);
 
         let member = user(&db, f.member_c1).await;
-        let (other_doc, other_sections) = document(&db, f.root, true, "Tài liệu khác").await;
+        let (other_doc, other_sections) = reading_document(&db, f.root, true, "Tài liệu khác").await;
         let err = reading::record(&db, &member, &[event("f", 1, doc, other_sections[0], 5)]).await.unwrap_err();
         assert_eq!(err.field_message("events").as_deref(), Some("Phần văn bản không thuộc tài liệu này."));
         let err = reading::record(&db, &member, &[event("f", 2, other_doc, other_sections[0], 3600)]).await.unwrap_err();
@@ -140,7 +102,7 @@ async fn assignments_reach_the_subtree_and_reports_count_per_unit() {
         let f = fixture(&db).await;
         let committee = user(&db, f.committee).await;
         let secretary = user(&db, f.secretary).await;
-        let (doc, sections) = document(&db, f.root, true, "Chỉ thị về học tập nghị quyết").await;
+        let (doc, sections) = reading_document(&db, f.root, true, "Chỉ thị về học tập nghị quyết").await;
         let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(14)).to_string();
 
         assert!(matches!(reading::assign(&db, &secretary, doc, f.cell_c1, &due).await, Err(AppError::Forbidden(_))));
@@ -189,7 +151,7 @@ async fn after_the_due_date_the_report_lists_cells_behind_and_exports_to_xlsx() 
     on_both(|db| async move {
         let f = fixture(&db).await;
         let committee = user(&db, f.committee).await;
-        let (doc, sections) = document(&db, f.root, true, "Kết luận về công tác kiểm tra").await;
+        let (doc, sections) = reading_document(&db, f.root, true, "Kết luận về công tác kiểm tra").await;
         let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(7)).to_string();
         let id = reading::assign(&db, &committee, doc, f.district_a, &due).await.unwrap();
         let member = user(&db, f.member_c1).await;

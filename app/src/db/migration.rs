@@ -8,7 +8,7 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq), Box::new(ConsultationsM), Box::new(PushM)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq), Box::new(ConsultationsM), Box::new(PushM), Box::new(OfflineWritesM)]
     }
 }
 
@@ -1322,5 +1322,41 @@ impl MigrationTrait for PushM {
         m.drop_table(Table::drop().table(NotificationPrefs::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(PushSubscriptions::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(AppSecrets::Table).to_owned()).await
+    }
+}
+
+#[derive(DeriveIden)]
+enum OfflineWrites { Table, ClientId, MemberId, Kind, Status, Message, ReceivedAt }
+
+/// Writes made without a connection and sent later: each device-made id is applied once, and a
+/// replay gets the first answer back.
+struct OfflineWritesM;
+
+impl MigrationName for OfflineWritesM {
+    fn name(&self) -> &str {
+        "m20261127_000014_offline_writes"
+    }
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for OfflineWritesM {
+    async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.create_table(
+            Table::create()
+                .table(OfflineWrites::Table)
+                .col(string_len(OfflineWrites::ClientId, 64).primary_key())
+                .col(big_integer(OfflineWrites::MemberId))
+                .col(string_len(OfflineWrites::Kind, 32))
+                .col(string_len(OfflineWrites::Status, 16))
+                .col(text(OfflineWrites::Message))
+                .col(timestamp_with_time_zone(OfflineWrites::ReceivedAt))
+                .foreign_key(&mut fk((OfflineWrites::Table, OfflineWrites::MemberId), (Members::Table, Members::Id)))
+                .to_owned(),
+        )
+        .await
+    }
+
+    async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(OfflineWrites::Table).to_owned()).await
     }
 }

@@ -335,7 +335,7 @@ fn Reader(
                 <FormMessage error=action_error(publish) />
                 {published.then(|| view! { <AssignForm document_id=id /> })}
             })}
-            {published.then(|| view! { <crate::reading::ReadingPanel document_id=id data=reading /> })}
+            {published.then(|| view! { <crate::reading::ReadingPanel document_id=id title=s.title.clone() data=reading /> })}
             <details class="toc" open>
                 <summary>"Mục lục"</summary>
                 <ul>

@@ -10,14 +10,23 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::rubric::{parse_points, points_text};
 use super::{
-    ATTENDANCE, AttendanceMark, KINDS, MeetingDetail, MeetingSummary, PlanMeeting, RecordMeetingHeld,
+    ATTENDANCE, AttendanceMark, KINDS, MeetingDetail, MeetingSummary, PlanMeeting,
     RatingSummary, STATUSES, answer_invitation, cell_meetings, get_meeting, rate_meeting, review_meeting,
-    save_attendance, score_meeting,
+    record_meeting_held, save_attendance, score_meeting,
 };
 use crate::auth::SessionUser;
 use crate::documents::label_of;
 use crate::error::AppError;
-use crate::ui::{ErrorBox, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
+use crate::offline::{OfflineWrite, QueueOutcome, send_or_queue, signed_in_member};
+use crate::ui::{BoundField, ErrorBox, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
+
+/// What the secretary sees after saving: done, or kept on the phone until there is a connection.
+fn saved_text<T>(outcome: &QueueOutcome<T>, what: &str) -> String {
+    match outcome {
+        QueueOutcome::Done(_) => format!("Đã lưu {what}."),
+        QueueOutcome::Queued => format!("Đã lưu {what} trên máy; sẽ gửi khi có mạng."),
+    }
+}
 
 fn class_label(code: &str) -> &'static str {
     match code {
@@ -271,31 +280,45 @@ fn Invitation(meeting_id: i64, version: RwSignal<u32>, current: String) -> impl 
 #[component]
 fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoView {
     let id = detail.summary.id;
+    let topic = detail.summary.topic.clone();
+    let auth = crate::auth::use_auth();
     let marks: RwSignal<HashMap<i64, String>> =
         RwSignal::new(detail.attendance.iter().map(|a| (a.member_id, a.status.clone())).collect());
-    let save = Action::new(move |_: &()| {
+    let label = format!("Điểm danh: {topic}");
+    let save = Action::new_local(move |_: &()| {
         let list: Vec<AttendanceMark> = marks
             .get_untracked()
             .into_iter()
             .filter(|(_, s)| s != "unmarked")
             .map(|(member_id, status)| AttendanceMark { member_id, status, note: String::new() })
             .collect();
+        let write = OfflineWrite::MeetingAttendance { meeting_id: id, marks: list.clone() };
+        let label = label.clone();
         async move {
-            let r = save_attendance(id, list).await;
-            if r.is_ok() {
+            let r = send_or_queue(signed_in_member(auth), save_attendance(id, list), write, label).await;
+            if matches!(r, Ok(QueueOutcome::Done(()))) {
                 version.update(|v| *v += 1);
             }
             r
         }
     });
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
-    let held = ServerAction::<RecordMeetingHeld>::new();
-    let held_error = action_error(held);
-    Effect::new(move |_| {
-        if matches!(held.value().get(), Some(Ok(()))) {
-            version.update(|v| *v += 1);
+    let held_minutes = RwSignal::new(detail.held_minutes.map(|m| m.to_string()).unwrap_or_default());
+    let held_label = format!("Ghi nhận đã sinh hoạt: {topic}");
+    let held = Action::new_local(move |_: &()| {
+        let typed = held_minutes.get_untracked();
+        let label = held_label.clone();
+        async move {
+            let minutes = typed.trim().parse::<i32>().map_err(|_| AppError::invalid("held_minutes", "Vui lòng nhập số phút."))?;
+            let write = OfflineWrite::MeetingHeld { meeting_id: id, held_minutes: minutes };
+            let r = send_or_queue(signed_in_member(auth), record_meeting_held(id, typed), write, label).await;
+            if matches!(r, Ok(QueueOutcome::Done(()))) {
+                version.update(|v| *v += 1);
+            }
+            r
         }
     });
+    let held_error = Signal::derive(move || held.value().get().and_then(|r| r.err()));
     let approved = detail.summary.status == "approved";
     view! {
         <section class="card" data-testid="attendance">
@@ -326,14 +349,13 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
             <FormMessage error />
             {(!approved).then(|| view! {
                 <button type="button" class="primary" on:click=move |_| { save.dispatch(()); }>"Lưu điểm danh"</button>
-                {move || matches!(save.value().get(), Some(Ok(()))).then(|| view! { <p class="alert alert-success" role="status">"Đã lưu điểm danh."</p> })}
-                <ActionForm action=held attr:class="form">
-                    <input type="hidden" name="meeting_id" value=id />
+                {move || save.value().get().and_then(|r| r.ok()).map(|done| view! { <p class="alert alert-success" role="status">{saved_text(&done, "điểm danh")}</p> })}
+                <form class="form" on:submit=move |ev| { ev.prevent_default(); held.dispatch(()); }>
                     <FormMessage error=held_error />
-                    <Field id="held-minutes" name="held_minutes" field="held_minutes" label="Thời gian sinh hoạt thực tế (phút)" error=held_error
-                        value=detail.held_minutes.map(|m| m.to_string()).unwrap_or_default() inputmode="numeric" />
+                    <BoundField id="held-minutes" field="held_minutes" label="Thời gian sinh hoạt thực tế (phút)" error=held_error value=held_minutes />
                     <button type="submit">"Ghi nhận đã sinh hoạt"</button>
-                </ActionForm>
+                    {move || held.value().get().and_then(|r| r.ok()).map(|done| view! { <p class="alert alert-success" role="status">{saved_text(&done, "thời gian sinh hoạt")}</p> })}
+                </form>
             })}
         </section>
     }
@@ -353,7 +375,10 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
     let reasons = RwSignal::new(HashMap::<i64, String>::new());
     let local_error = RwSignal::new(None::<AppError>);
     let scores = detail.scores.clone();
-    let submit = Action::new(move |approve: &bool| {
+    let auth = crate::auth::use_auth();
+    let label = format!("Chấm điểm sinh hoạt: {}", detail.summary.topic);
+    let submit = Action::new_local(move |approve: &bool| {
+        let label = label.clone();
         let approve = *approve;
         let typed = typed.get_untracked();
         let reasons = reasons.get_untracked();
@@ -370,8 +395,14 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
                 }
                 list.push(super::CriterionScore { criterion_id: s.criterion_id, tenths, reason: reasons.get(&s.criterion_id).cloned().unwrap_or_default() });
             }
-            let r = if review { review_meeting(id, list, approve).await } else { score_meeting(id, list).await };
-            if r.is_ok() {
+            // The committee's review needs the connection; the secretary's score can wait on the device.
+            let r = if review {
+                review_meeting(id, list, approve).await.map(QueueOutcome::Done)
+            } else {
+                let write = OfflineWrite::MeetingScore { meeting_id: id, scores: list.clone() };
+                send_or_queue(signed_in_member(auth), score_meeting(id, list), write, label).await
+            };
+            if matches!(r, Ok(QueueOutcome::Done(_))) {
                 version.update(|v| *v += 1);
             }
             r
@@ -406,6 +437,9 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
             }).collect_view()}
             <p class="lead" data-testid="score-total">{move || format!("Tổng: {} điểm", points_text(total()))}</p>
             <FormMessage error />
+            {move || matches!(submit.value().get(), Some(Ok(QueueOutcome::Queued))).then(|| view! {
+                <p class="alert alert-success" role="status">"Đã lưu điểm trên máy; sẽ gửi khi có mạng."</p>
+            })}
             {(!approved).then(|| if review {
                 view! { <button type="button" class="primary" on:click=move |_| { local_error.set(None); submit.dispatch(true); }>"Duyệt kết quả"</button> }.into_any()
             } else {

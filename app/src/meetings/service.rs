@@ -8,7 +8,7 @@ use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 use super::rubric::{AutoRule, CriterionSpec, MeetingFacts, RubricSpec, Threshold, default_rubric};
@@ -317,8 +317,8 @@ fn check_started(m: &meeting::Model) -> AppResult<()> {
 }
 
 /// The secretary marks each member's attendance; every mark is checked before any is stored.
-pub async fn mark_attendance(
-    db: &DatabaseConnection,
+pub async fn mark_attendance<C: ConnectionTrait + TransactionTrait>(
+    db: &C,
     user: &SessionUser,
     meeting_id: i64,
     marks: &[(i64, String, String)],
@@ -360,7 +360,7 @@ pub async fn mark_attendance(
 }
 
 /// Records that the meeting took place and how long it lasted.
-pub async fn record_held(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64, held_minutes: i32) -> AppResult<()> {
+pub async fn record_held(db: &impl ConnectionTrait, user: &SessionUser, meeting_id: i64, held_minutes: i32) -> AppResult<()> {
     let m = find_meeting(db, meeting_id).await?;
     authorize(db, user, Action::ManageMeetings(m.unit_id)).await?;
     check_started(&m)?;
@@ -400,7 +400,7 @@ pub async fn facts(db: &impl ConnectionTrait, m: &meeting::Model) -> AppResult<M
 
 /// The secretary scores the meeting on the cell's rubric; each criterion within its maximum.
 /// The rubric version used is stored with the meeting, so later rubric changes never rescore it.
-pub async fn score(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64, given: &[(i64, i32)]) -> AppResult<i32> {
+pub async fn score<C: ConnectionTrait + TransactionTrait>(db: &C, user: &SessionUser, meeting_id: i64, given: &[(i64, i32)]) -> AppResult<i32> {
     let m = find_meeting(db, meeting_id).await?;
     authorize(db, user, Action::ManageMeetings(m.unit_id)).await?;
     match m.status.as_str() {

@@ -49,11 +49,56 @@ pub struct ReadingProgress {
     pub required_seconds: i64,
     pub completed: bool,
     pub confirmed: bool,
+    /// Per section: words and seconds the server has counted — only in the reader's own
+    /// progress, so the device can apply the same rule while offline.
+    #[serde(default)]
+    pub sections: Vec<SectionTime>,
+    #[serde(default)]
+    pub words_per_second: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SectionTime {
+    pub section_id: i64,
+    pub words: i64,
+    pub seconds: i64,
+}
+
+/// A section counts as seen after being on screen long enough to read its words.
+pub fn section_seen(seconds: i64, words: i64, words_per_second: i64) -> bool {
+    seconds >= 1 && seconds * words_per_second >= words
+}
+
+/// The document counts as read: nearly every section seen, and enough time in all.
+pub fn reading_complete(seen: i64, total: i64, active_seconds: i64, required_seconds: i64) -> bool {
+    total > 0 && seen * 100 >= total * SEEN_SHARE_PERCENT && active_seconds >= required_seconds
 }
 
 impl ReadingProgress {
     pub fn percent_seen(&self) -> i64 {
         if self.total_sections == 0 { 0 } else { self.seen_sections * 100 / self.total_sections }
+    }
+
+    /// This progress plus seconds measured on the device that the server has not counted yet,
+    /// by the server's own rule: what the reader shows while offline.
+    pub fn with_unsent(&self, unsent: &std::collections::HashMap<i64, i64>) -> ReadingProgress {
+        let extra: i64 = unsent.values().sum();
+        let active_seconds = self.active_seconds + extra;
+        if self.sections.is_empty() || self.words_per_second <= 0 {
+            return ReadingProgress { active_seconds, ..self.clone() };
+        }
+        let seen = self
+            .sections
+            .iter()
+            .filter(|s| section_seen(s.seconds + unsent.get(&s.section_id).copied().unwrap_or(0), s.words, self.words_per_second))
+            .count() as i64;
+        let seen = seen.max(self.seen_sections);
+        ReadingProgress {
+            seen_sections: seen,
+            active_seconds,
+            completed: self.completed || reading_complete(seen, self.total_sections, active_seconds, self.required_seconds),
+            ..self.clone()
+        }
     }
 }
 

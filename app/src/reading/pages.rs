@@ -44,6 +44,50 @@ struct Tracker {
     unsent: Vec<ProgressEvent>,
     sending: bool,
     ticks: u32,
+    /// Seconds per section that left this page since it opened — counted by the server or kept
+    /// in the device's queue. With the progress the page opened with, what the reader shows
+    /// while offline.
+    left_page: HashMap<i64, i64>,
+    /// The server's progress when the page opened, with its per-section seconds.
+    opened_with: Option<ReadingProgress>,
+}
+
+impl Tracker {
+    /// Turns the seconds counted since the last send into events (at most a minute each).
+    fn seal(&mut self, document_id: i64) {
+        let pending: Vec<(i64, i32)> = self.pending.drain().collect();
+        for (section_id, mut seconds) in pending {
+            while seconds > 0 {
+                let chunk = seconds.min(MAX_EVENT_SECONDS);
+                self.unsent.push(ProgressEvent { client_id: client_id(), document_id, section_id, seconds: chunk });
+                seconds -= chunk;
+            }
+        }
+    }
+
+    /// Drops events that have left the page (sent or queued), remembering their seconds.
+    fn settle(&mut self, gone: &[ProgressEvent]) {
+        let ids: std::collections::HashSet<&str> = gone.iter().map(|e| e.client_id.as_str()).collect();
+        self.unsent.retain(|e| !ids.contains(e.client_id.as_str()));
+        for e in gone {
+            *self.left_page.entry(e.section_id).or_default() += i64::from(e.seconds);
+        }
+    }
+
+    /// The progress by the server's rule over what the device knows.
+    fn estimate(&self) -> Option<ReadingProgress> {
+        self.opened_with.as_ref().map(|p| p.with_unsent(&self.left_page))
+    }
+}
+
+/// One reader on one document: the tracker, shared by the ticking timer and the confirm button.
+#[derive(Clone)]
+struct ReaderState {
+    document_id: i64,
+    title: String,
+    member_id: Option<i64>,
+    tracker: Rc<RefCell<Tracker>>,
+    set_progress: WriteSignal<Option<ReadingProgress>>,
 }
 
 /// Ids of the document sections currently inside the viewport.
@@ -60,67 +104,96 @@ fn sections_on_screen() -> Vec<i64> {
         .collect()
 }
 
-fn flush(document_id: i64, tracker: &Rc<RefCell<Tracker>>, set_progress: WriteSignal<Option<ReadingProgress>>) {
-    let batch = {
-        let mut t = tracker.borrow_mut();
-        let pending: Vec<(i64, i32)> = t.pending.drain().collect();
-        for (section_id, mut seconds) in pending {
-            while seconds > 0 {
-                let chunk = seconds.min(MAX_EVENT_SECONDS);
-                t.unsent.push(ProgressEvent { client_id: client_id(), document_id, section_id, seconds: chunk });
-                seconds -= chunk;
+fn browser_online() -> bool {
+    window().navigator().on_line()
+}
+
+impl ReaderState {
+    /// Sends what was measured; without a connection it goes to the device's queue instead.
+    fn flush(&self) {
+        let batch = {
+            let mut t = self.tracker.borrow_mut();
+            t.seal(self.document_id);
+            if t.sending || t.unsent.is_empty() {
+                return;
+            }
+            t.sending = true;
+            t.unsent.clone()
+        };
+        let reader = self.clone();
+        leptos::task::spawn_local(async move {
+            let result = if browser_online() { record_progress(batch.clone()).await } else { Err(AppError::Network) };
+            match result {
+                Ok(progress) => {
+                    reader.tracker.borrow_mut().settle(&batch);
+                    if let Some(p) = progress.into_iter().find(|p| p.document_id == reader.document_id) {
+                        reader.set_progress.set(Some(p));
+                    }
+                }
+                Err(AppError::Network) => reader.queue(batch).await,
+                Err(_) => {} // kept with the same ids: the next send retries safely
+            }
+            reader.tracker.borrow_mut().sending = false;
+        });
+    }
+
+    /// Keeps events in the device's queue and shows the progress they make.
+    async fn queue(&self, events: Vec<ProgressEvent>) {
+        let seconds: i32 = events.iter().map(|e| e.seconds).sum();
+        let label = format!("Thời gian đọc {} giây: {}", seconds, self.title);
+        let write = crate::offline::OfflineWrite::ReadingProgress { events: events.clone() };
+        if crate::offline::queue_write(self.member_id, write, label).await {
+            let estimate = {
+                let mut t = self.tracker.borrow_mut();
+                t.settle(&events);
+                t.estimate()
+            };
+            if estimate.is_some() {
+                self.set_progress.set(estimate);
             }
         }
-        if t.sending || t.unsent.is_empty() {
-            return;
+    }
+
+    /// Everything measured so far into the queue now (before a confirmation queued after it).
+    async fn queue_everything(&self) {
+        let events = {
+            let mut t = self.tracker.borrow_mut();
+            t.seal(self.document_id);
+            t.unsent.clone()
+        };
+        if !events.is_empty() {
+            self.queue(events).await;
         }
-        t.sending = true;
-        t.unsent.clone()
-    };
-    let tracker = tracker.clone();
-    leptos::task::spawn_local(async move {
-        let result = record_progress(batch.clone()).await;
-        let mut t = tracker.borrow_mut();
-        t.sending = false;
-        // Sent events leave the queue; failed ones stay with the same ids, so a retry is safe.
-        if let Ok(progress) = result {
-            let sent: std::collections::HashSet<&str> = batch.iter().map(|e| e.client_id.as_str()).collect();
-            t.unsent.retain(|e| !sent.contains(e.client_id.as_str()));
-            if let Some(p) = progress.into_iter().find(|p| p.document_id == document_id) {
-                set_progress.set(Some(p));
-            }
-        }
-    });
+    }
 }
 
 /// Counts on-screen time per section while the tab is visible and reports it in batches.
-fn start_tracking(document_id: i64, set_progress: WriteSignal<Option<ReadingProgress>>) {
-    let tracker = Rc::new(RefCell::new(Tracker::default()));
-    let ticking = tracker.clone();
+fn start_tracking(reader: ReaderState) {
+    let ticking = reader.clone();
     let handle = set_interval_with_handle(
         move || {
             let visible = document().visibility_state() == leptos::web_sys::VisibilityState::Visible;
             if visible {
-                let mut t = ticking.borrow_mut();
+                let mut t = ticking.tracker.borrow_mut();
                 for id in sections_on_screen() {
                     *t.pending.entry(id).or_default() += TICK_SECONDS as i32;
                 }
                 t.ticks += 1;
             }
-            let due = !visible || ticking.borrow().ticks % FLUSH_EVERY_TICKS == 0;
+            let due = !visible || ticking.tracker.borrow().ticks % FLUSH_EVERY_TICKS == 0;
             if due {
-                flush(document_id, &ticking, set_progress);
+                ticking.flush();
             }
         },
         Duration::from_secs(TICK_SECONDS),
     );
     // Cleanup closures must be Send; this one only ever runs on the browser's single thread.
-    let on_leave = send_wrapper::SendWrapper::new(tracker);
+    let on_leave = send_wrapper::SendWrapper::new(reader);
     on_cleanup(move || {
         if let Ok(handle) = handle {
             handle.clear();
         }
-        flush(document_id, &on_leave, set_progress);
+        on_leave.flush();
     });
 }
 
@@ -142,8 +215,13 @@ pub struct ReadingResources {
 impl ReadingResources {
     pub fn new(document_id: impl Fn() -> i64 + Copy + Send + Sync + 'static) -> ReadingResources {
         let confirm = ServerAction::<ConfirmRead>::new();
+        // Loaded again after writes queued offline reached the server.
+        let synced = crate::offline::use_device().map(|d| d.synced);
         ReadingResources {
-            progress: Resource::new(move || (document_id(), confirm.version().get()), |(id, _)| my_progress(id)),
+            progress: Resource::new(
+                move || (document_id(), confirm.version().get(), synced.map(|s| s.get())),
+                |(id, _, _)| my_progress(id),
+            ),
             quiz: Resource::new(document_id, get_quiz),
             confirm,
         }
@@ -151,17 +229,60 @@ impl ReadingResources {
 }
 
 #[component]
-pub fn ReadingPanel(document_id: i64, data: ReadingResources) -> impl IntoView {
+pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> impl IntoView {
     let (live, set_live) = signal(None::<ReadingProgress>);
     // False while a comprehension check is waiting to be passed.
     let quiz_ok = RwSignal::new(false);
     let ReadingResources { progress: initial, quiz, confirm } = data;
     let error = action_error(confirm);
-    Effect::new(move |_| start_tracking(document_id, set_live));
+    // The last progress the server gave, for when it cannot be asked (offline).
+    let last_known = StoredValue::new(None::<ReadingProgress>);
+    let confirm_queued = RwSignal::new(false);
+    let auth = crate::auth::use_auth();
+    let reader = StoredValue::new_local(None::<ReaderState>);
+    Effect::new(move |_| {
+        let state = ReaderState {
+            document_id,
+            title: title.clone(),
+            member_id: crate::offline::signed_in_member(auth),
+            tracker: Rc::new(RefCell::new(Tracker::default())),
+            set_progress: set_live,
+        };
+        reader.set_value(Some(state.clone()));
+        start_tracking(state);
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(p)) = initial.get() {
+            last_known.set_value(Some(p.clone()));
+            if let Some(r) = reader.get_value() {
+                let mut t = r.tracker.borrow_mut();
+                if t.opened_with.is_none() {
+                    t.opened_with = Some(p);
+                }
+            }
+        }
+    });
+    // Confirming without a connection: the reading time first, then the confirmation, both
+    // into the device's queue, in that order.
+    Effect::new(move |_| {
+        if matches!(confirm.value().get(), Some(Err(AppError::Network))) {
+            if let Some(r) = reader.get_value() {
+                leptos::task::spawn_local(async move {
+                    r.queue_everything().await;
+                    let label = format!("Xác nhận đã đọc: {}", r.title);
+                    let write = crate::offline::OfflineWrite::ReadingConfirm { document_id };
+                    if crate::offline::queue_write(r.member_id, write, label).await {
+                        confirm_queued.set(true);
+                    }
+                });
+            }
+        }
+    });
+    let shown_error = Signal::derive(move || error.get().filter(|_| !confirm_queued.get()));
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                let loaded = initial.await.ok();
+                let loaded = initial.await.ok().or_else(|| last_known.get_value());
                 let progress = match (live.get(), loaded) {
                     (Some(l), Some(i)) if i.confirmed => Some(ReadingProgress { confirmed: true, ..l }),
                     (Some(l), _) => Some(l),
@@ -182,15 +303,22 @@ pub fn ReadingPanel(document_id: i64, data: ReadingResources) -> impl IntoView {
                                 view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận: Đã đọc và nắm nội dung."</p> }.into_any()
                             } else {
                                 view! {
-                                    {p.completed.then(|| view! { <QuizBlock quiz quiz_ok /> })}
-                                    <Show when=move || quiz_ok.get() || !p.completed>
-                                        <ActionForm action=confirm attr:class="inline-form">
-                                            <input type="hidden" name="document_id" value=document_id />
-                                            <button type="submit" class="primary" disabled=!p.completed>"Đã đọc và nắm nội dung"</button>
-                                        </ActionForm>
+                                    <Show when=move || confirm_queued.get()>
+                                        <p class="alert alert-success" role="status" data-testid="confirm-queued">
+                                            "Đã ghi nhận trên máy: Đã đọc và nắm nội dung. Xác nhận sẽ được gửi khi có mạng."
+                                        </p>
                                     </Show>
-                                    {(!p.completed).then(|| view! { <p class="hint">"Nút xác nhận mở khi đồng chí đã đọc hết các phần của tài liệu."</p> })}
-                                    <FormMessage error />
+                                    <Show when=move || !confirm_queued.get()>
+                                        {p.completed.then(|| view! { <QuizBlock quiz quiz_ok /> })}
+                                        <Show when=move || quiz_ok.get() || !p.completed>
+                                            <ActionForm action=confirm attr:class="inline-form">
+                                                <input type="hidden" name="document_id" value=document_id />
+                                                <button type="submit" class="primary" disabled=!p.completed>"Đã đọc và nắm nội dung"</button>
+                                            </ActionForm>
+                                        </Show>
+                                        {(!p.completed).then(|| view! { <p class="hint">"Nút xác nhận mở khi đồng chí đã đọc hết các phần của tài liệu."</p> })}
+                                    </Show>
+                                    <FormMessage error=shown_error />
                                 }.into_any()
                             }}
                         </div>

@@ -8,12 +8,12 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
-    QueryOrder, QuerySelect, Set, TransactionTrait,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
 };
 
 use super::{
     MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, OverdueRow, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts,
-    ReportRow, RequiredReading, SEEN_SHARE_PERCENT,
+    ReportRow, RequiredReading, SectionTime,
 };
 use crate::auth::SessionUser;
 use crate::auth::service::{Action, authorize, unit_names};
@@ -42,9 +42,8 @@ pub fn valid_client_id(id: &str) -> bool {
     (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
 }
 
-/// A section counts as seen after being on screen long enough to read its words.
 fn section_seen(seconds: i64, words: i64) -> bool {
-    seconds >= 1 && seconds * words_per_second() >= words
+    super::section_seen(seconds, words, words_per_second())
 }
 
 /// Sections a member must see: those with text.
@@ -79,7 +78,7 @@ async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) ->
     let active: i64 = seconds.values().sum();
     let total = sections.len() as i64;
     let required_seconds = total_words / words_per_second();
-    let completed = total > 0 && seen * 100 >= total * SEEN_SHARE_PERCENT && active >= required_seconds;
+    let completed = super::reading_complete(seen, total, active, required_seconds);
 
     let now = Utc::now();
     let existing = reading_status::Entity::find_by_id((member_id, document_id)).one(db).await?;
@@ -108,11 +107,13 @@ async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) ->
         required_seconds,
         completed: completed_at.is_some(),
         confirmed,
+        sections: Vec::new(),
+        words_per_second: words_per_second(),
     })
 }
 
 /// Stores a batch of reading events for the logged-in member (never anyone else).
-pub async fn record(db: &DatabaseConnection, user: &SessionUser, events: &[ProgressEvent]) -> AppResult<Vec<ReadingProgress>> {
+pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &SessionUser, events: &[ProgressEvent]) -> AppResult<Vec<ReadingProgress>> {
     if events.len() > MAX_BATCH {
         return Err(AppError::invalid("events", format!("Mỗi lần gửi tối đa {MAX_BATCH} bản ghi.")));
     }
@@ -193,30 +194,44 @@ pub async fn record(db: &DatabaseConnection, user: &SessionUser, events: &[Progr
 pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
     let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / words_per_second();
+    let counted: HashMap<i64, i64> = reading_section::Entity::find()
+        .filter(reading_section::Column::MemberId.eq(member_id))
+        .filter(reading_section::Column::DocumentId.eq(document_id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.section_id, i64::from(r.seconds)))
+        .collect();
+    let times: Vec<SectionTime> = sections
+        .iter()
+        .map(|(id, words)| SectionTime { section_id: *id, words: *words, seconds: counted.get(id).copied().unwrap_or(0) })
+        .collect();
+    let base = ReadingProgress {
+        document_id,
+        seen_sections: 0,
+        total_sections: sections.len() as i64,
+        active_seconds: 0,
+        required_seconds,
+        completed: false,
+        confirmed: false,
+        sections: times,
+        words_per_second: words_per_second(),
+    };
     Ok(match reading_status::Entity::find_by_id((member_id, document_id)).one(db).await? {
         Some(s) => ReadingProgress {
-            document_id,
             seen_sections: i64::from(s.seen_sections),
             total_sections: i64::from(s.total_sections),
             active_seconds: i64::from(s.active_seconds),
-            required_seconds,
             completed: s.completed_at.is_some(),
             confirmed: s.confirmed_at.is_some(),
+            ..base
         },
-        None => ReadingProgress {
-            document_id,
-            seen_sections: 0,
-            total_sections: sections.len() as i64,
-            active_seconds: 0,
-            required_seconds,
-            completed: false,
-            confirmed: false,
-        },
+        None => base,
     })
 }
 
 /// "Đã đọc và nắm nội dung" — accepted only once the reading rule is met.
-pub async fn confirm(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
+pub async fn confirm(db: &impl ConnectionTrait, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
     let doc = crate::documents::service::readable_document(db, user, document_id).await?;
     let progress = progress_for(db, user.member_id, document_id).await?;
     if !progress.completed {
@@ -309,7 +324,8 @@ pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppRes
         if !seen_docs.insert(doc.id) {
             continue; // assigned at two levels: the earliest deadline wins
         }
-        let progress = progress_for(db, user.member_id, doc.id).await?;
+        let mut progress = progress_for(db, user.member_id, doc.id).await?;
+        progress.sections = Vec::new(); // the list needs the totals only
         out.push(RequiredReading {
             assignment_id: a.id,
             report_unit: report_start(db, user, a.unit_id).await?,

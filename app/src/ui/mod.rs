@@ -213,6 +213,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
     if let Some(admin) = user.positions.iter().find(|p| p.role == Role::Admin) {
         items.push((format!("/to-chuc/{}", admin.unit_id), "Quản trị"));
     }
+    items.push(("/ngoai-tuyen".to_string(), "Dùng khi mất mạng"));
     items.push((format!("/dang-vien/{}", user.member_id), "Hồ sơ của tôi"));
     items.push(("/doi-mat-khau".to_string(), "Đổi mật khẩu"));
     items
@@ -224,6 +225,7 @@ pub fn Layout(children: Children) -> impl IntoView {
     let logout = auth.logout;
     let (menu_open, set_menu_open) = signal(false);
     provide_context(crate::notifications::pages_unread());
+    crate::offline::Device::provide();
     view! {
         <header class="topbar">
             <a class="brand" href="/">
@@ -266,7 +268,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                 })}
             </Transition>
         </header>
-        <main class="content"><crate::pwa::InstallBanner />{children()}</main>
+        <main class="content"><crate::offline::OfflineStatus /><crate::pwa::InstallBanner />{children()}</main>
         <footer class="footer">"Đảng bộ tỉnh Hậu Giang · Sổ tay đảng viên điện tử"</footer>
     }
 }

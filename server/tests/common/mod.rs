@@ -195,3 +195,43 @@ pub async fn fixture(db: &DatabaseConnection) -> Fixture {
         admin, committee, secretary, member_c1, member_c1_b, member_d1, member_e1,
     }
 }
+
+/// A title line (the preamble) and ten articles of 42 words (heading included): each article
+/// needs 6 s on screen at 8 words per second.
+fn ten_articles() -> String {
+    (1..=10)
+        .map(|n| format!("Điều {n}. Nội dung\n{}", vec!["đảng viên"; 20].join(" ")))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+pub async fn reading_document(db: &DatabaseConnection, owner: i64, audience_all: bool, title: &str) -> (i64, Vec<i64>) {
+    let meta = app::documents::service::ImportMeta {
+        number: String::new(),
+        title: title.into(),
+        doc_type: "sinh_hoat_chi_bo".into(),
+        level: "provincial".into(),
+        issuer: "Tỉnh ủy Hậu Giang".into(),
+        issued_on: Some(date(2025, 1, 1)),
+        topics: String::new(),
+        owner_unit_id: owner,
+        audience_all,
+        published: true,
+        source: "kiểm thử".into(),
+    };
+    let id = app::documents::service::import_text(db, &meta, &format!("{title}\n{}", ten_articles())).await.unwrap().unwrap();
+    use app::db::entities::document_section;
+    use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
+    let sections = document_section::Entity::find()
+        .filter(document_section::Column::DocumentId.eq(id))
+        .filter(document_section::Column::Words.gt(0))
+        .order_by_asc(document_section::Column::Ordinal)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    (id, sections)
+}
+
