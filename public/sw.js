@@ -118,14 +118,28 @@ async function sessionOf() {
   return inStores(['meta'], 'readonly', ({ meta }) => request(meta.get('session')));
 }
 
-/** Deletes every kept page: on sign-out, or when another session starts on this device. */
-async function forgetPrivate() {
-  await caches.delete(PAGES);
-  await inStores(['pages', 'meta'], 'readwrite', ({ pages, meta }) => {
-    pages.clear();
-    meta.delete('session');
+// Changes to the kept pages happen one at a time: a page arriving while the member signs out
+// must not be written after the deletion (nor into the cache being deleted).
+let lock = Promise.resolve();
+function exclusive(body) {
+  const run = lock.then(body, body);
+  lock = run.catch(() => {});
+  return run;
+}
+
+/** Deletes every kept page and retires their session, so a late answer for it is not kept. */
+function forgetPrivate() {
+  return exclusive(async () => {
+    await caches.delete(PAGES);
+    await inStores(['pages', 'meta'], 'readwrite', async ({ pages, meta }) => {
+      const session = await request(meta.get('session'));
+      const retired = (await request(meta.get('retired'))) || [];
+      if (session) meta.put(retired.concat([session]).slice(-20), 'retired');
+      pages.clear();
+      meta.delete('session');
+    });
+    announce();
   });
-  announce();
 }
 
 /**
@@ -137,30 +151,39 @@ async function remember(key, response, pinned) {
   if (!response.ok || response.redirected || response.type !== 'basic') return false;
   if (!(response.headers.get('content-type') || '').startsWith('text/html')) return false;
   const session = response.headers.get(SESSION_HEADER);
+  const blob = session ? await response.blob() : null;
   const current = await sessionOf();
   if (current && current !== session) await forgetPrivate();
   if (!session) return false;
-  const blob = await response.blob();
-  const cache = await caches.open(PAGES);
-  await cache.put(key, new Response(blob, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
-  const now = Date.now();
-  await inStores(['pages', 'meta'], 'readwrite', async ({ pages, meta }) => {
-    meta.put(session, 'session');
-    const old = await request(pages.get(key));
-    const entry = {
-      url: key,
-      bytes: blob.size,
-      saved: now,
-      used: now,
-      build: VERSION,
-      reason: (pinned && pinned.reason) || (old && old.reason) || 'visited',
-      title: (pinned && pinned.title) || (old && old.title) || titleOf(await blob.slice(0, 4096).text()),
-      version: (pinned && pinned.version) || (old && old.version) || '',
-    };
-    pages.put(entry);
+  return exclusive(async () => {
+    const meta = await inStores(['meta'], 'readonly', async ({ meta }) => ({
+      session: await request(meta.get('session')),
+      retired: (await request(meta.get('retired'))) || [],
+    }));
+    if (meta.retired.includes(session) || (meta.session && meta.session !== session)) return false;
+    const cache = await caches.open(PAGES);
+    await cache.put(key, new Response(blob, { headers: { 'content-type': 'text/html; charset=utf-8' } }));
+    const now = Date.now();
+    const head = await blob.slice(0, 4096).text();
+    await inStores(['pages', 'meta'], 'readwrite', async ({ pages, meta }) => {
+      meta.put(session, 'session');
+      const old = await request(pages.get(key));
+      pages.put({
+        url: key,
+        bytes: blob.size,
+        saved: now,
+        used: now,
+        build: VERSION,
+        reason: (pinned && pinned.reason) || (old && old.reason) || 'visited',
+        title: (pinned && pinned.title) || (old && old.title) || titleOf(head),
+        version: (pinned && pinned.version) || (old && old.version) || '',
+        // Place in the server's plan (most important first); visited pages have none.
+        rank: pinned ? pinned.rank : old && old.reason !== 'visited' ? old.rank : undefined,
+      });
+    });
+    announce();
+    return true;
   });
-  announce();
-  return true;
 }
 
 function titleOf(html) {
@@ -187,17 +210,27 @@ async function keepOffline() {
   const current = await sessionOf();
   if (current && current !== session) await forgetPrivate();
   const listed = new Set(plan.pages.map((p) => p.url));
-  const entries = await inStores(['pages'], 'readwrite', async ({ pages }) => {
-    const all = await request(pages.getAll());
-    // Pages no longer in the plan (read and confirmed long ago, unbookmarked) become ordinary.
-    for (const e of all) if (e.reason !== 'visited' && !listed.has(e.url)) pages.put({ ...e, reason: 'visited' });
-    return new Map(all.map((e) => [e.url, e]));
-  });
+  const entries = await exclusive(() =>
+    inStores(['pages'], 'readwrite', async ({ pages }) => {
+      const all = await request(pages.getAll());
+      // Pages no longer in the plan (read and confirmed long ago, unbookmarked) become ordinary.
+      for (const e of all) if (e.reason !== 'visited' && !listed.has(e.url)) pages.put({ ...e, reason: 'visited' });
+      return new Map(all.map((e) => [e.url, e]));
+    }),
+  );
   let fetched = 0;
-  for (const page of plan.pages) {
+  for (const [rank, listed] of plan.pages.entries()) {
+    const page = { ...listed, rank };
     const old = entries.get(page.url);
     if (old && old.version === page.version && old.build === VERSION) {
-      if (old.reason !== page.reason) await inStores(['pages'], 'readwrite', ({ pages }) => pages.put({ ...old, reason: page.reason }));
+      if (old.reason !== page.reason || old.rank !== rank) {
+        await exclusive(() =>
+          inStores(['pages'], 'readwrite', async ({ pages }) => {
+            const current = await request(pages.get(page.url));
+            if (current) pages.put({ ...current, reason: page.reason, rank });
+          }),
+        );
+      }
       continue;
     }
     try {
@@ -213,11 +246,16 @@ async function keepOffline() {
   return { fetched, trimmed, kept: kept.length, bytes: kept.reduce((n, e) => n + e.bytes, 0), budget: plan.budget_bytes };
 }
 
-/** Evicts pages until the kept ones fit the budget: visited-only first, each oldest-used first. */
+/**
+ * Evicts pages until the kept ones fit the budget: pages merely visited first, the least
+ * recently used first; then the planned ones, the least important first.
+ */
 async function trim(budget) {
   const all = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.getAll()));
   let total = all.reduce((n, e) => n + e.bytes, 0);
-  const order = all.sort((a, b) => (a.reason === 'visited') === (b.reason === 'visited') ? a.used - b.used : a.reason === 'visited' ? -1 : 1);
+  const visited = all.filter((e) => e.reason === 'visited').sort((a, b) => a.used - b.used);
+  const planned = all.filter((e) => e.reason !== 'visited').sort((a, b) => (b.rank ?? 0) - (a.rank ?? 0));
+  const order = visited.concat(planned);
   const evict = [];
   for (const e of order) {
     if (total <= budget) break;
@@ -225,9 +263,11 @@ async function trim(budget) {
     total -= e.bytes;
   }
   if (evict.length === 0) return 0;
-  const cache = await caches.open(PAGES);
-  for (const url of evict) await cache.delete(url);
-  await inStores(['pages'], 'readwrite', ({ pages }) => evict.forEach((url) => pages.delete(url)));
+  await exclusive(async () => {
+    const cache = await caches.open(PAGES);
+    for (const url of evict) await cache.delete(url);
+    await inStores(['pages'], 'readwrite', ({ pages }) => evict.forEach((url) => pages.delete(url)));
+  });
   announce();
   return evict.length;
 }

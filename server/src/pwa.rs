@@ -50,7 +50,8 @@ fn bundle_files(pkg: &Path) -> Vec<String> {
             let url = format!("{prefix}/{name}");
             match entry.file_type() {
                 Ok(t) if t.is_dir() => walk(&entry.path(), &url, out),
-                Ok(_) => out.push(url),
+                Ok(_) if !name.ends_with(".d.ts") => out.push(url), // type declarations: never loaded
+                Ok(_) => {}
                 Err(_) => {}
             }
         }

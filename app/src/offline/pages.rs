@@ -298,40 +298,48 @@ pub fn OfflineStatus() -> impl IntoView {
             }
         }
     });
-    // Signed in and online: bring the kept pages up to date. Signed out: forget them.
+    // Signed in and online: bring the kept pages up to date.
     Effect::new(move |_| {
-        let signed_in = auth.user.get().and_then(|r| r.ok()).map(|u| u.is_some());
+        let signed_in = auth.user.get().and_then(|r| r.ok()).flatten().is_some();
         #[cfg(not(feature = "ssr"))]
-        match signed_in {
-            Some(true) if device.online.get_untracked() && device.saved_at.get_untracked().is_none() => {
-                leptos::task::spawn_local(async move {
-                    let _ = browser::keep_offline().await;
-                });
-            }
-            Some(false) => {
-                leptos::task::spawn_local(async move {
-                    let _ = browser::forget_private().await;
-                });
-            }
-            _ => {}
+        if signed_in && device.online.get_untracked() && device.saved_at.get_untracked().is_none() {
+            leptos::task::spawn_local(async move {
+                let _ = browser::keep_offline().await;
+            });
         }
         #[cfg(feature = "ssr")]
         let _ = signed_in;
     });
-    let offline = move || !device.online.get() || device.saved_at.get().is_some();
+    // Signed out: nothing private stays on the device (the worker also forgets on the first
+    // page the server sends without a session).
+    Effect::new(move |_| {
+        if matches!(auth.logout.value().get(), Some(Ok(()))) {
+            #[cfg(not(feature = "ssr"))]
+            leptos::task::spawn_local(async move {
+                let _ = browser::forget_private().await;
+            });
+        }
+    });
+    let offline = move || !device.online.get();
+    let saved = move || device.saved_at.get();
     let pending = move || device.queue.with(|q| q.pending.len());
     let refused = move || device.queue.with(|q| q.failed.len());
-    let shown = move || offline() || pending() > 0 || refused() > 0;
+    let shown = move || offline() || saved().is_some() || pending() > 0 || refused() > 0;
+    let reload = move |_| {
+        let _ = window().location().reload();
+    };
     view! {
         <Show when=shown>
             <div class="offline-bar" class:offline=offline role="status" data-testid="offline-bar">
-                {move || offline().then(|| view! {
-                    <strong>"Đang ngoại tuyến"</strong>
-                    {move || match device.saved_at.get() {
-                        Some(at) => format!(" · bản lưu trên máy lúc {}", saved_text(&at)),
-                        None => " · đang xem nội dung đã tải".to_string(),
-                    }}
-                })}
+                {move || match (offline(), saved()) {
+                    (true, Some(at)) => view! { <span><strong>"Đang ngoại tuyến"</strong>{format!(" · bản lưu trên máy lúc {}", saved_text(&at))}</span> }.into_any(),
+                    (true, None) => view! { <span><strong>"Đang ngoại tuyến"</strong>" · đang xem nội dung đã tải"</span> }.into_any(),
+                    (false, Some(at)) => view! {
+                        <span>{format!("Đã có mạng trở lại; trang này là bản lưu lúc {}. ", saved_text(&at))}</span>
+                        <button type="button" class="link-button" on:click=reload>"Tải bản mới nhất"</button>
+                    }.into_any(),
+                    (false, None) => ().into_any(),
+                }}
                 {move || (pending() > 0).then(|| view! {
                     <a href="/ngoai-tuyen" data-testid="pending-writes">{format!("{} thao tác chờ gửi", pending())}</a>
                 })}

@@ -12,7 +12,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    ConfirmRead, MAX_EVENT_SECONDS, ProgressEvent, QuizView, ReadingProgress, ReadingReport, ReportCounts,
+    ConfirmRead, MAX_BATCH, MAX_EVENT_SECONDS, ProgressEvent, QuizView, ReadingProgress, ReadingReport, ReportCounts,
     get_quiz, get_reading_report, get_required_reading, my_progress, record_progress, submit_quiz,
 };
 use crate::auth::SessionUser;
@@ -74,11 +74,19 @@ impl Tracker {
         }
     }
 
-    /// The progress by the server's rule over what the device knows.
+    /// The progress by the server's rule over what the device knows, sent or not.
     fn estimate(&self) -> Option<ReadingProgress> {
-        self.opened_with.as_ref().map(|p| p.with_unsent(&self.left_page))
+        let mut known = self.left_page.clone();
+        for e in &self.unsent {
+            *known.entry(e.section_id).or_default() += i64::from(e.seconds);
+        }
+        self.opened_with.as_ref().map(|p| p.with_unsent(&known))
     }
 }
+
+/// Offline, reading time goes to the device's queue about once a minute (and when the page is
+/// hidden or left, or before a confirmation), not on every send: one entry per minute read.
+const QUEUE_EVERY_TICKS: u32 = 60;
 
 /// One reader on one document: the tracker, shared by the ticking timer and the confirm button.
 #[derive(Clone)]
@@ -110,19 +118,30 @@ fn browser_online() -> bool {
 
 impl ReaderState {
     /// Sends what was measured; without a connection it goes to the device's queue instead.
-    fn flush(&self) {
+    /// `leaving`: the page is being hidden or closed, so nothing may wait in memory.
+    fn flush(&self, leaving: bool) {
+        let online = browser_online();
         let batch = {
             let mut t = self.tracker.borrow_mut();
             t.seal(self.document_id);
             if t.sending || t.unsent.is_empty() {
                 return;
             }
+            if !online && !leaving && t.ticks % QUEUE_EVERY_TICKS != 0 {
+                let estimate = t.estimate();
+                drop(t);
+                if estimate.is_some() {
+                    self.set_progress.set(estimate);
+                }
+                return;
+            }
             t.sending = true;
-            t.unsent.clone()
+            // The server takes at most MAX_BATCH events a time (a tall screen makes more).
+            t.unsent.iter().take(MAX_BATCH).cloned().collect::<Vec<_>>()
         };
         let reader = self.clone();
         leptos::task::spawn_local(async move {
-            let result = if browser_online() { record_progress(batch.clone()).await } else { Err(AppError::Network) };
+            let result = if online { record_progress(batch.clone()).await } else { Err(AppError::Network) };
             match result {
                 Ok(progress) => {
                     reader.tracker.borrow_mut().settle(&batch);
@@ -137,20 +156,21 @@ impl ReaderState {
         });
     }
 
-    /// Keeps events in the device's queue and shows the progress they make.
+    /// Keeps events in the device's queue (as many writes as the server's batch limit needs)
+    /// and shows the progress they make.
     async fn queue(&self, events: Vec<ProgressEvent>) {
-        let seconds: i32 = events.iter().map(|e| e.seconds).sum();
-        let label = format!("Thời gian đọc {} giây: {}", seconds, self.title);
-        let write = crate::offline::OfflineWrite::ReadingProgress { events: events.clone() };
-        if crate::offline::queue_write(self.member_id, write, label).await {
-            let estimate = {
-                let mut t = self.tracker.borrow_mut();
-                t.settle(&events);
-                t.estimate()
-            };
-            if estimate.is_some() {
-                self.set_progress.set(estimate);
+        for chunk in events.chunks(MAX_BATCH) {
+            let seconds: i32 = chunk.iter().map(|e| e.seconds).sum();
+            let label = format!("Thời gian đọc {}: {}", minutes(i64::from(seconds)), self.title);
+            let write = crate::offline::OfflineWrite::ReadingProgress { events: chunk.to_vec() };
+            if !crate::offline::queue_write(self.member_id, write, label).await {
+                return; // stays in memory; the next send tries again
             }
+            self.tracker.borrow_mut().settle(chunk);
+        }
+        let estimate = self.tracker.borrow().estimate();
+        if estimate.is_some() {
+            self.set_progress.set(estimate);
         }
     }
 
@@ -182,7 +202,7 @@ fn start_tracking(reader: ReaderState) {
             }
             let due = !visible || ticking.tracker.borrow().ticks % FLUSH_EVERY_TICKS == 0;
             if due {
-                ticking.flush();
+                ticking.flush(!visible);
             }
         },
         Duration::from_secs(TICK_SECONDS),
@@ -193,7 +213,7 @@ fn start_tracking(reader: ReaderState) {
         if let Ok(handle) = handle {
             handle.clear();
         }
-        on_leave.flush();
+        on_leave.flush(true);
     });
 }
 

@@ -1,0 +1,219 @@
+import { BrowserContext, expect, Page, test } from '@playwright/test';
+import { closePages, hydrated, loginAs, newPage, shot } from './helpers';
+
+test.afterEach(closePages);
+
+/** Waits until the service worker controls the page and has kept `path` for offline reading. */
+async function kept(page: Page, path: string) {
+  await page.waitForFunction(async (p) => {
+    if (!navigator.serviceWorker.controller) return false;
+    const cache = await caches.open('sotay-pages');
+    return !!(await cache.match(p));
+  }, path, { timeout: 60_000, polling: 500 });
+}
+
+/** The writes waiting in the device's queue, as the page and the worker see them. */
+function queued(page: Page): Promise<any[]> {
+  return page.evaluate(
+    () =>
+      new Promise<any[]>((resolve, reject) => {
+        const open = indexedDB.open('sotay-offline');
+        open.onsuccess = () => {
+          const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+          all.onsuccess = () => resolve(all.result);
+          all.onerror = () => reject(all.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+}
+
+/** Scrolls through the whole document a screen at a time, pausing on each. */
+async function readThrough(page: Page) {
+  for (let i = 0; i < 80; i++) {
+    const atEnd = await page.evaluate(() => {
+      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
+      return window.scrollY + window.innerHeight >= document.body.scrollHeight - 4;
+    });
+    await page.waitForTimeout(1300);
+    if (atEnd) break;
+  }
+  await page.waitForTimeout(6000);
+  await page.evaluate(() => window.scrollTo(0, 0));
+}
+
+test('offline: a member reads an assigned document and confirms; online again it counts as read exactly once, however often the queue is replayed', async ({ browser }) => {
+  const page = await newPage(browser);
+  const context: BrowserContext = page.context();
+  await loginAs(page, 'member');
+  await page.goto('/can-doc');
+  await hydrated(page);
+  // The second assigned document (the reading test confirms the first one online).
+  const item = page.getByTestId('required-list').locator('li').nth(1);
+  await expect(item).toContainText('Chưa đọc');
+  const title = (await item.getByRole('link').first().textContent())!.trim();
+  const href = (await item.getByRole('link').first().getAttribute('href'))!;
+  // Assigned documents are kept on the device without being opened.
+  await kept(page, href);
+
+  await context.setOffline(true);
+  // A tall window reads many articles per screen, so the long Charter takes seconds, not minutes.
+  await page.setViewportSize({ width: 412, height: 6000 });
+  await page.goto(href);
+  await hydrated(page);
+  await expect(page.locator('html')).toHaveAttribute('data-sotay-saved', /\d{4}-\d\d-\d\dT/);
+  const bar = page.getByTestId('offline-bar');
+  await expect(bar).toContainText('Đang ngoại tuyến · bản lưu trên máy lúc');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(title);
+  const panel = page.getByTestId('reading-panel');
+  const confirm = panel.getByRole('button', { name: 'Đã đọc và nắm nội dung' });
+  await expect(confirm).toBeDisabled();
+  await readThrough(page);
+  await expect(confirm).toBeEnabled({ timeout: 20_000 });
+  await confirm.click();
+  await expect(panel.getByTestId('confirm-queued')).toContainText('Đã ghi nhận trên máy: Đã đọc và nắm nội dung.');
+  await expect(bar.getByTestId('pending-writes')).toContainText('thao tác chờ gửi');
+  await page.setViewportSize({ width: 412, height: 915 });
+  await shot(page, 'offline-reading-queued', false);
+  const writes = await queued(page);
+  expect(writes.map((w) => w.kind)).toContain('reading-progress');
+  expect(writes[writes.length - 1].kind).toBe('reading-confirm');
+  expect(writes.every((w) => /^[0-9a-f-]{8,64}$/.test(w.client_id))).toBe(true);
+
+  // Back online: the queue goes by itself and the server has the document read.
+  await context.setOffline(false);
+  await expect(bar.getByTestId('pending-writes')).toHaveCount(0, { timeout: 30_000 });
+  await expect(bar).toContainText('Đã có mạng trở lại; trang này là bản lưu lúc');
+  expect(await queued(page)).toEqual([]);
+  await page.goto(href);
+  await hydrated(page);
+  await expect(panel.getByRole('status')).toHaveText('Đồng chí đã xác nhận: Đã đọc và nắm nội dung.');
+  const progress = await panel.getByTestId('reading-progress').textContent();
+
+  // Replaying the same queue twice changes nothing: every write is already known.
+  const body = { writes: writes.map(({ queued_at, ...w }) => w) };
+  for (let i = 0; i < 2; i++) {
+    const replay = await page.request.post('/api/v1/sync', { data: body });
+    expect(replay.status()).toBe(200);
+    const { results } = await replay.json();
+    expect(results.map((r: any) => r.status)).toEqual(writes.map(() => 'duplicate'));
+  }
+  await page.reload();
+  await hydrated(page);
+  await expect(panel.getByTestId('reading-progress')).toHaveText(progress!);
+
+  // The secretary's report counts the member once.
+  const secretary = await newPage(browser);
+  await loginAs(secretary, 'secretary');
+  await secretary.goto('/can-doc');
+  await secretary.getByTestId('required-list').locator('li', { hasText: title }).getByRole('link', { name: 'Báo cáo tình hình đọc' }).click();
+  const row = secretary.getByTestId('report-members').locator('li', { hasText: 'Phạm Văn Hậu' });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('Đã đọc');
+  await expect(secretary.getByTestId('report-totals')).toContainText('1 đã đọc');
+});
+
+/** Asks the service worker to bring the kept pages up to date; resolves with its summary. */
+function keepOffline(page: Page): Promise<any> {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => resolve(e.data);
+      reg.active!.postMessage({ type: 'keep-offline' }, [channel.port2]);
+    });
+  });
+}
+
+/** The device's index of kept pages. */
+function keptIndex(page: Page): Promise<any[]> {
+  return page.evaluate(
+    () =>
+      new Promise<any[]>((resolve, reject) => {
+        const open = indexedDB.open('sotay-offline');
+        open.onsuccess = () => {
+          const all = open.result.transaction('pages').objectStore('pages').getAll();
+          all.onsuccess = () => resolve(all.result);
+          all.onerror = () => reject(all.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+}
+
+async function cachedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await (await caches.open('sotay-pages')).keys()).map((r) => new URL(r.url).pathname));
+}
+
+test('signing out deletes every kept page; another sign-in on the same phone never sees the previous member’s', async ({ browser }) => {
+  const page = await newPage(browser);
+  const context = page.context();
+  await loginAs(page, 'member');
+  await page.getByRole('button', { name: /Danh mục/ }).click();
+  await page.getByTestId('menu').getByRole('link', { name: 'Hồ sơ của tôi' }).click();
+  await hydrated(page);
+  const profile = new URL(page.url()).pathname;
+  await page.reload(); // a full page load, which the worker keeps
+  await kept(page, profile);
+  await kept(page, '/can-doc');
+
+  // Someone else signs in on this phone (the member's session lapsed without signing out).
+  await context.clearCookies();
+  await loginAs(page, 'secretary');
+  await page.reload();
+  await hydrated(page);
+  await page.waitForFunction(async (p) => !(await (await caches.open('sotay-pages')).match(p)), profile, { timeout: 30_000 });
+  for (const entry of await keptIndex(page)) expect(entry.url).not.toBe(profile);
+
+  // Signing out: nothing private stays on the device.
+  await page.getByRole('button', { name: /Danh mục/ }).click();
+  await page.getByTestId('menu').getByRole('button', { name: 'Đăng xuất' }).click();
+  await page.waitForFunction(async () => (await (await caches.open('sotay-pages')).keys()).length === 0, null, { timeout: 30_000 });
+  expect(await keptIndex(page)).toEqual([]);
+  await context.setOffline(true);
+  await page.goto('/can-doc');
+  await expect(page.getByTestId('offline-page')).toContainText('Đang không có kết nối mạng');
+  await expect(page.locator('body')).not.toContainText('Trần');
+  await expect(page.locator('body')).not.toContainText('Phạm Văn Hậu');
+  await context.setOffline(false);
+});
+
+test('kept pages stay within the storage budget: visited pages go first, then the least important planned ones', async ({ browser }) => {
+  const page = await newPage(browser);
+  const context = page.context();
+  await loginAs(page, 'member');
+  // Visit two pages the plan does not list.
+  for (const path of ['/tai-lieu', '/thong-bao-cua-toi']) {
+    await page.goto(path);
+    await hydrated(page);
+    await kept(page, path);
+  }
+  const full = await keepOffline(page);
+  expect(full.kept).toBeGreaterThan(5);
+  const index = await keptIndex(page);
+  const planned = index.filter((e) => e.reason !== 'visited').sort((a, b) => a.rank - b.rank);
+  const visited = index.filter((e) => e.reason === 'visited');
+  expect(visited.map((e) => e.url)).toEqual(expect.arrayContaining(['/tai-lieu', '/thong-bao-cua-toi']));
+  // Room for the four most important planned pages only.
+  const top = planned.slice(0, 4);
+  const budget = top.reduce((n, e) => n + e.bytes, 0) + 1;
+  await context.route('**/api/v1/offline-pages', async (route) => {
+    const response = await route.fetch();
+    const plan = await response.json();
+    await route.fulfill({ response, json: { ...plan, budget_bytes: budget } });
+  });
+  const trimmed = await keepOffline(page);
+  expect(trimmed.budget).toBe(budget);
+  expect(trimmed.bytes).toBeLessThanOrEqual(budget);
+  const left = (await keptIndex(page)).map((e) => e.url).sort();
+  expect(left).toEqual(top.map((e) => e.url).sort());
+  expect((await cachedUrls(page)).sort()).toEqual(left);
+
+  // The page listing what is kept says so in Vietnamese.
+  await page.goto('/ngoai-tuyen');
+  await hydrated(page);
+  await expect(page.getByTestId('kept-total')).toContainText('4 trang');
+  await expect(page.getByTestId('kept-list')).toContainText('Tài liệu cần đọc');
+  await shot(page, 'offline-kept-pages');
+  await context.unroute('**/api/v1/offline-pages');
+});
