@@ -40,7 +40,7 @@ self.addEventListener('message', (event) => {
   const data = event.data;
   const reply = (value) => event.ports && event.ports[0] && event.ports[0].postMessage(value);
   if (data === 'skip-waiting') self.skipWaiting();
-  else if (data && data.type === 'keep-offline') event.waitUntil(keepOffline().then(reply, (e) => reply({ error: String(e) })));
+  else if (data && data.type === 'keep-offline') event.waitUntil(keepOffline(!!data.force).then(reply, (e) => reply({ error: String(e) })));
   else if (data && data.type === 'forget-private') event.waitUntil(forgetPrivate().then(() => reply({ ok: true })));
   else if (data && data.type === 'flush') event.waitUntil(outboxFlush().then(reply, () => reply({ error: true })));
 });
@@ -79,7 +79,11 @@ async function navigate(event) {
   const kept = await keptPage(key);
   // The page streams to the screen while a copy is kept alongside.
   const network = fetch(request).then((response) => {
-    event.waitUntil(remember(key, response.clone(), null).catch(() => {}));
+    event.waitUntil(
+      remember(key, response.clone(), null)
+        .then((keptNow) => keptNow && storedBudget().then((budget) => budget && trim(budget)))
+        .catch(() => {}),
+    );
     return response;
   });
   event.waitUntil(network.catch(() => {}));
@@ -100,10 +104,11 @@ function pageKey(href) {
 }
 
 async function keptPage(key) {
-  const entry = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.get(key)));
-  if (!entry) return null;
   const response = await (await caches.open(PAGES)).match(key);
-  return response ? { entry, response } : null;
+  if (!response) return null;
+  // The index is written just after the page itself: a copy without its entry yet still counts.
+  const entry = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.get(key)));
+  return { entry: entry || { saved: Date.now() }, response };
 }
 
 /** The kept copy, telling the page (on <html>) when it was saved, for the offline notice. */
@@ -137,6 +142,7 @@ function forgetPrivate() {
       if (session) meta.put(retired.concat([session]).slice(-20), 'retired');
       pages.clear();
       meta.delete('session');
+      meta.delete('planned');
     });
     announce();
   });
@@ -198,11 +204,17 @@ async function touch(key) {
   });
 }
 
+/** Pages ask after every load; the plan is fetched at most this often unless asked to. */
+const PLAN_EVERY_MS = 5 * 60 * 1000;
+
 /**
  * Fetches the server's plan for this member and keeps what it lists (pages already kept at the
  * same version and build are left alone), then trims to the budget.
  */
-async function keepOffline() {
+async function keepOffline(force) {
+  const last = await inStores(['meta'], 'readonly', ({ meta }) => request(meta.get('planned')));
+  if (!force && last && Date.now() - last < PLAN_EVERY_MS) return { skipped: true };
+  await inStores(['meta'], 'readwrite', ({ meta }) => meta.put(Date.now(), 'planned'));
   const response = await fetch('/api/v1/offline-pages', { credentials: 'same-origin' });
   if (!response.ok) return { kept: 0, error: response.status };
   const plan = await response.json();
@@ -244,6 +256,11 @@ async function keepOffline() {
   const trimmed = await trim(plan.budget_bytes);
   const kept = await inStores(['pages'], 'readonly', ({ pages }) => request(pages.getAll()));
   return { fetched, trimmed, kept: kept.length, bytes: kept.reduce((n, e) => n + e.bytes, 0), budget: plan.budget_bytes };
+}
+
+/** The budget the server gave with the last plan (none before the first). */
+function storedBudget() {
+  return inStores(['meta'], 'readonly', ({ meta }) => request(meta.get('budget')));
 }
 
 /**

@@ -52,3 +52,17 @@ export async function newPage(browser: Browser): Promise<Page> {
 export async function closePages() {
   while (opened.length) await opened.pop()!.close();
 }
+
+/** Scrolls through the whole page a screen at a time, pausing on each long enough to count. */
+export async function readThrough(page: Page) {
+  for (let i = 0; i < 80; i++) {
+    const atEnd = await page.evaluate(() => {
+      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
+      return window.scrollY + window.innerHeight >= document.body.scrollHeight - 4;
+    });
+    await page.waitForTimeout(1300);
+    if (atEnd) break;
+  }
+  await page.waitForTimeout(6000);
+  await page.evaluate(() => window.scrollTo(0, 0));
+}

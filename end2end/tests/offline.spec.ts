@@ -1,45 +1,44 @@
 import { BrowserContext, expect, Page, test } from '@playwright/test';
-import { closePages, hydrated, loginAs, newPage, shot } from './helpers';
+import { closePages, hydrated, loginAs, newPage, readThrough, shot } from './helpers';
 
 test.afterEach(closePages);
 
-/** Waits until the service worker controls the page and has kept `path` for offline reading. */
+/** Waits until the service worker controls the page and has kept `path` (and indexed it). */
 async function kept(page: Page, path: string) {
-  await page.waitForFunction(async (p) => {
-    if (!navigator.serviceWorker.controller) return false;
-    const cache = await caches.open('sotay-pages');
-    return !!(await cache.match(p));
-  }, path, { timeout: 60_000, polling: 500 });
+  await page.waitForFunction(
+    async (p) => {
+      if (!navigator.serviceWorker.controller) return false;
+      if (!(await (await caches.open('sotay-pages')).match(p))) return false;
+      return new Promise<boolean>((resolve) => {
+        const open = indexedDB.open('sotay-offline');
+        open.onsuccess = () => {
+          const get = open.result.transaction('pages').objectStore('pages').get(p);
+          get.onsuccess = () => resolve(!!get.result);
+          get.onerror = () => resolve(false);
+        };
+        open.onerror = () => resolve(false);
+      });
+    },
+    path,
+    { timeout: 60_000, polling: 500 },
+  );
 }
 
-/** The writes waiting in the device's queue, as the page and the worker see them. */
-function queued(page: Page): Promise<any[]> {
+/** Every record of one store of the device's IndexedDB ("outbox": the writes waiting). */
+function stored(page: Page, store: 'outbox' | 'pages'): Promise<any[]> {
   return page.evaluate(
-    () =>
+    (store) =>
       new Promise<any[]>((resolve, reject) => {
         const open = indexedDB.open('sotay-offline');
         open.onsuccess = () => {
-          const all = open.result.transaction('outbox').objectStore('outbox').getAll();
+          const all = open.result.transaction(store).objectStore(store).getAll();
           all.onsuccess = () => resolve(all.result);
           all.onerror = () => reject(all.error);
         };
         open.onerror = () => reject(open.error);
       }),
+    store,
   );
-}
-
-/** Scrolls through the whole document a screen at a time, pausing on each. */
-async function readThrough(page: Page) {
-  for (let i = 0; i < 80; i++) {
-    const atEnd = await page.evaluate(() => {
-      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
-      return window.scrollY + window.innerHeight >= document.body.scrollHeight - 4;
-    });
-    await page.waitForTimeout(1300);
-    if (atEnd) break;
-  }
-  await page.waitForTimeout(6000);
-  await page.evaluate(() => window.scrollTo(0, 0));
 }
 
 test('offline: a member reads an assigned document and confirms; online again it counts as read exactly once, however often the queue is replayed', async ({ browser }) => {
@@ -75,7 +74,7 @@ test('offline: a member reads an assigned document and confirms; online again it
   await expect(bar.getByTestId('pending-writes')).toContainText('thao tác chờ gửi');
   await page.setViewportSize({ width: 412, height: 915 });
   await shot(page, 'offline-reading-queued', false);
-  const writes = await queued(page);
+  const writes = await stored(page, 'outbox');
   expect(writes.map((w) => w.kind)).toContain('reading-progress');
   expect(writes[writes.length - 1].kind).toBe('reading-confirm');
   expect(writes.every((w) => /^[0-9a-f-]{8,64}$/.test(w.client_id))).toBe(true);
@@ -84,7 +83,7 @@ test('offline: a member reads an assigned document and confirms; online again it
   await context.setOffline(false);
   await expect(bar.getByTestId('pending-writes')).toHaveCount(0, { timeout: 30_000 });
   await expect(bar).toContainText('Đã có mạng trở lại; trang này là bản lưu lúc');
-  expect(await queued(page)).toEqual([]);
+  expect(await stored(page, 'outbox')).toEqual([]);
   await page.goto(href);
   await hydrated(page);
   await expect(panel.getByRole('status')).toHaveText('Đồng chí đã xác nhận: Đã đọc và nắm nội dung.');
@@ -120,25 +119,9 @@ function keepOffline(page: Page): Promise<any> {
     return new Promise((resolve) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = (e) => resolve(e.data);
-      reg.active!.postMessage({ type: 'keep-offline' }, [channel.port2]);
+      reg.active!.postMessage({ type: 'keep-offline', force: true }, [channel.port2]);
     });
   });
-}
-
-/** The device's index of kept pages. */
-function keptIndex(page: Page): Promise<any[]> {
-  return page.evaluate(
-    () =>
-      new Promise<any[]>((resolve, reject) => {
-        const open = indexedDB.open('sotay-offline');
-        open.onsuccess = () => {
-          const all = open.result.transaction('pages').objectStore('pages').getAll();
-          all.onsuccess = () => resolve(all.result);
-          all.onerror = () => reject(all.error);
-        };
-        open.onerror = () => reject(open.error);
-      }),
-  );
 }
 
 async function cachedUrls(page: Page): Promise<string[]> {
@@ -163,13 +146,13 @@ test('signing out deletes every kept page; another sign-in on the same phone nev
   await page.reload();
   await hydrated(page);
   await page.waitForFunction(async (p) => !(await (await caches.open('sotay-pages')).match(p)), profile, { timeout: 30_000 });
-  for (const entry of await keptIndex(page)) expect(entry.url).not.toBe(profile);
+  for (const entry of await stored(page, 'pages')) expect(entry.url).not.toBe(profile);
 
   // Signing out: nothing private stays on the device.
   await page.getByRole('button', { name: /Danh mục/ }).click();
   await page.getByTestId('menu').getByRole('button', { name: 'Đăng xuất' }).click();
   await page.waitForFunction(async () => (await (await caches.open('sotay-pages')).keys()).length === 0, null, { timeout: 30_000 });
-  expect(await keptIndex(page)).toEqual([]);
+  expect(await stored(page, 'pages')).toEqual([]);
   await context.setOffline(true);
   await page.goto('/can-doc');
   await expect(page.getByTestId('offline-page')).toContainText('Đang không có kết nối mạng');
@@ -190,7 +173,7 @@ test('kept pages stay within the storage budget: visited pages go first, then th
   }
   const full = await keepOffline(page);
   expect(full.kept).toBeGreaterThan(5);
-  const index = await keptIndex(page);
+  const index = await stored(page, 'pages');
   const planned = index.filter((e) => e.reason !== 'visited').sort((a, b) => a.rank - b.rank);
   const visited = index.filter((e) => e.reason === 'visited');
   expect(visited.map((e) => e.url)).toEqual(expect.arrayContaining(['/tai-lieu', '/thong-bao-cua-toi']));
@@ -205,7 +188,7 @@ test('kept pages stay within the storage budget: visited pages go first, then th
   const trimmed = await keepOffline(page);
   expect(trimmed.budget).toBe(budget);
   expect(trimmed.bytes).toBeLessThanOrEqual(budget);
-  const left = (await keptIndex(page)).map((e) => e.url).sort();
+  const left = (await stored(page, 'pages')).map((e) => e.url).sort();
   expect(left).toEqual(top.map((e) => e.url).sort());
   expect((await cachedUrls(page)).sort()).toEqual(left);
 
@@ -216,4 +199,39 @@ test('kept pages stay within the storage budget: visited pages go first, then th
   await expect(page.getByTestId('kept-list')).toContainText('Tài liệu cần đọc');
   await shot(page, 'offline-kept-pages');
   await context.unroute('**/api/v1/offline-pages');
+});
+
+test('a write the server refuses comes back with its reason and stays listed until read', async ({ browser }) => {
+  const page = await newPage(browser);
+  await loginAs(page, 'member');
+  await page.goto('/can-doc');
+  await hydrated(page);
+  const item = page.getByTestId('required-list').locator('li').first();
+  await expect(item).toContainText('Chưa đọc');
+  const title = (await item.getByRole('link').first().textContent())!.trim();
+  const documentId = Number((await item.getByRole('link').first().getAttribute('href'))!.split('/').pop());
+  const memberId = await page.evaluate(async () => (await (await fetch('/api/v1/offline-pages')).json()).member_id);
+  // A confirmation queued on the phone for a document not read yet (as a phone whose clock of
+  // reading was lost would send it), through the app's own queue.
+  await page.evaluate(
+    async ([documentId, memberId, title]) => {
+      const outbox: any = await import(
+        (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((e) => e.name).find((n) => n.endsWith('/offline/outbox.js'))!
+      );
+      await outbox.outboxAdd(JSON.stringify({ client_id: 'ab12cd34-0001', member_id: memberId, label: `Xác nhận đã đọc: ${title}`, kind: 'reading-confirm', data: { document_id: documentId } }));
+      await outbox.outboxFlush();
+    },
+    [documentId, memberId, title] as const,
+  );
+  const refused = page.getByTestId('refused-writes');
+  await expect(refused).toHaveText('1 thao tác không gửi được');
+  await refused.click();
+  await hydrated(page);
+  const list = page.getByTestId('refused-list');
+  await expect(list).toContainText(`Xác nhận đã đọc: ${title}`);
+  await expect(list).toContainText('Đồng chí chưa đọc hết tài liệu: đã xem 0/');
+  await shot(page, 'offline-refused');
+  await list.getByRole('button', { name: 'Đã hiểu' }).click();
+  await expect(list).toHaveCount(0);
+  await expect(page.getByTestId('offline-bar')).toHaveCount(0);
 });

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot, closePages, newPage } from './helpers';
+import { hydrated, loginAs, shot, closePages, newPage, readThrough } from './helpers';
 
 test.afterEach(closePages);
 
@@ -25,16 +25,7 @@ test('a member reads an assigned document through, confirms, and the secretary s
   await expect(confirm).toBeDisabled();
 
   // Read through: scroll a screen at a time, pausing on each.
-  for (let i = 0; i < 60; i++) {
-    const atEnd = await memberPage.evaluate(() => {
-      window.scrollBy(0, Math.round(window.innerHeight * 0.8));
-      return window.scrollY + window.innerHeight >= document.body.scrollHeight - 4;
-    });
-    await memberPage.waitForTimeout(1300);
-    if (atEnd) break;
-  }
-  await memberPage.waitForTimeout(6000);
-  await memberPage.evaluate(() => window.scrollTo(0, 0));
+  await readThrough(memberPage);
   await expect(confirm).toBeEnabled({ timeout: 20_000 });
   await confirm.click();
   await expect(panel.getByRole('status')).toHaveText('Đồng chí đã xác nhận: Đã đọc và nắm nội dung.');

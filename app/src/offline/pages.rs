@@ -41,7 +41,7 @@ function ask(message) {
     setTimeout(() => resolve('{"timeout":true}'), 120000);
   }));
 }
-export function keep_offline() { return ask({ type: 'keep-offline' }); }
+export function keep_offline(force) { return ask({ type: 'keep-offline', force }); }
 export function forget_private() { return ask({ type: 'forget-private' }); }
 export function request_background_sync() {
   if (!('serviceWorker' in navigator)) return;
@@ -72,8 +72,9 @@ export function watch_connection(callback) {
 }
 "#)]
     extern "C" {
+        /// `force`: now, even if the plan was fetched a moment ago.
         #[wasm_bindgen(catch)]
-        pub async fn keep_offline() -> Result<JsValue, JsValue>;
+        pub async fn keep_offline(force: bool) -> Result<JsValue, JsValue>;
         #[wasm_bindgen(catch)]
         pub async fn forget_private() -> Result<JsValue, JsValue>;
         pub fn request_background_sync();
@@ -304,7 +305,7 @@ pub fn OfflineStatus() -> impl IntoView {
         #[cfg(not(feature = "ssr"))]
         if signed_in && device.online.get_untracked() && device.saved_at.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
-                let _ = browser::keep_offline().await;
+                let _ = browser::keep_offline(false).await;
             });
         }
         #[cfg(feature = "ssr")]
@@ -385,7 +386,7 @@ pub fn OfflinePage() -> impl IntoView {
         busy.set(true);
         #[cfg(not(feature = "ssr"))]
         leptos::task::spawn_local(async move {
-            let _ = browser::keep_offline().await;
+            let _ = browser::keep_offline(true).await;
             kept.set(Some(browser::parse(browser::kept_pages().await)));
             busy.set(false);
         });

@@ -62,17 +62,22 @@ async fn readable_sections(db: &impl ConnectionTrait, document_id: i64) -> AppRe
         .collect())
 }
 
-/// Recomputes a member's status for a document from the per-section seconds.
-async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
-    let sections = readable_sections(db, document_id).await?;
-    let seconds: HashMap<i64, i64> = reading_section::Entity::find()
+/// The seconds the server has counted for a member on each section of a document.
+async fn counted_seconds(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<HashMap<i64, i64>> {
+    Ok(reading_section::Entity::find()
         .filter(reading_section::Column::MemberId.eq(member_id))
         .filter(reading_section::Column::DocumentId.eq(document_id))
         .all(db)
         .await?
         .into_iter()
         .map(|r| (r.section_id, i64::from(r.seconds)))
-        .collect();
+        .collect())
+}
+
+/// Recomputes a member's status for a document from the per-section seconds.
+async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    let sections = readable_sections(db, document_id).await?;
+    let seconds = counted_seconds(db, member_id, document_id).await?;
     let total_words: i64 = sections.iter().map(|(_, w)| w).sum();
     let seen = sections.iter().filter(|(id, words)| section_seen(seconds.get(id).copied().unwrap_or(0), *words)).count() as i64;
     let active: i64 = seconds.values().sum();
@@ -194,14 +199,7 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &Sessio
 pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
     let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / words_per_second();
-    let counted: HashMap<i64, i64> = reading_section::Entity::find()
-        .filter(reading_section::Column::MemberId.eq(member_id))
-        .filter(reading_section::Column::DocumentId.eq(document_id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.section_id, i64::from(r.seconds)))
-        .collect();
+    let counted = counted_seconds(db, member_id, document_id).await?;
     let times: Vec<SectionTime> = sections
         .iter()
         .map(|(id, words)| SectionTime { section_id: *id, words: *words, seconds: counted.get(id).copied().unwrap_or(0) })

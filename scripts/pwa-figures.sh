@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Figures for the installable app (printed, never asserted): the offline shell's size, time to
+# interactive on a throttled "slow 4G, 4× CPU" phone with a cold and a warm cache, Lighthouse
+# scores for the home page and a document page. Measures the shipped (release) bundle.
+# Usage: bash scripts/pwa-figures.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh --test
+source scripts/env.sh
+
+# wasm-opt for the release bundle: Debian's binaryen is too old for today's WebAssembly
+# features; npm's build of binaryen is current.
+tools="$HOME/.cache/sotay-tools"
+if [[ ! -x "$tools/node_modules/.bin/wasm-opt" ]]; then
+  npm install --silent --prefix "$tools" binaryen@132 >/dev/null
+fi
+export PATH="$tools/node_modules/.bin:$PATH"
+
+echo "== release build (server + wasm-release bundle, wasm-opt)"
+cargo leptos build --release 2>&1 | tail -2
+ls -l target/site/pkg
+
+port="${FIGURES_PORT:-3400}"
+workdir=$(mktemp -d)
+DATABASE_URL="sqlite://$workdir/figures.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_FILES_DIR="$workdir/files" \
+  ./target/release/server serve >"$workdir/server.log" 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 90); do curl -fs -o /dev/null "http://127.0.0.1:$port/dang-nhap" && break; sleep 1; done
+(cd end2end && node figures/pwa.mjs "http://127.0.0.1:$port")
