@@ -139,6 +139,13 @@ test('signing out deletes every kept page; another sign-in on the same phone nev
   await page.reload(); // a full page load, which the worker keeps
   await kept(page, profile);
   await kept(page, '/can-doc');
+  // A page already visited opens offline, marked as the kept copy.
+  await context.setOffline(true);
+  await page.goto(profile);
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Phạm Văn Hậu');
+  await expect(page.getByTestId('offline-bar')).toContainText('Đang ngoại tuyến · bản lưu trên máy lúc');
+  await context.setOffline(false);
 
   // Someone else signs in on this phone (the member's session lapsed without signing out).
   await context.clearCookies();

@@ -316,9 +316,9 @@ fn Reader(
             })}
             {(!published).then(|| view! { <div class="alert alert-info">"Bản nháp: đảng viên chưa nhìn thấy tài liệu này."</div> })}
             <div class="font-controls" role="group" aria-label="Cỡ chữ">
-                <button type="button" on:click=move |_| change_font(-10) aria-label="Giảm cỡ chữ">"A−"</button>
+                <button type="button" on:click=move |_| change_font(-10) title="Giảm cỡ chữ">"A−"<span class="sr-only">" Giảm cỡ chữ"</span></button>
                 <span data-testid="font-size">{move || format!("{}%", font.get())}</span>
-                <button type="button" on:click=move |_| change_font(10) aria-label="Tăng cỡ chữ">"A+"</button>
+                <button type="button" on:click=move |_| change_font(10) title="Tăng cỡ chữ">"A+"<span class="sr-only">" Tăng cỡ chữ"</span></button>
             </div>
             {doc.can_manage.then(|| view! {
                 <div class="manage-row">
@@ -359,7 +359,10 @@ fn Reader(
             </details>
             <MyNotes labels />
             <div class="doc-body" style:font-size=move || format!("{}%", font.get())>
-                {doc.sections.into_iter().map(|x| view! { <Section section=x /> }).collect_view()}
+                {
+                    let levels = HeadingLevels::of(&doc.sections);
+                    doc.sections.into_iter().map(|x| view! { <Section section=x levels /> }).collect_view()
+                }
             </div>
             {(!doc.attachments.is_empty()).then(move || view! {
                 <section class="attachments-box">
@@ -470,18 +473,52 @@ fn highlighted(paragraph: &str, quotes: &[String]) -> Vec<(String, bool)> {
     parts
 }
 
+/// Heading levels for the kinds a document has, so they descend without gaps (h1 → h2 → h3)
+/// whatever its shape: a Charter has chapters and articles, a Hướng dẫn parts and items.
+#[derive(Clone, Copy)]
+struct HeadingLevels {
+    article: u8,
+    item: u8,
+}
+
+impl HeadingLevels {
+    fn of(sections: &[SectionView]) -> HeadingLevels {
+        let has = |kinds: &[&str]| sections.iter().any(|s| kinds.contains(&s.kind.as_str()));
+        let article = if has(&["part", "chapter", "section"]) { 3 } else { 2 };
+        let item = if has(&["article"]) { article + 1 } else { article };
+        HeadingLevels { article, item }
+    }
+}
+
+/// A heading of the given level (2–4).
+fn heading(level: u8, text: String) -> AnyView {
+    match level {
+        2 => view! { <h2>{text}</h2> }.into_any(),
+        3 => view! { <h3>{text}</h3> }.into_any(),
+        _ => view! { <h4>{text}</h4> }.into_any(),
+    }
+}
+
 #[component]
-fn Section(section: SectionView) -> impl IntoView {
+fn Section(section: SectionView, levels: HeadingLevels) -> impl IntoView {
     let marks = expect_context::<Marks>();
     let sid = section.id;
     let heading = match section.kind.as_str() {
-        "part" | "chapter" | "section" => Some(view! {
-            <h2>{section.label.clone()} {(!section.heading.is_empty() && section.heading != section.label).then(|| format!(". {}", section.heading))}</h2>
-        }.into_any()),
-        "article" => Some(view! {
-            <h3>{section.label.clone()} "." {(!section.heading.is_empty()).then(|| format!(" {}", section.heading))}</h3>
-        }.into_any()),
-        "item" if !section.heading.is_empty() => Some(view! { <h4>{format!("{}. {}", section.label.trim_start_matches("Điểm "), section.heading)}</h4> }.into_any()),
+        "part" | "chapter" | "section" => Some(heading(
+            2,
+            format!(
+                "{}{}",
+                section.label,
+                if !section.heading.is_empty() && section.heading != section.label { format!(". {}", section.heading) } else { String::new() }
+            ),
+        )),
+        "article" => Some(heading(
+            levels.article,
+            format!("{}.{}", section.label, if section.heading.is_empty() { String::new() } else { format!(" {}", section.heading) }),
+        )),
+        "item" if !section.heading.is_empty() => {
+            Some(heading(levels.item, format!("{}. {}", section.label.trim_start_matches("Điểm "), section.heading)))
+        }
         _ => None,
     };
     let prefix = match section.kind.as_str() {

@@ -312,7 +312,7 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
                     let percent = p.percent_seen();
                     view! {
                         <div class="reading-panel" data-testid="reading-panel">
-                            <div class="bar" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
+                            <div class="bar" role="progressbar" aria-label="Tiến độ đọc" aria-valuemin="0" aria-valuemax="100" aria-valuenow=percent>
                                 <div class="bar-fill" style:width=format!("{percent}%")></div>
                             </div>
                             <p data-testid="reading-progress">
