@@ -37,4 +37,10 @@ mkdir -p end2end/screenshots
 (cd end2end && E2E_BASE_URL="http://127.0.0.1:$port" npx playwright test) || {
   echo "--- server log ---"; tail -50 "$workdir/server.log"; exit 1;
 }
+# A panic answers as a Vietnamese error page, so a test may still pass: the log tells.
+if grep -q "panicked" "$workdir/server.log"; then
+  echo "the server panicked during the browser tests:" >&2
+  grep -m3 -A3 "panicked" "$workdir/server.log" >&2
+  exit 1
+fi
 echo "== all tests passed"

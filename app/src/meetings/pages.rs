@@ -18,7 +18,7 @@ use crate::auth::SessionUser;
 use crate::documents::label_of;
 use crate::error::AppError;
 use crate::offline::{OfflineWrite, QueueOutcome, send_or_queue, signed_in_member};
-use crate::ui::{BoundField, ErrorBox, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
+use crate::ui::{BoundField, ErrorBox, browser_action, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
 
 /// What the secretary sees after saving: done, or kept on the phone until there is a connection.
 fn saved_text<T>(outcome: &QueueOutcome<T>, what: &str) -> String {
@@ -285,7 +285,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
     let marks: RwSignal<HashMap<i64, String>> =
         RwSignal::new(detail.attendance.iter().map(|a| (a.member_id, a.status.clone())).collect());
     let label = format!("Điểm danh: {topic}");
-    let save = Action::new_local(move |_: &()| {
+    let save = browser_action(move |_: &()| {
         let list: Vec<AttendanceMark> = marks
             .get_untracked()
             .into_iter()
@@ -305,7 +305,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
     let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
     let held_minutes = RwSignal::new(detail.held_minutes.map(|m| m.to_string()).unwrap_or_default());
     let held_label = format!("Ghi nhận đã sinh hoạt: {topic}");
-    let held = Action::new_local(move |_: &()| {
+    let held = browser_action(move |_: &()| {
         let typed = held_minutes.get_untracked();
         let label = held_label.clone();
         async move {
@@ -377,7 +377,7 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
     let scores = detail.scores.clone();
     let auth = crate::auth::use_auth();
     let label = format!("Chấm điểm sinh hoạt: {}", detail.summary.topic);
-    let submit = Action::new_local(move |approve: &bool| {
+    let submit = browser_action(move |approve: &bool| {
         let label = label.clone();
         let approve = *approve;
         let typed = typed.get_untracked();

@@ -259,7 +259,9 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
     let last_known = StoredValue::new(None::<ReadingProgress>);
     let confirm_queued = RwSignal::new(false);
     let auth = crate::auth::use_auth();
-    let reader = StoredValue::new_local(None::<ReaderState>);
+    // Made only in the browser (by the effect below), so the server never holds — nor drops on
+    // another thread — the browser-only tracker.
+    let reader = StoredValue::new(None::<send_wrapper::SendWrapper<ReaderState>>);
     Effect::new(move |_| {
         let state = ReaderState {
             document_id,
@@ -268,13 +270,14 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
             tracker: Rc::new(RefCell::new(Tracker::default())),
             set_progress: set_live,
         };
-        reader.set_value(Some(state.clone()));
+        reader.set_value(Some(send_wrapper::SendWrapper::new(state.clone())));
         start_tracking(state);
     });
     Effect::new(move |_| {
         if let Some(Ok(p)) = initial.get() {
             last_known.set_value(Some(p.clone()));
             if let Some(r) = reader.get_value() {
+                let r = r.take();
                 let mut t = r.tracker.borrow_mut();
                 if t.opened_with.is_none() {
                     t.opened_with = Some(p);
@@ -287,6 +290,7 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
     Effect::new(move |_| {
         if matches!(confirm.value().get(), Some(Err(AppError::Network))) {
             if let Some(r) = reader.get_value() {
+                let r = r.take();
                 leptos::task::spawn_local(async move {
                     r.queue_everything().await;
                     let label = format!("Xác nhận đã đọc: {}", r.title);

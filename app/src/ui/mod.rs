@@ -79,6 +79,27 @@ pub fn Field(
     }
 }
 
+/// An action whose work runs only in the browser, where its future may hold JS values (not
+/// `Send`). On the server nothing is ever dispatched, so there it is a plain action that never
+/// runs: nothing browser-only is held there, nor dropped on another thread.
+pub fn browser_action<I, O, F, Fu>(work: F) -> Action<I, O>
+where
+    I: Send + Sync + 'static,
+    O: Send + Sync + 'static,
+    F: Fn(&I) -> Fu + 'static,
+    Fu: std::future::Future<Output = O> + 'static,
+{
+    #[cfg(feature = "ssr")]
+    {
+        drop(work);
+        Action::new(|_: &I| std::future::pending::<O>())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Action::new_local(work)
+    }
+}
+
 /// A labelled input (or, with `rows`, a text area) bound to a signal, with the server's message
 /// for its field underneath: the shape of every form built from signals.
 #[component]
