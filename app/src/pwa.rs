@@ -12,8 +12,18 @@ mod browser {
 let deferred = null;
 let registration = null;
 let reloadWanted = false;
+let interacted = false;
 export function pwa_start(on_installable, on_update) {
-  window.addEventListener('beforeinstallprompt', (e) => { e.preventDefault(); deferred = e; on_installable(); });
+  // The invitation waits for the member's first touch, key or scroll: never a sheet over a page
+  // that has just opened (and nothing that would count as the page's largest paint).
+  const offerInstall = () => { if (deferred && interacted) on_installable(); };
+  const firstUse = () => {
+    interacted = true;
+    ['pointerdown', 'keydown', 'scroll'].forEach((t) => removeEventListener(t, firstUse, true));
+    offerInstall();
+  };
+  ['pointerdown', 'keydown', 'scroll'].forEach((t) => addEventListener(t, firstUse, { capture: true, passive: true }));
+  window.addEventListener('beforeinstallprompt', (e) => { e.preventDefault(); deferred = e; offerInstall(); });
   window.addEventListener('appinstalled', () => { deferred = null; });
   if (!('serviceWorker' in navigator)) return;
   // A waiting worker is a new version: offer it when the page already has one in charge.
