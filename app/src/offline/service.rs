@@ -10,13 +10,13 @@ use std::collections::HashSet;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionTrait,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    Set, TransactionTrait,
 };
 
 use super::{MAX_SYNC_BATCH, OfflinePageRef, OfflinePlan, OfflineWrite, QueuedWrite, SyncResponse, SyncResult, SyncStatus};
 use crate::auth::SessionUser;
-use crate::db::entities::{bookmark, document, meeting, offline_write};
+use crate::db::entities::{assignment, bookmark, document, meeting, offline_write, reading_status, unit_closure};
 use crate::error::{AppError, AppResult};
 use crate::reading::service::valid_client_id;
 
@@ -33,8 +33,33 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, budget_bytes: u64
         .into_iter()
         .map(|(url, title)| OfflinePageRef { url: url.into(), title: title.into(), reason: "app".into(), version: String::new() })
         .collect();
-    let required = crate::reading::service::required_for(db, user).await?;
-    let (open, confirmed): (Vec<_>, Vec<_>) = required.into_iter().partition(|r| !r.progress.confirmed);
+    // Assigned to the member's cell or a unit above it, soonest due first.
+    let assigned: Vec<i64> = assignment::Entity::find()
+        .select_only()
+        .column(assignment::Column::DocumentId)
+        .join(
+            JoinType::InnerJoin,
+            assignment::Entity::belongs_to(unit_closure::Entity)
+                .from(assignment::Column::UnitId)
+                .to(unit_closure::Column::AncestorId)
+                .into(),
+        )
+        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
+        .order_by_asc(assignment::Column::DueOn)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let confirmed: HashSet<i64> = reading_status::Entity::find()
+        .select_only()
+        .column(reading_status::Column::DocumentId)
+        .filter(reading_status::Column::MemberId.eq(user.member_id))
+        .filter(reading_status::Column::ConfirmedAt.is_not_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let (open, done): (Vec<i64>, Vec<i64>) = assigned.into_iter().partition(|id| !confirmed.contains(id));
     let visible = crate::documents::service::visible_ids(db, user).await?;
     let bookmarked: Vec<i64> = bookmark::Entity::find()
         .select_only()
@@ -44,17 +69,17 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, budget_bytes: u64
         .into_tuple::<i64>()
         .all(db)
         .await?;
-    let mut wanted: Vec<(i64, &str)> = open.iter().map(|r| (r.document.id, "assigned")).collect();
-    wanted.extend(bookmarked.into_iter().filter(|id| visible.contains(id)).map(|id| (id, "bookmarked")));
-    wanted.extend(confirmed.iter().map(|r| (r.document.id, "assigned")));
+    let mut wanted: Vec<(i64, &str)> = open.into_iter().map(|id| (id, "assigned")).collect();
+    wanted.extend(bookmarked.into_iter().map(|id| (id, "bookmarked")));
+    wanted.extend(done.into_iter().map(|id| (id, "assigned")));
     let mut seen = HashSet::new();
-    wanted.retain(|(id, _)| seen.insert(*id));
+    wanted.retain(|(id, _)| visible.contains(id) && seen.insert(*id));
     wanted.truncate(MAX_DOCUMENTS);
     let ids: Vec<i64> = wanted.iter().map(|(id, _)| *id).collect();
     let docs: std::collections::HashMap<i64, document::Model> =
         document::Entity::find().filter(document::Column::Id.is_in(ids)).all(db).await?.into_iter().map(|d| (d.id, d)).collect();
     for (id, reason) in wanted {
-        if let Some(d) = docs.get(&id) {
+        if let Some(d) = docs.get(&id).filter(|d| d.published) {
             pages.push(OfflinePageRef {
                 url: format!("/tai-lieu/{id}"),
                 title: d.title.clone(),

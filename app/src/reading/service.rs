@@ -196,14 +196,29 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &Sessio
     Ok(progress)
 }
 
+/// A member's progress on a document: the totals lists and checks need.
 pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    progress_of(db, member_id, document_id, false).await
+}
+
+/// The same with each section's words and counted seconds: what the reader needs to apply the
+/// rule itself while offline.
+pub async fn reader_progress(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    progress_of(db, member_id, document_id, true).await
+}
+
+async fn progress_of(db: &impl ConnectionTrait, member_id: i64, document_id: i64, per_section: bool) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
     let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / words_per_second();
-    let counted = counted_seconds(db, member_id, document_id).await?;
-    let times: Vec<SectionTime> = sections
-        .iter()
-        .map(|(id, words)| SectionTime { section_id: *id, words: *words, seconds: counted.get(id).copied().unwrap_or(0) })
-        .collect();
+    let times: Vec<SectionTime> = if per_section {
+        let counted = counted_seconds(db, member_id, document_id).await?;
+        sections
+            .iter()
+            .map(|(id, words)| SectionTime { section_id: *id, words: *words, seconds: counted.get(id).copied().unwrap_or(0) })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let base = ReadingProgress {
         document_id,
         seen_sections: 0,
@@ -322,8 +337,7 @@ pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppRes
         if !seen_docs.insert(doc.id) {
             continue; // assigned at two levels: the earliest deadline wins
         }
-        let mut progress = progress_for(db, user.member_id, doc.id).await?;
-        progress.sections = Vec::new(); // the list needs the totals only
+        let progress = progress_for(db, user.member_id, doc.id).await?;
         out.push(RequiredReading {
             assignment_id: a.id,
             report_unit: report_start(db, user, a.unit_id).await?,
