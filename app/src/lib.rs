@@ -1,6 +1,7 @@
 //! Sổ tay đảng viên điện tử — routes, pages and server functions shared by server and browser.
 
 pub mod announcements;
+pub mod assistant;
 pub mod auth;
 pub mod consultations;
 #[cfg(feature = "ssr")]
@@ -114,6 +115,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("/ngoai-tuyen") view=crate::offline::OfflinePage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />
+                    <Route path=path!("/tro-ly") view=crate::assistant::AssistantPage ssr=SsrMode::Async />
+                    <Route path=path!("/tro-ly/bao-cao") view=crate::assistant::AssistantReportPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao/moi") view=crate::announcements::NewAnnouncementPage ssr=SsrMode::Async />
                     <Route path=path!("/thong-bao/:id") view=crate::announcements::AnnouncementPage ssr=SsrMode::Async />
                 </Routes>

@@ -26,6 +26,18 @@ pub struct Config {
     pub files_dir: std::path::PathBuf,
     /// Room each device may use for pages kept for offline reading.
     pub offline_budget_mb: u64,
+    /// `ASSISTANT_LLM_URL`: an OpenAI-compatible server the assistant may phrase answers with.
+    pub assistant_llm: Option<LlmConfig>,
+}
+
+/// An OpenAI-compatible chat endpoint (a local llama.cpp or vLLM server).
+#[derive(Debug, Clone, Default)]
+pub struct LlmConfig {
+    /// Base URL, e.g. `http://127.0.0.1:8080` (the path `/v1/chat/completions` is added).
+    pub url: String,
+    pub model: String,
+    /// After this long the extractive answer is given instead.
+    pub timeout_ms: u64,
 }
 
 #[derive(Clone, FromRef)]
@@ -39,6 +51,14 @@ pub struct AppState {
 /// The document search index of the running server.
 pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
     use_context::<AppState>().map(|s| s.search).ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The generative endpoint of the running server, if one is configured.
+pub fn llm_config() -> Result<Option<LlmConfig>, AppError> {
+    use_context::<AppState>().map(|s| s.config.assistant_llm.clone()).ok_or_else(|| {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })

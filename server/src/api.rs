@@ -26,6 +26,83 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultation-comments.xlsx", get(consultation_comments_xlsx))
         .route("/api/v1/offline-pages", get(offline_pages))
         .route("/api/v1/sync", post(sync))
+        .route("/api/v1/ask", post(ask))
+        .route("/api/v1/tts", post(tts_post).get(tts_get))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AskRequest {
+    question: String,
+    /// Made by the device so a resend is one question; one is made when absent.
+    client_id: Option<String>,
+    #[serde(default)]
+    by_voice: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct AskResponse {
+    /// The exchange in the member's history (for rating it).
+    id: i64,
+    #[serde(flatten)]
+    answer: app::assistant::Answer,
+}
+
+/// `POST /api/v1/ask` with `{question}` → the answer text, each quoted sentence with its
+/// citation (document id, article anchor, quoted text) and the ranked candidates; answered
+/// from the documents this user may read, like the assistant page.
+async fn ask(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Result<Json<AskRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<AskResponse>, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let Json(request) = body.map_err(|_| AppError::invalid("question", "Dữ liệu gửi lên không đúng định dạng: cần {\"question\": \"…\"}."))?;
+    let client_id = request.client_id.unwrap_or_else(app::reading::client_id);
+    let exchange = app::assistant::service::ask(
+        &state.db,
+        &state.search,
+        state.config.assistant_llm.as_ref(),
+        &user,
+        &request.question,
+        &client_id,
+        request.by_voice,
+    )
+    .await?;
+    Ok(Json(AskResponse { id: exchange.id, answer: exchange.answer }))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SpeechRequest {
+    text: String,
+}
+
+/// `POST /api/v1/tts` with `{text}` (or `GET ?text=`) → WAV of the text read by the server's
+/// Vietnamese voice, for devices without one; `x-sotay-speech: cached` when it was made before.
+async fn tts_post(
+    State(state): State<AppState>,
+    parts: Parts,
+    body: Result<Json<SpeechRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<Response, ApiError> {
+    let Json(request) = body.map_err(|_| AppError::invalid("text", "Dữ liệu gửi lên không đúng định dạng: cần {\"text\": \"…\"}."))?;
+    speech(&state, &parts, &request.text).await
+}
+
+async fn tts_get(State(state): State<AppState>, parts: Parts, Query(request): Query<SpeechRequest>) -> Result<Response, ApiError> {
+    speech(&state, &parts, &request.text).await
+}
+
+async fn speech(state: &AppState, parts: &Parts, text: &str) -> Result<Response, ApiError> {
+    api_user(state, parts).await?;
+    let speech = app::assistant::speech::synthesize(&state.config.files_dir.join("tts"), text).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "audio/wav"),
+            (axum::http::header::CACHE_CONTROL, "private, max-age=86400"),
+            (axum::http::HeaderName::from_static("x-sotay-speech"), if speech.cached { "cached" } else { "made" }),
+        ],
+        speech.wav,
+    )
+        .into_response())
 }
 
 /// `GET /api/v1/offline-pages`: the pages this member's device should keep for offline reading

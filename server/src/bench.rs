@@ -307,3 +307,58 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
     println!("meetings report export (XLSX, every cell): {} KB in {:.2?}", bytes.len() / 1024, started.elapsed());
     Ok(())
 }
+
+/// The assistant over the demo library (a fresh SQLite file): retrieval quality on the question
+/// set (`app/src/assistant/eval_questions.tsv`), answer latency, and how soon the server's voice
+/// has the answer ready to play.
+pub async fn assistant_figures() -> Result<(), DbErr> {
+    use app::assistant::eval;
+    use sea_orm::EntityTrait;
+    let dir = std::env::temp_dir().join(format!("sotay-assistant-eval-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| DbErr::Custom(e.to_string()))?;
+    let db = app::db::connect(&format!("sqlite://{}?mode=rwc", dir.join("eval.db").display())).await?;
+    app::db::migrate(&db).await?;
+    app::db::seed::seed_if_empty(&db).await?;
+    app::db::seed::seed_documents_if_empty(&db).await?;
+    let index = app::documents::search::SearchIndex::build(&db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
+    let documents = app::db::entities::document::Entity::find().all(&db).await?;
+    let keys = eval::demo_document_keys(&documents);
+    // Warm the index's pages before timing.
+    let _ = eval::evaluate(&index, &keys);
+    let report = eval::evaluate(&index, &keys);
+    println!("assistant question set: {} answerable questions, {} unrelated", report.questions, report.unrelated);
+    println!("  Recall@1 {:.3}   Recall@5 {:.3}   MRR {:.3}", report.recall_at_1, report.recall_at_5, report.mrr);
+    println!("  answered {:.1}% of answerable; unrelated rightly unanswered {:.1}%", report.answered * 100.0, report.unrelated_refused * 100.0);
+    println!("  extractive answer latency over the demo library: p50 {:.2?}, p95 {:.2?}", report.p50, report.p95);
+    for miss in &report.misses {
+        let got = miss.got.as_ref().map(|(d, a)| format!("{d} {a}")).unwrap_or_else(|| "nothing".into());
+        let rank = miss.rank.map(|r| format!("rank {}", r + 1)).unwrap_or_else(|| "not in top 10".into());
+        println!("  miss: {} — expected {}, got {got} ({rank})", miss.question, miss.expected);
+    }
+    speech_figures(&index, &keys, &dir.join("tts")).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    Ok(())
+}
+
+/// Time from an answer to its audio on the server's voice (espeak-ng), nothing cached yet.
+async fn speech_figures(index: &app::documents::search::SearchIndex, keys: &std::collections::HashMap<String, i64>, cache: &std::path::Path) {
+    let visible = keys.values().copied().collect();
+    let mut times = Vec::new();
+    for q in app::assistant::eval::questions().iter().filter(|q| q.expects_answer()).take(40) {
+        let (answer, _) = app::assistant::service::answer_from(index, &visible, &q.question);
+        if !answer.found {
+            continue;
+        }
+        let started = Instant::now();
+        match app::assistant::speech::synthesize(cache, &answer.text).await {
+            Ok(_) => times.push(started.elapsed()),
+            Err(e) => {
+                println!("  server voice unavailable: {e}");
+                return;
+            }
+        }
+    }
+    times.sort();
+    let at = |p: f64| times.get(((times.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or_default();
+    println!("  server voice, answer → WAV ready ({} answers): p50 {:.2?}, p95 {:.2?}", times.len(), at(0.5), at(0.95));
+}

@@ -8,6 +8,8 @@ pub enum Command {
     Serve,
     Seed,
     Bench,
+    /// The assistant's question set: Recall@1/@5, MRR, latency.
+    AssistantEval,
     /// `import <folder> [--publish]`
     Import { folder: String, publish: bool },
 }
@@ -25,6 +27,8 @@ pub struct Settings {
     pub push_contact: String,
     /// `SOTAY_OFFLINE_BUDGET_MB`: room on each device for pages kept for offline reading.
     pub offline_budget_mb: u64,
+    /// `ASSISTANT_LLM_URL` (+ `ASSISTANT_LLM_MODEL`, `ASSISTANT_LLM_TIMEOUT_MS`).
+    pub assistant_llm: Option<app::state::LlmConfig>,
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -38,12 +42,34 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
     }
 }
 
+/// The optional generative endpoint: only an http(s) URL is taken.
+fn llm_from_env() -> Result<Option<app::state::LlmConfig>, String> {
+    let Some(url) = std::env::var("ASSISTANT_LLM_URL").ok().map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("ASSISTANT_LLM_URL={url}: phải bắt đầu bằng http:// hoặc https://"));
+    }
+    let timeout_ms = match std::env::var("ASSISTANT_LLM_TIMEOUT_MS") {
+        Err(_) => 8_000,
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (100..=120_000).contains(n))
+            .ok_or_else(|| format!("ASSISTANT_LLM_TIMEOUT_MS={v}: một số từ 100 đến 120000"))?,
+    };
+    let model = std::env::var("ASSISTANT_LLM_MODEL").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "local".into());
+    Ok(Some(app::state::LlmConfig { url, model, timeout_ms }))
+}
+
 impl Settings {
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Settings, String> {
         let command = match args.next().as_deref() {
             None | Some("serve") => Command::Serve,
             Some("seed") => Command::Seed,
             Some("bench") => Command::Bench,
+            Some("assistant-eval") => Command::AssistantEval,
             Some("import") => {
                 let rest: Vec<String> = args.by_ref().collect();
                 let publish = rest.iter().any(|a| a == "--publish");
@@ -53,7 +79,7 @@ impl Settings {
                     .ok_or("cách dùng: server import <thư mục> [--publish]")?;
                 Command::Import { folder, publish }
             }
-            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | seed | bench | import)")),
+            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | seed | bench | assistant-eval | import)")),
         };
         let database_url = std::env::var("DATABASE_URL")
             .ok()
@@ -81,6 +107,7 @@ impl Settings {
                     .filter(|n| (1..=2_000).contains(n))
                     .ok_or_else(|| format!("SOTAY_OFFLINE_BUDGET_MB={v}: một số từ 1 đến 2000"))?,
             },
+            assistant_llm: llm_from_env()?,
             command,
             database_url,
             seed_demo: flag("SOTAY_SEED_DEMO", true)?,
@@ -104,6 +131,7 @@ impl Settings {
             trust_proxy: self.trust_proxy,
             files_dir: self.files_dir.clone(),
             offline_budget_mb: self.offline_budget_mb,
+            assistant_llm: self.assistant_llm.clone(),
         }
     }
 }

@@ -58,6 +58,7 @@ async fn run() -> Result<(), ServerError> {
             Ok(())
         }
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
+        Command::AssistantEval => bench::assistant_figures().await.map_err(ServerError::from),
         Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
     }
 }

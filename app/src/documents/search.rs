@@ -6,6 +6,10 @@
 //! every hit of that document, a match in a section heading counts double. The index holds only
 //! published documents, is rebuilt from the database at start-up, and every publish, edit or
 //! unpublish updates it in the same request, so results follow writes at once.
+//!
+//! Beside the sections it keeps *passages* for the assistant: an article with all its clauses
+//! (or, in a document without articles, each part with text), scored the same way, so an answer
+//! can quote the clause that says it and cite the article around it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
@@ -49,6 +53,7 @@ struct DocEntry {
     number: String,
     title: String,
     title_terms: HashSet<String>,
+    passages: Vec<usize>,
     doc_type: String,
     level: String,
     issuer: String,
@@ -68,9 +73,49 @@ struct SectionEntry {
     length: u32,
 }
 
+/// One piece of a passage: the article's own text or one of its clauses, verbatim.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassagePiece {
+    pub anchor: String,
+    /// "Điều 4", "Điều 4, khoản 2".
+    pub label: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+struct PassageEntry {
+    document_id: i64,
+    anchor: String,
+    number: String,
+    label: String,
+    heading: String,
+    pieces: Vec<PassagePiece>,
+    terms: Vec<String>,
+    length: u32,
+}
+
+/// A passage found for a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassageHit {
+    pub document_id: i64,
+    pub document_number: String,
+    pub document_title: String,
+    pub anchor: String,
+    pub label: String,
+    pub heading: String,
+    pub pieces: Vec<PassagePiece>,
+    pub score: f64,
+    /// The query terms the passage, its heading, chapter or document title contain.
+    pub matched: HashSet<String>,
+}
+
 #[derive(Default)]
 struct Inner {
     docs: HashMap<i64, DocEntry>,
+    passages: Vec<Option<PassageEntry>>,
+    passage_postings: HashMap<String, Vec<(usize, u32)>>,
+    live_passages: usize,
+    passage_length: u64,
     sections: Vec<Option<SectionEntry>>,
     /// Term → (section slot, term frequency): scoring reads no per-section map.
     postings: HashMap<String, Vec<(usize, u32)>>,
@@ -170,6 +215,7 @@ impl SearchIndex {
             inner.total_length += u64::from(length);
             ids.push(slot);
         }
+        let passage_ids = inner.add_passages(doc.id, sections);
         let title_syllables = syllables(&format!("{} {}", doc.number, doc.title));
         let title_terms: HashSet<String> = terms(&title_syllables).into_iter().collect();
         for term in &title_terms {
@@ -181,6 +227,7 @@ impl SearchIndex {
                 number: doc.number.clone(),
                 title: doc.title.clone(),
                 title_terms,
+                passages: passage_ids,
                 doc_type: doc.doc_type.clone(),
                 level: doc.level.clone(),
                 issuer: doc.issuer.clone(),
@@ -197,6 +244,17 @@ impl SearchIndex {
         for term in &entry.title_terms {
             if let Some(list) = inner.title_postings.get_mut(term) {
                 list.retain(|d| *d != document_id);
+            }
+        }
+        for slot in entry.passages {
+            if let Some(passage) = inner.passages[slot].take() {
+                for term in &passage.terms {
+                    if let Some(list) = inner.passage_postings.get_mut(term) {
+                        list.retain(|(s, _)| *s != slot);
+                    }
+                }
+                inner.live_passages -= 1;
+                inner.passage_length -= u64::from(passage.length);
             }
         }
         for slot in entry.sections {
@@ -327,6 +385,214 @@ impl SearchIndex {
             }
         }
         hits
+    }
+}
+
+/// Weight of the enclosing chapter's heading in a passage: context, not content.
+const CONTEXT_WEIGHT: u32 = 1;
+/// Length normalisation for passages: articles differ in length far more than in topic.
+const PASSAGE_B: f64 = 0.5;
+/// What naming the article ("Điều 5") adds to that article's score.
+const ARTICLE_BOOST: f64 = 6.0;
+
+/// Words whose second syllable alone means something else: "thẩm quyền" (competence) is not
+/// "quyền" (a right), "chính quyền" (the authorities) neither.
+const COMPOUNDS: &[(&str, &str)] = &[("tham", "quyen"), ("chinh", "quyen"), ("uy", "quyen")];
+
+/// Index terms of a passage: as [`terms`], but the second syllable of a compound above is not
+/// also counted alone (its pair still is).
+fn passage_terms(syllables: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = syllables
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| *i == 0 || !COMPOUNDS.contains(&(syllables[i - 1].as_str(), s.as_str())))
+        .map(|(_, s)| s.clone())
+        .collect();
+    out.extend(syllables.windows(2).map(|w| format!("{}_{}", w[0], w[1])));
+    out
+}
+
+impl Inner {
+    /// Groups a document's sections into passages and indexes them; returns their slots.
+    fn add_passages(&mut self, document_id: i64, sections: &[document_section::Model]) -> Vec<usize> {
+        let by_id: HashMap<i64, &document_section::Model> = sections.iter().map(|s| (s.id, s)).collect();
+        let ancestor = |s: &document_section::Model, kinds: &[&str]| {
+            let mut parent = s.parent_id.and_then(|p| by_id.get(&p).copied());
+            while let Some(p) = parent {
+                if kinds.contains(&p.kind.as_str()) {
+                    return Some(p);
+                }
+                parent = p.parent_id.and_then(|id| by_id.get(&id).copied());
+            }
+            None
+        };
+        // Passages in document order, keyed by the section that heads them.
+        let mut order: Vec<i64> = Vec::new();
+        let mut grouped: HashMap<i64, (PassageEntry, String)> = HashMap::new();
+        for s in sections {
+            let piece = PassagePiece { anchor: s.anchor.clone(), label: String::new(), text: s.body.trim().to_string() };
+            let head = if s.kind == "article" { Some(s) } else { ancestor(s, &["article"]) };
+            let head = match head {
+                Some(h) => h,
+                None if !s.body.trim().is_empty() => s,
+                None => continue,
+            };
+            let entry = grouped.entry(head.id).or_insert_with(|| {
+                order.push(head.id);
+                let context = ancestor(head, &["chapter", "part", "section"]).map(|c| c.heading.clone()).unwrap_or_default();
+                let entry = PassageEntry {
+                    document_id,
+                    anchor: head.anchor.clone(),
+                    number: if head.kind == "article" { head.number.clone() } else { String::new() },
+                    label: section_label(&head.kind, &head.number, &head.heading),
+                    heading: head.heading.clone(),
+                    pieces: Vec::new(),
+                    terms: Vec::new(),
+                    length: 0,
+                };
+                (entry, context)
+            });
+            if piece.text.is_empty() {
+                continue;
+            }
+            let label = if s.id == head.id {
+                entry.0.label.clone()
+            } else {
+                format!("{}, {}", entry.0.label, section_label(&s.kind, &s.number, &s.heading).to_lowercase())
+            };
+            entry.0.pieces.push(PassagePiece { label, ..piece });
+        }
+        let mut slots = Vec::new();
+        for id in order {
+            let Some((mut entry, context)) = grouped.remove(&id) else { continue };
+            if entry.pieces.is_empty() {
+                continue;
+            }
+            let mut term_freq: HashMap<String, u32> = HashMap::new();
+            let mut length = 0usize;
+            for (i, piece) in entry.pieces.iter().enumerate() {
+                let body = syllables(&piece.text);
+                length += body.len();
+                // "Đảng viên có nhiệm vụ :" heads its list as a title would.
+                let weight = if i == 0 && piece.anchor == entry.anchor && piece.text.trim_end().ends_with(':') { 3 } else { 1 };
+                for t in passage_terms(&body) {
+                    *term_freq.entry(t).or_default() += weight;
+                }
+            }
+            let heading = syllables(&entry.heading);
+            length += 2 * heading.len();
+            for t in terms(&heading) {
+                *term_freq.entry(t).or_default() += 2;
+            }
+            for t in terms(&syllables(&context)) {
+                *term_freq.entry(t).or_default() += CONTEXT_WEIGHT;
+            }
+            let slot = self.passages.len();
+            for (term, tf) in &term_freq {
+                self.passage_postings.entry(term.clone()).or_default().push((slot, *tf));
+            }
+            entry.terms = term_freq.into_keys().collect();
+            entry.length = length as u32;
+            self.live_passages += 1;
+            self.passage_length += length as u64;
+            self.passages.push(Some(entry));
+            slots.push(slot);
+        }
+        slots
+    }
+
+    fn passage_idf(&self, term: &str) -> f64 {
+        let n = self.live_passages as f64;
+        let df = self.passage_postings.get(term).map_or(0, Vec::len) as f64;
+        ((n - df + 0.5) / (df + 0.5) + 1.0).ln()
+    }
+}
+
+impl SearchIndex {
+    /// How rare a term is among passages (a term in none gets the highest weight).
+    pub fn passage_idf(&self, term: &str) -> f64 {
+        self.inner.read().map(|i| i.passage_idf(term)).unwrap_or(0.0)
+    }
+
+    /// The best passages for query `terms` (syllables and pairs, already normalised) among the
+    /// `allowed` documents; `article` is an article number the question named.
+    pub fn passages(&self, query_terms: &[String], article: Option<&str>, allowed: &HashSet<i64>, limit: usize) -> Vec<PassageHit> {
+        let Ok(inner) = self.inner.read() else { return Vec::new() };
+        if query_terms.is_empty() || inner.live_passages == 0 {
+            return Vec::new();
+        }
+        let avg_len = (inner.passage_length as f64 / inner.live_passages as f64).max(1.0);
+        let mut scores: HashMap<usize, f64> = HashMap::new();
+        for term in query_terms {
+            let Some(list) = inner.passage_postings.get(term) else { continue };
+            let idf = inner.passage_idf(term);
+            let weight = if is_bigram(term) { BIGRAM_WEIGHT } else { 1.0 };
+            for &(slot, tf) in list {
+                let Some(p) = &inner.passages[slot] else { continue };
+                if !allowed.contains(&p.document_id) {
+                    continue;
+                }
+                let tf = f64::from(tf);
+                let norm = tf * (K1 + 1.0) / (tf + K1 * (1.0 - PASSAGE_B + PASSAGE_B * f64::from(p.length) / avg_len));
+                *scores.entry(slot).or_default() += weight * idf * norm;
+            }
+        }
+        // A document named in the question ("Điều lệ", "Hiến pháp") lifts its passages; an
+        // article named by number lifts that article.
+        let doc_count = inner.docs.len() as f64;
+        let mut title_scores: HashMap<i64, f64> = HashMap::new();
+        for term in query_terms {
+            let Some(list) = inner.title_postings.get(term) else { continue };
+            let df = list.len() as f64;
+            let weight = if is_bigram(term) { BIGRAM_WEIGHT } else { 1.0 };
+            let idf = ((doc_count - df + 0.5) / (df + 0.5) + 1.0).ln();
+            for id in list.iter().filter(|id| allowed.contains(id)) {
+                *title_scores.entry(*id).or_default() += weight * idf * 0.5;
+            }
+        }
+        if let Some(number) = article {
+            // Above everything else; among documents with that article, the one the question names.
+            let best = scores.values().copied().fold(0.0, f64::max);
+            for (slot, p) in inner.passages.iter().enumerate() {
+                if let Some(p) = p.as_ref().filter(|p| p.number == number && allowed.contains(&p.document_id)) {
+                    let lift = best + ARTICLE_BOOST + title_scores.get(&p.document_id).copied().unwrap_or(0.0) * 2.0;
+                    *scores.entry(slot).or_default() += lift;
+                }
+            }
+        }
+        let mut ranked: Vec<(usize, f64)> = scores
+            .into_iter()
+            .filter_map(|(slot, score)| {
+                let p = inner.passages[slot].as_ref()?;
+                Some((slot, score + title_scores.get(&p.document_id).copied().unwrap_or(0.0)))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        ranked.truncate(limit);
+        ranked
+            .into_iter()
+            .filter_map(|(slot, score)| {
+                let p = inner.passages[slot].as_ref()?;
+                let doc = inner.docs.get(&p.document_id)?;
+                let own: HashSet<&str> = p.terms.iter().map(String::as_str).collect();
+                let matched = query_terms
+                    .iter()
+                    .filter(|t| own.contains(t.as_str()) || doc.title_terms.contains(*t))
+                    .cloned()
+                    .collect();
+                Some(PassageHit {
+                    document_id: p.document_id,
+                    document_number: doc.number.clone(),
+                    document_title: doc.title.clone(),
+                    anchor: p.anchor.clone(),
+                    label: p.label.clone(),
+                    heading: p.heading.clone(),
+                    pieces: p.pieces.clone(),
+                    score: (score * 1000.0).round() / 1000.0,
+                    matched,
+                })
+            })
+            .collect()
     }
 }
 

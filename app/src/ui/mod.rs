@@ -212,6 +212,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
         ("/can-doc".to_string(), "Tài liệu cần đọc"),
         ("/tai-lieu".to_string(), "Thư viện tài liệu"),
         ("/sinh-hoat".to_string(), "Sinh hoạt chi bộ"),
+        ("/tro-ly".to_string(), "Trợ lý ảo"),
         ("/hoi-dap".to_string(), "Hỏi đáp, kiến nghị"),
         ("/thong-bao".to_string(), "Thông báo của cấp ủy"),
         ("/xin-y-kien".to_string(), "Góp ý dự thảo"),
@@ -259,6 +260,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                         Ok(Some(user)) if !user.must_change_password => {
                             let items = menu_items(&user);
                             view! {
+                                <crate::assistant::AssistantButton />
                                 <crate::notifications::NotificationBell />
                                 <button
                                     class="menu-toggle"
