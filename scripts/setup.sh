@@ -27,16 +27,21 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# The assistant's server voice (Vietnamese) for devices without one.
+missing=()
+command -v espeak-ng >/dev/null || missing+=(espeak-ng)
 if [[ "${1:-}" == "--test" ]]; then
-  missing=()
   [[ -x /usr/bin/chromium ]] || missing+=(chromium)
   command -v pg_ctlcluster >/dev/null && ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
-  if ((${#missing[@]})); then
-    log "installing Debian packages: ${missing[*]}"
-    SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  fi
+fi
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [[ "${1:-}" == "--test" ]]; then
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     log "installing end2end npm packages (no browser download: Debian's chromium is used)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
