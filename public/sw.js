@@ -40,7 +40,8 @@ self.addEventListener('message', (event) => {
   const data = event.data;
   const reply = (value) => event.ports && event.ports[0] && event.ports[0].postMessage(value);
   if (data === 'skip-waiting') self.skipWaiting();
-  else if (data && data.type === 'keep-offline') event.waitUntil(keepOffline(!!data.force).then(reply, (e) => reply({ error: String(e) })));
+  else if (data && data.type === 'keep-offline') event.waitUntil(keepOfflineOnce(!!data.force).then(reply, (e) => reply({ error: String(e) })));
+  else if (data && data.type === 'settled') event.waitUntil(keeping.then(() => reply({ settled: true })));
   else if (data && data.type === 'forget-private') event.waitUntil(forgetPrivate().then(() => reply({ ok: true })));
   else if (data && data.type === 'flush') event.waitUntil(outboxFlush().then(reply, () => reply({ error: true })));
 });
@@ -202,6 +203,17 @@ async function touch(key) {
     const entry = await request(pages.get(key));
     if (entry) pages.put({ ...entry, used: Date.now() });
   });
+}
+
+// One plan at a time: pages opened in quick succession (or a page and a test) share the run in
+// progress instead of fetching the same pages side by side; 'settled' waits for it.
+let keeping = Promise.resolve();
+let keepingNow = null;
+function keepOfflineOnce(force) {
+  if (keepingNow) return keepingNow.then(() => (force ? keepOfflineOnce(true) : { shared: true }));
+  keepingNow = keepOffline(force).finally(() => { keepingNow = null; });
+  keeping = keepingNow.catch(() => {});
+  return keepingNow;
 }
 
 /** Pages ask after every load; the plan is fetched at most this often unless asked to. */

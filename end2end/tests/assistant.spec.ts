@@ -15,7 +15,7 @@ test('a member asks the assistant, reads the quoted answer, follows its citation
   await expect(page.getByTestId('assistant-fab')).toHaveCount(0);
 
   await page.getByLabel('Câu hỏi của đồng chí').fill('Thời kỳ dự bị của đảng viên là bao lâu?');
-  await page.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+  await page.getByRole('button', { name: 'Gửi câu hỏi', exact: true }).click();
   const answer = page.getByTestId('answer').last();
   await expect(answer).toHaveAttribute('data-found', 'true');
   await expect(answer.getByTestId('answer-quote')).toContainText('thời kỳ dự bị mười hai tháng');
@@ -30,14 +30,21 @@ test('a member asks the assistant, reads the quoted answer, follows its citation
   const audio = await speech;
   expect(audio.status()).toBe(200);
   expect(audio.headers()['content-type']).toBe('audio/wav');
-  expect((await audio.body()).subarray(0, 4).toString()).toBe('RIFF');
+  const spoken = JSON.parse(audio.request().postData()!).text;
+  expect(spoken).toContain('thời kỳ dự bị mười hai tháng');
   await expect(page.locator('body')).toHaveAttribute('data-speaking', 'server');
   await expect(answer.getByTestId('speak')).toHaveText('■ Dừng đọc');
   await answer.getByTestId('speak').click();
   await expect(page.locator('body')).not.toHaveAttribute('data-speaking', /.+/);
+  // The same text again comes from the server's cache, as a real WAV file.
+  const again = await page.request.post('/api/v1/tts', { data: { text: spoken } });
+  expect(again.headers()['x-sotay-speech']).toBe('cached');
+  expect((await again.body()).subarray(0, 4).toString()).toBe('RIFF');
+  const empty = await page.request.post('/api/v1/tts', { data: { text: '  ' } });
+  expect(empty.status()).toBe(422);
 
   // Rating with a comment.
-  await answer.getByRole('button', { name: '👎 Chưa hữu ích' }).click();
+  await answer.getByRole('button', { name: 'Chưa hữu ích' }).click();
   await answer.getByLabel('Góp ý thêm (không bắt buộc)').fill('Muốn biết thêm về việc công nhận đảng viên chính thức');
   await answer.getByRole('button', { name: 'Gửi góp ý' }).click();
   await expect(answer.getByRole('status')).toHaveText('Cảm ơn đồng chí đã đánh giá.');
@@ -57,7 +64,7 @@ test('a member asks the assistant, reads the quoted answer, follows its citation
   await hydrated(page);
   const kept = page.getByTestId('exchange').filter({ hasText: 'Thời kỳ dự bị của đảng viên là bao lâu?' });
   await expect(kept).toHaveCount(1);
-  await expect(kept.getByRole('button', { name: '👎 Chưa hữu ích' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(kept.getByRole('button', { name: 'Chưa hữu ích' })).toHaveAttribute('aria-pressed', 'true');
 });
 
 test('a question the documents do not answer says so and goes to the cell with one tap; the administrator sees it', async ({ browser }) => {
@@ -66,7 +73,7 @@ test('a question the documents do not answer says so and goes to the cell with o
   await page.goto('/tro-ly');
   await hydrated(page);
   await page.getByLabel('Câu hỏi của đồng chí').fill('Giá lúa hôm nay ở Phụng Hiệp bao nhiêu?');
-  await page.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+  await page.getByRole('button', { name: 'Gửi câu hỏi', exact: true }).click();
   const answer = page.getByTestId('answer').last();
   await expect(answer).toHaveAttribute('data-found', 'false');
   await expect(answer.getByTestId('not-found')).toContainText('chưa tìm thấy nội dung trả lời');
@@ -86,7 +93,7 @@ test('a question the documents do not answer says so and goes to the cell with o
   }
   // Bad input gets a Vietnamese message on the field.
   await page.getByLabel('Câu hỏi của đồng chí').fill('?');
-  await page.getByRole('button', { name: 'Gửi câu hỏi' }).click();
+  await page.getByRole('button', { name: 'Gửi câu hỏi', exact: true }).click();
   await expect(page.getByText('Vui lòng nhập câu hỏi.')).toBeVisible();
 
   const admin = await newPage(browser);
@@ -112,4 +119,48 @@ test('POST /api/v1/ask answers with citations and candidates, like the page', as
   const bad = await page.request.post('/api/v1/ask', { data: { question: '' } });
   expect(bad.status()).toBe(422);
   expect((await bad.json()).error.message).toContain('Thông tin chưa hợp lệ');
+});
+
+test('a document is read aloud article by article, the article marked, and continues where the listener stopped', async ({ browser }) => {
+  const page = await newPage(browser);
+  await loginAs(page, 'member');
+  await page.goto('/tai-lieu');
+  await page.getByRole('link', { name: 'Điều lệ Đảng Cộng sản Việt Nam' }).first().click();
+  await hydrated(page);
+  const listener = page.getByTestId('listener');
+  await expect(listener.getByTestId('listen-play')).toHaveText('Nghe đọc tài liệu');
+
+  let spoken = page.waitForRequest((r) => r.url().endsWith('/api/v1/tts'));
+  await listener.getByTestId('listen-play').click();
+  expect(JSON.parse((await spoken).postData()!).text).toContain('Đảng Cộng sản Việt Nam là đội tiên phong');
+  await expect(listener.getByTestId('listen-now')).toHaveText('Đang đọc: Phần mở đầu');
+  await expect(page.locator('#mo-dau')).toHaveClass(/listening/);
+  await expect(listener.getByTestId('listen-pause')).toBeVisible();
+
+  // "Đoạn sau" moves on: the next part is marked and read (chapter I's title, then Article 1).
+  spoken = page.waitForRequest((r) => r.url().endsWith('/api/v1/tts'));
+  await listener.getByTestId('listen-next').click();
+  expect(JSON.parse((await spoken).postData()!).text).toContain('Chương I');
+  spoken = page.waitForRequest((r) => r.url().endsWith('/api/v1/tts'));
+  await listener.getByTestId('listen-next').click();
+  const article = JSON.parse((await spoken).postData()!).text;
+  expect(article).toContain('Điều 1.');
+  expect(article).toContain('Công dân Việt Nam từ mười tám tuổi trở lên');
+  await expect(listener.getByTestId('listen-now')).toHaveText('Đang đọc: Điều 1');
+  await expect(page.locator('#dieu-1')).toHaveClass(/listening/);
+  await expect(page.locator('#dieu-1-khoan-2')).toHaveClass(/listening/);
+  await expect(page.locator('#mo-dau')).not.toHaveClass(/listening/);
+  await listener.getByTestId('listen-pause').click();
+  await expect(page.locator('body')).not.toHaveAttribute('data-speaking', /.+/);
+  await expect(listener.getByTestId('listen-play')).toHaveText('Nghe tiếp Điều 1');
+
+  // Opened again on this phone: it offers to continue from Article 1.
+  await page.reload();
+  await hydrated(page);
+  await expect(listener.getByTestId('listen-play')).toHaveText('Nghe tiếp từ Điều 1');
+  spoken = page.waitForRequest((r) => r.url().endsWith('/api/v1/tts'));
+  await listener.getByTestId('listen-play').click();
+  expect(JSON.parse((await spoken).postData()!).text).toContain('Điều 1.');
+  await expect(page.locator('#dieu-1')).toHaveClass(/listening/);
+  await shot(page, 'document-listening', false);
 });

@@ -54,12 +54,19 @@ test('offline: a member reads an assigned document and confirms; online again it
   const href = (await item.getByRole('link').first().getAttribute('href'))!;
   // Assigned documents are kept on the device without being opened.
   await kept(page, href);
+  // Nothing of the worker's is still on the way when the connection goes.
+  await settled(page);
 
   await context.setOffline(true);
   // A tall window reads many articles per screen, so the long Charter takes seconds, not minutes.
   await page.setViewportSize({ width: 412, height: 6000 });
+  const before = await dumpState(page);
+  const seen = watchPage(page);
   await page.goto(href);
-  await hydrated(page);
+  // A 22 MB debug bundle compiled from the device's copy, on a busy 2-core machine: allow time.
+  const ok = await page.locator('body[data-hydrated="true"]').waitFor({ timeout: 60_000 }).then(() => true, () => false);
+  if (!ok) console.log('kept-page state before/after, and the page\'s messages:', JSON.stringify(before), JSON.stringify(await dumpState(page)), seen.join('\n'));
+  expect(ok).toBe(true);
   await expect(page.locator('html')).toHaveAttribute('data-sotay-saved', /\d{4}-\d\d-\d\dT/);
   const bar = page.getByTestId('offline-bar');
   await expect(bar).toContainText('Đang ngoại tuyến · bản lưu trên máy lúc');
@@ -242,3 +249,43 @@ test('a write the server refuses comes back with its reason and stays listed unt
   await expect(list).toHaveCount(0);
   await expect(page.getByTestId('offline-bar')).toHaveCount(0);
 });
+
+/** Resolves when the worker has finished bringing the kept pages up to date. */
+function settled(page: Page): Promise<any> {
+  return page.evaluate(async () => {
+    const reg = await navigator.serviceWorker.ready;
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = (e) => resolve(e.data);
+      reg.active!.postMessage({ type: 'settled' }, [channel.port2]);
+    });
+  });
+}
+
+/** What a page says in its console and which of its requests fail, for a failure's report. */
+function watchPage(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('console', (m) => seen.push(`${m.type()}: ${m.text()}`.slice(0, 400)));
+  page.on('pageerror', (e) => seen.push(`pageerror: ${e.message}`.slice(0, 600)));
+  page.on('requestfailed', (r) => seen.push(`requestfailed: ${r.url()} ${r.failure()?.errorText}`));
+  return seen;
+}
+
+/** The device's kept pages (cache and index) and what the page shows. */
+async function dumpState(page: Page) {
+  return page.evaluate(async () => {
+    const keys = (await (await caches.open('sotay-pages')).keys()).map((r) => new URL(r.url).pathname);
+    const shell = await Promise.all((await caches.keys()).map(async (k) => [k, (await (await caches.open(k)).keys()).length]));
+    const idb = await new Promise<any>((resolve) => {
+      const open = indexedDB.open('sotay-offline');
+      open.onsuccess = () => {
+        const t = open.result.transaction(['pages', 'meta']);
+        const pages = t.objectStore('pages').getAllKeys();
+        const meta = t.objectStore('meta').getAllKeys();
+        t.oncomplete = () => resolve({ pages: pages.result, meta: meta.result });
+      };
+      open.onerror = () => resolve('unreadable');
+    });
+    return { keys, shell, idb, url: location.href, saved: document.documentElement.dataset.sotaySaved, body: document.body.innerText.slice(0, 300) };
+  });
+}

@@ -16,7 +16,7 @@ pub mod service;
 pub mod speech;
 mod pages;
 
-pub use pages::{AssistantButton, AssistantPage, AssistantReportPage, SpeakButton};
+pub use pages::{AssistantButton, AssistantPage, AssistantReportPage, DocumentListener, SpeakButton};
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};

@@ -75,6 +75,18 @@ export function listen(onText, onEnd) {
   try { r.start(); } catch (e) { listening = null; onEnd('start'); }
 }
 export function stop_listening() { if (listening) listening.stop(); }
+// The document's sections being read aloud: marked and brought into view.
+export function highlight_sections(anchors) {
+  document.querySelectorAll('.doc-section.listening').forEach((e) => e.classList.remove('listening'));
+  let first = null;
+  for (const a of anchors) {
+    const e = document.getElementById(a);
+    if (e) { e.classList.add('listening'); first = first || e; }
+  }
+  if (first) first.scrollIntoView({ block: 'start', behavior: 'smooth' });
+}
+export function listen_position(key) { try { return localStorage.getItem(key) || ''; } catch (_) { return ''; } }
+export function save_listen_position(key, anchor) { try { localStorage.setItem(key, anchor); } catch (_) {} }
 "#)]
     extern "C" {
         #[wasm_bindgen(catch)]
@@ -83,6 +95,9 @@ export function stop_listening() { if (listening) listening.stop(); }
         pub fn can_listen() -> bool;
         pub fn listen(on_text: &Closure<dyn FnMut(String)>, on_end: &Closure<dyn FnMut(String)>);
         pub fn stop_listening();
+        pub fn highlight_sections(anchors: Vec<String>);
+        pub fn listen_position(key: &str) -> String;
+        pub fn save_listen_position(key: &str, anchor: &str);
     }
 }
 
@@ -144,7 +159,7 @@ pub fn SpeakButton(#[prop(into)] text: String, #[prop(optional)] autoplay: bool)
     }
     view! {
         <button type="button" class="speak" aria-pressed=move || speaking.get().to_string() on:click=toggle data-testid="speak">
-            {move || if speaking.get() { "■ Dừng đọc" } else { "🔊 Nghe" }}
+            {move || if speaking.get() { "■ Dừng đọc" } else { "Nghe đọc" }}
         </button>
         {move || problem.get().map(|m| view! { <span class="speak-problem" role="alert">{m}</span> })}
     }
@@ -157,7 +172,7 @@ pub fn AssistantButton() -> impl IntoView {
     view! {
         <Show when=move || !location.pathname.get().starts_with("/tro-ly")>
             <a class="assistant-fab" href="/tro-ly" aria-label="Trợ lý ảo: hỏi về công tác Đảng" data-testid="assistant-fab">
-                <span aria-hidden="true">"💬"</span>
+                <span class="assistant-fab-icon" aria-hidden="true">"?"</span>
                 <span class="assistant-fab-label">"Trợ lý ảo"</span>
             </a>
         </Show>
@@ -297,7 +312,7 @@ fn VoiceInput(question: RwSignal<String>, by_voice: RwSignal<bool>) -> impl Into
     view! {
         <Show when=move || supported.get()>
             <button type="button" class="mic" aria-pressed=move || listening.get().to_string() on:click=start data-testid="mic">
-                {move || if listening.get() { "■ Dừng nghe" } else { "🎤 Hỏi bằng giọng nói" }}
+                {move || if listening.get() { "■ Dừng nghe" } else { "Hỏi bằng giọng nói" }}
             </button>
         </Show>
         {move || problem.get().map(|m| view! { <p class="hint" role="alert" data-testid="mic-problem">{m}</p> })}
@@ -327,6 +342,7 @@ fn ExchangeView(exchange: Exchange, autoplay: bool) -> impl IntoView {
             <p class="bubble mine"><span class="sr-only">"Đồng chí hỏi: "</span>{answer.question.clone()}</p>
             <div class="bubble reply" data-testid="answer" data-found=found.to_string() data-mode=answer.mode.clone()>
                 {if found {
+                    // Citations load the whole document page, so the browser opens it at the article.
                     let citations = answer.citations.clone();
                     let sentences = answer.sentences.clone();
                     view! {
@@ -339,7 +355,7 @@ fn ExchangeView(exchange: Exchange, autoplay: bool) -> impl IntoView {
                                     view! {
                                         <span class="quoted">{s.text}</span>
                                         " "
-                                        <a class="cite" href=href aria-label=format!("Nguồn {}", s.citation)>{format!("[{}]", s.citation)}</a>
+                                        <a class="cite" href=href rel="external" aria-label=format!("Nguồn {}", s.citation)>{format!("[{}]", s.citation)}</a>
                                         " "
                                     }
                                 })
@@ -352,7 +368,7 @@ fn ExchangeView(exchange: Exchange, autoplay: bool) -> impl IntoView {
                                     let href = c.href();
                                     view! {
                                         <li>
-                                            <a href=href>{format!("[{}] {} — {}", c.n, c.label, c.document_title)}</a>
+                                            <a href=href rel="external">{format!("[{}] {} — {}", c.n, c.label, c.document_title)}</a>
                                         </li>
                                     }
                                 })
@@ -419,10 +435,10 @@ fn Rating(id: i64, rating: Option<i32>, comment: String) -> impl IntoView {
     view! {
         <div class="rating" role="group" aria-label="Đánh giá câu trả lời">
             <button type="button" aria-pressed=move || (current.get() == Some(1)).to_string() on:click=move |_| { commenting.set(false); rate.dispatch(1); }>
-                "👍 Hữu ích"
+                "Hữu ích"
             </button>
             <button type="button" aria-pressed=move || (current.get() == Some(-1)).to_string() on:click=move |_| { commenting.set(true); rate.dispatch(-1); }>
-                "👎 Chưa hữu ích"
+                "Chưa hữu ích"
             </button>
             <Show when=move || commenting.get()>
                 <label for=format!("rating-comment-{id}")>"Góp ý thêm (không bắt buộc)"</label>
@@ -492,5 +508,206 @@ fn Report(report: AssistantReportData) -> impl IntoView {
             <h2>"Câu trả lời bị đánh giá chưa hữu ích"</h2>
             {rows(r.disliked, "assistant-disliked")}
         </section>
+    }
+}
+
+/// A stretch of a document read in one go: an article with its clauses (or a part, a chapter
+/// title, an item), in pieces short enough for the server's voice.
+#[derive(Debug, Clone, PartialEq)]
+struct ListenUnit {
+    anchor: String,
+    label: String,
+    /// Every section it covers, to mark on screen.
+    anchors: Vec<String>,
+    chunks: Vec<String>,
+}
+
+/// Longest piece sent to the voice at once (the server takes up to 4,000 characters).
+const CHUNK_CHARS: usize = 3000;
+
+fn chunks_of(text: &str) -> Vec<String> {
+    let mut chunks = vec![String::new()];
+    for sentence in text.split_inclusive(['.', ';', '\n']) {
+        let last = chunks.last_mut().map(|c| c.chars().count()).unwrap_or(0);
+        if last + sentence.chars().count() > CHUNK_CHARS && last > 0 {
+            chunks.push(String::new());
+        }
+        if let Some(current) = chunks.last_mut() {
+            // A single sentence longer than a chunk is cut at a space.
+            let mut rest = sentence;
+            while rest.chars().count() > CHUNK_CHARS {
+                let cut = rest.char_indices().take(CHUNK_CHARS).filter(|(_, c)| c.is_whitespace()).last().map_or(CHUNK_CHARS, |(i, _)| i);
+                current.push_str(&rest[..cut]);
+                rest = &rest[cut..];
+            }
+            current.push_str(rest);
+        }
+    }
+    chunks.into_iter().map(|c| c.trim().to_string()).filter(|c| c.chars().any(char::is_alphanumeric)).collect()
+}
+
+fn listen_units(sections: &[crate::documents::SectionView]) -> Vec<ListenUnit> {
+    let mut units: Vec<(String, String, Vec<String>, String)> = Vec::new();
+    for s in sections {
+        let joins_previous = matches!(s.kind.as_str(), "clause") && !units.is_empty();
+        if joins_previous {
+            if let Some(unit) = units.last_mut() {
+                unit.2.push(s.anchor.clone());
+                unit.3.push_str(&format!("\n{}. {}", s.label.trim_start_matches("Khoản ").trim(), s.body));
+            }
+            continue;
+        }
+        let head = match (s.heading.is_empty(), s.kind.as_str()) {
+            (_, "preamble") => String::new(),
+            (true, _) => format!("{}.", s.label),
+            (false, _) if s.label == s.heading => format!("{}.", s.heading),
+            (false, _) => format!("{}. {}.", s.label, s.heading),
+        };
+        let text = if s.body.is_empty() { head } else if head.is_empty() { s.body.clone() } else { format!("{head}\n{}", s.body) };
+        let label = if s.kind == "preamble" { "Phần mở đầu".to_string() } else { s.label.clone() };
+        units.push((s.anchor.clone(), label, vec![s.anchor.clone()], text));
+    }
+    units
+        .into_iter()
+        .map(|(anchor, label, anchors, text)| ListenUnit { anchor, label, anchors, chunks: chunks_of(&text) })
+        .filter(|u| !u.chunks.is_empty())
+        .collect()
+}
+
+/// What the listener is doing; `Copy`, so callbacks can carry it.
+#[derive(Clone, Copy)]
+struct Listener {
+    units: StoredValue<Vec<ListenUnit>>,
+    /// (unit, chunk) now playing or paused at.
+    at: RwSignal<Option<(usize, usize)>>,
+    playing: RwSignal<bool>,
+    /// Bumped on every start, skip or pause: a sound that ends late must not move on.
+    run: RwSignal<u32>,
+    problem: RwSignal<Option<String>>,
+    #[cfg_attr(feature = "ssr", allow(dead_code))]
+    key: StoredValue<String>,
+}
+
+impl Listener {
+    fn play(self, unit: usize, chunk: usize) {
+        let Some((anchor, anchors, text)) = self.units.with_value(|u| u.get(unit).and_then(|x| x.chunks.get(chunk).map(|c| (x.anchor.clone(), x.anchors.clone(), c.clone())))) else {
+            self.stop();
+            return;
+        };
+        self.run.update(|r| *r += 1);
+        let run = self.run.get_untracked();
+        self.at.set(Some((unit, chunk)));
+        self.playing.set(true);
+        self.problem.set(None);
+        #[cfg(not(feature = "ssr"))]
+        {
+            if chunk == 0 {
+                browser::highlight_sections(anchors);
+            }
+            browser::save_listen_position(&self.key.get_value(), &anchor);
+            leptos::task::spawn_local(async move {
+                let next = move || {
+                    if self.run.get_untracked() == run && self.playing.get_untracked() {
+                        self.advance();
+                    }
+                };
+                if let Err(message) = speak_text(text, next).await {
+                    if self.run.get_untracked() == run {
+                        self.playing.set(false);
+                        self.problem.set(Some(message));
+                    }
+                }
+            });
+        }
+        #[cfg(feature = "ssr")]
+        let _ = (anchor, anchors, text, run);
+    }
+
+    /// The next piece, or the next article, or the end.
+    #[cfg_attr(feature = "ssr", allow(dead_code))]
+    fn advance(self) {
+        let Some((unit, chunk)) = self.at.get_untracked() else { return };
+        let pieces = self.units.with_value(|u| u.get(unit).map_or(0, |x| x.chunks.len()));
+        if chunk + 1 < pieces {
+            self.play(unit, chunk + 1);
+        } else if unit + 1 < self.units.with_value(Vec::len) {
+            self.play(unit + 1, 0);
+        } else {
+            self.stop();
+        }
+    }
+
+    fn pause(self) {
+        self.run.update(|r| *r += 1);
+        self.playing.set(false);
+        stop_speaking();
+    }
+
+    fn stop(self) {
+        self.pause();
+    }
+}
+
+/// "Nghe đọc" on a document: the same voice reads it article by article, the article being read
+/// marked on screen, with pause, previous and next; it continues where the listener stopped
+/// (kept on this device).
+#[component]
+pub fn DocumentListener(document_id: i64, sections: Vec<crate::documents::SectionView>) -> impl IntoView {
+    let listener = Listener {
+        units: StoredValue::new(listen_units(&sections)),
+        at: RwSignal::new(None),
+        playing: RwSignal::new(false),
+        run: RwSignal::new(0),
+        problem: RwSignal::new(None),
+        key: StoredValue::new(format!("sotay-nghe-{document_id}")),
+    };
+    // Where this device stopped last time, once in the browser.
+    let resume = RwSignal::new(None::<usize>);
+    Effect::new(move |_| {
+        #[cfg(not(feature = "ssr"))]
+        {
+            let saved = browser::listen_position(&listener.key.get_value());
+            let found = listener.units.with_value(|u| u.iter().position(|x| x.anchor == saved));
+            resume.set(found.filter(|i| *i > 0));
+        }
+    });
+    on_cleanup(move || stop_speaking());
+    let current_label = move || listener.at.get().and_then(|(u, _)| listener.units.with_value(|x| x.get(u).map(|x| x.label.clone())));
+    let start = move |_| match (listener.at.get_untracked(), resume.get_untracked()) {
+        (Some((unit, _)), _) => listener.play(unit, 0),
+        (None, Some(unit)) => listener.play(unit, 0),
+        (None, None) => listener.play(0, 0),
+    };
+    let step = move |delta: isize| {
+        let unit = listener.at.get_untracked().map_or(0, |(u, _)| u as isize);
+        let last = listener.units.with_value(Vec::len) as isize - 1;
+        listener.play((unit + delta).clamp(0, last.max(0)) as usize, 0);
+    };
+    let empty = listener.units.with_value(Vec::is_empty);
+    view! {
+        <Show when=move || !empty>
+            <div class="listen-controls" role="group" aria-label="Nghe đọc tài liệu" data-testid="listener">
+                <Show
+                    when=move || listener.playing.get()
+                    fallback=move || view! {
+                        <button type="button" class="primary" on:click=start data-testid="listen-play">
+                            {move || match (listener.at.get(), resume.get()) {
+                                (Some(_), _) => format!("Nghe tiếp {}", current_label().unwrap_or_default()),
+                                (None, Some(unit)) => format!("Nghe tiếp từ {}", listener.units.with_value(|u| u[unit].label.clone())),
+                                (None, None) => "Nghe đọc tài liệu".to_string(),
+                            }}
+                        </button>
+                    }
+                >
+                    <button type="button" on:click=move |_| listener.pause() data-testid="listen-pause">"Tạm dừng"</button>
+                </Show>
+                <button type="button" on:click=move |_| step(-1) disabled=move || listener.at.get().is_none_or(|(u, _)| u == 0)>"‹ Đoạn trước"</button>
+                <button type="button" on:click=move |_| step(1) data-testid="listen-next">"Đoạn sau ›"</button>
+                <span class="listen-now" aria-live="polite" data-testid="listen-now">
+                    {move || current_label().map(|l| format!("Đang đọc: {l}"))}
+                </span>
+                {move || listener.problem.get().map(|m| view! { <span class="speak-problem" role="alert">{m}</span> })}
+            </div>
+        </Show>
     }
 }

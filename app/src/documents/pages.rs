@@ -336,6 +336,7 @@ fn Reader(
                 {published.then(|| view! { <AssignForm document_id=id /> })}
             })}
             {published.then(|| view! { <crate::reading::ReadingPanel document_id=id title=s.title.clone() data=reading /> })}
+            <crate::assistant::DocumentListener document_id=id sections=doc.sections.clone() />
             <details class="toc" open>
                 <summary>"Mục lục"</summary>
                 <ul>
