@@ -5,13 +5,13 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
 use sea_orm::sea_query::Query;
-use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::answer::{self, CANDIDATES};
 use super::normalize::normalize;
 use super::{Answer, AssistantPageData, AssistantReportData, Exchange, MAX_QUESTION_CHARS, ReportRow};
 use crate::auth::{Role, SessionUser};
-use crate::db::entities::{assignment, assistant_exchange, document, document_section, reading_status, unit, unit_closure};
+use crate::db::entities::{assistant_exchange, document, document_section, unit, unit_closure};
 use crate::documents::search::{PassageHit, SearchIndex};
 use crate::error::{AppError, AppResult};
 use crate::state::LlmConfig;
@@ -136,37 +136,7 @@ pub async fn home(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Assi
 /// Questions drawn from the documents the member must read (not yet confirmed), so the first
 /// tap already finds something: "… quy định gì về <heading>?" for their titled sections.
 async fn suggestions(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<String>> {
-    let assigned: Vec<i64> = assignment::Entity::find()
-        .select_only()
-        .column(assignment::Column::DocumentId)
-        .join(
-            JoinType::InnerJoin,
-            assignment::Entity::belongs_to(unit_closure::Entity)
-                .from(assignment::Column::UnitId)
-                .to(unit_closure::Column::AncestorId)
-                .into(),
-        )
-        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
-        .order_by_asc(assignment::Column::DueOn)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    let confirmed: HashSet<i64> = reading_status::Entity::find()
-        .select_only()
-        .column(reading_status::Column::DocumentId)
-        .filter(reading_status::Column::MemberId.eq(user.member_id))
-        .filter(reading_status::Column::ConfirmedAt.is_not_null())
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let mut wanted: Vec<i64> = Vec::new();
-    for id in assigned {
-        if !confirmed.contains(&id) && !wanted.contains(&id) {
-            wanted.push(id);
-        }
-    }
+    let (wanted, _) = crate::reading::service::assigned_documents(db, user).await?;
     let docs: HashMap<i64, document::Model> =
         document::Entity::find().filter(document::Column::Id.is_in(wanted.clone())).all(db).await?.into_iter().map(|d| (d.id, d)).collect();
     let mut out = Vec::new();

@@ -10,13 +10,13 @@ use std::collections::HashSet;
 use chrono::{Duration, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     Set, TransactionTrait,
 };
 
 use super::{MAX_SYNC_BATCH, OfflinePageRef, OfflinePlan, OfflineWrite, QueuedWrite, SyncResponse, SyncResult, SyncStatus};
 use crate::auth::SessionUser;
-use crate::db::entities::{assignment, bookmark, document, meeting, offline_write, reading_status, unit_closure};
+use crate::db::entities::{bookmark, document, meeting, offline_write};
 use crate::error::{AppError, AppResult};
 use crate::reading::service::valid_client_id;
 
@@ -33,33 +33,7 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, budget_bytes: u64
         .into_iter()
         .map(|(url, title)| OfflinePageRef { url: url.into(), title: title.into(), reason: "app".into(), version: String::new() })
         .collect();
-    // Assigned to the member's cell or a unit above it, soonest due first.
-    let assigned: Vec<i64> = assignment::Entity::find()
-        .select_only()
-        .column(assignment::Column::DocumentId)
-        .join(
-            JoinType::InnerJoin,
-            assignment::Entity::belongs_to(unit_closure::Entity)
-                .from(assignment::Column::UnitId)
-                .to(unit_closure::Column::AncestorId)
-                .into(),
-        )
-        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
-        .order_by_asc(assignment::Column::DueOn)
-        .into_tuple::<i64>()
-        .all(db)
-        .await?;
-    let confirmed: HashSet<i64> = reading_status::Entity::find()
-        .select_only()
-        .column(reading_status::Column::DocumentId)
-        .filter(reading_status::Column::MemberId.eq(user.member_id))
-        .filter(reading_status::Column::ConfirmedAt.is_not_null())
-        .into_tuple::<i64>()
-        .all(db)
-        .await?
-        .into_iter()
-        .collect();
-    let (open, done): (Vec<i64>, Vec<i64>) = assigned.into_iter().partition(|id| !confirmed.contains(id));
+    let (open, done) = crate::reading::service::assigned_documents(db, user).await?;
     let visible = crate::documents::service::visible_ids(db, user).await?;
     let bookmarked: Vec<i64> = bookmark::Entity::find()
         .select_only()

@@ -314,6 +314,38 @@ pub async fn assign(db: &DatabaseConnection, user: &SessionUser, document_id: i6
     Ok(row.id)
 }
 
+/// Documents assigned to the member's cell or a unit above it, soonest due first, each once:
+/// those the member has still to confirm, and those confirmed.
+pub async fn assigned_documents(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<(Vec<i64>, Vec<i64>)> {
+    let assigned: Vec<i64> = assignment::Entity::find()
+        .select_only()
+        .column(assignment::Column::DocumentId)
+        .join(
+            JoinType::InnerJoin,
+            assignment::Entity::belongs_to(unit_closure::Entity)
+                .from(assignment::Column::UnitId)
+                .to(unit_closure::Column::AncestorId)
+                .into(),
+        )
+        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
+        .order_by_asc(assignment::Column::DueOn)
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    let confirmed: HashSet<i64> = reading_status::Entity::find()
+        .select_only()
+        .column(reading_status::Column::DocumentId)
+        .filter(reading_status::Column::MemberId.eq(user.member_id))
+        .filter(reading_status::Column::ConfirmedAt.is_not_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let mut seen = HashSet::new();
+    Ok(assigned.into_iter().filter(|id| seen.insert(*id)).partition(|id| !confirmed.contains(id)))
+}
+
 /// "Tài liệu cần đọc": assignments to any unit containing the member's cell.
 pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<RequiredReading>> {
     let rows = assignment::Entity::find()
