@@ -54,7 +54,9 @@ async fn run() -> Result<(), ServerError> {
             let documents = app::db::seed::seed_documents_if_empty(&db).await?;
             let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
             let comments = app::db::demo_consultations::seed_consultation_if_empty(&db).await?;
-            println!("{report:?}, {documents} documents, {meetings} meetings, {comments} comments on the draft under consultation");
+            let index = app::documents::search::SearchIndex::build(&db).await.map_err(|e| ServerError::Config(format!("search index: {e}")))?;
+            let exchanges = app::db::demo_assistant::seed_assistant_if_empty(&db, &index).await?;
+            println!("{report:?}, {documents} documents, {meetings} meetings, {comments} comments on the draft under consultation, {exchanges} questions to the assistant");
             Ok(())
         }
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
@@ -151,6 +153,12 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         .await
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;
     tracing::info!(documents = search.document_count(), "search index built");
+    if settings.seed_demo {
+        let exchanges = app::db::demo_assistant::seed_assistant_if_empty(&db, &search).await?;
+        if exchanges > 0 {
+            tracing::info!(exchanges, "demo questions to the assistant seeded");
+        }
+    }
 
     let state = AppState {
         leptos_options: leptos_options.clone(),

@@ -143,7 +143,14 @@ async fn unrelated_questions_get_a_plain_not_found() {
     on_both(|db| async move {
         let lib = library(&db).await;
         let member = user(&db, lib.f.member_c1).await;
-        for (n, question) in [(10, "Giá vàng hôm nay bao nhiêu?"), (11, "Cách nấu phở bò ngon"), (12, "Dự báo thời tiết Hậu Giang ngày mai")] {
+        // The last is Party work, but nothing loaded says it: scattered syllables ("còn", "ba
+        // tháng", "kỷ luật") must not pass for an answer.
+        for (n, question) in [
+            (10, "Giá vàng hôm nay bao nhiêu?"),
+            (11, "Cách nấu phở bò ngon"),
+            (12, "Dự báo thời tiết Hậu Giang ngày mai"),
+            (13, "Đảng viên sinh con thứ ba có bị kỷ luật không?"),
+        ] {
             let exchange = assistant::ask(&db, &lib.index, None, &member, question, &id(n), false).await.unwrap();
             assert!(!exchange.answer.found, "{question}: answered {:?}", exchange.answer.text);
             assert!(exchange.answer.sentences.is_empty() && exchange.answer.citations.is_empty());
@@ -155,7 +162,7 @@ async fn unrelated_questions_get_a_plain_not_found() {
             assert!(err.field_message("question").is_some(), "{bad:?}: {err:?}");
         }
         assert!(assistant::ask(&db, &lib.index, None, &member, "Đảng viên là gì", "not an id", false).await.is_err());
-        assert_eq!(assistant::home(&db, &member).await.unwrap().history.len(), 3);
+        assert_eq!(assistant::home(&db, &member).await.unwrap().history.len(), 4);
     })
     .await;
 }

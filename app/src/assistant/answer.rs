@@ -10,7 +10,9 @@ use crate::db::fold::fold;
 use crate::documents::search::{PassageHit, syllables};
 
 /// Share of the question's content (weighted by rarity) the best passage must contain.
-pub const MIN_COVERAGE: f64 = 0.6;
+pub const MIN_COVERAGE: f64 = 0.55;
+/// What a pair of syllables weighs in coverage, against a syllable.
+const PAIR_SHARE: f64 = 0.5;
 /// A sentence joins the answer when it scores at least this share of the best one.
 const SENTENCE_SHARE: f64 = 0.6;
 const MAX_SENTENCES: usize = 3;
@@ -21,14 +23,18 @@ const LIST_CHARS: usize = 1200;
 const SECOND_SHARE: f64 = 0.85;
 pub const CANDIDATES: usize = 10;
 
-/// How much of the question's content a passage covers, weighted by how rare each syllable is.
+/// How much of the question's content a passage covers, weighted by how rare each syllable and
+/// each pair of syllables is: pairs count so that syllables merely scattered over an article
+/// ("con" of "còn", "ba" of "ba tháng") do not pass for "sinh con thứ ba".
 pub fn coverage(query: &NormalizedQuery, hit: &PassageHit, idf: &impl Fn(&str) -> f64) -> f64 {
-    let content: HashSet<&str> = query.content().collect();
-    let total: f64 = content.iter().map(|s| idf(s)).sum();
+    // A pair may straddle two words ("viên nghỉ"), so it counts half.
+    let weight = |t: &str| if t.contains('_') { PAIR_SHARE * idf(t) } else { idf(t) };
+    let terms = query.terms();
+    let total: f64 = terms.iter().map(|t| weight(t)).sum();
     if total <= 0.0 {
         return 0.0;
     }
-    let found: f64 = content.iter().filter(|s| hit.matched.contains(**s)).map(|s| idf(s)).sum();
+    let found: f64 = terms.iter().filter(|t| hit.matched.contains(*t)).map(|t| weight(t)).sum();
     found / total
 }
 

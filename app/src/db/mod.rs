@@ -1,5 +1,6 @@
 //! Database access: connection, migrations, entities, demo seed. Server-only.
 
+pub mod demo_assistant;
 pub mod demo_consultations;
 pub mod demo_meetings;
 pub mod entities;

@@ -177,6 +177,11 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Every document in the index (the published ones).
+    pub fn document_ids(&self) -> HashSet<i64> {
+        self.inner.read().map(|i| i.docs.keys().copied().collect()).unwrap_or_default()
+    }
+
     pub fn document_count(&self) -> usize {
         self.inner.read().map(|i| i.docs.len()).unwrap_or(0)
     }
