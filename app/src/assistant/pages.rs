@@ -463,7 +463,7 @@ pub fn AssistantReportPage() -> impl IntoView {
 }
 
 fn share(part: u64, whole: u64) -> String {
-    if whole == 0 { "—".into() } else { format!("{}%", (part * 100 + whole / 2) / whole) }
+    (part * 100 + whole / 2).checked_div(whole).map_or_else(|| "—".into(), |p| format!("{p}%"))
 }
 
 #[component]
@@ -671,7 +671,7 @@ pub fn DocumentListener(document_id: i64, sections: Vec<crate::documents::Sectio
             resume.set(found.filter(|i| *i > 0));
         }
     });
-    on_cleanup(move || stop_speaking());
+    on_cleanup(stop_speaking);
     let current_label = move || listener.at.get().and_then(|(u, _)| listener.units.with_value(|x| x.get(u).map(|x| x.label.clone())));
     let start = move |_| match (listener.at.get_untracked(), resume.get_untracked()) {
         (Some((unit, _)), _) => listener.play(unit, 0),

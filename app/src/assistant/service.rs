@@ -84,10 +84,10 @@ pub async fn ask(
     let question = checked_question(question)?;
     let visible = crate::documents::service::visible_ids(db, user).await?;
     let (mut answer, hits) = answer_from(index, &visible, &question);
-    if let (true, Some(llm)) = (answer.found, llm) {
-        if let Some(phrased) = super::generative::phrase(llm, &answer, &hits).await {
-            answer = phrased;
-        }
+    if let (true, Some(llm)) = (answer.found, llm)
+        && let Some(phrased) = super::generative::phrase(llm, &answer, &hits).await
+    {
+        answer = phrased;
     }
     let json = serde_json::to_string(&answer).map_err(|e| {
         tracing::error!(error = %e, "answer not serialisable");
