@@ -314,12 +314,9 @@ pub async fn assign(db: &DatabaseConnection, user: &SessionUser, document_id: i6
     Ok(row.id)
 }
 
-/// Documents assigned to the member's cell or a unit above it, soonest due first, each once:
-/// those the member has still to confirm, and those confirmed.
-pub async fn assigned_documents(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<(Vec<i64>, Vec<i64>)> {
-    let assigned: Vec<i64> = assignment::Entity::find()
-        .select_only()
-        .column(assignment::Column::DocumentId)
+/// Assignments to the member's cell or any unit above it, soonest due first.
+fn assignments_on_line(user: &SessionUser) -> sea_orm::Select<assignment::Entity> {
+    assignment::Entity::find()
         .join(
             JoinType::InnerJoin,
             assignment::Entity::belongs_to(unit_closure::Entity)
@@ -329,6 +326,14 @@ pub async fn assigned_documents(db: &impl ConnectionTrait, user: &SessionUser) -
         )
         .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
         .order_by_asc(assignment::Column::DueOn)
+}
+
+/// Documents assigned to the member's cell or a unit above it, soonest due first, each once:
+/// those the member has still to confirm, and those confirmed.
+pub async fn assigned_documents(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<(Vec<i64>, Vec<i64>)> {
+    let assigned: Vec<i64> = assignments_on_line(user)
+        .select_only()
+        .column(assignment::Column::DocumentId)
         .into_tuple::<i64>()
         .all(db)
         .await?;
@@ -348,17 +353,7 @@ pub async fn assigned_documents(db: &impl ConnectionTrait, user: &SessionUser) -
 
 /// "Tài liệu cần đọc": assignments to any unit containing the member's cell.
 pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<RequiredReading>> {
-    let rows = assignment::Entity::find()
-        .join(
-            JoinType::InnerJoin,
-            assignment::Entity::belongs_to(unit_closure::Entity)
-                .from(assignment::Column::UnitId)
-                .to(unit_closure::Column::AncestorId)
-                .into(),
-        )
-        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
-        .order_by_asc(assignment::Column::DueOn)
-        .all(db)
+    let rows = assignments_on_line(user).all(db)
         .await?;
     let names = unit_names(db, rows.iter().map(|r| r.unit_id)).await?;
     let today = Utc::now().date_naive();
