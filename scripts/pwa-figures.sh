@@ -22,7 +22,7 @@ ls -l target/site/pkg
 
 port="${FIGURES_PORT:-3400}"
 workdir=$(mktemp -d)
-DATABASE_URL="sqlite://$workdir/figures.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_FILES_DIR="$workdir/files" \
+SOTAY_SEED_DEMO=true DATABASE_URL="sqlite://$workdir/figures.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_FILES_DIR="$workdir/files" \
   ./target/release/server serve >"$workdir/server.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT

@@ -23,7 +23,7 @@ if curl -s -o /dev/null "http://127.0.0.1:$port/"; then
 fi
 workdir=$(mktemp -d)
 # A fast reading speed lets the browser test finish a real document in seconds.
-DATABASE_URL="sqlite://$workdir/e2e.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_READING_WORDS_PER_SECOND=400 SOTAY_FILES_DIR="$workdir/files" \
+SOTAY_SEED_DEMO=true DATABASE_URL="sqlite://$workdir/e2e.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_READING_WORDS_PER_SECOND=400 SOTAY_FILES_DIR="$workdir/files" \
   ./target/debug/server serve >"$workdir/server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT

@@ -3,6 +3,7 @@
 pub mod announcements;
 pub mod assistant;
 pub mod auth;
+pub mod common;
 pub mod consultations;
 #[cfg(feature = "ssr")]
 pub mod db;

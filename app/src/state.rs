@@ -95,12 +95,15 @@ pub fn meta_from_parts(parts: &Parts, config: &Config) -> RequestMeta {
     let forwarded = |name: &str| {
         config
             .trust_proxy
-            .then(|| parts.headers.get(name).and_then(|v| v.to_str().ok()))
+            // The last header line: a proxy that adds its own line puts it after the client's.
+            .then(|| parts.headers.get_all(name).iter().last().and_then(|v| v.to_str().ok()))
             .flatten()
     };
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());
+    // The proxy appends the address it saw to whatever the client sent: only the last entry
+    // is the proxy's own word (one trusted hop; the left ones are the client's to invent).
     let ip = forwarded("x-forwarded-for")
-        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.rsplit(',').next())
         .map(|v| v.trim().to_string())
         .or(peer)
         .unwrap_or_else(|| "unknown".into());

@@ -77,14 +77,14 @@ pub fn format_date(date: NaiveDate) -> String {
 
 /// A moment as members read it, in Vietnam's time (UTC+7, no daylight saving): 14:05 19/05/2024.
 pub fn format_datetime(at: chrono::DateTime<chrono::Utc>) -> String {
-    (at + chrono::Duration::hours(7)).format("%H:%M %d/%m/%Y").to_string()
+    (at + chrono::Duration::hours(crate::common::time::VIETNAM_UTC_OFFSET_HOURS)).format("%H:%M %d/%m/%Y").to_string()
 }
 
 /// Today's date in Vietnam (UTC+7): deadlines and due dates are days there. Server-side only:
 /// the browser's clock is not to be trusted (and chrono cannot read it in wasm).
 #[cfg(feature = "ssr")]
 pub fn today_in_vietnam() -> NaiveDate {
-    (chrono::Utc::now() + chrono::Duration::hours(7)).date_naive()
+    crate::common::time::today()
 }
 
 fn capitalize(label: &str) -> String {

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ACCOUNTS, expectNoReload, hydrated, login, loginAs, markPage, shot } from './helpers';
+import { ACCOUNTS, closePages, expectNoReload, hydrated, login, loginAs, markPage, newPage, shot } from './helpers';
 
 const MENUS: Record<keyof typeof ACCOUNTS, { has: string[]; hasNot: string[] }> = {
   admin: { has: ['Quản trị', 'Tổ chức đảng', 'Hồ sơ của tôi'], hasNot: ['Đảng viên chi bộ'] },
@@ -95,13 +95,27 @@ test('server functions answer bad input with a typed error, never a bare 500', a
   expect(anonymous.status()).toBe(401);
 });
 
-test('first login forces a password change', async ({ page }) => {
-  // Member #1 of the demo data still has the initial password.
+test('first login forces a password change', async ({ page, browser }) => {
+  // Seeded members have no password at all (no shared initial one to guess).
   await login(page, '64010001', 'dangvien2024');
+  await expect(page.getByRole('alert').first()).toContainText('mật khẩu không đúng');
+  // An administrator issues a one-time temporary password...
+  const admin = await newPage(browser);
+  await loginAs(admin, 'admin');
+  await admin.goto('/dang-vien?q=64010001');
+  await hydrated(admin);
+  await admin.getByTestId('member-list').getByRole('link').first().click();
+  await admin.getByText('Cấp lại mật khẩu').click();
+  await admin.getByRole('button', { name: 'Cấp mật khẩu tạm thời' }).click();
+  const temporary = (await admin.getByTestId('temp-password').textContent())!.trim();
+  expect(temporary).toMatch(/^[a-z]{4}[0-9]{4}$/);
+  await closePages();
+  // ...with which the member logs in once and must choose their own.
+  await login(page, '64010001', temporary);
   await expect(page).toHaveURL(/\/doi-mat-khau$/);
   await hydrated(page);
   await expect(page.getByText('lần đăng nhập đầu tiên')).toBeVisible();
-  await page.getByLabel('Mật khẩu hiện tại').fill('dangvien2024');
+  await page.getByLabel('Mật khẩu hiện tại').fill(temporary);
   await page.getByLabel(/^Mật khẩu mới/).fill('ngan');
   await page.getByLabel('Nhập lại mật khẩu mới').fill('ngan');
   await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();

@@ -218,7 +218,7 @@ pub async fn reading_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
         let a = assignment::ActiveModel {
             document_id: Set(doc_id),
             unit_id: Set(root),
-            due_on: Set(chrono::Utc::now().date_naive()),
+            due_on: Set(app::common::time::today()),
             assigned_by: Set(admin),
             created_at: Set(chrono::Utc::now()),
             ..Default::default()

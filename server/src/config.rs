@@ -110,7 +110,7 @@ impl Settings {
             assistant_llm: llm_from_env()?,
             command,
             database_url,
-            seed_demo: flag("SOTAY_SEED_DEMO", true)?,
+            seed_demo: flag("SOTAY_SEED_DEMO", false)?,
             secure_cookies: flag("SOTAY_SECURE_COOKIES", false)?,
             trust_proxy: flag("SOTAY_TRUST_PROXY", false)?,
             reading_words_per_second: match std::env::var("SOTAY_READING_WORDS_PER_SECOND") {

@@ -120,6 +120,19 @@ async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String) -
     Ok(())
 }
 
+/// Hourly housekeeping: login counters of windows long gone.
+fn spawn_housekeeping(db: sea_orm::DatabaseConnection) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            if let Err(e) = app::auth::service::sweep_throttle(&db).await {
+                tracing::warn!(error = %e, "sweeping login counters");
+            }
+        }
+    });
+}
+
 async fn serve(settings: Settings) -> Result<(), ServerError> {
     app::reading::service::set_words_per_second(settings.reading_words_per_second);
     let conf = get_configuration(None).map_err(|e| ServerError::Config(e.to_string()))?;
@@ -149,6 +162,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         }
     }
     spawn_push_delivery(db.clone(), settings.push_contact.clone()).await?;
+    spawn_housekeeping(db.clone());
     let search = app::documents::search::SearchIndex::build(&db)
         .await
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;

@@ -70,6 +70,10 @@ async fn migrations_apply_and_seeding_is_idempotent() {
             };
             assert_eq!(roles, expected, "demo account {phone}");
         }
+        // Nobody else has a password: no shared initial one to try on sequential card numbers.
+        use app::db::entities::credential;
+        assert_eq!(credential::Entity::find().count(&db).await.unwrap(), app::db::seed::DEMO_ACCOUNTS.len() as u64);
+        assert_eq!(login(&db, "64010001", "dangvien2024", &meta("10.0.0.2")).await.unwrap_err(), AppError::BadCredentials);
         // New IDs continue after the seeded ones (PostgreSQL sequences were moved on).
         let f = fixture_under(&db, root.id).await;
         assert!(f > 0);

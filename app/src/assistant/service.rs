@@ -75,7 +75,7 @@ pub async fn ask(
     client_id: &str,
     by_voice: bool,
 ) -> AppResult<Exchange> {
-    if !crate::reading::service::valid_client_id(client_id) {
+    if !crate::common::client_id::valid(client_id) {
         return Err(AppError::invalid("question", "Mã gửi không hợp lệ; vui lòng tải lại trang."));
     }
     if let Some(existing) = own_exchange(db, user, client_id).await? {
@@ -207,7 +207,9 @@ pub async fn forward_to_cell(db: &DatabaseConnection, user: &SessionUser, id: i6
     let Some(row) = row else { return Err(AppError::NotFound("câu hỏi này trong lịch sử của đồng chí".into())) };
     let title: String = row.question.chars().take(200).collect();
     let form = crate::questions::AskForm {
-        client_id: format!("a551{:012x}-{:012x}", row.member_id, row.id),
+        // Derived from the exchange's own random device id, so a second tap is the same
+        // question, and nobody can work the id out from who asked.
+        client_id: forwarding_id(&row.client_id),
         unit_id: user.cell_id,
         kind: "question".into(),
         topic: "khac".into(),
@@ -216,6 +218,11 @@ pub async fn forward_to_cell(db: &DatabaseConnection, user: &SessionUser, id: i6
         anonymity: "cell_only".into(),
     };
     crate::questions::service::ask(db, user, &form).await
+}
+
+fn forwarding_id(exchange_client_id: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(format!("forward-to-cell:{exchange_client_id}").as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Units whose members' questions this administrator may read.

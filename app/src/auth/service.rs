@@ -5,8 +5,8 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::http::StatusCode;
-use chrono::{Duration, Utc};
-use sea_orm::sea_query::{ExprTrait, Query};
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
@@ -21,7 +21,6 @@ use crate::state::{RequestMeta, SESSION_DAYS};
 pub const ACCOUNT_MAX_FAILURES: i32 = 5;
 pub const IP_MAX_FAILURES: i32 = 30;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-pub const LOCK_MINUTES: i64 = 15;
 
 // ---------------------------------------------------------------------------------------------
 // Server-function plumbing
@@ -171,8 +170,17 @@ pub async fn login(
         return Err(AppError::Invalid(errors));
     }
 
-    let ip_key = format!("ip:{}", meta.ip);
-    check_throttle(db, &ip_key).await?;
+    // Every attempt is counted before the password is checked, atomically, per address and per
+    // typed identifier (whether or not an account has it): parallel guesses cannot outrun the
+    // limit, and a locked identifier answers the same whether it exists or not.
+    let now = Utc::now();
+    let ip_key = throttle_key("ip", &meta.ip, now);
+    let id_key = throttle_key("id", &identifier, now);
+    let ip_count = count_attempt(db, &ip_key, now).await?;
+    let id_count = count_attempt(db, &id_key, now).await?;
+    if ip_count > IP_MAX_FAILURES || id_count > ACCOUNT_MAX_FAILURES {
+        return Err(AppError::Throttled(minutes_left_in_window(now)));
+    }
 
     let found = member::Entity::find()
         .filter(member::Column::Phone.eq(identifier.as_str()).or(member::Column::CardNo.eq(identifier.as_str())))
@@ -184,23 +192,20 @@ pub async fn login(
     };
     let (Some(member), Some(credential)) = (found, credential) else {
         verify_password(password, dummy_hash()).await;
-        record_failure(db, &ip_key, IP_MAX_FAILURES).await?;
         return Err(AppError::BadCredentials);
     };
-
-    let account_key = format!("acct:{}", member.id);
-    check_throttle(db, &account_key).await?;
     if !verify_password(password, &credential.password_hash).await {
-        record_failure(db, &account_key, ACCOUNT_MAX_FAILURES).await?;
-        record_failure(db, &ip_key, IP_MAX_FAILURES).await?;
         return Err(AppError::BadCredentials);
     }
+    // A right password does not count against the address (a commune office shares one) and
+    // clears the identifier's count.
+    forget_attempt(db, &ip_key).await?;
+    clear_throttle(db, &id_key).await?;
     if member.status != "active" {
         return Err(AppError::Forbidden(
             "Tài khoản này không còn hoạt động. Vui lòng liên hệ cấp ủy để được hỗ trợ.".into(),
         ));
     }
-    clear_throttle(db, &account_key).await?;
 
     let token = new_token()?;
     let now = Utc::now();
@@ -277,7 +282,7 @@ pub async fn load_session_user(
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
-    let today = Utc::now().date_naive();
+    let today = crate::common::time::today();
     let rows = position::Entity::find()
         .filter(position::Column::MemberId.eq(member_id))
         .filter(position::Column::FromDate.lte(today))
@@ -363,44 +368,68 @@ pub async fn unit_names(
 // ---------------------------------------------------------------------------------------------
 // Throttling
 
-async fn check_throttle(db: &DatabaseConnection, key: &str) -> AppResult<()> {
-    let Some(row) = login_throttle::Entity::find_by_id(key.to_string()).one(db).await? else {
-        return Ok(());
-    };
-    match row.locked_until {
-        Some(until) if until > Utc::now() => {
-            let minutes = (until - Utc::now()).num_minutes() + 1;
-            Err(AppError::Throttled(minutes.clamp(1, LOCK_MINUTES) as u32))
-        }
-        _ => Ok(()),
-    }
+/// Fixed 15-minute windows: the key carries the window's number, so counting is one upsert and
+/// old windows are simply never read again (and swept by [`sweep_throttle`]).
+fn throttle_key(kind: &str, value: &str, now: DateTime<Utc>) -> String {
+    let window = now.timestamp().div_euclid(THROTTLE_WINDOW_MINUTES * 60);
+    let value: String = value.chars().take(64).collect();
+    format!("{kind}:{value}:{window}")
 }
 
-async fn record_failure(db: &DatabaseConnection, key: &str, max_failures: i32) -> AppResult<()> {
-    let now = Utc::now();
-    let existing = login_throttle::Entity::find_by_id(key.to_string()).one(db).await?;
-    let window_expired = |row: &login_throttle::Model| row.window_start + Duration::minutes(THROTTLE_WINDOW_MINUTES) < now;
-    let failures = match &existing {
-        Some(row) if !window_expired(row) => row.failures + 1,
-        _ => 1,
-    };
-    let window_start = match &existing {
-        Some(row) if !window_expired(row) => row.window_start,
-        _ => now,
-    };
-    let locked_until = (failures >= max_failures).then(|| now + Duration::minutes(LOCK_MINUTES));
-    let model = login_throttle::ActiveModel {
+fn minutes_left_in_window(now: DateTime<Utc>) -> u32 {
+    let secs = THROTTLE_WINDOW_MINUTES * 60 - now.timestamp().rem_euclid(THROTTLE_WINDOW_MINUTES * 60);
+    ((secs + 59) / 60).clamp(1, THROTTLE_WINDOW_MINUTES) as u32
+}
+
+/// Adds one attempt to `key` in one statement and returns the count seen afterwards. Two
+/// attempts in parallel each add theirs before either reads, so at most the limit gets through.
+async fn count_attempt(db: &DatabaseConnection, key: &str, now: DateTime<Utc>) -> AppResult<i32> {
+    let window_start = DateTime::from_timestamp(
+        now.timestamp() - now.timestamp().rem_euclid(THROTTLE_WINDOW_MINUTES * 60),
+        0,
+    )
+    .unwrap_or(now);
+    let row = login_throttle::ActiveModel {
         key: Set(key.to_string()),
-        failures: Set(failures),
+        failures: Set(1),
         window_start: Set(window_start),
-        locked_until: Set(locked_until),
+        locked_until: Set(Some(window_start + Duration::minutes(THROTTLE_WINDOW_MINUTES))),
     };
-    if existing.is_some() {
-        model.update(db).await?;
-    } else {
-        model.insert(db).await?;
-    }
+    login_throttle::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(login_throttle::Column::Key)
+                .value(login_throttle::Column::Failures, Expr::col((login_throttle::Entity, login_throttle::Column::Failures)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    let count = login_throttle::Entity::find_by_id(key.to_string())
+        .select_only()
+        .column(login_throttle::Column::Failures)
+        .into_tuple::<i32>()
+        .one(db)
+        .await?;
+    Ok(count.unwrap_or(1))
+}
+
+/// Takes back one attempt (a successful login).
+async fn forget_attempt(db: &DatabaseConnection, key: &str) -> AppResult<()> {
+    login_throttle::Entity::update_many()
+        .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures).sub(1))
+        .filter(login_throttle::Column::Key.eq(key))
+        .exec(db)
+        .await?;
     Ok(())
+}
+
+/// Removes counters of windows that ended more than a day ago.
+pub async fn sweep_throttle(db: &DatabaseConnection) -> AppResult<u64> {
+    let cutoff = Utc::now() - Duration::days(1);
+    let done = login_throttle::Entity::delete_many()
+        .filter(login_throttle::Column::WindowStart.lt(cutoff))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 async fn clear_throttle(db: &DatabaseConnection, key: &str) -> AppResult<()> {

@@ -25,7 +25,7 @@ use crate::documents::search::section_label;
 use crate::documents::service::find_document;
 use crate::error::{AppError, AppResult};
 use crate::notifications::service::notify;
-use crate::reading::service::valid_client_id;
+use crate::common::client_id::valid as valid_client_id;
 use crate::spreadsheet::{Cell, Sheet, text};
 use crate::units::UnitRef;
 use crate::units::service::children_and_their_subtrees;
@@ -412,10 +412,15 @@ pub async fn save_comment(
     checks.finish()?;
     let label: String = label.unwrap_or_default().chars().take(255).collect();
     let now = Utc::now();
-    let existing = consultation_comment::Entity::find().filter(consultation_comment::Column::ClientId.eq(client_id)).one(db).await?;
-    if let Some(row) = existing {
-        if row.member_id != user.member_id || row.consultation_id != id {
-            return Err(AppError::invalid("client_id", "Mã góp ý không hợp lệ."));
+    let own_comment = || {
+        consultation_comment::Entity::find()
+            .filter(consultation_comment::Column::ClientId.eq(client_id))
+            .filter(consultation_comment::Column::MemberId.eq(user.member_id))
+            .one(db)
+    };
+    if let Some(row) = own_comment().await? {
+        if row.consultation_id != id {
+            return Err(crate::common::client_id::rejected());
         }
         if row.section_anchor == anchor && row.stance == stance && row.body == body {
             return Ok(comment_view(row));
@@ -454,9 +459,15 @@ pub async fn save_comment(
     match inserted {
         Ok(row) => Ok(comment_view(row)),
         // Two copies of one resend raced: the first one's row is the answer.
-        Err(e) => match consultation_comment::Entity::find().filter(consultation_comment::Column::ClientId.eq(client_id)).one(db).await? {
-            Some(row) if row.member_id == user.member_id => Ok(comment_view(row)),
-            _ => Err(e.into()),
+        Err(e) => match own_comment().await? {
+            Some(row) if row.consultation_id == id => Ok(comment_view(row)),
+            Some(_) => Err(crate::common::client_id::rejected()),
+            // Another member's row holds this id (the insert failed on it), or the database
+            // failed: the same answer as a malformed id, with the cause in the log.
+            None => {
+                tracing::warn!(error = %e, "consultation comment not inserted");
+                Err(crate::common::client_id::rejected())
+            }
         },
     }
 }

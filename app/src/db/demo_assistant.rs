@@ -90,7 +90,7 @@ pub async fn seed_assistant_if_empty(db: &DatabaseConnection, index: &SearchInde
     let now = Utc::now();
     let mut rows = Vec::new();
     for round in 0..3u64 {
-        for (i, question) in QUESTIONS.iter().enumerate() {
+        for question in QUESTIONS.iter() {
             // Each question asked by a few members, not all in every round.
             if rng.below(3) == 0 && round > 0 {
                 continue;
@@ -107,7 +107,7 @@ pub async fn seed_assistant_if_empty(db: &DatabaseConnection, index: &SearchInde
             let asked_at = now - Duration::minutes(rng.range(30, 30 * 24 * 60));
             let json = serde_json::to_string(&answer).map_err(|e| DbErr::Custom(e.to_string()))?;
             rows.push(assistant_exchange::ActiveModel {
-                client_id: Set(format!("de30{round:04x}-{i:04x}-{member_id:012x}")),
+                client_id: Set(crate::common::client_id::new()),
                 member_id: Set(member_id),
                 unit_id: Set(unit_id),
                 question: Set(question.to_string()),

@@ -104,7 +104,7 @@ async fn seed_comments(db: &DatabaseConnection, id: i64) -> Result<usize, DbErr>
         if rng.below(100) >= 4 {
             continue;
         }
-        for n in 0..rng.range(1, 3) {
+        for _ in 0..rng.range(1, 3) {
             let (anchor, stance, body) = if rng.below(100) < 55 {
                 (ARTICLES[rng.below(ARTICLES.len() as u64) as usize], "agree", "")
             } else {
@@ -113,7 +113,7 @@ async fn seed_comments(db: &DatabaseConnection, id: i64) -> Result<usize, DbErr>
             let label = label_for(anchor);
             let at = now - Duration::minutes(rng.range(30, 3 * 24 * 60));
             rows.push(consultation_comment::ActiveModel {
-                client_id: Set(format!("{id:08x}-{member_id:08x}-{n:x}")),
+                client_id: Set(crate::common::client_id::new()),
                 consultation_id: Set(id),
                 member_id: Set(member_id),
                 unit_id: Set(unit_id),

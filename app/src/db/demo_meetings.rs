@@ -444,7 +444,7 @@ fn add_meeting(
                 meeting_id: Set(id),
                 stars: Set(stars),
                 comment: Set(rng.pick(&COMMENTS).to_string()),
-                on_date: Set(ended_at.date_naive()),
+                on_date: Set(crate::common::time::vietnam_date(ended_at)),
                 ..Default::default()
             });
             out.raters.push(meeting_rater::ActiveModel { meeting_id: Set(id), member_id: Set(member_id) });

@@ -10,8 +10,6 @@ use super::entities::{credential, member, membership, position, unit, unit_closu
 use super::fold::{fold, fold_padded, name_sort_key};
 
 pub const TOTAL_MEMBERS: usize = 34_500;
-/// Every seeded member can log in with this until they change it (they must, at first login).
-pub const INITIAL_PASSWORD: &str = "dangvien2024";
 /// Demo accounts documented in the README; they skip the forced change.
 pub const DEMO_PASSWORD: &str = "sotay2024";
 
@@ -382,7 +380,6 @@ pub async fn seed_demo(db: &DatabaseConnection, total_members: usize) -> Result<
     let mut rng = Rng(0x4841_5547_4941_4e47); // "HAUGIANG"
     let tree = build_tree(&mut rng);
     let counts = members_per_cell(&tree, total_members, &mut rng);
-    let initial_hash = password_hash(INITIAL_PASSWORD)?;
     let demo_hash = password_hash(DEMO_PASSWORD)?;
     let now = Utc::now();
 
@@ -467,12 +464,18 @@ pub async fn seed_demo(db: &DatabaseConnection, total_members: usize) -> Result<
                 reason: Set("Dữ liệu ban đầu".into()),
                 ..Default::default()
             });
-            credentials.push(credential::ActiveModel {
-                member_id: Set(id),
-                password_hash: Set(if demo_account.is_some() { demo_hash.clone() } else { initial_hash.clone() }),
-                must_change: Set(demo_account.is_none()),
-                updated_at: Set(now),
-            });
+            // Only the four documented demo accounts can log in as seeded. Every other member
+            // has no password until their cell's secretary or an administrator issues one:
+            // a shared initial password with sequential card numbers would let anyone claim
+            // accounts nobody has used yet.
+            if demo_account.is_some() {
+                credentials.push(credential::ActiveModel {
+                    member_id: Set(id),
+                    password_hash: Set(demo_hash.clone()),
+                    must_change: Set(false),
+                    updated_at: Set(now),
+                });
+            }
             let role = match (slot, demo_account) {
                 (_, Some(0)) => Some(("admin", tree.units[0].id)),
                 (_, Some(1)) => Some(("committee_member", phung_hiep_id(&tree))),
@@ -690,7 +693,7 @@ async fn assign_demo_reading(db: &DatabaseConnection, root_id: i64) -> Result<()
     let Some(admin) = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[0].0)).one(db).await? else {
         return Ok(());
     };
-    let today = Utc::now().date_naive();
+    let today = crate::common::time::today();
     let bloc = unit::Entity::find().filter(unit::Column::Code.eq("KCQ")).one(db).await?.map(|u| u.id);
     let district = unit::Entity::find().filter(unit::Column::Code.eq("PH")).one(db).await?.map(|u| u.id);
     let plan: [(&str, &str, Option<i64>, i64); 3] = [

@@ -99,7 +99,7 @@ pub async fn save_note(
     note: &str,
 ) -> AppResult<NoteView> {
     let mut checks = Checks::new();
-    if !crate::reading::service::valid_client_id(client_id) {
+    if !crate::common::client_id::valid(client_id) {
         checks.fail("client_id", "Mã ghi chú không hợp lệ.");
     }
     let quote: String = quote.trim().chars().take(MAX_QUOTE).collect();
@@ -115,9 +115,14 @@ pub async fn save_note(
         return Err(AppError::invalid("quote", "Đoạn được đánh dấu không nằm trong phần văn bản này."));
     }
     let now = Utc::now();
-    let existing = reader_note::Entity::find().filter(reader_note::Column::ClientId.eq(client_id)).one(db).await?;
-    let saved = match existing {
-        Some(row) if row.member_id != user.member_id => return Err(AppError::forbidden()),
+    let own_note = || {
+        reader_note::Entity::find()
+            .filter(reader_note::Column::ClientId.eq(client_id))
+            .filter(reader_note::Column::MemberId.eq(user.member_id))
+            .one(db)
+    };
+    let saved = match own_note().await? {
+        Some(row) if row.section_id != section.id => return Err(crate::common::client_id::rejected()),
         Some(row) => {
             let mut active: reader_note::ActiveModel = row.into();
             active.note = Set(note.trim().to_string());
@@ -137,7 +142,13 @@ pub async fn save_note(
                 ..Default::default()
             }
             .insert(db)
-            .await?
+            .await
+            .map_err(|e| {
+                // The id is another member's (or the database failed): answered like a
+                // malformed id so nothing shows of anyone else; the cause goes to the log.
+                tracing::warn!(error = %e, "note not inserted");
+                crate::common::client_id::rejected()
+            })?
         }
     };
     Ok(note_view(saved, &section))

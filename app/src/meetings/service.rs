@@ -566,7 +566,7 @@ pub async fn rate(
         return Err(AppError::invalid("form", "Chỉ đánh giá được buổi sinh hoạt đã diễn ra."));
     }
     let mut checks = Checks::new();
-    if !crate::reading::service::valid_client_id(client_id) {
+    if !crate::common::client_id::valid(client_id) {
         checks.fail("client_id", "Mã đánh giá không hợp lệ.");
     }
     if !(1..=5).contains(&stars) {
@@ -590,7 +590,7 @@ pub async fn rate(
         meeting_id: Set(meeting_id),
         stars: Set(stars),
         comment: Set(comment),
-        on_date: Set(Utc::now().date_naive()),
+        on_date: Set(crate::common::time::today()),
         ..Default::default()
     }
     .insert(&txn)

@@ -25,6 +25,49 @@ pub async fn find_member(db: &impl ConnectionTrait, id: i64) -> AppResult<member
     member::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("đảng viên".into()))
 }
 
+/// What an actor wants to do to another member's record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Managing {
+    /// Edit the record, move the member, give them a position.
+    Record,
+    /// Set a status or reset the password: never on oneself (an administrator locked out of
+    /// their own account asks the level above).
+    Account,
+}
+
+/// An actor may manage a member only when their scope covers the member's cell **and** every
+/// unit where the member holds a position: a district administrator must not reset the password
+/// of a provincial administrator whose cell happens to lie in the district.
+async fn authorize_managing(
+    db: &impl ConnectionTrait,
+    user: &SessionUser,
+    target: &member::Model,
+    what: Managing,
+) -> AppResult<()> {
+    if what == Managing::Account && target.id == user.member_id {
+        return Err(AppError::Forbidden(
+            "Bạn không thể tự đặt lại mật khẩu hay thay đổi tình trạng của chính mình; hãy nhờ quản trị viên cấp trên.".into(),
+        ));
+    }
+    authorize(db, user, Action::ManageMembers(target.unit_id)).await?;
+    let position_units = position::Entity::find()
+        .select_only()
+        .column(position::Column::UnitId)
+        .filter(position::Column::MemberId.eq(target.id))
+        .filter(position::Column::ToDate.is_null())
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    for unit_id in position_units {
+        if authorize(db, user, Action::ManageMembers(unit_id)).await.is_err() {
+            return Err(AppError::Forbidden(
+                "Đảng viên này giữ chức vụ ở đơn vị ngoài phạm vi bạn quản lý; chỉ quản trị viên cấp trên mới được thay đổi hồ sơ này.".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn row_status(model: &member::Model) -> MemberStatus {
     MemberStatus::parse(&model.status).unwrap_or(MemberStatus::Active)
 }
@@ -163,7 +206,7 @@ pub async fn profile(db: &DatabaseConnection, user: &SessionUser, id: i64) -> Ap
     let unit_ref = |unit_id: i64| UnitRef { id: unit_id, name: names.get(&unit_id).cloned().unwrap_or_default() };
     let can_edit_contact =
         authorize(db, user, Action::EditMemberContact { member_id: id, unit_id: model.unit_id }).await.is_ok();
-    let can_manage = authorize(db, user, Action::ManageMembers(model.unit_id)).await.is_ok();
+    let can_manage = authorize_managing(db, user, &model, Managing::Record).await.is_ok();
     Ok(MemberProfile {
         status: row_status(&model),
         cell: unit_ref(model.unit_id),
@@ -271,7 +314,7 @@ async fn validate_form(db: &impl ConnectionTrait, form: &MemberForm, except: Opt
     if !checks.has("full_name") && full_name.split(' ').count() < 2 {
         checks.fail("full_name", "Vui lòng nhập đầy đủ họ và tên.");
     }
-    let today = Utc::now().date_naive();
+    let today = crate::common::time::today();
     let birth_date = checks.date("birth_date", &form.birth_date, "ngày sinh");
     let gender = form.gender.trim().to_string();
     if gender != "nam" && gender != "nu" {
@@ -398,7 +441,7 @@ pub async fn create(db: &DatabaseConnection, user: &SessionUser, unit_id: i64, f
 
 pub async fn update(db: &DatabaseConnection, user: &SessionUser, id: i64, form: &MemberForm) -> AppResult<()> {
     let model = find_member(db, id).await?;
-    authorize(db, user, Action::ManageMembers(model.unit_id)).await?;
+    authorize_managing(db, user, &model, Managing::Record).await?;
     let clean = validate_form(db, form, Some(id)).await?;
     let mut active: member::ActiveModel = model.into();
     active.folded_name = Set(fold_padded(&clean.full_name));
@@ -511,7 +554,7 @@ async fn check_change_date(
 ) -> AppResult<Option<NaiveDate>> {
     let date = checks.date(field, raw, "ngày hiệu lực");
     if let Some(d) = date {
-        if d > Utc::now().date_naive() {
+        if d > crate::common::time::today() {
             checks.fail(field, "Ngày hiệu lực không được sau hôm nay.");
         }
         if let Some(start) = current_membership_start(db, member_id).await? {
@@ -535,7 +578,7 @@ pub async fn move_member(
     reason: &str,
 ) -> AppResult<()> {
     let model = find_member(db, id).await?;
-    authorize(db, user, Action::ManageMembers(model.unit_id)).await?;
+    authorize_managing(db, user, &model, Managing::Record).await?;
     let mut checks = Checks::new();
     let reason = checks.text("reason", reason, "lý do chuyển", 0, 255);
     let code = to_code.trim().to_uppercase();
@@ -585,7 +628,7 @@ async fn end_cell_positions(db: &impl ConnectionTrait, member_id: i64, cell_id: 
 /// sessions end.
 pub async fn set_status(db: &DatabaseConnection, user: &SessionUser, id: i64, status: &str, on_date: &str) -> AppResult<()> {
     let model = find_member(db, id).await?;
-    authorize(db, user, Action::ManageMembers(model.unit_id)).await?;
+    authorize_managing(db, user, &model, Managing::Account).await?;
     let mut checks = Checks::new();
     let status = match MemberStatus::parse(status) {
         Some(MemberStatus::Active) | None => {
@@ -624,7 +667,7 @@ pub async fn set_status(db: &DatabaseConnection, user: &SessionUser, id: i64, st
 
 pub async fn reset_password(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<String> {
     let model = find_member(db, id).await?;
-    authorize(db, user, Action::ManageMembers(model.unit_id)).await?;
+    authorize_managing(db, user, &model, Managing::Account).await?;
     let password = temporary_password()?;
     let hash = hash_password(&password).await?;
     let txn = db.begin().await?;
@@ -653,6 +696,7 @@ pub async fn assign_position(
     from_date: &str,
 ) -> AppResult<()> {
     let model = find_member(db, member_id).await?;
+    authorize_managing(db, user, &model, Managing::Record).await?;
     let mut checks = Checks::new();
     let role = Role::parse(role);
     if role.is_none() {
@@ -680,7 +724,7 @@ pub async fn assign_position(
     }
     let date = checks.date("from_date", from_date, "ngày bắt đầu");
     if let Some(d) = date {
-        if d > Utc::now().date_naive() + chrono::Duration::days(31) {
+        if d > crate::common::time::today() + chrono::Duration::days(31) {
             checks.fail("from_date", "Ngày bắt đầu không được xa quá một tháng.");
         }
     }

@@ -18,7 +18,7 @@ use super::{MAX_SYNC_BATCH, OfflinePageRef, OfflinePlan, OfflineWrite, QueuedWri
 use crate::auth::SessionUser;
 use crate::db::entities::{bookmark, document, meeting, offline_write};
 use crate::error::{AppError, AppResult};
-use crate::reading::service::valid_client_id;
+use crate::common::client_id::valid as valid_client_id;
 
 /// How many assigned and bookmarked documents a device keeps at most.
 const MAX_DOCUMENTS: usize = 60;
@@ -93,7 +93,7 @@ pub async fn sync(db: &DatabaseConnection, user: &SessionUser, writes: &[QueuedW
 
 async fn apply_once(db: &DatabaseConnection, user: &SessionUser, w: &QueuedWrite) -> (SyncStatus, String) {
     if !valid_client_id(&w.client_id) {
-        return (SyncStatus::Rejected, "Mã thao tác không hợp lệ.".into());
+        return (SyncStatus::Rejected, crate::common::client_id::REJECTED.to_string());
     }
     if w.member_id != user.member_id {
         return (SyncStatus::OtherAccount, "Thao tác của tài khoản khác trên máy này; sẽ gửi khi tài khoản đó đăng nhập.".into());
@@ -119,7 +119,12 @@ async fn apply_once(db: &DatabaseConnection, user: &SessionUser, w: &QueuedWrite
     .await;
     match outcome {
         Ok(Ok(true)) => (SyncStatus::Applied, String::new()),
-        Ok(Ok(false)) => (SyncStatus::Duplicate, String::new()),
+        // The id is taken: by this member's other send (now committed), or by someone else.
+        Ok(Ok(false)) => match earlier_answer(db, user, &w.client_id).await {
+            Ok(Some(answer)) => answer,
+            Ok(None) => (SyncStatus::Rejected, crate::common::client_id::REJECTED.to_string()),
+            Err(_) => (SyncStatus::Retry, String::new()),
+        },
         Ok(Err(AppError::Internal | AppError::Network)) | Err(_) => (SyncStatus::Retry, String::new()),
         Ok(Err(refused)) => {
             let message = explain(&refused);
@@ -133,10 +138,13 @@ async fn apply_once(db: &DatabaseConnection, user: &SessionUser, w: &QueuedWrite
 
 /// What the server answered when this write came before, if it did.
 async fn earlier_answer(db: &DatabaseConnection, user: &SessionUser, client_id: &str) -> AppResult<Option<(SyncStatus, String)>> {
-    Ok(offline_write::Entity::find_by_id(client_id.to_string()).one(db).await?.map(|row| {
-        if row.member_id != user.member_id {
-            (SyncStatus::Rejected, "Mã thao tác đã được dùng.".to_string())
-        } else if row.status == "applied" {
+    // Only the caller's own writes: whether another member used an id must never show.
+    let own = offline_write::Entity::find_by_id(client_id.to_string())
+        .filter(offline_write::Column::MemberId.eq(user.member_id))
+        .one(db)
+        .await?;
+    Ok(own.map(|row| {
+        if row.status == "applied" {
             (SyncStatus::Duplicate, String::new())
         } else {
             (SyncStatus::Rejected, row.message)

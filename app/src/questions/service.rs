@@ -177,15 +177,20 @@ pub async fn ask_page(db: &DatabaseConnection, user: &SessionUser) -> AppResult<
 /// Files a question with the chosen unit of the asker's line and notifies its handlers. A resend
 /// with the same client id returns the question already filed.
 pub async fn ask(db: &DatabaseConnection, user: &SessionUser, form: &AskForm) -> AppResult<i64> {
-    if !crate::reading::service::valid_client_id(&form.client_id) {
-        return Err(AppError::invalid("form", "Mã gửi không hợp lệ; vui lòng tải lại trang."));
+    if !crate::common::client_id::valid(&form.client_id) {
+        return Err(crate::common::client_id::rejected());
     }
-    if let Some(existing) = question::Entity::find().filter(question::Column::ClientId.eq(&form.client_id)).one(db).await? {
-        return if existing.asker_id == user.member_id {
-            Ok(existing.id)
-        } else {
-            Err(AppError::Conflict("Mã gửi đã được dùng; vui lòng tải lại trang.".into()))
-        };
+    let own_question = || {
+        question::Entity::find()
+            .select_only()
+            .column(question::Column::Id)
+            .filter(question::Column::ClientId.eq(&form.client_id))
+            .filter(question::Column::AskerId.eq(user.member_id))
+            .into_tuple::<i64>()
+            .one(db)
+    };
+    if let Some(existing) = own_question().await? {
+        return Ok(existing);
     }
     let mut checks = Checks::new();
     let line = line_of(db, user.cell_id).await?;
@@ -236,7 +241,22 @@ pub async fn ask(db: &DatabaseConnection, user: &SessionUser, form: &AskForm) ->
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let q = match q {
+        Ok(q) => q,
+        Err(e) => {
+            drop(txn);
+            // Two copies of one resend raced (the first one's question is the answer), or the
+            // id is another member's: answered like a malformed id, so nothing shows of them.
+            return match own_question().await? {
+                Some(id) => Ok(id),
+                None => {
+                    tracing::warn!(error = %e, "question not inserted");
+                    Err(crate::common::client_id::rejected())
+                }
+            };
+        }
+    };
     record(&txn, q.id, None, "asked", Some(form.unit_id), "").await?;
     let to: Vec<i64> = handlers(&txn, &holder).await?.into_iter().filter(|m| *m != user.member_id).collect();
     notify(&txn, &to, "question", &format!("{} mới: {}", label_of(&KINDS, &form.kind), title), &format!("/hoi-dap/{}", q.id)).await?;
@@ -606,11 +626,10 @@ pub async fn report(
     unit_id: i64,
     period: crate::meetings::report::Period,
 ) -> AppResult<QuestionReportView> {
-    use chrono::TimeZone;
     crate::auth::service::authorize(db, user, crate::auth::service::Action::ViewQuestionReport(unit_id)).await?;
     let root = crate::units::service::find_unit(db, unit_id).await?;
     let local = |y: i32, m: u32| {
-        NaiveDate::from_ymd_opt(y, m, 1).and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| Utc.from_utc_datetime(&d) - Duration::hours(7))
+        NaiveDate::from_ymd_opt(y, m, 1).map(crate::common::time::start_of_vietnam_day)
     };
     let (next_y, next_m) = if period.last_month == 12 { (period.year + 1, 1) } else { (period.year, period.last_month + 1) };
     let (from, to) = (local(period.year, period.first_month).ok_or(AppError::Internal)?, local(next_y, next_m).ok_or(AppError::Internal)?);

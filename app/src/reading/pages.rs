@@ -26,15 +26,7 @@ const FLUSH_EVERY_TICKS: u32 = 5;
 /// A fresh id for something the browser creates (an event, a note, an answer sheet). Also safe
 /// while rendering on the server, where forms that hold one are first drawn.
 pub fn client_id() -> String {
-    #[cfg(feature = "ssr")]
-    let part = || {
-        let mut bytes = [0u8; 8];
-        let _ = getrandom::fill(&mut bytes);
-        format!("{:013x}", u64::from_le_bytes(bytes) >> 12)
-    };
-    #[cfg(not(feature = "ssr"))]
-    let part = || format!("{:013x}", (js_sys::Math::random() * 4_503_599_627_370_496.0) as u64);
-    format!("{}-{}", part(), part())
+    crate::common::client_id::new()
 }
 
 /// What the browser has measured but the server has not yet acknowledged.

@@ -65,14 +65,20 @@ pub async fn submit(
     document_id: i64,
     answers: &[i32],
 ) -> AppResult<QuizResult> {
-    if !crate::reading::service::valid_client_id(client_id) {
+    if !crate::common::client_id::valid(client_id) {
         return Err(AppError::invalid("client_id", "Mã lượt trả lời không hợp lệ."));
     }
     let doc = readable_document(db, user, document_id).await?;
     let pass_percent = doc.quiz_pass_percent.ok_or_else(|| AppError::NotFound("câu hỏi kiểm tra của tài liệu này".into()))?;
-    if let Some(previous) = quiz_attempt::Entity::find().filter(quiz_attempt::Column::ClientId.eq(client_id)).one(db).await? {
-        if previous.member_id != user.member_id || previous.document_id != document_id {
-            return Err(AppError::forbidden());
+    let own_attempt = || {
+        quiz_attempt::Entity::find()
+            .filter(quiz_attempt::Column::ClientId.eq(client_id))
+            .filter(quiz_attempt::Column::MemberId.eq(user.member_id))
+            .one(db)
+    };
+    if let Some(previous) = own_attempt().await? {
+        if previous.document_id != document_id {
+            return Err(crate::common::client_id::rejected());
         }
         return Ok(QuizResult { correct: previous.correct, total: previous.total, passed: previous.passed, pass_percent });
     }
@@ -96,5 +102,11 @@ pub async fn submit(
     .on_conflict(OnConflict::column(quiz_attempt::Column::ClientId).do_nothing().to_owned())
     .exec_without_returning(db)
     .await?;
-    Ok(QuizResult { correct, total, passed, pass_percent })
+    match own_attempt().await? {
+        Some(row) if row.document_id == document_id => {
+            Ok(QuizResult { correct: row.correct, total: row.total, passed: row.passed, pass_percent })
+        }
+        // Another member's row holds this id: nothing was recorded for this one.
+        _ => Err(crate::common::client_id::rejected()),
+    }
 }

@@ -37,10 +37,7 @@ fn words_per_second() -> i64 {
     WORDS_PER_SECOND.load(std::sync::atomic::Ordering::Relaxed)
 }
 
-/// Client ids are UUID-like: 8–64 characters of hex digits and dashes.
-pub fn valid_client_id(id: &str) -> bool {
-    (8..=64).contains(&id.len()) && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
-}
+
 
 fn section_seen(seconds: i64, words: i64) -> bool {
     super::section_seen(seconds, words, words_per_second())
@@ -123,7 +120,7 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &Sessio
         return Err(AppError::invalid("events", format!("Mỗi lần gửi tối đa {MAX_BATCH} bản ghi.")));
     }
     for e in events {
-        if !valid_client_id(&e.client_id) {
+        if !crate::common::client_id::valid(&e.client_id) {
             return Err(AppError::invalid("events", "Mã bản ghi đọc không hợp lệ."));
         }
         if !(1..=MAX_EVENT_SECONDS).contains(&e.seconds) {
@@ -282,7 +279,7 @@ pub async fn assign(db: &DatabaseConnection, user: &SessionUser, document_id: i6
     let unit = find_unit(db, unit_id).await?;
     let mut checks = Checks::new();
     let due = checks.date("due_on", due_on, "hạn đọc");
-    if due.is_some_and(|d| d < Utc::now().date_naive()) {
+    if due.is_some_and(|d| d < crate::common::time::today()) {
         checks.fail("due_on", "Hạn đọc không được ở quá khứ.");
     }
     if !doc.published {
@@ -356,7 +353,7 @@ pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppRes
     let rows = assignments_on_line(user).all(db)
         .await?;
     let names = unit_names(db, rows.iter().map(|r| r.unit_id)).await?;
-    let today = Utc::now().date_naive();
+    let today = crate::common::time::today();
     let mut out = Vec::new();
     let mut seen_docs = HashSet::new();
     for a in rows {
@@ -469,7 +466,7 @@ pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: 
             });
         }
     }
-    let past_due = a.due_on < Utc::now().date_naive();
+    let past_due = a.due_on < crate::common::time::today();
     let overdue = if past_due { overdue_cells(db, per_cell).await? } else { Vec::new() };
     Ok(ReadingReport {
         overdue,
@@ -505,5 +502,5 @@ async fn overdue_cells(db: &DatabaseConnection, per_cell: HashMap<i64, ReportCou
 
 /// Due date check used by reports: "overdue" means past due and not confirmed.
 pub fn is_overdue(due_on: NaiveDate, confirmed: bool) -> bool {
-    !confirmed && due_on < Utc::now().date_naive()
+    !confirmed && due_on < crate::common::time::today()
 }

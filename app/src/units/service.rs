@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::sea_query::{Alias, Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait,
@@ -311,7 +311,7 @@ pub async fn close(
         if d <= model.valid_from {
             checks.fail("closed_on", "Ngày đóng phải sau ngày thành lập.");
         }
-        if d > Utc::now().date_naive() {
+        if d > crate::common::time::today() {
             checks.fail("closed_on", "Ngày đóng không được sau hôm nay.");
         }
     }

@@ -61,6 +61,8 @@ where
     F: Fn(DatabaseConnection) -> Fut,
     Fut: Future<Output = ()>,
 {
+    // Causes the app logs (a database error behind an Internal answer) show with a failure.
+    let _ = tracing_subscriber::fmt().with_test_writer().with_max_level(tracing::Level::WARN).try_init();
     body(sqlite().await).await;
     let (db, name) = postgres().await;
     body(db.clone()).await;

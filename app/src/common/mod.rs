@@ -1,0 +1,4 @@
+//! The shared kernel: small helpers every feature may use, owned by none of them.
+
+pub mod time;
+pub mod client_id;
