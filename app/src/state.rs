@@ -28,6 +28,8 @@ pub struct Config {
     pub offline_budget_mb: u64,
     /// `ASSISTANT_LLM_URL`: an OpenAI-compatible server the assistant may phrase answers with.
     pub assistant_llm: Option<LlmConfig>,
+    /// The key kept outside the database (anonymous raters' fingerprints, the push key).
+    pub secret_key: crate::common::secret::SecretKey,
 }
 
 /// An OpenAI-compatible chat endpoint (a local llama.cpp or vLLM server).
@@ -59,6 +61,14 @@ pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
 /// The generative endpoint of the running server, if one is configured.
 pub fn llm_config() -> Result<Option<LlmConfig>, AppError> {
     use_context::<AppState>().map(|s| s.config.assistant_llm.clone()).ok_or_else(|| {
+        tracing::error!("AppState missing from context");
+        AppError::Internal
+    })
+}
+
+/// The running server's secret key.
+pub fn secret_key() -> Result<crate::common::secret::SecretKey, AppError> {
+    use_context::<AppState>().map(|s| s.config.secret_key.clone()).ok_or_else(|| {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })

@@ -280,7 +280,7 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
     }
     let year = reports::today_in_vietnam().year() - 1;
     let started = Instant::now();
-    let meetings = seed_meetings(db, DemoMeetings { through: (year, 12), every_meeting: true }).await?;
+    let meetings = seed_meetings(db, DemoMeetings { through: (year, 12), every_meeting: true }, &app::common::secret::SecretKey::default()).await?;
     let attendance = app::db::entities::meeting_attendance::Entity::find().count(db).await?;
     println!("meetings: seeded {meetings} meetings ({attendance} attendance rows) for {year} in {:.2?}", started.elapsed());
     let Some(admin) = app::db::entities::member::Entity::find()

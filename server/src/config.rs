@@ -29,6 +29,20 @@ pub struct Settings {
     pub offline_budget_mb: u64,
     /// `ASSISTANT_LLM_URL` (+ `ASSISTANT_LLM_MODEL`, `ASSISTANT_LLM_TIMEOUT_MS`).
     pub assistant_llm: Option<app::state::LlmConfig>,
+    /// `SOTAY_SECRET_KEY` (64 hex digits), else the key in `SOTAY_SECRET_KEY_FILE`
+    /// (default `data/secret.key`, made on first run).
+    pub secret_key: app::common::secret::SecretKey,
+}
+
+/// The key from the environment, or from its file (made on first run). Kept out of the
+/// database on purpose: a copy of the database alone must not undo anonymity.
+fn secret_key_from_env() -> Result<app::common::secret::SecretKey, String> {
+    use app::common::secret::SecretKey;
+    if let Some(hex) = std::env::var("SOTAY_SECRET_KEY").ok().filter(|v| !v.trim().is_empty()) {
+        return SecretKey::from_hex(&hex).map_err(|e| e.to_string());
+    }
+    let path = std::env::var("SOTAY_SECRET_KEY_FILE").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "data/secret.key".into());
+    SecretKey::load_or_create(std::path::Path::new(&path)).map_err(|e| e.to_string())
 }
 
 fn flag(name: &str, default: bool) -> Result<bool, String> {
@@ -108,6 +122,7 @@ impl Settings {
                     .ok_or_else(|| format!("SOTAY_OFFLINE_BUDGET_MB={v}: một số từ 1 đến 2000"))?,
             },
             assistant_llm: llm_from_env()?,
+            secret_key: secret_key_from_env()?,
             command,
             database_url,
             seed_demo: flag("SOTAY_SEED_DEMO", false)?,
@@ -132,6 +147,7 @@ impl Settings {
             files_dir: self.files_dir.clone(),
             offline_budget_mb: self.offline_budget_mb,
             assistant_llm: self.assistant_llm.clone(),
+            secret_key: self.secret_key.clone(),
         }
     }
 }

@@ -52,7 +52,7 @@ async fn run() -> Result<(), ServerError> {
             app::db::migrate(&db).await?;
             let report = app::db::seed::seed_if_empty(&db).await?;
             let documents = app::db::seed::seed_documents_if_empty(&db).await?;
-            let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
+            let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db, &settings.secret_key).await?;
             let comments = app::db::demo_consultations::seed_consultation_if_empty(&db).await?;
             let index = app::documents::search::SearchIndex::build(&db).await.map_err(|e| ServerError::Config(format!("search index: {e}")))?;
             let exchanges = app::db::demo_assistant::seed_assistant_if_empty(&db, &index).await?;
@@ -152,7 +152,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!(documents, "demo library loaded");
         }
         let started = std::time::Instant::now();
-        let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db).await?;
+        let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db, &settings.secret_key).await?;
         if meetings > 0 {
             tracing::info!(meetings, elapsed = ?started.elapsed(), "demo year of meetings seeded");
         }

@@ -368,10 +368,10 @@ async fn bookmarks_notes_and_font_size_belong_to_their_reader_only() {
         let err = marks::save_note(&db, &member, "a1b2c3d4-0002", article_2.id, "một câu không có trong điều này", "x").await.unwrap_err();
         assert!(err.field_message("quote").is_some());
         // Another member can neither take over the note by its id nor delete it.
-        assert!(matches!(
-            marks::save_note(&db, &neighbour, "a1b2c3d4-0001", article_2.id, "", "chiếm").await,
-            Err(AppError::Forbidden(_))
-        ));
+        // (The answer is the malformed-id one: it must not tell that someone used the id.)
+        let taken = marks::save_note(&db, &neighbour, "a1b2c3d4-0001", article_2.id, "", "chiếm").await.unwrap_err();
+        assert_eq!(taken.field_message("client_id").as_deref(), Some(app::common::client_id::REJECTED));
+        assert_eq!(marks::notes(&db, &member, id).await.unwrap()[0].note, "Đã lên kế hoạch");
         assert!(matches!(marks::delete_note(&db, &neighbour, note.id).await, Err(AppError::NotFound(_))));
         marks::delete_note(&db, &member, note.id).await.unwrap();
         assert!(marks::notes(&db, &member, id).await.unwrap().is_empty());
@@ -430,7 +430,8 @@ async fn the_comprehension_check_gates_confirmation_and_a_resent_sheet_counts_on
         assert_eq!(attempts, 2);
         // Someone else cannot replay this member's sheet id.
         let other = user(&db, f.member_c1_b).await;
-        assert!(matches!(quiz::submit(&db, &other, "5eed0000-0003", id, &[1, 0]).await, Err(AppError::Forbidden(_))));
+        let replayed = quiz::submit(&db, &other, "5eed0000-0003", id, &[1, 0]).await.unwrap_err();
+        assert_eq!(replayed.field_message("client_id").as_deref(), Some(app::common::client_id::REJECTED));
         assert!(reading::confirm(&db, &member, id).await.unwrap().confirmed);
         reading::set_words_per_second(app::reading::DEFAULT_WORDS_PER_SECOND);
     })

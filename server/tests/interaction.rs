@@ -7,7 +7,7 @@ mod common;
 
 use app::db::entities::{notification, question};
 use app::error::AppError;
-use app::questions::AskForm;
+use app::questions::{AskForm, Forward};
 use app::questions::service as questions;
 use common::*;
 use chrono::Datelike;
@@ -57,8 +57,10 @@ async fn a_question_goes_up_the_askers_line_and_forwarding_moves_who_sees_it() {
             assert!(not_found(questions::detail(&db, &user(&db, other).await, id).await), "member {other} must not see it");
         }
         // Forwarded down to the commune: now the commune sees it and the district does not.
-        assert!(questions::forward(&db, &committee, id, f.bloc_b, "").await.unwrap_err().field_message("unit_id").is_some());
-        questions::forward(&db, &committee, id, f.commune_x, "Thuộc thẩm quyền Đảng ủy xã").await.unwrap();
+        // The holder names a direction along the asker's line, never a unit.
+        let choices: Vec<Forward> = questions::detail(&db, &committee, id).await.unwrap().forward_choices.iter().map(|c| c.direction).collect();
+        assert_eq!(choices, [Forward::Up, Forward::Down, Forward::ToCell]);
+        questions::forward(&db, &committee, id, Forward::Down, "Thuộc thẩm quyền Đảng ủy xã").await.unwrap();
         assert!(not_found(questions::detail(&db, &committee, id).await));
         assert!(questions::inbox(&db, &committee, None).await.unwrap().items.is_empty());
         let commune = user(&db, commune_member).await;
@@ -90,7 +92,7 @@ async fn anonymity_never_leaks_the_askers_name() {
         assert_eq!(d.summary.asker, None);
         assert!(!json(&d).contains(name), "detail for the district");
         assert!(!json(&questions::inbox(&db, &committee, Some("all")).await.unwrap()).contains(name));
-        questions::forward(&db, &committee, id, f.cell_c1, "").await.unwrap();
+        questions::forward(&db, &committee, id, Forward::ToCell, "").await.unwrap();
         assert_eq!(questions::detail(&db, &secretary, id).await.unwrap().summary.asker.as_deref(), Some(name));
 
         // Fully anonymous: not even the secretary, through the detail, the history or the inbox.
@@ -137,7 +139,7 @@ async fn statuses_move_only_forward_and_only_the_asker_rates() {
         assert_eq!(q.status, "answered");
         for illegal in [
             questions::answer(&db, &committee, id, "Trả lời thêm một lần nữa cho chắc").await,
-            questions::forward(&db, &committee, id, f.commune_x, "").await,
+            questions::forward(&db, &committee, id, Forward::Down, "").await,
             questions::take(&db, &committee, id).await,
         ] {
             assert!(matches!(illegal, Err(AppError::Conflict(_))), "{illegal:?}");
@@ -170,7 +172,9 @@ async fn overdue_questions_are_counted_and_a_resent_question_is_filed_once() {
         assert_eq!(question::Entity::find().count(&db).await.unwrap(), 1);
         assert_eq!(unread(&db, f.committee).await, 1, "one notification for one question");
         let other = user(&db, f.member_c1_b).await;
-        assert!(matches!(questions::ask(&db, &other, &form(f.district_a, "named", "0a0a0a0a0a")).await, Err(AppError::Conflict(_))));
+        // Another member's id: refused as a malformed one would be, never "already used".
+        let err = questions::ask(&db, &other, &form(f.district_a, "named", "0a0a0a0a0a")).await.unwrap_err();
+        assert_eq!(err.field_message("client_id").as_deref(), Some(app::common::client_id::REJECTED));
 
         let inbox = questions::inbox(&db, &committee, None).await.unwrap();
         assert_eq!((inbox.open, inbox.overdue), (1, 0));

@@ -221,9 +221,9 @@ async fn the_demo_year_of_meetings_is_consistent_and_spares_the_demo_cell() {
     on_both(|db| async move {
         app::db::seed::seed_demo(&db, 6_000).await.unwrap();
         app::db::seed::seed_documents_if_empty(&db).await.unwrap();
-        let added = app::db::demo_meetings::seed_meetings_if_empty(&db).await.unwrap();
+        let added = app::db::demo_meetings::seed_meetings_if_empty(&db, &app::common::secret::SecretKey::default()).await.unwrap();
         assert!(added > 1_000, "{added} meetings");
-        assert_eq!(app::db::demo_meetings::seed_meetings_if_empty(&db).await.unwrap(), 0, "seeded once");
+        assert_eq!(app::db::demo_meetings::seed_meetings_if_empty(&db, &app::common::secret::SecretKey::default()).await.unwrap(), 0, "seeded once");
         let admin_id = app::db::entities::member::Entity::find()
             .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[0].0))
             .one(&db)

@@ -3,7 +3,7 @@
 
 mod common;
 
-use app::db::entities::{meeting, meeting_rating, meeting_score};
+use app::db::entities::{meeting, meeting_score};
 use app::error::AppError;
 use app::meetings::MeetingForm;
 use app::meetings::rubric::{KHA, TOT, Threshold, default_rubric};
@@ -194,31 +194,40 @@ async fn a_new_rubric_version_never_rescores_past_meetings() {
 
 #[tokio::test]
 async fn ratings_are_anonymous_once_per_member_and_only_from_the_cell() {
+    use app::common::secret::SecretKey;
+    use app::db::entities::meeting_rater;
     on_both(|db| async move {
+        let key = SecretKey::from_bytes([42; 32]);
         let f = fixture(&db).await;
         let id = held_meeting(&db, f.cell_c1, f.secretary).await;
         let member = user(&db, f.member_c1).await;
         let other = user(&db, f.member_c1_b).await;
-        assert!(meetings::rate(&db, &member, "9a7e0000-0001", id, 6, "").await.unwrap_err().field_message("stars").is_some());
-        meetings::rate(&db, &member, "9a7e0000-0001", id, 4, "Nội dung thiết thực, cần thêm thời gian thảo luận").await.unwrap();
-        // The same rating resent is harmless; a second, different rating is refused.
-        meetings::rate(&db, &member, "9a7e0000-0001", id, 4, "Nội dung thiết thực, cần thêm thời gian thảo luận").await.unwrap();
-        assert!(matches!(meetings::rate(&db, &member, "9a7e0000-0002", id, 1, "Đổi ý").await, Err(AppError::Conflict(_))));
-        meetings::rate(&db, &other, "9a7e0000-0003", id, 5, "").await.unwrap();
+        let secretary = user(&db, f.secretary).await;
+        assert!(meetings::rate(&db, &key, &member, id, 6, "").await.unwrap_err().field_message("stars").is_some());
+        meetings::rate(&db, &key, &member, id, 4, "Nội dung thiết thực, cần thêm thời gian thảo luận").await.unwrap();
+        // Once per member: a second rating (or a resend) is refused.
+        assert!(matches!(meetings::rate(&db, &key, &member, id, 1, "Đổi ý").await, Err(AppError::Conflict(_))));
+        meetings::rate(&db, &key, &other, id, 5, "").await.unwrap();
         // Not invited: refused.
-        assert!(matches!(meetings::rate(&db, &user(&db, f.member_d1).await, "9a7e0000-0004", id, 5, "").await, Err(AppError::Forbidden(_))));
+        assert!(matches!(meetings::rate(&db, &key, &user(&db, f.member_d1).await, id, 5, "").await, Err(AppError::Forbidden(_))));
 
-        let summary = meetings::ratings(&db, &user(&db, f.secretary).await, id).await.unwrap();
-        assert_eq!((summary.count, summary.average_tenths), (2, Some(45)));
+        // Two ratings are counted but not shown: those present could tell who said what.
+        let two = meetings::ratings(&db, &secretary, id).await.unwrap();
+        assert_eq!((two.count, two.average_tenths, two.comments.len()), (2, None, 0));
+        meetings::rate(&db, &key, &secretary, id, 3, "").await.unwrap();
+        let summary = meetings::ratings(&db, &secretary, id).await.unwrap();
+        assert_eq!((summary.count, summary.average_tenths), (3, Some(40)));
         assert_eq!(summary.comments, vec!["Nội dung thiết thực, cần thêm thời gian thảo luận"]);
         let as_committee = meetings::ratings(&db, &user(&db, f.committee).await, id).await.unwrap();
         assert_eq!(as_committee, summary);
         assert!(matches!(meetings::ratings(&db, &member, id).await, Err(AppError::Forbidden(_))));
-        // Nothing the ratings function returns, and nothing stored with a rating, names its author.
+        // Nothing the ratings function returns names its author.
         let shown = format!("{summary:?}");
-        assert!(!shown.contains("Phạm Văn Hậu") && !shown.contains("9a7e0000"), "{shown}");
-        let stored = format!("{:?}", meeting_rating::Entity::find().filter(meeting_rating::Column::MeetingId.eq(id)).all(&db).await.unwrap());
-        assert!(!stored.contains("member"), "a rating row has no member column: {stored}");
+        assert!(!shown.contains("Phạm Văn Hậu"), "{shown}");
+        // Only the server's key tells whether a member rated.
+        assert!(meetings::has_rated(&db, &key, id, f.member_c1).await.unwrap());
+        assert!(!meetings::has_rated(&db, &SecretKey::from_bytes([7; 32]), id, f.member_c1).await.unwrap());
+        assert_eq!(meeting_rater::Entity::find().filter(meeting_rater::Column::MeetingId.eq(id)).count(&db).await.unwrap(), 3);
     })
     .await;
 }

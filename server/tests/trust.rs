@@ -144,3 +144,210 @@ fn the_client_address_is_the_proxys_own_hop() {
     let untrusted = app::state::Config::default();
     assert_eq!(app::state::meta_from_parts(&parts, &untrusted).ip, "unknown");
 }
+
+fn ask_form(unit_id: i64, anonymity: &str, client_id: &str) -> app::questions::AskForm {
+    app::questions::AskForm {
+        client_id: client_id.into(),
+        unit_id,
+        kind: "question".into(),
+        topic: "dang_phi".into(),
+        title: "Mức đóng đảng phí của đảng viên hưu trí".into(),
+        body: "Đảng viên đã nghỉ hưu, hưởng lương hưu thì đóng đảng phí bao nhiêu phần trăm?".into(),
+        anonymity: anonymity.into(),
+    }
+}
+
+/// An administrator who replays a device id another member used learns nothing: the answer is
+/// the one a malformed id gets, and nothing of the other member's row comes back.
+#[tokio::test]
+async fn a_device_id_is_looked_up_only_among_the_callers_own() {
+    use app::offline::{OfflineWrite, QueuedWrite, SyncStatus};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let admin = user(&db, f.admin).await;
+        let secret_id = "5ec2e7a1-0000-4000-8000-000000000001";
+        let id = app::questions::service::ask(&db, &asker, &ask_form(f.cell_c1, "anonymous", secret_id)).await.expect("ask");
+        // The asker's resend is the same question.
+        assert_eq!(app::questions::service::ask(&db, &asker, &ask_form(f.cell_c1, "anonymous", secret_id)).await.unwrap(), id);
+        // The administrator trying that id gets the malformed-id answer, not the question.
+        let err = app::questions::service::ask(&db, &admin, &ask_form(f.root, "named", secret_id)).await.unwrap_err();
+        let malformed = app::questions::service::ask(&db, &admin, &ask_form(f.root, "named", "no!")).await.unwrap_err();
+        assert_eq!(err, malformed);
+        assert_eq!(err.field_message("client_id").as_deref(), Some(app::common::client_id::REJECTED));
+        assert_eq!(app::db::entities::question::Entity::find().count(&db).await.unwrap(), 1);
+
+        // The same through the offline queue: another member's write id is not "already done".
+        let queued = |member_id: i64| QueuedWrite {
+            client_id: "0ff11e00-0000-4000-8000-000000000002".into(),
+            member_id,
+            label: "thử".into(),
+            write: OfflineWrite::ReadingConfirm { document_id: 999_999 },
+        };
+        let first = app::offline::service::sync(&db, &asker, &[queued(f.member_c1)]).await.unwrap();
+        assert_eq!(first.results[0].status, SyncStatus::Rejected, "no such document");
+        let replay = app::offline::service::sync(&db, &admin, &[queued(f.admin)]).await.unwrap();
+        assert_eq!(replay.results[0].status, SyncStatus::Rejected);
+        assert_eq!(replay.results[0].message, app::common::client_id::REJECTED);
+        assert_ne!(replay.results[0].message, first.results[0].message, "the asker's refusal must not be shown to another");
+    })
+    .await;
+}
+
+/// A question forwarded from the assistant carries an id made from the exchange's own random
+/// device id: nothing in it names the member, and a second tap is the same question.
+#[tokio::test]
+async fn a_question_forwarded_from_the_assistant_does_not_carry_the_askers_id() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let now = chrono::Utc::now();
+        use sea_orm::{ActiveModelTrait, Set};
+        let exchange = app::db::entities::assistant_exchange::ActiveModel {
+            client_id: Set("a1b2c3d4-1111-4222-8333-444455556666".into()),
+            member_id: Set(f.member_c1),
+            unit_id: Set(f.cell_c1),
+            question: Set("Đảng viên hưu trí đóng đảng phí bao nhiêu?".into()),
+            found: Set(false),
+            mode: Set("extractive".into()),
+            by_voice: Set(false),
+            answer: Set("{}".into()),
+            rating: Set(None),
+            comment: Set(String::new()),
+            asked_at: Set(now),
+            rated_at: Set(None),
+            ..Default::default()
+        }
+        .insert(&db)
+        .await
+        .expect("exchange");
+        let first = app::assistant::service::forward_to_cell(&db, &asker, exchange.id).await.expect("forward");
+        assert_eq!(app::assistant::service::forward_to_cell(&db, &asker, exchange.id).await.unwrap(), first);
+        let q = app::db::entities::question::Entity::find_by_id(first).one(&db).await.unwrap().unwrap();
+        assert!(!q.client_id.contains(&format!("{:012x}", f.member_c1)), "{}", q.client_id);
+        assert!(!q.client_id.contains(&format!("{:012x}", exchange.id)), "{}", q.client_id);
+    })
+    .await;
+}
+
+/// An anonymous question tells its holder nothing of the asker's cell: no unit below the
+/// holder in the detail, its forwarding choices or its history.
+#[tokio::test]
+async fn an_anonymous_question_does_not_reveal_the_askers_cell() {
+    use app::questions::Forward;
+    use app::questions::service as questions;
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let asker = user(&db, f.member_c1).await;
+        let committee = user(&db, f.committee).await;
+        let commune_member = add_member(&db, f.cell_c2, "Võ Văn Kiệt", "0900000108").await;
+        give_role(&db, commune_member, "committee_member", f.commune_x).await;
+        let commune = user(&db, commune_member).await;
+        let id = questions::ask(&db, &asker, &ask_form(f.district_a, "anonymous", "ab0ab0ab0ab0")).await.unwrap();
+        let below = ["Chi bộ ấp 1", "Đảng bộ xã Hòa An"];
+        let json = |d: &app::questions::QuestionDetail| serde_json::to_string(d).unwrap();
+
+        let d = questions::detail(&db, &committee, id).await.unwrap();
+        let labels: Vec<&str> = d.forward_choices.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["Lên cấp trên: Đảng bộ tỉnh Hậu Giang", "Xuống cấp dưới (theo đường của người hỏi)", "Về chi bộ của người hỏi"]
+        );
+        for name in below {
+            assert!(!json(&d).contains(name), "{name} in the district's view");
+        }
+        // Down goes one step along the asker's line, worked out on the server.
+        questions::forward(&db, &committee, id, Forward::Down, "").await.unwrap();
+        let at_commune = questions::detail(&db, &commune, id).await.unwrap();
+        assert_eq!(at_commune.summary.unit.id, f.commune_x);
+        assert!(!json(&at_commune).contains("Chi bộ ấp 1"));
+        // Back up: the district's history says only "cấp dưới" for the commune.
+        questions::forward(&db, &commune, id, Forward::Up, "Xin ý kiến cấp trên").await.unwrap();
+        let back = questions::detail(&db, &committee, id).await.unwrap();
+        assert!(back.history.iter().any(|e| e.unit.as_deref() == Some("cấp dưới (theo đường của người hỏi)")));
+        for name in below {
+            assert!(!json(&back).contains(name), "{name} in the district's history");
+        }
+        // The root cannot go further up.
+        questions::forward(&db, &committee, id, Forward::Up, "").await.unwrap();
+        let admin = user(&db, f.admin).await;
+        let err = questions::forward(&db, &admin, id, Forward::Up, "").await.unwrap_err();
+        assert!(err.field_message("direction").is_some(), "{err:?}");
+        // The asker sees every unit by name.
+        let own = questions::detail(&db, &asker, id).await.unwrap();
+        assert!(json(&own).contains("Đảng bộ xã Hòa An"));
+    })
+    .await;
+}
+
+/// Someone who reads the whole database (every row, and on PostgreSQL the transaction each row
+/// was written in) tries to tell who gave which meeting rating.
+#[tokio::test]
+async fn a_database_reader_cannot_link_a_meeting_rating_to_its_rater() {
+    use app::common::secret::SecretKey;
+    use app::db::entities::{meeting_rater, meeting_rating};
+    use app::meetings::service as meetings;
+    use sea_orm::{ConnectionTrait, Statement};
+    use sha2::{Digest, Sha256};
+    on_both(|db| async move {
+        let key = SecretKey::from_bytes([9; 32]);
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let starts = (chrono::Utc::now() + chrono::Duration::hours(5)).format("%Y-%m-%dT%H:%M").to_string();
+        let form = app::meetings::MeetingForm {
+            unit_id: f.cell_c1,
+            kind: "regular".into(),
+            topic: "Sinh hoạt thường kỳ tháng 12".into(),
+            agenda: "1. Đánh giá tình hình tháng 11".into(),
+            place: "Nhà văn hóa ấp 1".into(),
+            starts_at: starts,
+            planned_minutes: "100".into(),
+            with_thematic: false,
+        };
+        let id = meetings::plan(&db, &secretary, &form).await.expect("plan");
+        meetings::record_held(&db, &secretary, id, 95).await.expect("held");
+        let raters = [(f.member_c1, 1), (f.member_c1_b, 5), (f.secretary, 3)];
+        for (member, stars) in raters {
+            meetings::rate(&db, &key, &user(&db, member).await, id, stars, "").await.expect("rate");
+        }
+
+        // The rating rows: nothing but the meeting, the stars and the meeting's own day.
+        let ratings = meeting_rating::Entity::find().filter(meeting_rating::Column::MeetingId.eq(id)).all(&db).await.unwrap();
+        assert_eq!(ratings.len(), 3);
+        assert!(ratings.iter().all(|r| r.on_date == ratings[0].on_date), "no time finer than the meeting's day");
+        // The rater rows: fingerprints that no guess without the server's key reproduces.
+        let tokens: Vec<String> = meeting_rater::Entity::find()
+            .filter(meeting_rater::Column::MeetingId.eq(id))
+            .all(&db)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.token)
+            .collect();
+        assert_eq!(tokens.len(), 3);
+        for member in [f.member_c1, f.member_c1_b, f.secretary, f.admin, f.committee] {
+            for guess in [format!("{id}:{member}"), format!("{member}"), format!("meeting-rater\0{id}\0{member}")] {
+                let hashed: String = Sha256::digest(guess.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+                assert!(!tokens.contains(&hashed), "a token is a plain hash of {guess:?}");
+            }
+            assert!(!tokens.contains(&SecretKey::from_bytes([0; 32]).tag("meeting-rater", &[&id.to_string(), &member.to_string()])));
+        }
+        // The server, with its key, still knows each rated once.
+        for (member, _) in raters {
+            assert!(meetings::has_rated(&db, &key, id, member).await.unwrap());
+        }
+        // On PostgreSQL a reader sees which rater row and rating row share a transaction: that
+        // pairs a fingerprint with a rating, but still no member.
+        if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            let rows = db
+                .query_all_raw(Statement::from_string(
+                    sea_orm::DatabaseBackend::Postgres,
+                    format!("SELECT xmin::text AS x FROM meeting_rater_tokens WHERE meeting_id = {id}"),
+                ))
+                .await
+                .unwrap();
+            assert_eq!(rows.len(), 3, "the reader can see the transactions");
+        }
+    })
+    .await;
+}

@@ -2,3 +2,5 @@
 
 pub mod time;
 pub mod client_id;
+#[cfg(feature = "ssr")]
+pub mod secret;

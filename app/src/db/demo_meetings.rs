@@ -10,6 +10,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 
+use crate::common::secret::SecretKey;
 use super::entities::{
     document, meeting, meeting_attendance, meeting_document, meeting_minutes, meeting_rater, meeting_rating, meeting_score, member,
     rubric_criterion, unit,
@@ -113,15 +114,15 @@ impl DemoMeetings {
 }
 
 /// Seeds the demo year of meetings when there are none. Returns how many were added.
-pub async fn seed_meetings_if_empty(db: &DatabaseConnection) -> Result<usize, DbErr> {
+pub async fn seed_meetings_if_empty(db: &DatabaseConnection, key: &SecretKey) -> Result<usize, DbErr> {
     if meeting::Entity::find().count(db).await? > 0 {
         return Ok(0);
     }
-    seed_meetings(db, DemoMeetings::last_twelve_months()).await
+    seed_meetings(db, DemoMeetings::last_twelve_months(), key).await
 }
 
 /// Inserts the meetings `plan` describes, all in one transaction, into a database without any.
-pub async fn seed_meetings(db: &DatabaseConnection, plan: DemoMeetings) -> Result<usize, DbErr> {
+pub async fn seed_meetings(db: &DatabaseConnection, plan: DemoMeetings, key: &SecretKey) -> Result<usize, DbErr> {
     let rubric_id = crate::meetings::service::ensure_default_rubric(db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
     let criteria = rubric_criterion::Entity::find()
         .filter(rubric_criterion::Column::RubricId.eq(rubric_id))
@@ -155,7 +156,12 @@ pub async fn seed_meetings(db: &DatabaseConnection, plan: DemoMeetings) -> Resul
     insert_chunks::<meeting_score::Entity, _>(&txn, out.scores, 4000).await?;
     insert_chunks::<meeting_minutes::Entity, _>(&txn, out.minutes, 1000).await?;
     insert_chunks::<meeting_rating::Entity, _>(&txn, out.ratings, 2000).await?;
-    insert_chunks::<meeting_rater::Entity, _>(&txn, out.raters, 4000).await?;
+    // Raters only as the server's keyed fingerprints, as a live rating stores them.
+    let raters = out.raters.iter().map(|&(meeting_id, member_id)| meeting_rater::ActiveModel {
+        meeting_id: Set(meeting_id),
+        token: Set(crate::meetings::service::rater_token(key, meeting_id, member_id)),
+    });
+    insert_chunks::<meeting_rater::Entity, _>(&txn, raters.collect(), 4000).await?;
     txn.commit().await?;
     super::sync_id_sequences(db, &["meetings", "meeting_ratings"]).await?;
     super::refresh_statistics(db).await?;
@@ -218,7 +224,8 @@ struct Rows {
     scores: Vec<meeting_score::ActiveModel>,
     minutes: Vec<meeting_minutes::ActiveModel>,
     ratings: Vec<meeting_rating::ActiveModel>,
-    raters: Vec<meeting_rater::ActiveModel>,
+    /// (meeting, member) of each rating, made into fingerprints when inserted.
+    raters: Vec<(i64, i64)>,
 }
 
 /// One planned meeting of the demo year.
@@ -429,9 +436,9 @@ fn add_meeting(
         attended_count: Set(attended.len() as i32),
         unexcused_count: Set(unexcused),
     });
-    // A few members rate the meeting anonymously.
-    if rng.below(100) < 30 {
-        let raters = rng.range(1, 4.min(cell.members.len() as i64 - 1)) as usize;
+    // In some meetings a few members rate anonymously (shown once three or more have).
+    if rng.below(100) < 30 && cell.members.len() > 4 {
+        let raters = rng.range(2, 6.min(cell.members.len() as i64 - 1)) as usize;
         for k in 0..raters {
             let member_id = cell.members[1 + k].0;
             let stars = match cell.habit {
@@ -440,14 +447,14 @@ fn add_meeting(
                 Habit::Weak => rng.range(2, 4),
             } as i32;
             out.ratings.push(meeting_rating::ActiveModel {
-                client_id: Set(format!("{:016x}{:016x}", rng.next(), rng.next())),
+                client_id: Set(crate::common::client_id::new()),
                 meeting_id: Set(id),
                 stars: Set(stars),
                 comment: Set(rng.pick(&COMMENTS).to_string()),
-                on_date: Set(crate::common::time::vietnam_date(ended_at)),
+                on_date: Set(crate::common::time::vietnam_date(starts_at)),
                 ..Default::default()
             });
-            out.raters.push(meeting_rater::ActiveModel { meeting_id: Set(id), member_id: Set(member_id) });
+            out.raters.push((id, member_id));
         }
     }
 }

@@ -621,14 +621,15 @@ pub mod meeting_rating {
 pub mod meeting_rater {
     use sea_orm::entity::prelude::*;
 
-    /// Who has rated (once each), kept apart from what they said.
+    /// That someone rated (once each): a keyed fingerprint of the meeting and the member, so
+    /// only the server, holding the key, can tell whether a given member already rated.
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "meeting_raters")]
+    #[sea_orm(table_name = "meeting_rater_tokens")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub meeting_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
-        pub member_id: i64,
+        pub token: String,
     }
     no_relations!();
 }

@@ -3,12 +3,15 @@
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+// One file per migration from here on.
+mod m20261202_000016_trust;
+
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq), Box::new(ConsultationsM), Box::new(PushM), Box::new(OfflineWritesM), Box::new(AssistantM)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq), Box::new(ConsultationsM), Box::new(PushM), Box::new(OfflineWritesM), Box::new(AssistantM), Box::new(m20261202_000016_trust::Migration)]
     }
 }
 

@@ -85,6 +85,10 @@ pub struct ScoreRow {
     pub tenths: Option<i32>,
 }
 
+/// Ratings are shown only when at least this many members rated a meeting: with fewer, those
+/// who know who attended could tell who said what.
+pub const MIN_RATINGS_SHOWN: i64 = 3;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RatingSummary {
     pub count: i64,
@@ -206,8 +210,9 @@ pub async fn review_meeting(meeting_id: i64, changes: Vec<CriterionScore>, appro
 }
 
 #[server(endpoint = "meeting-rate")]
-pub async fn rate_meeting(client_id: String, meeting_id: i64, stars: i32, comment: String) -> Result<(), AppError> {
-    call!(|db, user| service::rate(&db, &user, &client_id, meeting_id, stars, &comment))
+pub async fn rate_meeting(meeting_id: i64, stars: i32, comment: String) -> Result<(), AppError> {
+    let key = crate::state::secret_key()?;
+    call!(|db, user| service::rate(&db, &key, &user, meeting_id, stars, &comment))
 }
 
 #[server(endpoint = "meeting-ratings")]

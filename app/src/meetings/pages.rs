@@ -453,11 +453,7 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
 fn RatingForm(meeting_id: i64) -> impl IntoView {
     let stars = RwSignal::new(0i32);
     let comment = RwSignal::new(String::new());
-    let sheet = crate::reading::client_id();
-    let send = Action::new(move |_: &()| {
-        let sheet = sheet.clone();
-        async move { rate_meeting(sheet, meeting_id, stars.get_untracked(), comment.get_untracked()).await }
-    });
+    let send = Action::new(move |_: &()| async move { rate_meeting(meeting_id, stars.get_untracked(), comment.get_untracked()).await });
     let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
     view! {
         <section class="card" data-testid="rating">
@@ -492,7 +488,12 @@ fn Ratings(summary: RatingSummary) -> impl IntoView {
             <h2>"Đảng viên đánh giá (ẩn danh)"</h2>
             <p>{match r.average_tenths {
                 Some(avg) => format!("{} lượt, trung bình {},{} ★", r.count, avg / 10, avg % 10),
-                None => "Chưa có đánh giá.".to_string(),
+                None if r.count == 0 => "Chưa có đánh giá.".to_string(),
+                None => format!(
+                    "{} lượt đánh giá. Kết quả chỉ hiện khi có từ {} lượt trở lên, để không ai đoán được ai đánh giá thế nào.",
+                    r.count,
+                    super::MIN_RATINGS_SHOWN
+                ),
             }}</p>
             <ul>{r.comments.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
         </section>

@@ -25,6 +25,7 @@ use crate::db::entities::{
 use crate::error::{AppError, AppResult};
 use crate::units::UnitRef;
 use crate::units::service::find_unit;
+use crate::common::secret::SecretKey;
 use crate::validate::{Checks, format_datetime};
 
 pub const DEFAULT_FAMILY: &str = "mac-dinh";
@@ -548,12 +549,19 @@ pub async fn review(
 
 // ---------------------------------------------------------------- anonymous ratings
 
-/// A member who was invited rates the meeting once, 1–5 stars with an optional comment. Who
-/// rated and what they said go to two tables that share nothing but the meeting.
+/// The keyed fingerprint that says "this member rated this meeting" to the server alone.
+pub fn rater_token(key: &SecretKey, meeting_id: i64, member_id: i64) -> String {
+    key.tag("meeting-rater", &[&meeting_id.to_string(), &member_id.to_string()])
+}
+
+/// A member who was invited rates the meeting once, 1–5 stars with an optional comment. That
+/// they rated is kept as a fingerprint only the server's key can make, and the rating itself
+/// carries no member, no device id and no time finer than the meeting's day: someone who reads
+/// the whole database cannot link a rating to its author.
 pub async fn rate(
     db: &DatabaseConnection,
+    key: &SecretKey,
     user: &SessionUser,
-    client_id: &str,
     meeting_id: i64,
     stars: i32,
     comment: &str,
@@ -566,37 +574,38 @@ pub async fn rate(
         return Err(AppError::invalid("form", "Chỉ đánh giá được buổi sinh hoạt đã diễn ra."));
     }
     let mut checks = Checks::new();
-    if !crate::common::client_id::valid(client_id) {
-        checks.fail("client_id", "Mã đánh giá không hợp lệ.");
-    }
     if !(1..=5).contains(&stars) {
         checks.fail("stars", "Vui lòng chọn từ 1 đến 5 sao.");
     }
     let comment = checks.text("comment", comment, "nhận xét", 0, 1000);
     checks.finish()?;
-    if meeting_rating::Entity::find().filter(meeting_rating::Column::ClientId.eq(client_id)).one(db).await?.is_some() {
-        return Ok(()); // the same rating sent again
-    }
     let txn = db.begin().await?;
-    let inserted = meeting_rater::Entity::insert(meeting_rater::ActiveModel { meeting_id: Set(meeting_id), member_id: Set(user.member_id) })
-        .on_conflict(OnConflict::columns([meeting_rater::Column::MeetingId, meeting_rater::Column::MemberId]).do_nothing().to_owned())
+    let token = rater_token(key, meeting_id, user.member_id);
+    let inserted = meeting_rater::Entity::insert(meeting_rater::ActiveModel { meeting_id: Set(meeting_id), token: Set(token) })
+        .on_conflict(OnConflict::columns([meeting_rater::Column::MeetingId, meeting_rater::Column::Token]).do_nothing().to_owned())
         .exec_without_returning(&txn)
         .await?;
     if inserted == 0 {
         return Err(AppError::Conflict("Đồng chí đã đánh giá buổi sinh hoạt này.".into()));
     }
     meeting_rating::ActiveModel {
-        client_id: Set(client_id.to_string()),
+        // A server-made random id: a device id could be found again in the device's other writes.
+        client_id: Set(crate::common::client_id::new()),
         meeting_id: Set(meeting_id),
         stars: Set(stars),
         comment: Set(comment),
-        on_date: Set(crate::common::time::today()),
+        on_date: Set(crate::common::time::vietnam_date(m.starts_at)),
         ..Default::default()
     }
     .insert(&txn)
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// Has this member rated the meeting? Only the server, with its key, can tell.
+pub async fn has_rated(db: &impl ConnectionTrait, key: &SecretKey, meeting_id: i64, member_id: i64) -> AppResult<bool> {
+    Ok(meeting_rater::Entity::find_by_id((meeting_id, rater_token(key, meeting_id, member_id))).one(db).await?.is_some())
 }
 
 /// Ratings as the secretary and committees see them: numbers and comments, never names.
@@ -614,6 +623,9 @@ async fn rating_summary(db: &DatabaseConnection, meeting_id: i64) -> AppResult<R
     // Sorted by text, not by arrival, so the order says nothing about who wrote what.
     rows.sort_by(|a, b| a.comment.cmp(&b.comment));
     let count = rows.len() as i64;
+    if count < super::MIN_RATINGS_SHOWN {
+        return Ok(RatingSummary { count, average_tenths: None, comments: Vec::new() });
+    }
     Ok(RatingSummary {
         count,
         average_tenths: (count > 0).then(|| rows.iter().map(|r| i64::from(r.stars)).sum::<i64>() * 10 / count),

@@ -97,8 +97,9 @@ pub struct QuestionDetail {
     pub history: Vec<QuestionEventView>,
     pub is_asker: bool,
     pub can_handle: bool,
-    /// Units of the asker's line it may be forwarded to.
-    pub forward_targets: Vec<UnitRef>,
+    /// Where the holder may send it along the asker's line. The server resolves the unit from
+    /// the direction, so a handler who may not know the asker never learns the asker's cell.
+    pub forward_choices: Vec<ForwardChoice>,
     /// Published in the holder's FAQ (entry id).
     pub faq_id: Option<i64>,
     /// Merged into another question: its number and, once given, its answer.
@@ -174,9 +175,27 @@ pub async fn answer_question(id: i64, answer: String) -> Result<(), AppError> {
     call!(|db, user| service::answer(&db, &user, id, &answer))
 }
 
+/// One way a question may be forwarded: `direction` is what the browser sends back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwardChoice {
+    pub direction: Forward,
+    pub label: String,
+}
+
+/// Directions along the asker's line, never a unit id from the browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Forward {
+    /// To the committee directly above the holder.
+    Up,
+    /// One level down, towards the asker's cell.
+    Down,
+    /// Straight to the asker's own cell.
+    ToCell,
+}
+
 #[server(endpoint = "question-forward")]
-pub async fn forward_question(id: i64, unit_id: i64, note: String) -> Result<(), AppError> {
-    call!(|db, user| service::forward(&db, &user, id, unit_id, &note))
+pub async fn forward_question(id: i64, direction: Forward, note: String) -> Result<(), AppError> {
+    call!(|db, user| service::forward(&db, &user, id, direction, &note))
 }
 
 #[server(endpoint = "question-close")]

@@ -7,7 +7,7 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 use super::{
-    ANONYMITY, AskForm, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, close_question,
+    ANONYMITY, AskForm, Forward, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, close_question,
     forward_question, get_question, merge_question, publish_faq, question_inbox, question_report, questions_home, rate_answer, search_faq, take_question,
 };
 use crate::auth::SessionUser;
@@ -196,6 +196,18 @@ where
     })
 }
 
+fn direction_value(direction: Forward) -> &'static str {
+    match direction {
+        Forward::Up => "up",
+        Forward::Down => "down",
+        Forward::ToCell => "cell",
+    }
+}
+
+fn direction_of(value: &str) -> Option<Forward> {
+    [Forward::Up, Forward::Down, Forward::ToCell].into_iter().find(|d| direction_value(*d) == value)
+}
+
 #[component]
 fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
     let d = detail;
@@ -204,12 +216,12 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
     let open = matches!(status.as_str(), "received" | "assigned");
     let answer_text = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let target = RwSignal::new(d.forward_targets.first().map_or(String::new(), |u| u.id.to_string()));
+    let target = RwSignal::new(d.forward_choices.first().map(|c| c.direction));
     let stars = RwSignal::new(d.rating.unwrap_or(0));
     let comment = RwSignal::new(d.rating_comment.clone());
     let take = refreshing(version, move |_: &()| take_question(id));
     let answer = refreshing(version, move |_: &()| answer_question(id, answer_text.get_untracked()));
-    let forward = refreshing(version, move |_: &()| forward_question(id, target.get_untracked().parse().unwrap_or(0), note.get_untracked()));
+    let forward = refreshing(version, move |_: &()| forward_question(id, target.get_untracked().unwrap_or(Forward::Up), note.get_untracked()));
     let close = refreshing(version, move |_: &()| close_question(id, note.get_untracked()));
     let rate = refreshing(version, move |_: &()| rate_answer(id, stars.get_untracked(), comment.get_untracked()));
     let merge_into = RwSignal::new(String::new());
@@ -267,11 +279,11 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
                     <FieldMessage error field="answer" />
                 </div>
                 <button type="button" class="primary" on:click=move |_| { answer.dispatch(()); }>"Gửi trả lời"</button>
-                {(!d.forward_targets.is_empty()).then(|| view! {
+                {(!d.forward_choices.is_empty()).then(|| view! {
                     <div class="inline-form">
                         <label for="q-forward">"Chuyển đến"</label>
-                        <select id="q-forward" on:change=move |ev| target.set(event_target_value(&ev))>
-                            {d.forward_targets.clone().into_iter().map(|u| view! { <option value=u.id>{u.name}</option> }).collect_view()}
+                        <select id="q-forward" on:change=move |ev| target.set(direction_of(&event_target_value(&ev)))>
+                            {d.forward_choices.clone().into_iter().map(|c| view! { <option value=direction_value(c.direction)>{c.label}</option> }).collect_view()}
                         </select>
                         <button type="button" on:click=move |_| { forward.dispatch(()); }>"Chuyển"</button>
                     </div>

@@ -305,11 +305,17 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
         .await?;
     let people = names(db, events.iter().filter_map(|e| e.actor_id).chain(q.answered_by).chain(q.assignee_id).chain([q.asker_id])).await?;
     let units = crate::auth::service::unit_names(db, events.iter().filter_map(|e| e.unit_id)).await?;
-    let forward_targets = if can_handle && matches!(q.status.as_str(), "received" | "assigned") {
-        line_of(db, q.asker_cell_id).await?.into_iter().filter(|u| u.id != q.unit_id).collect()
+    let line = line_of(db, q.asker_cell_id).await?;
+    let forward_choices = if can_handle && matches!(q.status.as_str(), "received" | "assigned") {
+        forward_choices(&line, q.unit_id, name_visible(user, &q))
     } else {
         Vec::new()
     };
+    // Units below the holder are on the asker's way up: a reader who may not know the asker
+    // sees only "cấp dưới" for them in the history.
+    let holder_pos = line.iter().position(|u| u.id == q.unit_id).unwrap_or(0);
+    let hidden: Vec<i64> =
+        if name_visible(user, &q) { Vec::new() } else { line[..holder_pos].iter().map(|u| u.id).collect() };
     let faq_id = faq_entry::Entity::find().filter(faq_entry::Column::QuestionId.eq(q.id)).one(db).await?.map(|e| e.id);
     let merged_answer = match q.merged_into {
         Some(target) => find(db, target).await?.answer,
@@ -334,14 +340,16 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
             .map(|e| QuestionEventView {
                 action: action_label(&e.action).into(),
                 actor: e.actor_id.and_then(|a| people.get(&a).cloned()),
-                unit: e.unit_id.and_then(|u| units.get(&u).cloned()),
+                unit: e.unit_id.and_then(|u| {
+                    if hidden.contains(&u) { Some("cấp dưới (theo đường của người hỏi)".to_string()) } else { units.get(&u).cloned() }
+                }),
                 note: e.note.clone(),
                 at: format_datetime(e.at),
             })
             .collect(),
         is_asker: q.asker_id == user.member_id,
         can_handle,
-        forward_targets,
+        forward_choices,
     })
 }
 
@@ -411,16 +419,45 @@ pub async fn answer(db: &DatabaseConnection, user: &SessionUser, id: i64, text: 
     Ok(())
 }
 
+/// The ways a holder may forward, given the asker's line (cell first) and the holder. Units
+/// below the holder are named only to a reader who may know the asker.
+fn forward_choices(line: &[UnitRef], holder: i64, may_know_asker: bool) -> Vec<super::ForwardChoice> {
+    use super::{Forward, ForwardChoice};
+    let Some(pos) = line.iter().position(|u| u.id == holder) else { return Vec::new() };
+    let mut choices = Vec::new();
+    if let Some(up) = line.get(pos + 1) {
+        choices.push(ForwardChoice { direction: Forward::Up, label: format!("Lên cấp trên: {}", up.name) });
+    }
+    if pos >= 1 {
+        let label = if may_know_asker { format!("Xuống cấp dưới: {}", line[pos - 1].name) } else { "Xuống cấp dưới (theo đường của người hỏi)".to_string() };
+        choices.push(ForwardChoice { direction: Forward::Down, label });
+    }
+    if pos >= 2 {
+        let label = if may_know_asker { format!("Về chi bộ của người hỏi: {}", line[0].name) } else { "Về chi bộ của người hỏi".to_string() };
+        choices.push(ForwardChoice { direction: Forward::ToCell, label });
+    }
+    choices
+}
+
 /// Moves the question up or down the asker's own line; the new holder's handlers are notified
-/// and the old holder no longer sees it.
-pub async fn forward(db: &DatabaseConnection, user: &SessionUser, id: i64, unit_id: i64, note: &str) -> AppResult<()> {
+/// and the old holder no longer sees it. The unit is worked out here from the direction.
+pub async fn forward(db: &DatabaseConnection, user: &SessionUser, id: i64, direction: super::Forward, note: &str) -> AppResult<()> {
+    use super::Forward;
     let (q, _) = handled(db, user, id).await?;
     if !matches!(q.status.as_str(), "received" | "assigned") {
         return Err(illegal(&q, "chuyển"));
     }
-    if unit_id == q.unit_id || !line_of(db, q.asker_cell_id).await?.iter().any(|u| u.id == unit_id) {
-        return Err(AppError::invalid("unit_id", "Chỉ chuyển được tới chi bộ của người hỏi hoặc một cấp ủy cấp trên của chi bộ đó."));
-    }
+    let line = line_of(db, q.asker_cell_id).await?;
+    let pos = line.iter().position(|u| u.id == q.unit_id);
+    let to = match (pos, direction) {
+        (Some(p), Forward::Up) => line.get(p + 1),
+        (Some(p), Forward::Down) if p >= 1 => line.get(p - 1),
+        (Some(p), Forward::ToCell) if p >= 1 => line.first(),
+        _ => None,
+    };
+    let Some(unit_id) = to.map(|u| u.id) else {
+        return Err(AppError::invalid("direction", "Không chuyển được theo hướng này: câu hỏi đã ở cấp cao nhất hoặc đã ở chi bộ của người hỏi."));
+    };
     let target = crate::units::service::find_unit(db, unit_id).await?;
     let title = q.title.clone();
     let txn = db.begin().await?;
