@@ -210,3 +210,41 @@ test('a Word file becomes a structured draft, and the report downloads as XLSX',
   const bytes = Buffer.from(await xlsx.body());
   expect(bytes.subarray(0, 2).toString()).toBe('PK');
 });
+
+/** A .docx whose text part unpacks to 60 MB of zeros: about 60 KB on the wire. */
+function docxBomb(): Buffer {
+  const script = [
+    'import io, sys, zipfile',
+    'buf = io.BytesIO()',
+    'with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:',
+    '    with z.open("word/document.xml", "w") as f:',
+    '        block = b"0" * (1 << 20)',
+    '        for _ in range(60): f.write(block)',
+    'sys.stdout.buffer.write(buf.getvalue())',
+  ].join('\n');
+  return require('child_process').execFileSync('python3', ['-c', script], { maxBuffer: 1 << 24 });
+}
+
+test('document import: the role is checked before the upload is read, and a .docx bomb is refused', async ({ page }) => {
+  const bomb = docxBomb();
+  expect(bomb.length).toBeLessThan(1 << 20);
+  await loginAs(page, 'member');
+  const asMember = await page.request.post('/api/v1/documents/import', {
+    multipart: { file: { name: 'bom.docx', mimeType: 'application/octet-stream', buffer: bomb } },
+  });
+  expect(asMember.status()).toBe(403);
+  expect((await asMember.json()).error.message).toContain('Chỉ cấp ủy và quản trị viên');
+  // A body that is not even a form is refused for the role first, not parsed.
+  const garbage = await page.request.post('/api/v1/documents/import', {
+    headers: { 'content-type': 'multipart/form-data; boundary=xyz' },
+    data: Buffer.from('this is not a multipart body'),
+  });
+  expect(garbage.status()).toBe(403);
+
+  await loginAs(page, 'committee');
+  const asCommittee = await page.request.post('/api/v1/documents/import', {
+    multipart: { file: { name: 'bom.docx', mimeType: 'application/octet-stream', buffer: bomb } },
+  });
+  expect(asCommittee.status()).toBe(422);
+  expect(JSON.stringify(await asCommittee.json())).toContain('vượt quá 50 MB');
+});

@@ -86,6 +86,8 @@ fn file_field(fields: &[(String, String, Vec<u8>)]) -> Result<(&str, &[u8]), App
 async fn upload_attachment(State(state): State<AppState>, Path(id): Path<i64>, parts: Parts, form: Multipart) -> Response {
     let result = async {
         let user = api_user(&state, &parts).await?;
+        // Who may upload is settled before a byte of the body is read.
+        attachments::may_attach(&state.db, &user, id).await?;
         let fields = fields(form).await?;
         let (file_name, bytes) = file_field(&fields)?;
         let info = attachments::store(&state.db, &state.config.files_dir, &user, id, file_name, bytes).await?;
@@ -101,9 +103,21 @@ async fn upload_attachment(State(state): State<AppState>, Path(id): Path<i64>, p
 async fn import_file(State(state): State<AppState>, parts: Parts, form: Multipart) -> Response {
     let result: Result<i64, ApiErrorOrApp> = async {
         let user = api_user(&state, &parts).await?;
+        // Who may import is settled before a byte of the body is read or unpacked.
+        if user.committee_scopes().is_empty() {
+            return Err(AppError::Forbidden("Chỉ cấp ủy và quản trị viên mới soạn tài liệu.".into()).into());
+        }
         let fields = fields(form).await?;
         let (file_name, bytes) = file_field(&fields)?;
-        let text = file_to_text(file_name, bytes).map_err(|reason| AppError::invalid("file", format!("Không đọc được tệp: {reason}.")))?;
+        // Unpacking and cleaning are CPU work: off the async workers, so other requests go on.
+        let (name, data) = (file_name.to_string(), bytes.to_vec());
+        let text = tokio::task::spawn_blocking(move || file_to_text(&name, &data))
+            .await
+            .map_err(|e| {
+                tracing::error!(error = %e, "import worker");
+                AppError::Internal
+            })?
+            .map_err(|reason| AppError::invalid("file", format!("Không đọc được tệp: {reason}.")))?;
         let owner = fields
             .iter()
             .find(|(name, _, _)| name == "owner_unit_id")

@@ -48,6 +48,12 @@ fn clean_name(name: &str) -> String {
     if cleaned.trim().is_empty() { "tep-dinh-kem".into() } else { cleaned.trim().to_string() }
 }
 
+/// May this user attach files to the document? Checked before an upload's body is read.
+pub async fn may_attach(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<()> {
+    let doc = find_document(db, document_id).await?;
+    authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await
+}
+
 /// Writes the file (if not already on disk) and records it on the document.
 pub async fn store(
     db: &DatabaseConnection,
@@ -57,8 +63,7 @@ pub async fn store(
     file_name: &str,
     bytes: &[u8],
 ) -> AppResult<AttachmentInfo> {
-    let doc = find_document(db, document_id).await?;
-    authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await?;
+    may_attach(db, user, document_id).await?;
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "Vui lòng chọn tệp cần đính kèm."));
     }

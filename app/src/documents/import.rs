@@ -96,27 +96,44 @@ pub fn read_letterhead(text: &str) -> Letterhead {
 }
 
 /// Plain text of an HTML page: block ends become line breaks, tags go, entities are decoded.
+/// One pass: the text is lower-cased once, and where a `<script>` or `<style>` has no closing
+/// tag that is remembered, so a page of unclosed scripts costs no more than any other.
 pub fn html_to_text(html: &str) -> String {
+    // ASCII lower-casing keeps every byte where it was, so offsets match `html`.
+    let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        out.push_str(&rest[..start]);
-        let Some(end) = rest[start..].find('>') else { break };
-        let raw_tag = &rest[start + 1..start + end];
+    let mut pos = 0;
+    // Where the next "</script" / "</style" is at or after the last search, or none at all.
+    let mut next_close: [Option<Option<usize>>; 2] = [None, None];
+    while let Some(found) = html[pos..].find('<') {
+        let start = pos + found;
+        out.push_str(&html[pos..start]);
+        let Some(end) = html[start..].find('>').map(|e| start + e) else {
+            pos = start;
+            break;
+        };
+        let raw_tag = &lower[start + 1..end];
         let closing = raw_tag.starts_with('/');
-        let tag = raw_tag.trim_start_matches('/').to_ascii_lowercase();
-        let name: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+        let name: String = raw_tag.trim_start_matches('/').chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
         if matches!(name.as_str(), "br" | "p" | "div" | "li" | "tr" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
             out.push('\n');
         }
-        rest = &rest[start + end + 1..];
-        if !closing && (name == "script" || name == "style") {
-            if let Some(close) = rest.to_ascii_lowercase().find(&format!("</{name}")) {
-                rest = &rest[close..];
+        pos = end + 1;
+        let skip = match name.as_str() {
+            "script" if !closing => Some((0, "</script")),
+            "style" if !closing => Some((1, "</style")),
+            _ => None,
+        };
+        if let Some((slot, needle)) = skip {
+            let cached = next_close[slot].filter(|at| at.is_none_or(|at| at >= pos));
+            let close = cached.unwrap_or_else(|| lower[pos..].find(needle).map(|c| pos + c));
+            next_close[slot] = Some(close);
+            if let Some(close) = close {
+                pos = close;
             }
         }
     }
-    out.push_str(rest);
+    out.push_str(&html[pos..]);
     decode_entities(&out)
 }
 
@@ -245,6 +262,9 @@ pub fn file_to_text(file_name: &str, bytes: &[u8]) -> Result<String, String> {
     }
 }
 
+/// The most a .docx may unpack to (its text part): real documents are far below it.
+pub const MAX_UNPACKED_BYTES: u64 = 50 * 1024 * 1024;
+
 /// The paragraphs of a Word document (`word/document.xml`), one per line; tabs and line breaks
 /// inside a paragraph are kept as spaces and new lines.
 pub fn docx_to_text(bytes: &[u8]) -> Result<String, String> {
@@ -256,7 +276,12 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<String, String> {
     }
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(bad)?;
     let mut xml = String::new();
-    archive.by_name("word/document.xml").map_err(bad)?.read_to_string(&mut xml).map_err(bad)?;
+    // A small zip can unpack to gigabytes: read at most the cap, whatever the header claims.
+    let entry = archive.by_name("word/document.xml").map_err(bad)?;
+    entry.take(MAX_UNPACKED_BYTES + 1).read_to_string(&mut xml).map_err(bad)?;
+    if xml.len() as u64 > MAX_UNPACKED_BYTES {
+        return Err(format!("nội dung tệp .docx khi giải nén vượt quá {} MB", MAX_UNPACKED_BYTES / 1024 / 1024));
+    }
     let mut reader = quick_xml::Reader::from_str(&xml);
     let mut out = String::new();
     let mut in_text = false;
@@ -399,6 +424,39 @@ mod tests {
         assert_eq!(head.title, "Hướng dẫn về việc tổ chức sinh hoạt chuyên đề quý II");
         assert_eq!((head.number.as_str(), head.doc_type.as_str()), ("12-HD/HU", "huong_dan"));
         assert_eq!(head.issued_on, NaiveDate::from_ymd_opt(2025, 3, 10));
+    }
+
+    #[test]
+    fn scripts_without_an_end_keep_the_text_after_them() {
+        // Many unclosed scripts (the case that once rescanned the rest of the file per tag).
+        let page = format!("<p>Đầu</p>{}", "<script>x<p>".repeat(20_000));
+        let text = html_to_text(&page);
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        assert_eq!(lines.len(), 20_001);
+        assert!(lines[0] == "Đầu" && lines[1..].iter().all(|l| *l == "x"), "unexpected text");
+        let mixed = "<p>Một</p><SCRIPT>a</script><p>Hai</p><script>b<p>Ba</p>";
+        let lines: Vec<String> = html_to_text(mixed).lines().map(str::trim).filter(|l| !l.is_empty()).map(String::from).collect();
+        assert_eq!(lines, ["Một", "Hai", "b", "Ba"]);
+        assert_eq!(html_to_text("a < b"), "a < b");
+    }
+
+    #[test]
+    fn a_docx_that_unpacks_beyond_the_cap_is_refused_without_unpacking_it_all() {
+        use std::io::Write;
+        let mut zipped = Vec::new();
+        {
+            let mut w = zip::ZipWriter::new(std::io::Cursor::new(&mut zipped));
+            let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+            w.start_file("word/document.xml", options).unwrap();
+            let zeros = vec![b'0'; 1024 * 1024];
+            for _ in 0..(MAX_UNPACKED_BYTES / 1024 / 1024 + 10) {
+                w.write_all(&zeros).unwrap();
+            }
+            w.finish().unwrap();
+        }
+        assert!(zipped.len() < 1024 * 1024, "a small file: {} bytes", zipped.len());
+        let err = file_to_text("bom.docx", &zipped).unwrap_err();
+        assert_eq!(err, "nội dung tệp .docx khi giải nén vượt quá 50 MB");
     }
 
     #[test]
