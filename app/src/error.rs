@@ -39,6 +39,9 @@ pub enum AppError {
     Throttled(u32),
     #[error("{0}")]
     Conflict(String),
+    /// Too many calls of one kind by one member in a short time (a per-member rate limit).
+    #[error("{0}")]
+    TooMany(String),
     #[error("Hệ thống đang gặp sự cố, vui lòng thử lại sau ít phút.")]
     Internal,
     #[error("Không kết nối được với máy chủ. Vui lòng kiểm tra mạng và thử lại.")]
@@ -74,7 +77,7 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Invalid(_) | Self::BadCredentials => 422,
             Self::Conflict(_) => 409,
-            Self::Throttled(_) => 429,
+            Self::Throttled(_) | Self::TooMany(_) => 429,
             Self::Internal => 500,
             Self::Network => 503,
         }

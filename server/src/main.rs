@@ -120,14 +120,14 @@ async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String) -
     Ok(())
 }
 
-/// Hourly housekeeping: login counters of windows long gone.
+/// Hourly housekeeping: rate counters of windows long gone.
 fn spawn_housekeeping(db: sea_orm::DatabaseConnection) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
-            if let Err(e) = app::auth::service::sweep_throttle(&db).await {
-                tracing::warn!(error = %e, "sweeping login counters");
+            if let Err(e) = app::common::rate_limit::sweep(&db).await {
+                tracing::warn!(error = %e, "sweeping rate counters");
             }
         }
     });

@@ -5,22 +5,27 @@ use std::sync::OnceLock;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use axum::http::StatusCode;
-use chrono::{DateTime, Duration, Utc};
-use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use chrono::{Duration, Utc};
+use sea_orm::sea_query::{ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use sha2::{Digest, Sha256};
 
 use super::{PositionInfo, Role, SessionUser};
-use crate::db::entities::{credential, login_throttle, member, position, session, unit, unit_closure};
+use crate::common::rate_limit::{self, Limit};
+use crate::db::entities::{credential, member, position, session, unit, unit_closure};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::state::{RequestMeta, SESSION_DAYS};
 
-/// Failures allowed per account, and per IP address, inside one window before a lock.
+/// Failures allowed per typed phone or card number, and per address, in one window.
 pub const ACCOUNT_MAX_FAILURES: i32 = 5;
 pub const IP_MAX_FAILURES: i32 = 30;
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+const LOGIN_BY_IDENTIFIER: Limit =
+    Limit { name: "login-id", calls: ACCOUNT_MAX_FAILURES, window_secs: THROTTLE_WINDOW_MINUTES * 60, what: "lần đăng nhập" };
+const LOGIN_BY_ADDRESS: Limit =
+    Limit { name: "login-ip", calls: IP_MAX_FAILURES, window_secs: THROTTLE_WINDOW_MINUTES * 60, what: "lần đăng nhập" };
 
 // ---------------------------------------------------------------------------------------------
 // Server-function plumbing
@@ -174,12 +179,10 @@ pub async fn login(
     // typed identifier (whether or not an account has it): parallel guesses cannot outrun the
     // limit, and a locked identifier answers the same whether it exists or not.
     let now = Utc::now();
-    let ip_key = throttle_key("ip", &meta.ip, now);
-    let id_key = throttle_key("id", &identifier, now);
-    let ip_count = count_attempt(db, &ip_key, now).await?;
-    let id_count = count_attempt(db, &id_key, now).await?;
-    if ip_count > IP_MAX_FAILURES || id_count > ACCOUNT_MAX_FAILURES {
-        return Err(AppError::Throttled(minutes_left_in_window(now)));
+    let ip_count = rate_limit::count(db, &LOGIN_BY_ADDRESS, &meta.ip, now).await?;
+    let id_count = rate_limit::count(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await?;
+    if ip_count > LOGIN_BY_ADDRESS.calls || id_count > LOGIN_BY_IDENTIFIER.calls {
+        return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_IDENTIFIER, now)));
     }
 
     let found = member::Entity::find()
@@ -199,8 +202,8 @@ pub async fn login(
     }
     // A right password does not count against the address (a commune office shares one) and
     // clears the identifier's count.
-    forget_attempt(db, &ip_key).await?;
-    clear_throttle(db, &id_key).await?;
+    rate_limit::take_back(db, &LOGIN_BY_ADDRESS, &meta.ip, now).await?;
+    rate_limit::clear(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await?;
     if member.status != "active" {
         return Err(AppError::Forbidden(
             "Tài khoản này không còn hoạt động. Vui lòng liên hệ cấp ủy để được hỗ trợ.".into(),
@@ -367,75 +370,6 @@ pub async fn unit_names(
 
 // ---------------------------------------------------------------------------------------------
 // Throttling
-
-/// Fixed 15-minute windows: the key carries the window's number, so counting is one upsert and
-/// old windows are simply never read again (and swept by [`sweep_throttle`]).
-fn throttle_key(kind: &str, value: &str, now: DateTime<Utc>) -> String {
-    let window = now.timestamp().div_euclid(THROTTLE_WINDOW_MINUTES * 60);
-    let value: String = value.chars().take(64).collect();
-    format!("{kind}:{value}:{window}")
-}
-
-fn minutes_left_in_window(now: DateTime<Utc>) -> u32 {
-    let secs = THROTTLE_WINDOW_MINUTES * 60 - now.timestamp().rem_euclid(THROTTLE_WINDOW_MINUTES * 60);
-    ((secs + 59) / 60).clamp(1, THROTTLE_WINDOW_MINUTES) as u32
-}
-
-/// Adds one attempt to `key` in one statement and returns the count seen afterwards. Two
-/// attempts in parallel each add theirs before either reads, so at most the limit gets through.
-async fn count_attempt(db: &DatabaseConnection, key: &str, now: DateTime<Utc>) -> AppResult<i32> {
-    let window_start = DateTime::from_timestamp(
-        now.timestamp() - now.timestamp().rem_euclid(THROTTLE_WINDOW_MINUTES * 60),
-        0,
-    )
-    .unwrap_or(now);
-    let row = login_throttle::ActiveModel {
-        key: Set(key.to_string()),
-        failures: Set(1),
-        window_start: Set(window_start),
-        locked_until: Set(Some(window_start + Duration::minutes(THROTTLE_WINDOW_MINUTES))),
-    };
-    login_throttle::Entity::insert(row)
-        .on_conflict(
-            OnConflict::column(login_throttle::Column::Key)
-                .value(login_throttle::Column::Failures, Expr::col((login_throttle::Entity, login_throttle::Column::Failures)).add(1))
-                .to_owned(),
-        )
-        .exec_without_returning(db)
-        .await?;
-    let count = login_throttle::Entity::find_by_id(key.to_string())
-        .select_only()
-        .column(login_throttle::Column::Failures)
-        .into_tuple::<i32>()
-        .one(db)
-        .await?;
-    Ok(count.unwrap_or(1))
-}
-
-/// Takes back one attempt (a successful login).
-async fn forget_attempt(db: &DatabaseConnection, key: &str) -> AppResult<()> {
-    login_throttle::Entity::update_many()
-        .col_expr(login_throttle::Column::Failures, Expr::col(login_throttle::Column::Failures).sub(1))
-        .filter(login_throttle::Column::Key.eq(key))
-        .exec(db)
-        .await?;
-    Ok(())
-}
-
-/// Removes counters of windows that ended more than a day ago.
-pub async fn sweep_throttle(db: &DatabaseConnection) -> AppResult<u64> {
-    let cutoff = Utc::now() - Duration::days(1);
-    let done = login_throttle::Entity::delete_many()
-        .filter(login_throttle::Column::WindowStart.lt(cutoff))
-        .exec(db)
-        .await?;
-    Ok(done.rows_affected)
-}
-
-async fn clear_throttle(db: &DatabaseConnection, key: &str) -> AppResult<()> {
-    login_throttle::Entity::delete_by_id(key.to_string()).exec(db).await?;
-    Ok(())
-}
 
 // ---------------------------------------------------------------------------------------------
 // Authorization

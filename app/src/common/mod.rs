@@ -3,4 +3,6 @@
 pub mod time;
 pub mod client_id;
 #[cfg(feature = "ssr")]
+pub mod rate_limit;
+#[cfg(feature = "ssr")]
 pub mod secret;

@@ -148,18 +148,17 @@ pub mod session {
     no_relations!();
 }
 
-pub mod login_throttle {
+pub mod rate_counter {
     use sea_orm::entity::prelude::*;
 
-    /// Failed-login counter per key ("acct:<id>" or "ip:<address>").
+    /// Calls of one kind by one member (or address) in one fixed window: "tts:42:1234567".
     #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-    #[sea_orm(table_name = "login_throttle")]
+    #[sea_orm(table_name = "rate_counters")]
     pub struct Model {
         #[sea_orm(primary_key, auto_increment = false)]
         pub key: String,
-        pub failures: i32,
+        pub hits: i32,
         pub window_start: DateTimeUtc,
-        pub locked_until: Option<DateTimeUtc>,
     }
     no_relations!();
 }

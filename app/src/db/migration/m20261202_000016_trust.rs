@@ -10,6 +10,10 @@ enum MeetingRaters { Table }
 enum MeetingRaterTokens { Table, MeetingId, Token }
 #[derive(DeriveIden)]
 enum Meetings { Table, Id }
+#[derive(DeriveIden)]
+enum RateCounters { Table, Key, Hits, WindowStart }
+#[derive(DeriveIden)]
+enum LoginThrottle { Table }
 
 pub struct Migration;
 
@@ -36,12 +40,28 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
+        // Per-member rate limits shared by every server on the database: one row per key and
+        // window, counted with one upsert.
+        m.create_table(
+            Table::create()
+                .table(RateCounters::Table)
+                .col(string_len(RateCounters::Key, 120).primary_key())
+                .col(integer(RateCounters::Hits))
+                .col(timestamp_with_time_zone(RateCounters::WindowStart))
+                .to_owned(),
+        )
+        .await?;
+        m.create_index(Index::create().name("idx_rate_counters_window").table(RateCounters::Table).col(RateCounters::WindowStart).to_owned())
+            .await?;
+        // Login attempts are counted in rate_counters now.
+        m.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
         // The old table named the member beside a rating written in the same transaction: it
         // is the hole itself, so it goes (whoever already rated may rate once more).
         m.drop_table(Table::drop().table(MeetingRaters::Table).to_owned()).await
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(RateCounters::Table).to_owned()).await?;
         m.drop_table(Table::drop().table(MeetingRaterTokens::Table).to_owned()).await
     }
 }
