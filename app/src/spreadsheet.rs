@@ -3,11 +3,17 @@
 
 use std::io::Write;
 
+/// One CSV field. Text that a spreadsheet would take for a formula (starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return — a member's comment such as `=HYPERLINK(…)`) gets a
+/// leading apostrophe, so opening an export never runs what a member typed; numbers stay numbers.
 pub fn field(value: &str) -> String {
+    let looks_like_formula = value.starts_with(['=', '+', '@', '\t', '\r'])
+        || (value.starts_with('-') && value[1..].parse::<f64>().is_err());
+    let value = if looks_like_formula { format!("'{value}") } else { value.to_string() };
     if value.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", value.replace('"', "\"\""))
     } else {
-        value.to_string()
+        value
     }
 }
 
@@ -156,6 +162,19 @@ mod tests {
     #[test]
     fn column_letters() {
         assert_eq!([column(0), column(25), column(26), column(27), column(701), column(702)], ["A", "Z", "AA", "AB", "ZZ", "AAA"]);
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not() {
+        assert_eq!(field("=HYPERLINK(\"http://x\",\"bấm\")"), "\"'=HYPERLINK(\"\"http://x\"\",\"\"bấm\"\")\"");
+        assert_eq!(field("+84 912"), "'+84 912");
+        assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(field("-cmd|' /C calc'!A0"), "'-cmd|' /C calc'!A0");
+        assert_eq!(field("-5"), "-5");
+        assert_eq!(field("-2.5"), "-2.5");
+        assert_eq!(field("92.5"), "92.5");
+        let sheet = csv(&[("Góp ý", vec![vec![text("=1+1"), Cell::Number(-3)]])]);
+        assert!(sheet.ends_with("'=1+1,-3\r\n"), "{sheet}");
     }
 
     #[test]

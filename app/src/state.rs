@@ -13,8 +13,10 @@ use crate::documents::search::SearchIndex;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "sotay_session";
-/// Sessions last 30 days: members on shared family phones log out explicitly.
+/// Sessions last 30 days at most: members on shared family phones log out explicitly.
 pub const SESSION_DAYS: i64 = 30;
+/// A session unused this long ends (a phone left in a drawer, a lost phone).
+pub const SESSION_IDLE_DAYS: i64 = 14;
 
 #[derive(Debug, Clone, Default)]
 pub struct Config {

@@ -185,3 +185,15 @@ test('logout ends the session', async ({ page }) => {
   await page.goto('/');
   await expect(page).toHaveURL(/\/dang-nhap$/);
 });
+
+test('every page carries the security headers', async ({ request }) => {
+  for (const path of ['/dang-nhap', '/pkg/sotay.js', '/api/v1/search?q=x']) {
+    const response = await request.get(path);
+    const headers = response.headers();
+    expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    expect(headers['content-security-policy'], path).toContain("object-src 'none'");
+    expect(headers['x-frame-options'], path).toBe('DENY');
+    expect(headers['referrer-policy'], path).toBe('same-origin');
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+  }
+});

@@ -158,6 +158,10 @@ test('members check in by scanning the rotating QR code; a reopened page still s
   const invitation = member.getByTestId('upcoming-meetings').getByRole('listitem').filter({ hasText: 'Sinh hoạt chuyên đề quý IV' });
   await expect(invitation).toContainText('Chưa trả lời');
   await member.goto(url!);
+  await hydrated(member);
+  // Opening the link changes nothing: the member confirms with a tap (a POST).
+  await expect(member.getByTestId('check-in').getByRole('status')).toHaveCount(0);
+  await member.getByRole('button', { name: 'Xác nhận có mặt' }).click();
   await expect(member.getByTestId('check-in').getByRole('status')).toContainText('Đồng chí đã điểm danh lúc');
   await expect(secretary.getByTestId('qr-present')).toHaveText('Đã có mặt: 1 đồng chí', { timeout: 10_000 });
   // The code on screen has changed; the member's old page, reopened, still says they are in.

@@ -351,3 +351,151 @@ async fn a_database_reader_cannot_link_a_meeting_rating_to_its_rater() {
     })
     .await;
 }
+
+fn doc_draft(owner: i64, title: &str, supersedes: Option<i64>) -> app::documents::DocumentDraft {
+    let article = |n: usize, text: &str| format!("Điều {n}. Nội dung {n}\n{text} {}", vec!["đảng viên"; 12].join(" "));
+    app::documents::DocumentDraft {
+        id: None,
+        owner_unit_id: owner,
+        number: "05-HD/HU".into(),
+        title: title.into(),
+        doc_type: "huong_dan".into(),
+        level: "grassroots".into(),
+        issuer: "Ban Thường vụ Huyện ủy Phụng Hiệp".into(),
+        issued_on: "05/03/2025".into(),
+        effective_on: String::new(),
+        status: "in_force".into(),
+        topics: "sinh hoạt chi bộ".into(),
+        audience_all: "false".into(),
+        audience_codes: "PH.01".into(),
+        supersedes: supersedes.map(|s| s.to_string()).unwrap_or_default(),
+        text: ["HƯỚNG DẪN\nVề sinh hoạt chi bộ".to_string(), article(1, title)].join("\n"),
+        quiz: String::new(),
+        quiz_pass_percent: "80".into(),
+        change_note: String::new(),
+    }
+}
+
+/// A draft that will replace a document is named to readers of the old one only once they may
+/// open it.
+#[tokio::test]
+async fn a_superseding_drafts_title_stays_with_the_committee() {
+    use app::documents::search::SearchIndex;
+    use app::documents::{authoring, service as docs};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let index = SearchIndex::build(&db).await.unwrap();
+        let committee = user(&db, f.committee).await;
+        let member = user(&db, f.member_c1).await;
+        let old = authoring::save(&db, &index, &committee, &doc_draft(f.district_a, "Hướng dẫn sinh hoạt chi bộ ấp", None)).await.unwrap();
+        docs::set_published(&db, &index, &committee, old, true).await.unwrap();
+        let secret_title = "Dự thảo hướng dẫn mới về kỷ luật đảng viên";
+        let new_id = authoring::save(&db, &index, &committee, &doc_draft(f.district_a, secret_title, Some(old))).await.unwrap();
+
+        let seen = docs::view(&db, &index, &member, old).await.unwrap();
+        assert_eq!(seen.superseded_by, None);
+        assert!(!serde_json::to_string(&seen).unwrap().contains(secret_title));
+        // The committee that wrote it sees the link...
+        assert_eq!(docs::view(&db, &index, &committee, old).await.unwrap().superseded_by.map(|d| d.id), Some(new_id));
+        // ...and members do once it is issued.
+        docs::set_published(&db, &index, &committee, new_id, true).await.unwrap();
+        assert_eq!(docs::view(&db, &index, &member, old).await.unwrap().superseded_by.map(|d| d.id), Some(new_id));
+    })
+    .await;
+}
+
+/// Why a member stays away is theirs and their secretaries': fellow members see only who came.
+#[tokio::test]
+async fn reasons_for_absence_are_for_the_secretaries_only() {
+    use app::meetings::service as meetings;
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let starts = (chrono::Utc::now() + chrono::Duration::hours(7 + 72)).format("%Y-%m-%dT%H:%M").to_string();
+        let form = app::meetings::MeetingForm {
+            unit_id: f.cell_c1,
+            kind: "regular".into(),
+            topic: "Sinh hoạt thường kỳ tháng 12".into(),
+            agenda: "1. Đánh giá tình hình tháng 11".into(),
+            place: "Nhà văn hóa ấp 1".into(),
+            starts_at: starts,
+            planned_minutes: "100".into(),
+            with_thematic: false,
+        };
+        let id = meetings::plan(&db, &secretary, &form).await.expect("plan");
+        let reason = "Đi khám bệnh định kỳ tại bệnh viện tỉnh";
+        meetings::rsvp(&db, &user(&db, f.member_c1).await, id, false, reason).await.unwrap();
+        let reason_of = |rows: &[app::meetings::AttendanceRow]| {
+            rows.iter().find(|a| a.member_id == f.member_c1).map(|a| a.rsvp_reason.clone()).unwrap_or_default()
+        };
+        let neighbour = meetings::detail(&db, &user(&db, f.member_c1_b).await, id).await.unwrap();
+        assert_eq!(reason_of(&neighbour.attendance), "");
+        assert_eq!(neighbour.attendance.iter().find(|a| a.member_id == f.member_c1).unwrap().rsvp, "excused");
+        assert!(!serde_json::to_string(&neighbour).unwrap().contains(reason));
+        assert_eq!(reason_of(&meetings::detail(&db, &secretary, id).await.unwrap().attendance), reason);
+        assert_eq!(reason_of(&meetings::detail(&db, &user(&db, f.member_c1).await, id).await.unwrap().attendance), reason);
+        assert_eq!(reason_of(&meetings::detail(&db, &user(&db, f.committee).await, id).await.unwrap().attendance), reason);
+    })
+    .await;
+}
+
+/// A token the browser held before signing in never becomes a session, and a session left
+/// unused for two weeks ends.
+#[tokio::test]
+async fn sessions_are_new_at_each_login_and_end_when_idle() {
+    use app::auth::service::session_user;
+    use app::db::entities::session;
+    use sea_orm::{ActiveModelTrait, Set};
+    on_both(|db| async move {
+        fixture(&db).await;
+        let (first, _) = login(&db, "0900000104", PASSWORD, &meta("10.8.0.1")).await.unwrap();
+        assert!(session_user(&db, &first).await.unwrap().is_some());
+        // Signing in again from the same browser retires the token it presented.
+        let again = RequestMeta { session_token: Some(first.clone()), ..meta("10.8.0.1") };
+        let (second, _) = login(&db, "0900000104", PASSWORD, &again).await.unwrap();
+        assert_ne!(first, second);
+        assert!(session_user(&db, &first).await.unwrap().is_none());
+        assert!(session_user(&db, &second).await.unwrap().is_some());
+
+        // Fifteen days without a request: the session is over, though 30 days have not passed.
+        let rows = session::Entity::find().all(&db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        let mut row: session::ActiveModel = rows[0].clone().into();
+        row.last_seen_at = Set(Some(chrono::Utc::now() - chrono::Duration::days(app::state::SESSION_IDLE_DAYS + 1)));
+        row.update(&db).await.unwrap();
+        assert!(session_user(&db, &second).await.unwrap().is_none());
+        assert_eq!(session::Entity::find().count(&db).await.unwrap(), 0);
+    })
+    .await;
+}
+
+/// The contact form does not tell a member whose number a phone is, and cannot be used to try
+/// the province's numbers one by one.
+#[tokio::test]
+async fn the_contact_form_does_not_reveal_or_test_phone_numbers() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let me = user(&db, f.member_c1).await;
+        // 0900000106 belongs to a member of another bloc's cell.
+        let err = members::update_contact(&db, &me, f.member_c1, "0900000106", "").await.unwrap_err();
+        assert_eq!(err.field_message("phone").as_deref(), Some("Không dùng được số điện thoại này. Vui lòng kiểm tra lại hoặc liên hệ cấp ủy."));
+        // A secretary sees the plain reason for a number in her own cell.
+        let secretary = user(&db, f.secretary).await;
+        let err = members::update_contact(&db, &secretary, f.member_c1, "0900000107", "").await.unwrap_err();
+        assert_eq!(err.field_message("phone").as_deref(), Some("Số điện thoại này đã được đảng viên khác sử dụng."));
+        // Trying number after number is stopped.
+        let mut stopped = false;
+        for i in 0..12 {
+            match members::update_contact(&db, &me, f.member_c1, &format!("09111{i:05}"), "").await {
+                Err(AppError::TooMany(message)) => {
+                    assert!(message.contains("lần đổi số điện thoại"), "{message}");
+                    stopped = true;
+                    break;
+                }
+                Ok(()) | Err(_) => {}
+            }
+        }
+        assert!(stopped, "ten new numbers an hour at most");
+    })
+    .await;
+}

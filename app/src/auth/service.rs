@@ -16,7 +16,7 @@ use super::{PositionInfo, Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
 use crate::db::entities::{credential, member, position, session, unit, unit_closure};
 use crate::error::{AppError, AppResult, FieldError};
-use crate::state::{RequestMeta, SESSION_DAYS};
+use crate::state::{RequestMeta, SESSION_DAYS, SESSION_IDLE_DAYS};
 
 /// Failures allowed per typed phone or card number, and per address, in one window.
 pub const ACCOUNT_MAX_FAILURES: i32 = 5;
@@ -210,8 +210,12 @@ pub async fn login(
         ));
     }
 
+    // A new session on every login: a token the browser held before (perhaps planted by
+    // someone else) never becomes a signed-in session.
+    if let Some(old) = meta.session_token.as_deref() {
+        logout(db, old).await?;
+    }
     let token = new_token()?;
-    let now = Utc::now();
     session::ActiveModel {
         id: Set(token_hash(&token)),
         member_id: Set(member.id),
@@ -219,6 +223,7 @@ pub async fn login(
         expires_at: Set(now + Duration::days(SESSION_DAYS)),
         ip: Set(Some(meta.ip.chars().take(64).collect())),
         user_agent: Set(meta.user_agent.clone()),
+        last_seen_at: Set(Some(now)),
     }
     .insert(db)
     .await?;
@@ -253,9 +258,19 @@ pub async fn session_user(db: &DatabaseConnection, token: &str) -> AppResult<Opt
     let Some(found) = session::Entity::find_by_id(token_hash(token)).one(db).await? else {
         return Ok(None);
     };
-    if found.expires_at <= Utc::now() {
+    let now = Utc::now();
+    let last_seen = found.last_seen_at.unwrap_or(found.created_at);
+    if found.expires_at <= now || last_seen + Duration::days(SESSION_IDLE_DAYS) <= now {
         session::Entity::delete_by_id(found.id).exec(db).await?;
         return Ok(None);
+    }
+    // At most one write an hour per session, not one per request.
+    if now - last_seen > Duration::hours(1) {
+        session::Entity::update_many()
+            .col_expr(session::Column::LastSeenAt, sea_orm::sea_query::Expr::value(now))
+            .filter(session::Column::Id.eq(found.id.as_str()))
+            .exec(db)
+            .await?;
     }
     let must_change = credential::Entity::find_by_id(found.member_id)
         .one(db)

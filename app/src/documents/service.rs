@@ -200,9 +200,11 @@ pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
             depth: depth_of(r),
         })
         .collect();
+    // The replacement is named only to those who may open it: a draft that will replace this
+    // document is still the committee's business.
     let superseded_by = match doc.superseded_by {
-        Some(next) => document::Entity::find_by_id(next).one(db).await?.map(|d| summary(&d)),
-        None => None,
+        Some(next) if visible.contains(&next) => document::Entity::find_by_id(next).one(db).await?.map(|d| summary(&d)),
+        _ => None,
     };
     let can_manage = authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await.is_ok();
     let replaces = document::Entity::find()

@@ -84,6 +84,20 @@ pub async fn current_code(db: &DatabaseConnection, user: &SessionUser, meeting_i
 }
 
 /// A member checks in with a scanned code.
+/// Whether this member is already checked in: what the landing page shows on opening, without
+/// changing anything (a page load never checks anyone in; the member taps to confirm).
+pub async fn status(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64) -> AppResult<Option<CheckInResult>> {
+    let m = find_meeting(db, meeting_id).await?;
+    let Some(row) = meeting_attendance::Entity::find_by_id((meeting_id, user.member_id)).one(db).await? else {
+        return Err(AppError::Forbidden("Đồng chí không thuộc chi bộ của buổi sinh hoạt này.".into()));
+    };
+    Ok(matches!(row.status.as_str(), "present" | "late").then(|| CheckInResult {
+        topic: m.topic,
+        checked_at: row.marked_at.map(format_datetime).unwrap_or_default(),
+        late: row.status == "late",
+    }))
+}
+
 pub async fn check_in(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64, code: &str) -> AppResult<CheckInResult> {
     let m = find_meeting(db, meeting_id).await?;
     let Some(row) = meeting_attendance::Entity::find_by_id((meeting_id, user.member_id)).one(db).await? else {

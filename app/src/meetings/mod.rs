@@ -315,6 +315,11 @@ pub async fn current_qr(meeting_id: i64, origin: String) -> Result<QrCodeView, A
     call!(|db, user| checkin::current_code(&db, &user, meeting_id, &origin))
 }
 
+#[server(endpoint = "meeting-check-in-status")]
+pub async fn check_in_status(meeting_id: i64) -> Result<Option<CheckInResult>, AppError> {
+    call!(|db, user| checkin::status(&db, &user, meeting_id))
+}
+
 #[server(endpoint = "meeting-check-in")]
 pub async fn check_in(meeting_id: i64, code: String) -> Result<CheckInResult, AppError> {
     call!(|db, user| checkin::check_in(&db, &user, meeting_id, &code))

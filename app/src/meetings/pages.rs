@@ -10,7 +10,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::rubric::{parse_points, points_text};
 use super::{
-    ATTENDANCE, AttendanceMark, KINDS, MeetingDetail, MeetingSummary, PlanMeeting,
+    ATTENDANCE, AttendanceMark, CheckInResult, KINDS, MeetingDetail, MeetingSummary, PlanMeeting,
     RatingSummary, STATUSES, answer_invitation, cell_meetings, get_meeting, rate_meeting, review_meeting,
     record_meeting_held, save_attendance, score_meeting,
 };
@@ -643,13 +643,27 @@ pub fn QrScreenPage() -> impl IntoView {
     }
 }
 
-/// `/sinh-hoat/:id/co-mat?ma=…`: where a scanned code lands.
+/// `/sinh-hoat/:id/co-mat?ma=…`: where a scanned code lands. Opening it changes nothing; the
+/// member taps "Xác nhận có mặt" (a POST), so a link or a prefetch never checks anyone in.
 #[component]
 pub fn CheckInPage() -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let result = Resource::new(move || (id(), query.read().get("ma").unwrap_or_default()), |(id, code)| super::check_in(id, code));
+    let status = Resource::new(id, super::check_in_status);
+    let confirm = Action::new(move |_: &()| {
+        let code = query.read_untracked().get("ma").unwrap_or_default();
+        let meeting = id();
+        async move { super::check_in(meeting, code).await }
+    });
+    let checked = move |r: &CheckInResult| {
+        view! {
+            <p class="alert alert-success" role="status">
+                {format!("Đồng chí đã điểm danh{} lúc {}.", if r.late { " (đến muộn)" } else { "" }, r.checked_at)}
+            </p>
+            <p>{r.topic.clone()}</p>
+        }
+    };
     view! {
         <Title text="Điểm danh" />
         <WithUser children=move |_user: SessionUser| view! {
@@ -657,14 +671,13 @@ pub fn CheckInPage() -> impl IntoView {
                 <h1>"Điểm danh"</h1>
                 <Suspense fallback=Loading>
                     {move || Suspend::new(async move {
-                        match result.await {
-                            Ok(r) => view! {
-                                <p class="alert alert-success" role="status">
-                                    {format!("Đồng chí đã điểm danh{} lúc {}.", if r.late { " (đến muộn)" } else { "" }, r.checked_at)}
-                                </p>
-                                <p>{r.topic}</p>
+                        match (status.await, confirm.value().get()) {
+                            (_, Some(Ok(r))) | (Ok(Some(r)), _) => checked(&r).into_any(),
+                            (Err(error), _) => view! { <ErrorBox error /> }.into_any(),
+                            (Ok(None), outcome) => view! {
+                                {outcome.and_then(|r| r.err()).map(|error| view! { <ErrorBox error /> })}
+                                <button type="button" class="primary" on:click=move |_| { confirm.dispatch(()); }>"Xác nhận có mặt"</button>
                             }.into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
                         }
                     })}
                 </Suspense>

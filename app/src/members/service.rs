@@ -459,22 +459,31 @@ pub async fn update(db: &DatabaseConnection, user: &SessionUser, id: i64, form: 
     Ok(())
 }
 
+/// New phone numbers a member may try in an hour on the contact form.
+const CONTACT_CHANGES: crate::common::rate_limit::Limit =
+    crate::common::rate_limit::Limit { name: "contact", calls: 10, window_secs: 3600, what: "lần đổi số điện thoại" };
+
 pub async fn update_contact(db: &DatabaseConnection, user: &SessionUser, id: i64, phone: &str, email: &str) -> AppResult<()> {
     let model = find_member(db, id).await?;
     authorize(db, user, Action::EditMemberContact { member_id: id, unit_id: model.unit_id }).await?;
     let mut checks = Checks::new();
     let phone = check_phone(&mut checks, phone);
     let email = check_email(&mut checks, email);
-    if let Some(p) = phone.as_deref() {
-        if !checks.has("phone")
-            && member::Entity::find()
-                .filter(member::Column::Phone.eq(p))
-                .filter(member::Column::Id.ne(id))
-                .count(db)
-                .await?
-                > 0
-        {
-            checks.fail("phone", "Số điện thoại này đã được đảng viên khác sử dụng.");
+    if let Some(p) = phone.as_deref().filter(|p| !checks.has("phone") && model.phone.as_deref() != Some(*p)) {
+        // Each try at a new number counts, so nobody can test the province's numbers one by one.
+        crate::common::rate_limit::hit(db, &CONTACT_CHANGES, user.member_id).await?;
+        let holder = member::Entity::find().filter(member::Column::Phone.eq(p)).filter(member::Column::Id.ne(id)).one(db).await?;
+        if let Some(holder) = holder {
+            // Named as taken only to someone who may see that member anyway.
+            let may_see = authorize(db, user, Action::ViewMember { member_id: holder.id, unit_id: holder.unit_id }).await.is_ok();
+            checks.fail(
+                "phone",
+                if may_see {
+                    "Số điện thoại này đã được đảng viên khác sử dụng."
+                } else {
+                    "Không dùng được số điện thoại này. Vui lòng kiểm tra lại hoặc liên hệ cấp ủy."
+                },
+            );
         }
     }
     checks.finish()?;

@@ -14,6 +14,8 @@ enum Meetings { Table, Id }
 enum RateCounters { Table, Key, Hits, WindowStart }
 #[derive(DeriveIden)]
 enum LoginThrottle { Table }
+#[derive(DeriveIden)]
+enum Sessions { Table, LastSeenAt }
 
 pub struct Migration;
 
@@ -52,6 +54,9 @@ impl MigrationTrait for Migration {
         )
         .await?;
         m.create_index(Index::create().name("idx_rate_counters_window").table(RateCounters::Table).col(RateCounters::WindowStart).to_owned())
+            .await?;
+        // Sessions end after a while unused, not only 30 days after login.
+        m.alter_table(Table::alter().table(Sessions::Table).add_column(timestamp_with_time_zone_null(Sessions::LastSeenAt)).to_owned())
             .await?;
         // Login attempts are counted in rate_counters now.
         m.drop_table(Table::drop().table(LoginThrottle::Table).to_owned()).await?;
