@@ -107,7 +107,12 @@ test('a committee writes, attaches, publishes and revises a document; a member r
   await quiz.getByLabel('Mỗi quý một lần').nth(1).check();
   await quiz.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(quiz.getByRole('alert')).toContainText('Đúng 1/2 câu — chưa đạt');
-  await quiz.getByLabel('Mỗi tháng một lần').check();
+  // Each attempt gets a new sheet (questions and choices in a new order, nothing chosen): the
+  // score shows, not which answer was wrong. Answer each question by its own text.
+  await expect(quiz.getByTestId('quiz-attempts')).toHaveText('Còn 2 lần trả lời trong hôm nay.');
+  await expect(quiz.getByRole('alert')).toContainText('Đúng 1/2 câu — chưa đạt');
+  await quiz.locator('fieldset', { hasText: 'Chi bộ ấp sinh hoạt thường kỳ' }).getByLabel('Mỗi tháng một lần').check();
+  await quiz.locator('fieldset', { hasText: 'Sinh hoạt chuyên đề' }).getByLabel('Mỗi quý một lần').check();
   await quiz.getByRole('button', { name: 'Nộp bài' }).click();
   await expect(quiz.getByRole('status')).toHaveText('Đúng 2/2 câu — đạt.');
   await shot(member, 'reader-quiz-passed', false);

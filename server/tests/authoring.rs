@@ -416,21 +416,37 @@ async fn the_comprehension_check_gates_confirmation_and_a_resent_sheet_counts_on
         let err = reading::confirm(&db, &member, id).await.unwrap_err();
         assert_eq!(err.field_message("form").unwrap(), "Đồng chí cần trả lời đúng ít nhất 100% câu hỏi kiểm tra trước khi xác nhận.");
 
+        // Each viewing is a sheet in its own order; answers are positions in it, found here by
+        // the choice's text.
+        let pick = |view: &app::reading::QuizView, chosen: [&str; 2]| -> Vec<i32> {
+            view.questions
+                .iter()
+                .map(|q| {
+                    let wanted = if q.question.starts_with("Chi bộ") { chosen[0] } else { chosen[1] };
+                    q.options.iter().position(|o| o == wanted).unwrap() as i32
+                })
+                .collect()
+        };
         let view = quiz::for_member(&db, &member, id).await.unwrap().unwrap();
-        assert_eq!(view.questions[0].options, vec!["Mỗi quý", "Mỗi tháng"]);
-        let failed = quiz::submit(&db, &member, "5eed0000-0001", id, &[0, 0]).await.unwrap();
+        let first = view.questions.iter().find(|q| q.question.starts_with("Chi bộ")).unwrap();
+        let mut options = first.options.clone();
+        options.sort();
+        assert_eq!(options, vec!["Mỗi quý", "Mỗi tháng"]);
+        let failed = quiz::submit(&db, &member, "5eed0000-0001", id, &view.sheet, &pick(&view, ["Mỗi quý", "Mỗi quý một lần"])).await.unwrap();
         assert_eq!((failed.correct, failed.total, failed.passed), (1, 2, false));
-        assert!(quiz::submit(&db, &member, "5eed0000-0002", id, &[1]).await.unwrap_err().field_message("answers").is_some());
-        let passed = quiz::submit(&db, &member, "5eed0000-0003", id, &[1, 0]).await.unwrap();
+        let view = quiz::for_member(&db, &member, id).await.unwrap().unwrap();
+        assert!(quiz::submit(&db, &member, "5eed0000-0002", id, &view.sheet, &[1]).await.unwrap_err().field_message("answers").is_some());
+        let passed = quiz::submit(&db, &member, "5eed0000-0003", id, &view.sheet, &pick(&view, ["Mỗi tháng", "Mỗi quý một lần"])).await.unwrap();
         assert!(passed.passed);
         // The same sheet sent again is the same attempt, even with other answers.
-        let resent = quiz::submit(&db, &member, "5eed0000-0003", id, &[0, 1]).await.unwrap();
+        let resent = quiz::submit(&db, &member, "5eed0000-0003", id, &view.sheet, &pick(&view, ["Mỗi quý", "Mỗi năm một lần"])).await.unwrap();
         assert!(resent.passed);
         let attempts = quiz_attempt::Entity::find().filter(quiz_attempt::Column::MemberId.eq(f.member_c1)).count(&db).await.unwrap();
         assert_eq!(attempts, 2);
         // Someone else cannot replay this member's sheet id.
         let other = user(&db, f.member_c1_b).await;
-        let replayed = quiz::submit(&db, &other, "5eed0000-0003", id, &[1, 0]).await.unwrap_err();
+        let theirs = quiz::for_member(&db, &other, id).await.unwrap().unwrap();
+        let replayed = quiz::submit(&db, &other, "5eed0000-0003", id, &theirs.sheet, &pick(&theirs, ["Mỗi tháng", "Mỗi quý một lần"])).await.unwrap_err();
         assert_eq!(replayed.field_message("client_id").as_deref(), Some(app::common::client_id::REJECTED));
         assert!(reading::confirm(&db, &member, id).await.unwrap().confirmed);
         reading::set_words_per_second(app::reading::DEFAULT_WORDS_PER_SECOND);

@@ -100,7 +100,7 @@ async fn refusals_carry_their_reason_and_replays_get_the_same_answer() {
 
         // A malformed id and an oversized batch are refused clearly.
         let r = offline::sync(&db, &member, &[write("không hợp lệ", f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc })]).await.unwrap();
-        assert_eq!((r.results[0].status, r.results[0].message.as_str()), (SyncStatus::Rejected, "Mã thao tác không hợp lệ."));
+        assert_eq!((r.results[0].status, r.results[0].message.as_str()), (SyncStatus::Rejected, app::common::client_id::REJECTED));
         let many: Vec<_> = (0..=MAX_SYNC_BATCH)
             .map(|i| write(&format!("0000000c-{i:04x}"), f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc }))
             .collect();

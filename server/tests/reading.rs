@@ -3,14 +3,72 @@
 
 mod common;
 
-use app::db::entities::reading_event;
+use app::db::entities::{document, quiz_attempt, quiz_question, reading_clock, reading_event, reading_section};
 use app::error::AppError;
-use app::reading::{ProgressEvent, service as reading};
+use app::reading::{FIRST_CREDIT_SECONDS, ProgressEvent, QuizView, SECTIONS_AT_ONCE, quiz, service as reading};
 use common::*;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
 fn event(tag: &str, n: usize, document_id: i64, section_id: i64, seconds: i32) -> ProgressEvent {
     ProgressEvent { client_id: format!("{tag:0>8}-{n:04x}"), document_id, section_id, seconds }
+}
+
+/// Real time passing between two sends, without sleeping: the member's reading clock on the
+/// document (how far the real time already credited reaches) is moved back.
+async fn time_passes(db: &DatabaseConnection, member_id: i64, document_id: i64, seconds: i64) {
+    let clock = reading_clock::Entity::find_by_id((member_id, document_id)).one(db).await.unwrap().expect("a clock after the first send");
+    let until = clock.credited_until - chrono::Duration::seconds(seconds);
+    let mut earlier: reading_clock::ActiveModel = clock.into();
+    earlier.credited_until = Set(until);
+    earlier.update(db).await.unwrap();
+}
+
+async fn credited_until(db: &DatabaseConnection, member_id: i64, document_id: i64) -> chrono::DateTime<chrono::Utc> {
+    reading_clock::Entity::find_by_id((member_id, document_id)).one(db).await.unwrap().unwrap().credited_until
+}
+
+/// (claimed, credited) seconds of the events stored for a member on a document.
+async fn stored_seconds(db: &DatabaseConnection, member_id: i64, document_id: i64) -> (i64, i64) {
+    reading_event::Entity::find()
+        .filter(reading_event::Column::MemberId.eq(member_id))
+        .filter(reading_event::Column::DocumentId.eq(document_id))
+        .all(db)
+        .await
+        .unwrap()
+        .iter()
+        .fold((0, 0), |(claimed, credited), e| (claimed + i64::from(e.seconds), credited + i64::from(e.credited)))
+}
+
+/// A long document: a title line and ten articles of 300 words, each needing 37.5 s on screen
+/// at 8 words per second (375 s in all).
+async fn long_document(db: &DatabaseConnection, title: &str, owner: i64) -> (i64, Vec<i64>) {
+    let meta = app::documents::service::ImportMeta {
+        number: String::new(),
+        title: title.into(),
+        doc_type: "sinh_hoat_chi_bo".into(),
+        level: "provincial".into(),
+        issuer: "Tỉnh ủy Hậu Giang".into(),
+        issued_on: Some(date(2025, 1, 1)),
+        topics: String::new(),
+        owner_unit_id: owner,
+        audience_all: true,
+        published: true,
+        source: "kiểm thử".into(),
+    };
+    let body: String =
+        (1..=10).map(|n| format!("Điều {n}. Nội dung\n{}", vec!["đảng viên"; 149].join(" "))).collect::<Vec<_>>().join("\n");
+    let id = app::documents::service::import_text(db, &meta, &format!("{title}\n{body}")).await.unwrap().unwrap();
+    let sections = app::db::entities::document_section::Entity::find()
+        .filter(app::db::entities::document_section::Column::DocumentId.eq(id))
+        .filter(app::db::entities::document_section::Column::Words.gt(0))
+        .order_by_asc(app::db::entities::document_section::Column::Ordinal)
+        .all(db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    (id, sections)
 }
 
 #[tokio::test]
@@ -30,11 +88,14 @@ async fn skimming_or_jumping_to_the_end_is_not_reading() {
 
         // Scroll through everything at one second per section: on screen, but too fast to read
         // (only the one-line title counts).
+        // (Each send is credited only as far as real time passed since the last: let it pass.)
+        time_passes(&db, f.member_c1, doc, 11).await;
         let skim: Vec<_> = sections.iter().enumerate().map(|(i, s)| event("b", i, doc, *s, 1)).collect();
         let p = reading::record(&db, &member, &skim).await.unwrap();
         assert!(!p[0].completed && p[0].seen_sections == 3, "{p:?}");
 
         // Then actually reading each remaining article for 6 seconds in all completes it.
+        time_passes(&db, f.member_c1, doc, 40).await;
         let read: Vec<_> = sections[1..9].iter().enumerate().map(|(i, s)| event("c", i, doc, *s, 5)).collect();
         let p = reading::record(&db, &member, &read).await.unwrap();
         assert!(p[0].completed && !p[0].confirmed, "{p:?}");
@@ -189,6 +250,321 @@ async fn after_the_due_date_the_report_lists_cells_behind_and_exports_to_xlsx() 
         let overdue = read("xl/worksheets/sheet2.xml");
         assert!(overdue.contains("Chi bộ ấp 1") && overdue.contains("<v>2</v>"));
         assert!(read("[Content_Types].xml").contains("/xl/worksheets/sheet2.xml"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_scripted_batch_is_credited_no_more_than_the_time_that_really_passed() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let member = user(&db, f.member_c1).await;
+        let (doc, sections) = long_document(&db, "Nghị quyết Hội nghị Trung ương", f.root).await;
+        let before = reading::progress_for(&db, f.member_c1, doc).await.unwrap();
+        assert_eq!(before.required_seconds, 375, "{before:?}");
+
+        // One call claiming 200 minutes of reading, spread over every section, on a document
+        // the member never read before: only the first allowance of real time counts.
+        let script: Vec<_> = (0..200).map(|i| event("5c", i, doc, sections[i % sections.len()], 60)).collect();
+        let p = reading::record(&db, &member, &script).await.unwrap();
+        assert!(p[0].active_seconds <= FIRST_CREDIT_SECONDS * SECTIONS_AT_ONCE, "{p:?}");
+        assert!(p[0].active_seconds > 0, "{p:?}");
+        // Only the one-line title was on screen long enough; no article, nor the time in all.
+        assert!(!p[0].completed && p[0].seen_sections == 1, "{p:?}");
+        let per_section = reading_section::Entity::find().filter(reading_section::Column::DocumentId.eq(doc)).all(&db).await.unwrap();
+        assert!(per_section.iter().all(|r| i64::from(r.seconds) <= FIRST_CREDIT_SECONDS), "{per_section:?}");
+        // Every event is received (the device stops sending it); the excess is kept, not counted.
+        assert_eq!(reading_event::Entity::find().filter(reading_event::Column::DocumentId.eq(doc)).count(&db).await.unwrap(), 200);
+        assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (12_000, p[0].active_seconds));
+        // Nothing to confirm, and the report does not count the member as having read it.
+        let err = reading::confirm(&db, &member, doc).await.unwrap_err();
+        assert!(err.field_message("form").unwrap().starts_with("Đồng chí chưa đọc hết tài liệu"), "{err:?}");
+        assert!(!reading::progress_for(&db, f.member_c1, doc).await.unwrap().confirmed);
+
+        // The same right away under new ids: no real time has passed (a few seconds at most while
+        // the test runs), so next to nothing more counts of the 12 000 s claimed.
+        let again: Vec<_> = (0..200).map(|i| event("5d", i, doc, sections[i % sections.len()], 60)).collect();
+        let p2 = reading::record(&db, &member, &again).await.unwrap();
+        assert!(p2[0].active_seconds < p[0].active_seconds + FIRST_CREDIT_SECONDS, "{p2:?}");
+        assert!(!p2[0].completed);
+        // The clock never runs ahead of the present.
+        assert!(credited_until(&db, f.member_c1, doc).await <= chrono::Utc::now());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn honest_reading_over_real_time_is_credited_in_full_even_when_it_arrives_at_once() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let (doc, sections) = long_document(&db, "Hướng dẫn học tập chuyên đề năm 2026", f.root).await;
+        // Ten minutes of reading queued on the device: each section a minute, sent as the
+        // device's queue sends it (one write per minute read), all at once.
+        let minutes = |tag: &'static str| -> Vec<Vec<ProgressEvent>> {
+            sections[1..].iter().enumerate().map(|(i, s)| vec![event(tag, i, doc, *s, 60)]).collect()
+        };
+
+        let member = user(&db, f.member_c1).await;
+        // The member opened the document online first: a tall screen, four sections at once for
+        // five seconds (the tracker counts each of them; that is not cut).
+        let first: Vec<_> = sections[..4].iter().enumerate().map(|(i, s)| event("e0", i, doc, *s, 5)).collect();
+        assert_eq!(reading::record(&db, &member, &first).await.unwrap()[0].active_seconds, 20);
+        // A minute later, still the same screen of four for that minute: four minutes of
+        // section time in one minute of real time, credited.
+        time_passes(&db, f.member_c1, doc, 60).await;
+        let screen: Vec<_> = sections[..4].iter().enumerate().map(|(i, s)| event("e1", i, doc, *s, 60)).collect();
+        assert_eq!(reading::record(&db, &member, &screen).await.unwrap()[0].active_seconds, 260);
+        // Then an hour offline; the queue arrives at once when the connection is back.
+        time_passes(&db, f.member_c1, doc, 3600).await;
+        let mut last = None;
+        for send in minutes("e2") {
+            last = reading::record(&db, &member, &send).await.unwrap().pop();
+        }
+        let p = last.unwrap();
+        assert_eq!(p.active_seconds, 260 + 600, "{p:?}");
+        assert!(p.completed && p.seen_sections == 11, "{p:?}");
+        assert!(reading::confirm(&db, &member, doc).await.unwrap().confirmed);
+        assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (860, 860));
+        assert!(credited_until(&db, f.member_c1, doc).await <= chrono::Utc::now());
+
+        // The same queue from someone for whom no such time passed: the first allowance only.
+        let hurried = user(&db, f.member_c1_b).await;
+        let mut last = None;
+        for send in minutes("e3") {
+            last = reading::record(&db, &hurried, &send).await.unwrap().pop();
+        }
+        let p = last.unwrap();
+        assert!(p.active_seconds < 2 * FIRST_CREDIT_SECONDS && !p.completed, "{p:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_replay_credits_nothing_twice_even_when_time_has_passed_since() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let member = user(&db, f.member_c1).await;
+        let (doc, sections) = long_document(&db, "Chỉ thị về công tác phát triển đảng viên", f.root).await;
+        // Five sections a minute each at once, for a first send: more than the first allowance
+        // (at most four sections' worth): the sections claiming most are cut to fit.
+        let batch: Vec<_> = sections[..5].iter().enumerate().map(|(i, s)| event("f1", i, doc, *s, 60)).collect();
+        let first = reading::record(&db, &member, &batch).await.unwrap();
+        let credited = first[0].active_seconds;
+        assert_eq!(credited, FIRST_CREDIT_SECONDS * SECTIONS_AT_ONCE, "{first:?}");
+        assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (300, credited));
+        let clock = credited_until(&db, f.member_c1, doc).await;
+
+        // An hour later the device sends the same batch again (it never saw the answer): the
+        // time would allow it now, but these events were received already.
+        time_passes(&db, f.member_c1, doc, 3600).await;
+        let clock = clock - chrono::Duration::seconds(3600);
+        let replay = reading::record(&db, &member, &batch).await.unwrap();
+        assert_eq!(replay[0].active_seconds, credited);
+        assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (300, credited));
+        assert_eq!(reading_event::Entity::find().filter(reading_event::Column::DocumentId.eq(doc)).count(&db).await.unwrap(), 5);
+        // ...and the hour is still there for reading not yet credited.
+        assert_eq!(credited_until(&db, f.member_c1, doc).await, clock);
+        // The same id twice in one send counts once.
+        let twice = vec![event("f2", 1, doc, sections[6], 30), event("f2", 1, doc, sections[6], 30)];
+        assert_eq!(reading::record(&db, &member, &twice).await.unwrap()[0].active_seconds, credited + 30);
+    })
+    .await;
+}
+
+/// (question, choices, the right one).
+const CHECK: [(&str, [&str; 4], i32); 3] = [
+    ("Chi bộ sinh hoạt thường kỳ bao lâu một lần?", ["Mỗi tuần", "Mỗi tháng", "Mỗi quý", "Mỗi năm"], 1),
+    ("Sinh hoạt chuyên đề ít nhất bao lâu một lần?", ["Mỗi quý một lần", "Mỗi năm một lần", "Mỗi tháng hai lần", "Khi cần"], 0),
+    ("Ai chủ trì sinh hoạt chi bộ?", ["Đảng viên lớn tuổi nhất", "Chủ tịch xã", "Bí thư chi bộ", "Trưởng ấp"], 2),
+];
+
+async fn add_check(db: &DatabaseConnection, document_id: i64, pass_percent: i32) {
+    let doc = document::Entity::find_by_id(document_id).one(db).await.unwrap().unwrap();
+    let mut with_check: document::ActiveModel = doc.into();
+    with_check.quiz_pass_percent = Set(Some(pass_percent));
+    with_check.update(db).await.unwrap();
+    for (n, (question, choices, right)) in CHECK.iter().enumerate() {
+        quiz_question::ActiveModel {
+            document_id: Set(document_id),
+            ordinal: Set(n as i32),
+            question: Set(question.to_string()),
+            options: Set(choices.join("\n")),
+            correct: Set(*right),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .unwrap();
+    }
+}
+
+/// Positions in a served sheet: the right choice for the first `right` questions (in the order
+/// they were authored), a wrong one for the rest.
+fn answers(view: &QuizView, right: usize) -> Vec<i32> {
+    view.questions
+        .iter()
+        .map(|q| {
+            let (n, (_, choices, correct)) = CHECK.iter().enumerate().find(|(_, (text, _, _))| *text == q.question).unwrap();
+            let wanted = if n < right { choices[*correct as usize] } else { choices[(*correct as usize + 1) % 4] };
+            q.options.iter().position(|o| o == wanted).unwrap() as i32
+        })
+        .collect()
+}
+
+fn layout(view: &QuizView) -> Vec<(String, Vec<String>)> {
+    view.questions.iter().map(|q| (q.question.clone(), q.options.clone())).collect()
+}
+
+#[tokio::test]
+async fn the_check_is_served_shuffled_never_with_its_answers_and_graded_by_the_order_served() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let member = user(&db, f.member_c1).await;
+        let (doc, _) = reading_document(&db, f.root, true, "Quy định về sinh hoạt chi bộ").await;
+        add_check(&db, doc, 100).await;
+
+        let first = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        // What the browser gets: the questions and choices as text, nothing that marks the right
+        // one, and a sheet id.
+        let json = serde_json::to_value(&first).unwrap();
+        let mut keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["attempts_left", "document_id", "last", "locked", "pass_percent", "passed", "questions", "sheet"]);
+        for q in json["questions"].as_array().unwrap() {
+            let mut keys: Vec<&str> = q.as_object().unwrap().keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            assert_eq!(keys, ["id", "options", "question"]);
+            assert!(q["options"].as_array().unwrap().iter().all(|o| o.is_string()));
+        }
+        assert!(!json.to_string().contains("correct"), "{json}");
+        for q in &first.questions {
+            let (_, choices, _) = CHECK.iter().find(|(text, _, _)| *text == q.question).unwrap();
+            let mut served = q.options.clone();
+            served.sort();
+            let mut authored: Vec<String> = choices.iter().map(|c| c.to_string()).collect();
+            authored.sort();
+            assert_eq!(served, authored);
+        }
+        assert_eq!(first.questions.len(), 3);
+        assert!(!first.sheet.is_empty() && first.attempts_left == 3 && first.locked.is_none());
+
+        // Another viewing is another order, and the right answers sit elsewhere.
+        let mut second = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        for _ in 0..40 {
+            if answers(&second, 3) != answers(&first, 3) {
+                break;
+            }
+            second = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        }
+        assert_ne!(answers(&second, 3), answers(&first, 3), "{:?} / {:?}", layout(&first), layout(&second));
+        assert_ne!(first.sheet, second.sheet);
+
+        // Each sheet is graded in its own order: two right of three on the first (the score
+        // only), all right on the second.
+        let failed = quiz::submit(&db, &member, "00c0ffee-0001", doc, &first.sheet, &answers(&first, 2)).await.unwrap();
+        assert_eq!((failed.correct, failed.total, failed.passed, failed.attempts_left), (2, 3, false, 2));
+        let result = serde_json::to_value(&failed).unwrap();
+        let mut keys: Vec<&str> = result.as_object().unwrap().keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(keys, ["attempts_left", "correct", "pass_percent", "passed", "total"]);
+        // The positions right on the second sheet are not what the first sheet called right.
+        let on_first = quiz::submit(&db, &member, "00c0ffee-0002", doc, &second.sheet, &answers(&first, 3)).await.unwrap();
+        assert!(!on_first.passed, "{on_first:?}");
+        // A sheet is used once.
+        let err = quiz::submit(&db, &member, "00c0ffee-0003", doc, &first.sheet, &answers(&first, 3)).await.unwrap_err();
+        assert!(err.field_message("sheet").is_some(), "{err:?}");
+        let third = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        assert_eq!((third.last, third.attempts_left), (Some((on_first.correct, 3)), 1));
+        let passed = quiz::submit(&db, &member, "00c0ffee-0004", doc, &third.sheet, &answers(&third, 3)).await.unwrap();
+        assert_eq!((passed.correct, passed.total, passed.passed), (3, 3, true));
+        // The attempt is on record as graded, with the authored choices chosen.
+        let row = quiz_attempt::Entity::find().filter(quiz_attempt::Column::ClientId.eq("00c0ffee-0004")).one(&db).await.unwrap().unwrap();
+        assert!(row.passed && row.number == Some(3) && row.day == Some(app::common::time::today()), "{row:?}");
+        let ids: Vec<i64> = quiz_question::Entity::find()
+            .filter(quiz_question::Column::DocumentId.eq(doc))
+            .order_by_asc(quiz_question::Column::Ordinal)
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|q| q.id)
+            .collect();
+        let mut graded: Vec<String> = row.answers.unwrap().split(',').map(str::to_string).collect();
+        graded.sort();
+        let mut expected = vec![format!("{}:1", ids[0]), format!("{}:0", ids[1]), format!("{}:2", ids[2])];
+        expected.sort();
+        assert_eq!(graded, expected);
+        // Passed: nothing more is served.
+        let done = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        assert!(done.passed && done.questions.is_empty() && done.sheet.is_empty() && done.last == Some((3, 3)), "{done:?}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn three_attempts_a_day_per_member_and_document() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let member = user(&db, f.member_c1).await;
+        let (doc, _) = reading_document(&db, f.root, true, "Nghị quyết về công tác cán bộ").await;
+        let (other_doc, _) = reading_document(&db, f.root, true, "Quy định về kiểm tra, giám sát").await;
+        add_check(&db, doc, 100).await;
+        add_check(&db, other_doc, 100).await;
+
+        // A sheet kept open in another tab from before the limit.
+        let spare = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        for n in 1..=3 {
+            let view = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+            assert_eq!((view.attempts_left, view.locked.is_none()), (4 - n, true));
+            let r = quiz::submit(&db, &member, &format!("0000a11e-{n:04}"), doc, &view.sheet, &answers(&view, 1)).await.unwrap();
+            assert_eq!((r.correct, r.passed, r.attempts_left), (1, false, 3 - n));
+        }
+        let tomorrow = (app::common::time::today() + chrono::Duration::days(1)).format("%d/%m/%Y").to_string();
+        let message = format!("Đồng chí đã trả lời 3 lần trong hôm nay. Đồng chí có thể trả lời lại từ 0 giờ ngày {tomorrow}.");
+        // The fourth is refused, even all right, even on a sheet served earlier.
+        let err = quiz::submit(&db, &member, "0000a11e-0004", doc, &spare.sheet, &answers(&spare, 3)).await.unwrap_err();
+        assert_eq!(err.field_message("form"), Some(message.clone()));
+        let locked = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        assert_eq!(locked.locked, Some(message));
+        assert!(locked.questions.is_empty() && locked.sheet.is_empty() && locked.attempts_left == 0 && !locked.passed);
+        assert_eq!(locked.last, Some((1, 3)));
+        // A resent third attempt is still the third, not refused.
+        let view = quiz::for_member(&db, &member, other_doc).await.unwrap().unwrap();
+        let resent = quiz::submit(&db, &member, "0000a11e-0003", doc, "", &[]).await.unwrap();
+        assert_eq!((resent.correct, resent.attempts_left), (1, 0));
+        let numbers: Vec<Option<i32>> = quiz_attempt::Entity::find()
+            .filter(quiz_attempt::Column::MemberId.eq(f.member_c1))
+            .filter(quiz_attempt::Column::DocumentId.eq(doc))
+            .order_by_asc(quiz_attempt::Column::Id)
+            .all(&db)
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.number)
+            .collect();
+        assert_eq!(numbers, vec![Some(1), Some(2), Some(3)]);
+
+        // Another document of the same member, and the same document for another member: open.
+        let ok = quiz::submit(&db, &member, "0000a11e-0005", other_doc, &view.sheet, &answers(&view, 3)).await.unwrap();
+        assert!(ok.passed);
+        let other = user(&db, f.member_c1_b).await;
+        let theirs = quiz::for_member(&db, &other, doc).await.unwrap().unwrap();
+        assert_eq!((theirs.attempts_left, theirs.locked.is_none()), (3, true));
+        let r = quiz::submit(&db, &other, "0000a11e-0006", doc, &theirs.sheet, &answers(&theirs, 3)).await.unwrap();
+        assert!(r.passed);
+
+        // The next day (the attempts moved a day back): three more.
+        for row in quiz_attempt::Entity::find().filter(quiz_attempt::Column::MemberId.eq(f.member_c1)).all(&db).await.unwrap() {
+            let (at, day) = (row.at - chrono::Duration::days(1), row.day.map(|d| d - chrono::Duration::days(1)));
+            let mut earlier: quiz_attempt::ActiveModel = row.into();
+            earlier.at = Set(at);
+            earlier.day = Set(day);
+            earlier.update(&db).await.unwrap();
+        }
+        let view = quiz::for_member(&db, &member, doc).await.unwrap().unwrap();
+        assert_eq!((view.attempts_left, view.locked.is_none()), (3, true));
+        let r = quiz::submit(&db, &member, "0000a11e-0007", doc, &view.sheet, &answers(&view, 3)).await.unwrap();
+        assert!(r.passed && r.attempts_left == 2);
     })
     .await;
 }

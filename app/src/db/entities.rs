@@ -144,6 +144,8 @@ pub mod session {
         pub expires_at: DateTimeUtc,
         pub ip: Option<String>,
         pub user_agent: Option<String>,
+        /// Last request seen (written at most hourly); a session idle too long ends.
+        pub last_seen_at: Option<DateTimeUtc>,
     }
     no_relations!();
 }
@@ -270,8 +272,30 @@ pub mod reading_event {
         pub member_id: i64,
         pub document_id: i64,
         pub section_id: i64,
+        /// What the browser claimed.
         pub seconds: i32,
+        /// What was counted of it: never more than the real time that passed (see
+        /// `reading::service::record`); the rest is received, kept here, and not counted.
+        pub credited: i32,
         pub at: DateTimeUtc,
+    }
+    no_relations!();
+}
+
+pub mod reading_clock {
+    use sea_orm::entity::prelude::*;
+
+    /// Per member and document: how far the real time already credited for reading reaches.
+    /// Each credit moves it on by the wall-clock time the credited seconds take; nothing can
+    /// move it past the present, so credited reading never exceeds the time that passed.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "reading_clocks")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub member_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub document_id: i64,
+        pub credited_until: DateTimeUtc,
     }
     no_relations!();
 }
@@ -440,8 +464,34 @@ pub mod quiz_attempt {
         pub document_id: i64,
         pub correct: i32,
         pub total: i32,
+        /// Graded on the server from the answers below: what reports and confirmation trust.
         pub passed: bool,
         pub at: DateTimeUtc,
+        /// The Vietnamese day of the attempt and its number that day (1 to 3); unique together
+        /// per member and document. None for attempts made before the daily limit.
+        pub day: Option<Date>,
+        pub number: Option<i32>,
+        /// The answers as graded: `question_id:choice` (the authored 0-based choice), comma-separated.
+        pub answers: Option<String>,
+    }
+    no_relations!();
+}
+
+pub mod quiz_sheet {
+    use sea_orm::entity::prelude::*;
+
+    /// One viewing of the comprehension check: the shuffled order it was served in, one line
+    /// per question, `question_id:choice,choice,…` (authored 0-based choices in served order).
+    /// Answers come back as positions in it; it is used up by the attempt that grades it.
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "quiz_sheets")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub id: String,
+        pub member_id: i64,
+        pub document_id: i64,
+        pub layout: String,
+        pub created_at: DateTimeUtc,
     }
     no_relations!();
 }

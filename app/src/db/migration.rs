@@ -5,13 +5,14 @@ use sea_orm_migration::schema::*;
 
 // One file per migration from here on.
 mod m20261202_000016_trust;
+mod m20261203_000017_reading_proof;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq), Box::new(ConsultationsM), Box::new(PushM), Box::new(OfflineWritesM), Box::new(AssistantM), Box::new(m20261202_000016_trust::Migration)]
+        vec![Box::new(Foundation), Box::new(DocumentLibrary), Box::new(Reading), Box::new(Authoring), Box::new(Meetings), Box::new(Minutes), Box::new(CheckIn), Box::new(MeetingCounts), Box::new(Interaction), Box::new(AnnouncementsM), Box::new(Faq), Box::new(ConsultationsM), Box::new(PushM), Box::new(OfflineWritesM), Box::new(AssistantM), Box::new(m20261202_000016_trust::Migration), Box::new(m20261203_000017_reading_proof::Migration)]
     }
 }
 

@@ -30,6 +30,15 @@ pub const DEFAULT_WORDS_PER_SECOND: i64 = 8;
 /// The browser reports at most this many seconds per event (it flushes every few seconds).
 pub const MAX_EVENT_SECONDS: i32 = 60;
 pub const MAX_BATCH: usize = 200;
+/// Reading time is credited against the real time that passed (see `service::record`). The
+/// first credit a member gets on a document may cover this many seconds of wall-clock time: a
+/// send of the tracker (every 5 s online, about a minute offline) with room to spare.
+pub const FIRST_CREDIT_SECONDS: i64 = 60;
+/// The tracker counts every section on screen each second, and a screen can show several short
+/// ones: per second of real time, at most this many sections' seconds are credited.
+pub const SECTIONS_AT_ONCE: i64 = 4;
+/// Attempts at the comprehension check per member, document and Vietnamese day.
+pub const QUIZ_ATTEMPTS_PER_DAY: i32 = 3;
 
 /// One slice of reading time for one section, made and numbered by the browser.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,6 +209,8 @@ pub async fn get_reading_report(assignment_id: i64, unit_id: Option<i64>) -> Res
     call!(|db, user| service::report(&db, &user, assignment_id, unit_id))
 }
 
+/// One question as served: its text and its choices in this sheet's order. Nothing here (nor
+/// anywhere in what the browser gets) says which choice is right.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizQuestionView {
     pub id: i64,
@@ -211,28 +222,41 @@ pub struct QuizQuestionView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizView {
     pub document_id: i64,
+    /// This viewing's sheet: the order below, kept on the server. Empty when there is nothing
+    /// to answer (passed, or out of attempts today).
+    pub sheet: String,
+    /// In a random order, and each question's choices too.
     pub questions: Vec<QuizQuestionView>,
     pub pass_percent: i32,
     pub passed: bool,
-    /// (correct, total) of the latest attempt.
+    /// (correct, total) of the passing attempt, else of the latest one.
     pub last: Option<(i32, i32)>,
+    /// Attempts still allowed today.
+    pub attempts_left: i32,
+    /// Out of attempts: why, and from when the member can answer again.
+    pub locked: Option<String>,
 }
 
+/// The outcome of one attempt: the score only, never which answers were wrong.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizResult {
     pub correct: i32,
     pub total: i32,
     pub passed: bool,
     pub pass_percent: i32,
+    /// Attempts still allowed today.
+    pub attempts_left: i32,
 }
 
+/// A freshly shuffled sheet each time (while the member may still answer).
 #[server(endpoint = "quiz")]
 pub async fn get_quiz(document_id: i64) -> Result<Option<QuizView>, AppError> {
     call!(|db, user| quiz::for_member(&db, &user, document_id))
 }
 
-/// One attempt; `client_id` makes a resend return the first result instead of a new attempt.
+/// One attempt on a sheet: `answers` are positions among each served question's choices.
+/// `client_id` makes a resend return the first result instead of a new attempt.
 #[server(endpoint = "quiz-submit")]
-pub async fn submit_quiz(client_id: String, document_id: i64, answers: Vec<i32>) -> Result<QuizResult, AppError> {
-    call!(|db, user| quiz::submit(&db, &user, &client_id, document_id, &answers))
+pub async fn submit_quiz(client_id: String, document_id: i64, sheet: String, answers: Vec<i32>) -> Result<QuizResult, AppError> {
+    call!(|db, user| quiz::submit(&db, &user, &client_id, document_id, &sheet, &answers))
 }

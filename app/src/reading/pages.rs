@@ -12,8 +12,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    ConfirmRead, MAX_BATCH, MAX_EVENT_SECONDS, ProgressEvent, QuizView, ReadingProgress, ReadingReport, ReportCounts,
-    get_quiz, get_reading_report, get_required_reading, my_progress, record_progress, submit_quiz,
+    ConfirmRead, MAX_BATCH, MAX_EVENT_SECONDS, ProgressEvent, QuizResult, QuizView, ReadingProgress, ReadingReport,
+    ReportCounts, get_quiz, get_reading_report, get_required_reading, my_progress, record_progress, submit_quiz,
 };
 use crate::auth::SessionUser;
 use crate::error::AppError;
@@ -240,12 +240,46 @@ impl ReadingResources {
     }
 }
 
+/// The answers being filled in on the sheet of the comprehension check now shown. Kept by the
+/// panel, which is drawn again on every progress update, so a redraw loses nothing.
+#[derive(Clone, Debug, Default)]
+struct QuizDraft {
+    sheet: String,
+    /// One id per filled-in sheet: a resend of the same answers is not a second attempt.
+    client_id: String,
+    /// Per served question, the position of the chosen choice (-1: none yet).
+    answers: Vec<i32>,
+}
+
+/// An attempt, answered with the sheet it was made on.
+type QuizAttempt = Action<QuizDraft, (String, Result<QuizResult, AppError>)>;
+
 #[component]
 pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> impl IntoView {
     let (live, set_live) = signal(None::<ReadingProgress>);
     // False while a comprehension check is waiting to be passed.
     let quiz_ok = RwSignal::new(false);
     let ReadingResources { progress: initial, quiz, confirm } = data;
+    let draft = RwSignal::new(QuizDraft::default());
+    let attempt: QuizAttempt = Action::new(move |d: &QuizDraft| {
+        let d = d.clone();
+        async move { (d.sheet.clone(), submit_quiz(d.client_id, document_id, d.sheet, d.answers).await) }
+    });
+    Effect::new(move |_| {
+        match attempt.value().get() {
+            Some((_, Ok(result))) => {
+                if result.passed {
+                    quiz_ok.set(true);
+                }
+                // The server's view again: passed, or a new sheet in a new order (or none, when
+                // today's attempts are used up).
+                quiz.refetch();
+            }
+            // Out of attempts, or passed meanwhile in another tab: show where things stand.
+            Some((_, Err(e))) if e.field_message("form").is_some() => quiz.refetch(),
+            _ => {}
+        }
+    });
     let error = action_error(confirm);
     // The last progress the server gave, for when it cannot be asked (offline).
     let last_known = StoredValue::new(None::<ReadingProgress>);
@@ -325,7 +359,7 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
                                         </p>
                                     </Show>
                                     <Show when=move || !confirm_queued.get()>
-                                        {p.completed.then(|| view! { <QuizBlock quiz quiz_ok /> })}
+                                        {p.completed.then(|| view! { <QuizBlock quiz quiz_ok draft attempt /> })}
                                         <Show when=move || quiz_ok.get() || !p.completed>
                                             <ActionForm action=confirm attr:class="inline-form">
                                                 <input type="hidden" name="document_id" value=document_id />
@@ -347,13 +381,28 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
 
 /// The optional multiple-choice check, shown once the document has been read through.
 #[component]
-fn QuizBlock(quiz: Resource<Result<Option<QuizView>, AppError>>, quiz_ok: RwSignal<bool>) -> impl IntoView {
+fn QuizBlock(
+    quiz: Resource<Result<Option<QuizView>, AppError>>,
+    quiz_ok: RwSignal<bool>,
+    draft: RwSignal<QuizDraft>,
+    attempt: QuizAttempt,
+) -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
                 match quiz.await {
-                    Ok(Some(q)) if !q.passed => view! { <QuizForm quiz=q quiz_ok /> }.into_any(),
-                    Ok(_) => {
+                    Ok(Some(q)) if q.passed => {
+                        quiz_ok.set(true);
+                        q.last
+                            .map(|(correct, total)| view! {
+                                <div class="quiz" data-testid="quiz">
+                                    <p class="alert alert-success" role="status">{format!("Đúng {correct}/{total} câu — đạt.")}</p>
+                                </div>
+                            })
+                            .into_any()
+                    }
+                    Ok(Some(q)) => view! { <QuizForm quiz=q draft attempt /> }.into_any(),
+                    Ok(None) => {
                         quiz_ok.set(true);
                         ().into_any()
                     }
@@ -364,55 +413,76 @@ fn QuizBlock(quiz: Resource<Result<Option<QuizView>, AppError>>, quiz_ok: RwSign
     }
 }
 
+/// The words of a refusal: a field message itself rather than "check the marked fields".
+fn refusal_text(e: &AppError) -> String {
+    match e {
+        AppError::Invalid(fields) => fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "),
+        other => other.to_string(),
+    }
+}
+
+fn failed_text(correct: i32, total: i32, pass_percent: i32) -> String {
+    format!("Đúng {correct}/{total} câu — chưa đạt (cần {pass_percent}%). Đồng chí xem lại tài liệu rồi trả lời lại.")
+}
+
 #[component]
-fn QuizForm(quiz: QuizView, quiz_ok: RwSignal<bool>) -> impl IntoView {
-    let count = quiz.questions.len();
-    let answers = RwSignal::new(vec![-1i32; count]);
-    let document_id = quiz.document_id;
-    // One id per filled-in sheet: a resend of the same answers is not a second attempt.
-    let sheet = RwSignal::new(client_id());
-    let attempt = Action::new(move |answers: &Vec<i32>| {
-        let answers = answers.clone();
-        let id = sheet.get_untracked();
-        async move { submit_quiz(id, document_id, answers).await }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(result)) = attempt.value().get() {
-            if result.passed {
-                quiz_ok.set(true);
-            } else {
-                sheet.set(client_id());
+fn QuizForm(quiz: QuizView, draft: RwSignal<QuizDraft>, attempt: QuizAttempt) -> impl IntoView {
+    let QuizView { sheet, questions, pass_percent, last, attempts_left, locked, .. } = quiz;
+    // A new sheet starts blank; the same sheet drawn again keeps what was chosen.
+    if draft.with_untracked(|d| d.sheet != sheet) {
+        draft.set(QuizDraft { sheet: sheet.clone(), client_id: client_id(), answers: vec![-1; questions.len()] });
+    }
+    let open = locked.is_none() && !questions.is_empty();
+    let complete = move || draft.with(|d| !d.answers.is_empty() && d.answers.iter().all(|a| *a >= 0));
+    // What the last attempt on this sheet gave; before one, the score of the previous sheet.
+    let this_sheet = sheet.clone();
+    let outcome = move || match attempt.value().get() {
+        Some((s, r)) if s == this_sheet => match r {
+            Ok(r) if r.passed => {
+                view! { <p class="alert alert-success" role="status">{format!("Đúng {}/{} câu — đạt.", r.correct, r.total)}</p> }.into_any()
             }
-        }
-    });
-    let complete = move || answers.read().iter().all(|a| *a >= 0);
+            Ok(r) => view! { <p class="alert alert-error" role="alert">{failed_text(r.correct, r.total, r.pass_percent)}</p> }.into_any(),
+            Err(e) => view! { <p class="alert alert-error" role="alert">{refusal_text(&e)}</p> }.into_any(),
+        },
+        _ => last
+            .map(|(correct, total)| view! { <p class="alert alert-error" role="alert">{failed_text(correct, total, pass_percent)}</p> })
+            .into_any(),
+    };
     view! {
         <form class="quiz" data-testid="quiz" on:submit=move |ev| {
             ev.prevent_default();
-            if complete() {
-                attempt.dispatch(answers.get_untracked());
+            if open && complete() {
+                attempt.dispatch(draft.get_untracked());
             }
         }>
             <h3>"Câu hỏi kiểm tra nhanh"</h3>
-            <p class="muted">{format!("Trả lời đúng từ {}% số câu để xác nhận đã nắm nội dung.", quiz.pass_percent)}</p>
-            {quiz.questions.into_iter().enumerate().map(|(i, q)| view! {
+            <p class="muted">{format!("Trả lời đúng từ {}% số câu để xác nhận đã nắm nội dung.", pass_percent)}</p>
+            {questions.into_iter().enumerate().map(|(i, q)| view! {
                 <fieldset class="quiz-question">
                     <legend>{format!("{}. {}", i + 1, q.question)}</legend>
-                    {q.options.into_iter().enumerate().map(|(k, option)| view! {
-                        <label class="choice">
-                            <input type="radio" name=format!("cau-{i}") value=k
-                                on:change=move |_| answers.update(|a| a[i] = k as i32) />
-                            " " {option}
-                        </label>
+                    {q.options.into_iter().enumerate().map(|(k, option)| {
+                        let k = k as i32;
+                        view! {
+                            <label class="choice">
+                                <input type="radio" name=format!("cau-{i}") value=k
+                                    prop:checked=move || draft.with(|d| d.answers.get(i) == Some(&k))
+                                    on:change=move |_| draft.update(|d| {
+                                        if let Some(a) = d.answers.get_mut(i) {
+                                            *a = k;
+                                        }
+                                    }) />
+                                " " {option}
+                            </label>
+                        }
                     }).collect_view()}
                 </fieldset>
             }).collect_view()}
-            <button type="submit" disabled=move || !complete() || attempt.pending().get()>"Nộp bài"</button>
-            {move || attempt.value().get().map(|r| match r {
-                Ok(r) if r.passed => view! { <p class="alert alert-success" role="status">{format!("Đúng {}/{} câu — đạt.", r.correct, r.total)}</p> }.into_any(),
-                Ok(r) => view! { <p class="alert alert-error" role="alert">{format!("Đúng {}/{} câu — chưa đạt (cần {}%). Đồng chí xem lại tài liệu rồi trả lời lại.", r.correct, r.total, r.pass_percent)}</p> }.into_any(),
-                Err(e) => view! { <p class="alert alert-error" role="alert">{e.to_string()}</p> }.into_any(),
+            {open.then(|| view! {
+                <button type="submit" disabled=move || !complete() || attempt.pending().get()>"Nộp bài"</button>
+                <p class="hint" data-testid="quiz-attempts">{format!("Còn {attempts_left} lần trả lời trong hôm nay.")}</p>
             })}
+            {locked.map(|message| view! { <p class="alert" data-testid="quiz-locked">{message}</p> })}
+            {outcome}
         </form>
     }
 }

@@ -1,10 +1,11 @@
 //! Server side of required reading. Events are inserted with `ON CONFLICT (client_id) DO
-//! NOTHING`, so a retried or replayed batch never counts twice; per-section seconds and the
+//! NOTHING`, so a retried or replayed batch never counts twice; their seconds are credited only
+//! as far as the real time that passed allows (see [`record`]); per-section seconds and the
 //! per-document status are rolled up in the same transaction.
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Alias, Expr, ExprTrait, OnConflict};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
@@ -12,13 +13,14 @@ use sea_orm::{
 };
 
 use super::{
-    MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, OverdueRow, ProgressEvent, ReadingProgress, ReadingReport, ReportCounts,
-    ReportRow, RequiredReading, SectionTime,
+    FIRST_CREDIT_SECONDS, MAX_BATCH, MAX_EVENT_SECONDS, MemberReading, OverdueRow, ProgressEvent, ReadingProgress,
+    ReadingReport, ReportCounts, ReportRow, RequiredReading, SECTIONS_AT_ONCE, SectionTime,
 };
 use crate::auth::SessionUser;
 use crate::auth::service::{Action, authorize, unit_names};
 use crate::db::entities::{
-    assignment, document, document_section, member, reading_event, reading_section, reading_status, unit_closure,
+    assignment, document, document_section, member, reading_clock, reading_event, reading_section, reading_status,
+    unit_closure,
 };
 use crate::documents::service::{find_document, visible_ids};
 use crate::error::{AppError, AppResult};
@@ -114,7 +116,76 @@ async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) ->
     })
 }
 
+/// Of the seconds each section claims in one send, what may be credited within `budget`
+/// seconds of real time: no section more than `budget` (it cannot have been on screen longer
+/// than the time that passed), and all of them together no more than `SECTIONS_AT_ONCE ×
+/// budget` (the tracker honestly counts every section on screen in the same second, and a
+/// screen shows a few short ones). Over that, the sections claiming most are cut to a common
+/// ceiling first, so a short article that scrolled past keeps its second or two.
+fn fit_to_elapsed(claims: &HashMap<i64, i64>, budget: i64) -> HashMap<i64, i64> {
+    let budget = std::cmp::max(budget, 0);
+    let all_together = budget.saturating_mul(SECTIONS_AT_ONCE);
+    let credited_under = |ceiling: i64| claims.values().map(|s| std::cmp::min(*s, ceiling)).sum::<i64>();
+    // The highest ceiling, at most the budget, under which everything fits.
+    let (mut low, mut high) = (0, std::cmp::min(budget, claims.values().copied().max().unwrap_or(0)));
+    while low < high {
+        let mid = low + (high - low + 1) / 2;
+        if credited_under(mid) <= all_together {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    claims.iter().map(|(section, s)| (*section, std::cmp::min(*s, low))).collect()
+}
+
+/// The real time credited seconds stand for: the longest section's, or all of them spread over
+/// `SECTIONS_AT_ONCE` sections at a time, whichever is more. Never more than the budget they
+/// were fitted to.
+fn wall_clock_of(credited: &HashMap<i64, i64>) -> i64 {
+    let longest = credited.values().copied().max().unwrap_or(0);
+    let sum: i64 = credited.values().sum();
+    std::cmp::max(longest, (sum + SECTIONS_AT_ONCE - 1) / SECTIONS_AT_ONCE)
+}
+
+/// Takes the member's reading clock for a document, starting it on the first credit, and holds
+/// it until the transaction ends (the upsert locks the row on PostgreSQL and takes SQLite's
+/// write lock), so two sends at once — two tabs, the page and the service worker — cannot both
+/// spend the same time. Returns how far the real time already credited reaches.
+async fn hold_clock(txn: &impl ConnectionTrait, member_id: i64, document_id: i64, now: DateTime<Utc>) -> AppResult<DateTime<Utc>> {
+    reading_clock::Entity::insert(reading_clock::ActiveModel {
+        member_id: Set(member_id),
+        document_id: Set(document_id),
+        // Nothing credited yet: the first send may cover FIRST_CREDIT_SECONDS of reading.
+        credited_until: Set(now - Duration::seconds(FIRST_CREDIT_SECONDS)),
+    })
+    .on_conflict(
+        OnConflict::columns([reading_clock::Column::MemberId, reading_clock::Column::DocumentId])
+            .value(reading_clock::Column::CreditedUntil, Expr::col((reading_clock::Entity, reading_clock::Column::CreditedUntil)))
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await?;
+    let clock = reading_clock::Entity::find_by_id((member_id, document_id)).one(txn).await?.ok_or(AppError::Internal)?;
+    Ok(clock.credited_until)
+}
+
 /// Stores a batch of reading events for the logged-in member (never anyone else).
+///
+/// Every new event is kept (so the device stops sending it), but its seconds are credited only
+/// as far as real time allows. Per member and document a clock says how far the real time
+/// already credited reaches; a send may be credited at most the time from there to now (see
+/// [`fit_to_elapsed`]), and moves the clock on by the real time its credit stands for. So all
+/// the reading ever credited on a document fits between the first credit (less
+/// `FIRST_CREDIT_SECONDS`) and now, however it is sent:
+/// - the first send on a document has no earlier credit: it may cover `FIRST_CREDIT_SECONDS`;
+/// - reading done offline over an hour arrives at once, as many queued sends: the clock stood
+///   where the member's last credited reading left it, an hour or more ago, and each send moves
+///   it on by its own minute, so the hour is credited (up to the time that really passed); but a
+///   document read for the very first time offline gets only the first allowance of it;
+/// - two tabs or devices share the member's one clock: "per device" is approximated by per
+///   member and document (stricter: one person does not read twice as fast on two screens);
+/// - a replayed event is known by its id and credits nothing twice.
 pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &SessionUser, events: &[ProgressEvent]) -> AppResult<Vec<ReadingProgress>> {
     if events.len() > MAX_BATCH {
         return Err(AppError::invalid("events", format!("Mỗi lần gửi tối đa {MAX_BATCH} bản ghi.")));
@@ -147,46 +218,84 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &Sessio
         return Err(AppError::invalid("events", "Phần văn bản không thuộc tài liệu này."));
     }
 
-    let txn = db.begin().await?;
-    let now = Utc::now();
-    for e in events {
-        let inserted = reading_event::Entity::insert(reading_event::ActiveModel {
-            client_id: Set(e.client_id.clone()),
-            member_id: Set(user.member_id),
-            document_id: Set(e.document_id),
-            section_id: Set(e.section_id),
-            seconds: Set(e.seconds),
-            at: Set(now),
-            ..Default::default()
-        })
-        .on_conflict(OnConflict::column(reading_event::Column::ClientId).do_nothing().to_owned())
-        .exec_without_returning(&txn)
-        .await?;
-        if inserted == 0 {
-            continue; // already counted: a retry or a replay
-        }
-        reading_section::Entity::insert(reading_section::ActiveModel {
-            member_id: Set(user.member_id),
-            section_id: Set(e.section_id),
-            document_id: Set(e.document_id),
-            seconds: Set(e.seconds),
-        })
-        .on_conflict(
-            OnConflict::columns([reading_section::Column::MemberId, reading_section::Column::SectionId])
-                .value(
-                    reading_section::Column::Seconds,
-                    Expr::col((reading_section::Entity, reading_section::Column::Seconds))
-                        .add(Expr::col((Alias::new("excluded"), reading_section::Column::Seconds))),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(&txn)
-        .await?;
-    }
-    let mut progress = Vec::with_capacity(documents.len());
     let mut sorted: Vec<i64> = documents.into_iter().collect();
     sorted.sort_unstable();
-    for document_id in sorted {
+    let txn = db.begin().await?;
+    let now = Utc::now();
+    // The same id twice in one send counts once, like a replay.
+    let mut ids = HashSet::new();
+    let unique: Vec<&ProgressEvent> = events.iter().filter(|e| ids.insert(e.client_id.as_str())).collect();
+    let mut progress = Vec::with_capacity(sorted.len());
+    for &document_id in &sorted {
+        let credited_until = hold_clock(&txn, user.member_id, document_id, now).await?;
+        let mine: Vec<&ProgressEvent> = unique.iter().copied().filter(|e| e.document_id == document_id).collect();
+        // Already received (a retry or a replay): counted then, not again.
+        let known: HashSet<String> = reading_event::Entity::find()
+            .select_only()
+            .column(reading_event::Column::ClientId)
+            .filter(reading_event::Column::ClientId.is_in(mine.iter().map(|e| e.client_id.clone())))
+            .into_tuple::<String>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect();
+        let fresh: Vec<&ProgressEvent> = mine.into_iter().filter(|e| !known.contains(&e.client_id)).collect();
+        let mut claims: HashMap<i64, i64> = HashMap::new();
+        for e in &fresh {
+            *claims.entry(e.section_id).or_default() += i64::from(e.seconds);
+        }
+        let mut allowed = fit_to_elapsed(&claims, (now - credited_until).num_seconds());
+        let mut credited: HashMap<i64, i64> = HashMap::new();
+        for e in fresh {
+            let left = allowed.entry(e.section_id).or_default();
+            let counted = std::cmp::min(i64::from(e.seconds), *left);
+            let inserted = reading_event::Entity::insert(reading_event::ActiveModel {
+                client_id: Set(e.client_id.clone()),
+                member_id: Set(user.member_id),
+                document_id: Set(e.document_id),
+                section_id: Set(e.section_id),
+                seconds: Set(e.seconds),
+                credited: Set(counted as i32),
+                at: Set(now),
+                ..Default::default()
+            })
+            .on_conflict(OnConflict::column(reading_event::Column::ClientId).do_nothing().to_owned())
+            .exec_without_returning(&txn)
+            .await?;
+            if inserted == 0 {
+                continue; // received meanwhile under another send: counted there
+            }
+            *left -= counted;
+            *credited.entry(e.section_id).or_default() += counted;
+        }
+        for (&section_id, &seconds) in credited.iter().filter(|(_, s)| **s > 0) {
+            reading_section::Entity::insert(reading_section::ActiveModel {
+                member_id: Set(user.member_id),
+                section_id: Set(section_id),
+                document_id: Set(document_id),
+                seconds: Set(i32::try_from(seconds).unwrap_or(i32::MAX)),
+            })
+            .on_conflict(
+                OnConflict::columns([reading_section::Column::MemberId, reading_section::Column::SectionId])
+                    .value(
+                        reading_section::Column::Seconds,
+                        Expr::col((reading_section::Entity, reading_section::Column::Seconds))
+                            .add(Expr::col((Alias::new("excluded"), reading_section::Column::Seconds))),
+                    )
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+        }
+        let spent = wall_clock_of(&credited);
+        if spent > 0 {
+            reading_clock::Entity::update_many()
+                .col_expr(reading_clock::Column::CreditedUntil, Expr::value(credited_until + Duration::seconds(spent)))
+                .filter(reading_clock::Column::MemberId.eq(user.member_id))
+                .filter(reading_clock::Column::DocumentId.eq(document_id))
+                .exec(&txn)
+                .await?;
+        }
         progress.push(roll_up(&txn, user.member_id, document_id).await?);
     }
     txn.commit().await?;
