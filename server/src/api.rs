@@ -78,6 +78,7 @@ pub struct SpeechRequest {
 
 /// `POST /api/v1/tts` with `{text}` (or `GET ?text=`) → WAV of the text read by the server's
 /// Vietnamese voice, for devices without one; `x-sotay-speech: cached` when it was made before.
+/// Each member may ask for `speech::SPEECH_LIMIT` texts in its window (429 beyond).
 async fn tts_post(
     State(state): State<AppState>,
     parts: Parts,
@@ -92,15 +93,16 @@ async fn tts_get(State(state): State<AppState>, parts: Parts, Query(request): Qu
 }
 
 async fn speech(state: &AppState, parts: &Parts, text: &str) -> Result<Response, ApiError> {
-    api_user(state, parts).await?;
-    let speech = app::assistant::speech::synthesize(&state.config.files_dir.join("tts"), text).await?;
+    use app::assistant::speech;
+    let user = api_user(state, parts).await?;
+    let heard = speech::speak(&state.db, &user, &state.config.files_dir.join("tts"), speech::DEFAULT_CACHE_BYTES, text).await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "audio/wav"),
             (axum::http::header::CACHE_CONTROL, "private, max-age=86400"),
-            (axum::http::HeaderName::from_static("x-sotay-speech"), if speech.cached { "cached" } else { "made" }),
+            (axum::http::HeaderName::from_static("x-sotay-speech"), if heard.cached { "cached" } else { "made" }),
         ],
-        speech.wav,
+        heard.wav,
     )
         .into_response())
 }

@@ -4,6 +4,7 @@
 mod api;
 mod bench;
 mod config;
+mod headers;
 mod pwa;
 mod uploads;
 
@@ -103,7 +104,7 @@ async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), 
 async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String) -> Result<(), ServerError> {
     let key = app::notifications::push::vapid_key(&db).await.map_err(|e| ServerError::Config(format!("VAPID: {e}")))?;
     let client = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(15))
+        .timeout(app::notifications::push::SEND_TIMEOUT)
         .build()
         .map_err(|e| ServerError::Config(format!("push client: {e}")))?;
     tokio::spawn(async move {
@@ -197,6 +198,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pwa::mark_session))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .layer(CompressionLayer::new())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .with_state(state);

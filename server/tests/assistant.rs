@@ -345,3 +345,141 @@ async fn a_configured_model_phrases_answers_only_with_valid_citations_else_the_e
     let down = assistant::ask(&db, &lib.index, Some(&llm("http://127.0.0.1:9".into(), 1_000)), &member, question, &id(64), false).await.unwrap();
     assert_eq!(down.answer.mode, "extractive");
 }
+
+/// Waits, if need be, until the current window of `limit` has at least 15 seconds left, so the
+/// calls that follow (a few seconds) all count in one window.
+async fn in_one_window(limit: &app::common::rate_limit::Limit) {
+    let left = limit.window_secs - chrono::Utc::now().timestamp().rem_euclid(limit.window_secs);
+    if left < 15 {
+        tokio::time::sleep(std::time::Duration::from_secs(left as u64 + 1)).await;
+    }
+}
+
+#[tokio::test]
+async fn the_server_voice_is_limited_per_member_and_others_are_unaffected() {
+    use app::assistant::speech::{self, DEFAULT_CACHE_BYTES, SPEECH_LIMIT};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let member = user(&db, f.member_c1).await;
+        let other = user(&db, f.member_d1).await;
+        let dir = std::env::temp_dir().join(format!("sotay-tts-limit-{}-{}", std::process::id(), rand_suffix()));
+        let text = "Đảng viên phải gương mẫu.";
+        in_one_window(&SPEECH_LIMIT).await;
+        // A text that cannot be read is refused without using up the quota.
+        let err = speech::speak(&db, &member, &dir, DEFAULT_CACHE_BYTES, "  ").await.unwrap_err();
+        assert!(err.field_message("text").is_some(), "{err:?}");
+        for n in 0..SPEECH_LIMIT.calls {
+            let heard = speech::speak(&db, &member, &dir, DEFAULT_CACHE_BYTES, text).await.unwrap();
+            assert_eq!(heard.cached, n > 0);
+        }
+        let err = speech::speak(&db, &member, &dir, DEFAULT_CACHE_BYTES, text).await.unwrap_err();
+        let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
+        assert!(message.starts_with("Đồng chí đã dùng hết 60 lượt nghe đọc trong 10 phút. Vui lòng thử lại sau"), "{message}");
+        assert_eq!(err.status_code(), 429);
+        // Another member still hears it (from the cache).
+        assert!(speech::speak(&db, &other, &dir, DEFAULT_CACHE_BYTES, text).await.unwrap().cached);
+        let _ = std::fs::remove_dir_all(&dir);
+    })
+    .await;
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+}
+
+#[tokio::test]
+async fn questions_to_the_assistant_are_limited_per_member() {
+    use app::assistant::service::ASK_LIMIT;
+    on_both(|db| async move {
+        let lib = library(&db).await;
+        let member = user(&db, lib.f.member_c1).await;
+        let other = user(&db, lib.f.member_d1).await;
+        let question = "Thời kỳ dự bị của đảng viên là bao lâu?";
+        in_one_window(&ASK_LIMIT).await;
+        for n in 0..ASK_LIMIT.calls as u32 {
+            assistant::ask(&db, &lib.index, None, &member, question, &id(100 + n), false).await.unwrap();
+        }
+        let err = assistant::ask(&db, &lib.index, None, &member, question, &id(200), false).await.unwrap_err();
+        let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
+        assert!(message.starts_with("Đồng chí đã dùng hết 30 lượt hỏi trợ lý ảo trong 10 phút."), "{message}");
+        // A resend of a question already answered is no new work: it still gets its answer.
+        let resent = assistant::ask(&db, &lib.index, None, &member, question, &id(100), false).await.unwrap();
+        assert!(resent.answer.found);
+        assert!(assistant::ask(&db, &lib.index, None, &other, question, &id(300), false).await.unwrap().answer.found);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_speech_cache_stays_within_its_cap_dropping_the_least_recently_used() {
+    use app::assistant::speech::synthesize_within;
+    let root = std::env::temp_dir().join(format!("sotay-tts-cap-{}-{}", std::process::id(), rand_suffix()));
+    let texts = ["Điều một. Đảng viên phải gương mẫu.", "Điều hai. Chi bộ họp mỗi tháng một lần.", "Điều ba. Đảng viên đóng đảng phí.", "Điều bốn. Chi bộ giới thiệu người vào Đảng."];
+    // The size of each text's audio, made once without a cap.
+    let mut sizes = Vec::new();
+    for text in texts {
+        sizes.push(synthesize_within(&root.join("sizes"), u64::MAX, text).await.unwrap().wav.len() as u64);
+    }
+    let [a, b, c, d] = texts;
+    // Room for the first three, and for D in place of B.
+    let cap = sizes[0] + sizes[2] + sizes[1].max(sizes[3]);
+    let dir = root.join("cache");
+    let wav_bytes = || -> (usize, u64) {
+        let files: Vec<u64> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "wav"))
+            .map(|e| e.metadata().unwrap().len())
+            .collect();
+        (files.len(), files.iter().sum())
+    };
+    for text in [a, b, c] {
+        assert!(!synthesize_within(&dir, cap, text).await.unwrap().cached);
+    }
+    assert_eq!(wav_bytes().0, 3);
+    // A is heard again: now B is the least recently used.
+    assert!(synthesize_within(&dir, cap, a).await.unwrap().cached);
+    assert!(!synthesize_within(&dir, cap, d).await.unwrap().cached);
+    let (files, bytes) = wav_bytes();
+    assert!(bytes <= cap, "{bytes} bytes kept, cap {cap}");
+    assert_eq!(files, 3);
+    assert!(synthesize_within(&dir, cap, d).await.unwrap().cached, "the newest is served from the cache");
+    assert!(synthesize_within(&dir, cap, a).await.unwrap().cached, "the one heard again is kept");
+    assert!(synthesize_within(&dir, cap, c).await.unwrap().cached);
+    // B was dropped: made again (and something else makes room for it).
+    assert!(!synthesize_within(&dir, cap, b).await.unwrap().cached);
+    assert!(wav_bytes().1 <= cap);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn two_servers_evicting_one_speech_folder_at_once_agree_and_neither_fails() {
+    use app::assistant::speech::evict;
+    let dir = std::env::temp_dir().join(format!("sotay-tts-evict-{}-{}", std::process::id(), rand_suffix()));
+    assert_eq!(evict(&dir, 0, &dir.join("none.wav")), 0, "no folder yet: nothing to do");
+    std::fs::create_dir_all(&dir).unwrap();
+    let start = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for n in 0..40u64 {
+        let path = dir.join(format!("{n:02}.wav"));
+        std::fs::write(&path, vec![0u8; 1000]).unwrap();
+        std::fs::File::options().write(true).open(&path).unwrap().set_modified(start + std::time::Duration::from_secs(n)).unwrap();
+    }
+    // A half-written file of a server that stopped long ago goes too; a fresh one stays.
+    let stale = dir.join("ab.123-0.part");
+    std::fs::write(&stale, b"RIFF").unwrap();
+    std::fs::File::options().write(true).open(&stale).unwrap().set_modified(start - std::time::Duration::from_secs(7200)).unwrap();
+    std::fs::write(dir.join("cd.456-0.part"), b"RIFF").unwrap();
+    let keep = dir.join("39.wav");
+    let (one, two) = std::thread::scope(|s| {
+        let one = s.spawn(|| evict(&dir, 10_000, &keep));
+        let two = s.spawn(|| evict(&dir, 10_000, &keep));
+        (one.join().unwrap(), two.join().unwrap())
+    });
+    let mut left: Vec<String> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    left.sort();
+    let mut expected: Vec<String> = (30..40).map(|n| format!("{n:02}.wav")).collect();
+    expected.push("cd.456-0.part".into());
+    assert_eq!(left, expected, "the ten most recently used are kept");
+    assert_eq!(one + two, 31, "each file removed once, by one of the two");
+    let _ = std::fs::remove_dir_all(&dir);
+}

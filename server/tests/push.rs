@@ -197,3 +197,110 @@ async fn pushes_reach_subscribed_browsers_as_each_member_chose() {
     })
     .await;
 }
+
+fn subscription_endpoints(rows: &[push_subscription::Model], member: i64) -> Vec<String> {
+    let mut endpoints: Vec<String> = rows.iter().filter(|s| s.member_id == member).map(|s| s.endpoint.clone()).collect();
+    endpoints.sort();
+    endpoints
+}
+
+#[tokio::test]
+async fn a_members_eleventh_browser_replaces_their_oldest_and_spares_everyone_else() {
+    on_both(|db| async move {
+        push::allow_local_endpoints(true);
+        let f = fixture(&db).await;
+        let member = user(&db, f.member_c1).await;
+        let neighbour = user(&db, f.member_c1_b).await;
+        let endpoint = |who: &str, n: u8| format!("http://127.0.0.1:9/push/{who}-{n:02}");
+        for n in 0..2 {
+            let browser = Browser::new(100 + n);
+            push::subscribe(&db, &neighbour, &endpoint("neighbour", n), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
+        }
+        for n in 0..11 {
+            let browser = Browser::new(1 + n);
+            push::subscribe(&db, &member, &endpoint("member", n), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
+        }
+        let rows = push_subscription::Entity::find().all(&db).await.unwrap();
+        let kept = subscription_endpoints(&rows, f.member_c1);
+        assert_eq!(kept, (1..11).map(|n| endpoint("member", n)).collect::<Vec<_>>(), "ten left, the first subscribed gone");
+        assert_eq!(subscription_endpoints(&rows, f.member_c1_b), vec![endpoint("neighbour", 0), endpoint("neighbour", 1)], "another member's browsers untouched");
+        assert_eq!(settings(&db, &member).await.unwrap().devices, 10);
+
+        // A browser already subscribed subscribing again takes no one's place.
+        let again = Browser::new(6);
+        push::subscribe(&db, &member, &endpoint("member", 5), &again.p256dh(), &B64.encode(again.auth), "").await.unwrap();
+        let rows = push_subscription::Entity::find().all(&db).await.unwrap();
+        assert_eq!(subscription_endpoints(&rows, f.member_c1), kept);
+        assert_eq!(rows.len(), 12);
+    })
+    .await;
+}
+
+/// A push service where `/push/slow` answers only once every `/push/fast-*` push has arrived
+/// (or after 15 s, longer than a push may take), and records which of the two it was.
+#[derive(Clone, Default)]
+struct Stall {
+    fast: Arc<Mutex<Vec<String>>>,
+    expected_fast: usize,
+    all_fast: Arc<tokio::sync::Notify>,
+    /// Whether the slow push was released by the fast ones having all arrived.
+    slow_released: Arc<Mutex<Option<bool>>>,
+}
+
+async fn stalling_push_service(expected_fast: usize) -> (String, Stall) {
+    async fn receive(State(stall): State<Stall>, Path(name): Path<String>) -> StatusCode {
+        if name == "slow" {
+            let released = tokio::time::timeout(std::time::Duration::from_secs(15), stall.all_fast.notified()).await.is_ok();
+            *stall.slow_released.lock().unwrap() = Some(released);
+        } else {
+            let mut fast = stall.fast.lock().unwrap();
+            fast.push(name);
+            if fast.len() == stall.expected_fast {
+                // Kept as a permit if the slow push is not waiting yet.
+                stall.all_fast.notify_one();
+            }
+        }
+        StatusCode::CREATED
+    }
+    let stall = Stall { expected_fast, ..Stall::default() };
+    let app = axum::Router::new().route("/push/{name}", axum::routing::post(receive)).with_state(stall.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, stall)
+}
+
+#[tokio::test]
+async fn a_stalled_push_service_does_not_hold_up_everyone_elses_pushes() {
+    on_both(|db| async move {
+        push::allow_local_endpoints(true);
+        let f = fixture(&db).await;
+        let fast_members = [f.secretary, f.member_c1_b, f.member_d1, f.member_e1, f.committee];
+        let (base, stall) = stalling_push_service(fast_members.len()).await;
+        let key = push::vapid_key(&db).await.unwrap();
+        let browser = Browser::new(7);
+        let auth = B64.encode(browser.auth);
+        push::subscribe(&db, &user(&db, f.member_c1).await, &format!("{base}/push/slow"), &browser.p256dh(), &auth, "").await.unwrap();
+        for (n, member) in fast_members.iter().enumerate() {
+            push::subscribe(&db, &user(&db, *member).await, &format!("{base}/push/fast-{n}"), &browser.p256dh(), &auth, "").await.unwrap();
+        }
+        let mut everyone = vec![f.member_c1];
+        everyone.extend(fast_members);
+        notify(&db, &everyone, "announcement", "Thông báo: Lịch tiếp dân tháng 12", "/thong-bao/1").await.unwrap();
+        assert_eq!(outbox(&db).await.len(), 6);
+        // The stalled member's push is the longest due: first in line.
+        let mut first: push_outbox::ActiveModel =
+            outbox(&db).await.into_iter().find(|o| o.member_id == f.member_c1).unwrap().into();
+        first.next_attempt_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
+        first.update(&db).await.unwrap();
+
+        let report = push::deliver_due(&db, &key, &reqwest::Client::new(), "mailto:vanphong@haugiang.dcs.vn", 100).await.unwrap();
+        assert_eq!(report, Delivery { sent: 6, gone: 0, retried: 0, dropped: 0 });
+        let mut fast = stall.fast.lock().unwrap().clone();
+        fast.sort();
+        assert_eq!(fast, (0..fast_members.len()).map(|n| format!("fast-{n}")).collect::<Vec<_>>());
+        assert_eq!(*stall.slow_released.lock().unwrap(), Some(true), "the other pushes arrived while the stalled one was still waiting");
+        assert!(outbox(&db).await.is_empty());
+    })
+    .await;
+}

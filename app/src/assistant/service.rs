@@ -11,6 +11,7 @@ use super::answer::{self, CANDIDATES};
 use super::normalize::normalize;
 use super::{Answer, AssistantPageData, AssistantReportData, Exchange, MAX_QUESTION_CHARS, ReportRow};
 use crate::auth::{Role, SessionUser};
+use crate::common::rate_limit::{self, Limit};
 use crate::db::entities::{assistant_exchange, document, document_section, unit, unit_closure};
 use crate::documents::search::{PassageHit, SearchIndex};
 use crate::error::{AppError, AppResult};
@@ -21,6 +22,16 @@ const HISTORY: u64 = 30;
 /// Rows of each list in the administrators' report.
 const REPORT_ROWS: u64 = 100;
 const MAX_COMMENT_CHARS: usize = 1000;
+
+/// Questions a member may ask the assistant: 30 in 10 minutes. Typing or saying a question and
+/// reading its quoted answer takes a person well over 20 seconds, so nobody asking for
+/// themselves meets it, while a script can add at most 180 rows an hour to the history (and as
+/// many calls to a configured language model, the costly part).
+///
+/// Counted after the cheap checks (device id, a resend of a question already answered, the
+/// question's length) and before the search: a resend and a refused question do no work and
+/// must not use up the quota, everything that does work is counted first.
+pub const ASK_LIMIT: Limit = Limit { name: "ask", calls: 30, window_secs: 600, what: "lượt hỏi trợ lý ảo" };
 
 /// The answer from the documents `visible` to the asker, with the passages it ranked.
 pub fn answer_from(index: &SearchIndex, visible: &HashSet<i64>, question: &str) -> (Answer, Vec<PassageHit>) {
@@ -82,6 +93,7 @@ pub async fn ask(
         return Ok(exchange_of(existing));
     }
     let question = checked_question(question)?;
+    rate_limit::hit(db, &ASK_LIMIT, user.member_id).await?;
     let visible = crate::documents::service::visible_ids(db, user).await?;
     let (mut answer, hits) = answer_from(index, &visible, &question);
     if let (true, Some(llm)) = (answer.found, llm)

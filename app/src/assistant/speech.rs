@@ -7,10 +7,15 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime};
 
+use sea_orm::ConnectionTrait;
 use sha2::{Digest, Sha256};
+use tokio::sync::Semaphore;
 
+use crate::auth::SessionUser;
+use crate::common::rate_limit::{self, Limit};
 use crate::error::{AppError, AppResult};
 
 /// Longest text read in one piece (an answer, or one article of a document).
@@ -18,7 +23,33 @@ pub const MAX_SPEECH_CHARS: usize = 4000;
 const VOICE: &str = "vi";
 /// Words per minute: a little slower than espeak's default, for older listeners.
 const RATE: &str = "150";
+/// Longest espeak-ng may run for one text; past it the process is killed (`kill_on_drop`).
 const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Server speech a member may ask for: 60 texts in 10 minutes, one every ten seconds on
+/// average. Listening to an answer or an article takes longer than that, so a member listening
+/// through a whole document stays below it; a script asking for a new text each second does not.
+///
+/// Every valid request counts, from the cache or not: a cached WAV costs no CPU but is still
+/// megabytes read and sent, and one simple rule ("60 lượt trong 10 phút") is what a member can
+/// be told. Empty or over-long texts are refused first without counting: they cost nothing and a
+/// slip of the finger should not use up the quota.
+pub const SPEECH_LIMIT: Limit = Limit { name: "tts", calls: 60, window_secs: 600, what: "lượt nghe đọc" };
+
+/// Room the cache of spoken texts may take on disk by default: 200 MB, about 75 minutes of
+/// speech (one minute is 2.6 MB of 22 kHz 16-bit WAV), a few hundred answers and articles.
+pub const DEFAULT_CACHE_BYTES: u64 = 200 * 1024 * 1024;
+
+/// espeak-ng processes running at once on this server; more requests wait for a turn (the
+/// machine also serves pages, and each voice keeps one core busy).
+const VOICES_AT_ONCE: usize = 2;
+/// How long a request waits for a turn before the member is asked to try again.
+const QUEUE_WAIT: Duration = Duration::from_secs(10);
+static VOICES: Semaphore = Semaphore::const_new(VOICES_AT_ONCE);
+
+/// A half-written file older than this was left by a server that stopped mid-write.
+const STALE_PART: Duration = Duration::from_secs(3600);
+static PART_SEQ: AtomicU64 = AtomicU64::new(0);
 
 /// Audio for `text`, and whether it came from the cache.
 #[derive(Debug)]
@@ -94,55 +125,179 @@ fn cache_path(dir: &Path, spoken: &str) -> PathBuf {
     dir.join(format!("{name}.wav"))
 }
 
-/// Reads `text` aloud into a WAV file under `cache_dir` (or takes the one already there).
+/// What `/api/v1/tts` does for a member: checks the text, counts the call against
+/// [`SPEECH_LIMIT`] (refused with [`AppError::TooMany`] beyond it) and reads the text aloud,
+/// keeping at most `max_cache_bytes` of WAV files in `cache_dir`.
+pub async fn speak(db: &impl ConnectionTrait, user: &SessionUser, cache_dir: &Path, max_cache_bytes: u64, text: &str) -> AppResult<Speech> {
+    checked_text(text)?;
+    rate_limit::hit(db, &SPEECH_LIMIT, user.member_id).await?;
+    synthesize_within(cache_dir, max_cache_bytes, text).await
+}
+
+/// Reads `text` aloud into a WAV file under `cache_dir` (or takes the one already there), the
+/// cache kept within [`DEFAULT_CACHE_BYTES`].
 pub async fn synthesize(cache_dir: &Path, text: &str) -> AppResult<Speech> {
+    synthesize_within(cache_dir, DEFAULT_CACHE_BYTES, text).await
+}
+
+/// Reads `text` aloud into a WAV file under `cache_dir` (or takes the one already there); after
+/// a new file is written, the least recently used ones are removed until the folder's WAV files
+/// take at most `max_cache_bytes`.
+pub async fn synthesize_within(cache_dir: &Path, max_cache_bytes: u64, text: &str) -> AppResult<Speech> {
     let spoken = spoken_form(checked_text(text)?);
     let path = cache_path(cache_dir, &spoken);
     if let Ok(wav) = tokio::fs::read(&path).await {
+        // Used again: moved to the back of the eviction queue.
+        let touched = path.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || touch(&touched)).await {
+            tracing::warn!(error = %e, "speech cache: touching an entry");
+        }
         return Ok(Speech { wav, cached: true });
     }
+    let turn = tokio::time::timeout(QUEUE_WAIT, VOICES.acquire())
+        .await
+        .map_err(|_| {
+            tracing::warn!("speech: every voice busy for {QUEUE_WAIT:?}");
+            AppError::TooMany("Máy chủ đang bận đọc cho nhiều người. Vui lòng thử lại sau ít phút.".into())
+        })?
+        .map_err(|e| {
+            tracing::error!(error = %e, "speech: voice queue closed");
+            AppError::Internal
+        })?;
+    // Dropping the unfinished future on timeout drops the child, which kills espeak-ng.
     let wav = tokio::time::timeout(TIMEOUT, espeak(&spoken)).await.map_err(|_| {
-        tracing::error!("espeak-ng took too long");
+        tracing::error!("espeak-ng took longer than {TIMEOUT:?}; killed");
         AppError::Internal
     })??;
+    drop(turn);
     // Written beside, then renamed: a reader never sees half a file.
-    if tokio::fs::create_dir_all(cache_dir).await.is_ok() {
-        let partial = path.with_extension(format!("{}.part", std::process::id()));
-        if tokio::fs::write(&partial, &wav).await.is_ok() && tokio::fs::rename(&partial, &path).await.is_err() {
-            let _ = tokio::fs::remove_file(&partial).await;
+    match tokio::fs::create_dir_all(cache_dir).await {
+        Ok(()) => {
+            let seq = PART_SEQ.fetch_add(1, Ordering::Relaxed);
+            let partial = path.with_extension(format!("{}-{seq}.part", std::process::id()));
+            let stored = match tokio::fs::write(&partial, &wav).await {
+                Ok(()) => tokio::fs::rename(&partial, &path).await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = stored {
+                tracing::warn!(error = %e, path = %path.display(), "speech cache: not stored");
+                let _ = tokio::fs::remove_file(&partial).await;
+            } else {
+                let (dir, kept) = (cache_dir.to_path_buf(), path.clone());
+                if let Err(e) = tokio::task::spawn_blocking(move || evict(&dir, max_cache_bytes, &kept)).await {
+                    tracing::warn!(error = %e, "speech cache: eviction");
+                }
+            }
         }
+        Err(e) => tracing::warn!(error = %e, dir = %cache_dir.display(), "speech cache: no folder"),
     }
     Ok(Speech { wav, cached: false })
 }
 
-/// espeak-ng with the Vietnamese voice, text on standard input (never on the command line),
-/// on a blocking thread: it is a short-lived child process.
-async fn espeak(spoken: &str) -> AppResult<Vec<u8>> {
-    let spoken = spoken.to_string();
-    tokio::task::spawn_blocking(move || run_espeak(&spoken)).await.map_err(|e| {
-        tracing::error!(error = %e, "espeak-ng thread");
-        AppError::Internal
-    })?
+/// Marks a cache entry as just used (its modification time is the eviction order).
+fn touch(path: &Path) {
+    let result = std::fs::File::options().write(true).open(path).and_then(|f| f.set_modified(SystemTime::now()));
+    match result {
+        Ok(()) => {}
+        // Evicted meanwhile (by this server or another sharing the folder): nothing to mark.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => tracing::warn!(error = %e, path = %path.display(), "speech cache: touching an entry"),
+    }
 }
 
-fn run_espeak(spoken: &str) -> AppResult<Vec<u8>> {
-    use std::io::Write;
-    let mut child = std::process::Command::new("espeak-ng")
+/// Removes the least recently used WAV files of `dir` until they take at most `max_bytes`,
+/// `keep` (just written) last of all; half-written files left by a stopped server go too.
+/// Several servers may share the folder and evict at once: a file that vanishes under us was
+/// removed by another and counts as removed. Returns how many files this call removed.
+pub fn evict(dir: &Path, max_bytes: u64, keep: &Path) -> usize {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::warn!(error = %e, dir = %dir.display(), "speech cache: listing");
+            }
+            return 0;
+        }
+    };
+    let now = SystemTime::now();
+    let mut files = Vec::new();
+    let mut total: u64 = 0;
+    let mut removed = 0;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.is_file() {
+            continue;
+        }
+        let modified = meta.modified().unwrap_or(now);
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("wav") => {
+                total += meta.len();
+                files.push((path == keep, modified, path, meta.len()));
+            }
+            Some("part") if now.duration_since(modified).is_ok_and(|age| age > STALE_PART) => removed += usize::from(remove(&path)),
+            _ => {}
+        }
+    }
+    if total <= max_bytes {
+        return removed;
+    }
+    // Oldest use first; the entry just written only if it alone is over the cap.
+    files.sort_by_key(|(just_written, modified, _, _)| (*just_written, *modified));
+    for (_, _, path, len) in files {
+        if total <= max_bytes {
+            break;
+        }
+        removed += usize::from(remove(&path));
+        total = total.saturating_sub(len);
+    }
+    removed
+}
+
+/// Removes a cache file; true when this call removed it. A file already gone is not an error.
+fn remove(path: &Path) -> bool {
+    match std::fs::remove_file(path) {
+        Ok(()) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => {
+            tracing::warn!(error = %e, path = %path.display(), "speech cache: removing");
+            false
+        }
+    }
+}
+
+/// espeak-ng with the Vietnamese voice, text on standard input (never on the command line).
+/// The child is killed when this future is dropped (the caller's timeout), so a stuck voice
+/// never outlives its request.
+async fn espeak(spoken: &str) -> AppResult<Vec<u8>> {
+    use tokio::io::AsyncWriteExt;
+    let mut child = tokio::process::Command::new("espeak-ng")
         .args(["-v", VOICE, "-s", RATE, "--stdout"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
+        .kill_on_drop(true)
         .spawn()
         .map_err(|e| {
             tracing::error!(error = %e, "espeak-ng could not start (is it installed?)");
             AppError::Conflict("Máy chủ chưa có giọng đọc tiếng Việt; vui lòng báo quản trị viên cài espeak-ng.".into())
         })?;
-    let written = child.stdin.take().map(|mut stdin| stdin.write_all(spoken.as_bytes()));
-    let output = child.wait_with_output().map_err(|e| {
+    let Some(mut stdin) = child.stdin.take() else {
+        tracing::error!("espeak-ng: no standard input");
+        return Err(AppError::Internal);
+    };
+    // Written while the output is read, then closed so espeak-ng knows the text has ended.
+    let write = async move {
+        let written = stdin.write_all(spoken.as_bytes()).await;
+        drop(stdin);
+        written
+    };
+    let (written, output) = tokio::join!(write, child.wait_with_output());
+    let output = output.map_err(|e| {
         tracing::error!(error = %e, "espeak-ng output");
         AppError::Internal
     })?;
-    if let Some(Err(e)) = written {
+    if let Err(e) = written {
         tracing::error!(error = %e, "espeak-ng input");
         return Err(AppError::Internal);
     }

@@ -3,6 +3,7 @@
 //! aes128gcm) and posts it to the browser's push service. Pushes wait in `push_outbox`, written
 //! in the transaction of the change they report, so a push exists exactly when the change does.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use aes_gcm::aead::{Aead, KeyInit};
@@ -31,6 +32,17 @@ const RECORD_SIZE: u32 = 4096;
 const MAX_ATTEMPTS: i32 = 5;
 /// Push services keep an undelivered message this long (seconds) for a phone that is off.
 const TTL_SECONDS: u32 = 24 * 3600;
+/// Browsers one member may have subscribed. Past it the member's oldest subscription goes
+/// rather than the new one being refused: a member who changes phones (or clears a browser)
+/// must still get pushes on the device in hand, and the oldest is the likeliest to be gone.
+pub const MAX_DEVICES: usize = 10;
+/// Pushes in flight at once: one push service that stalls holds one slot, not the queue.
+pub const PARALLEL_SENDS: usize = 16;
+/// Longest one push may take; past it the push is retried later.
+pub const SEND_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+/// How far a claimed push is moved ahead: longer than a delivery pass takes, so another server
+/// does not take it up again while this one is still sending it.
+const CLAIM: Duration = Duration::minutes(5);
 
 #[derive(Debug, thiserror::Error)]
 pub enum PushError {
@@ -216,6 +228,25 @@ pub async fn subscribe(db: &DatabaseConnection, user: &SessionUser, endpoint: &s
         )
         .exec_without_returning(db)
         .await?;
+    drop_oldest_devices(db, user.member_id).await
+}
+
+/// Keeps a member's newest [`MAX_DEVICES`] subscriptions and removes the rest.
+async fn drop_oldest_devices(db: &impl ConnectionTrait, member_id: i64) -> AppResult<()> {
+    let ids: Vec<i64> = push_subscription::Entity::find()
+        .select_only()
+        .column(push_subscription::Column::Id)
+        .filter(push_subscription::Column::MemberId.eq(member_id))
+        .order_by_desc(push_subscription::Column::CreatedAt)
+        .order_by_desc(push_subscription::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let oldest: Vec<i64> = ids.into_iter().skip(MAX_DEVICES).collect();
+    if !oldest.is_empty() {
+        tracing::info!(member = member_id, removed = oldest.len(), "push: oldest subscriptions over the cap removed");
+        push_subscription::Entity::delete_many().filter(push_subscription::Column::Id.is_in(oldest)).exec(db).await?;
+    }
     Ok(())
 }
 
@@ -247,8 +278,13 @@ pub struct Delivery {
 }
 
 /// Sends the pushes that are due, at most `limit`. Each row is claimed first (its next attempt
-/// moved a minute ahead) so two servers never send the same one.
+/// moved ahead) so two servers never send the same one. Pushes go out [`PARALLEL_SENDS`] at a
+/// time, each cut at [`SEND_TIMEOUT`]: a push service that stalls delays only its own browsers.
+/// A push that failed for some browser is retried later with back-off, and dropped after
+/// [`MAX_ATTEMPTS`] tries; a subscription the push service says is gone (404, 410) is removed.
 pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwest::Client, contact: &str, limit: u64) -> AppResult<Delivery> {
+    use futures::stream::{self, StreamExt};
+
     let now = Utc::now();
     let due = push_outbox::Entity::find()
         .filter(push_outbox::Column::NextAttemptAt.lte(now))
@@ -256,50 +292,127 @@ pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwe
         .limit(limit)
         .all(db)
         .await?;
-    let mut report = Delivery::default();
+    let mut items = Vec::with_capacity(due.len());
     for item in due {
         let claimed = push_outbox::Entity::update_many()
-            .col_expr(push_outbox::Column::NextAttemptAt, Expr::value(now + Duration::minutes(1)))
+            .col_expr(push_outbox::Column::NextAttemptAt, Expr::value(now + CLAIM))
             .filter(push_outbox::Column::Id.eq(item.id))
             .filter(push_outbox::Column::NextAttemptAt.eq(item.next_attempt_at))
             .exec(db)
             .await?;
-        if claimed.rows_affected == 0 {
-            continue;
+        if claimed.rows_affected > 0 {
+            items.push(item);
         }
-        let subscriptions = push_subscription::Entity::find().filter(push_subscription::Column::MemberId.eq(item.member_id)).all(db).await?;
-        let message = serde_json::to_vec(&Message { title: kind_heading(&item.kind), body: &item.title, url: &item.link, tag: &item.kind }).map_err(|_| AppError::Internal)?;
-        let mut failed = false;
-        for sub in subscriptions {
-            match send(client, key, contact, &sub, &message).await {
-                Ok(()) => {
-                    report.sent += 1;
-                    let mut active: push_subscription::ActiveModel = sub.into();
-                    active.last_used_at = Set(Some(now));
-                    active.update(db).await?;
-                }
-                Err(PushError::Status(404 | 410)) | Err(PushError::Key) | Err(PushError::Endpoint) => {
-                    report.gone += 1;
-                    push_subscription::Entity::delete_by_id(sub.id).exec(db).await?;
-                }
-                Err(e) => {
-                    tracing::warn!(member = item.member_id, error = %e, "push not delivered");
-                    failed = true;
-                }
-            }
+    }
+    let mut report = Delivery::default();
+    if items.is_empty() {
+        return Ok(report);
+    }
+    let mut messages = Vec::with_capacity(items.len());
+    for item in &items {
+        let message = serde_json::to_vec(&Message { title: kind_heading(&item.kind), body: &item.title, url: &item.link, tag: &item.kind }).map_err(|e| {
+            tracing::error!(error = %e, "push message not serialisable");
+            AppError::Internal
+        })?;
+        messages.push(message);
+    }
+    let members: HashSet<i64> = items.iter().map(|i| i.member_id).collect();
+    let subscriptions = push_subscription::Entity::find()
+        .filter(push_subscription::Column::MemberId.is_in(members))
+        .order_by_asc(push_subscription::Column::Id)
+        .all(db)
+        .await?;
+    // One job per browser, with the pushes due to it in order: a browser gets its pushes one
+    // after another, browsers are served side by side.
+    let mut due_to: HashMap<i64, Vec<usize>> = HashMap::new();
+    for (n, item) in items.iter().enumerate() {
+        due_to.entry(item.member_id).or_default().push(n);
+    }
+    let jobs: Vec<(&push_subscription::Model, &[usize])> =
+        subscriptions.iter().filter_map(|sub| due_to.get(&sub.member_id).map(|pushes| (sub, pushes.as_slice()))).collect();
+    // The futures are made first, not by a closure inside the stream: with such a closure over
+    // borrowed data the compiler (higher-ranked lifetimes) rejects the spawned delivery loop.
+    let sends: Vec<_> = jobs.into_iter().map(|(sub, pushes)| deliver_to(client, key, contact, sub, pushes, &messages)).collect();
+    let outcomes: Vec<(&push_subscription::Model, BrowserOutcome)> = stream::iter(sends).buffer_unordered(PARALLEL_SENDS).collect().await;
+
+    let mut reached = Vec::new();
+    let mut gone = Vec::new();
+    let mut failed: HashSet<usize> = HashSet::new();
+    for (sub, outcome) in outcomes {
+        report.sent += outcome.sent;
+        if outcome.sent > 0 {
+            reached.push(sub.id);
         }
-        if failed && item.attempts + 1 < MAX_ATTEMPTS {
+        if outcome.gone {
+            gone.push(sub.id);
+        }
+        if let Some((error, unsent)) = outcome.failed {
+            tracing::warn!(member = sub.member_id, subscription = sub.id, error = %error, pushes = unsent.len(), "push not delivered");
+            failed.extend(unsent);
+        }
+    }
+    if !reached.is_empty() {
+        push_subscription::Entity::update_many()
+            .col_expr(push_subscription::Column::LastUsedAt, Expr::value(Some(now)))
+            .filter(push_subscription::Column::Id.is_in(reached))
+            .exec(db)
+            .await?;
+    }
+    if !gone.is_empty() {
+        report.gone = gone.len();
+        push_subscription::Entity::delete_many().filter(push_subscription::Column::Id.is_in(gone)).exec(db).await?;
+    }
+    for (n, item) in items.into_iter().enumerate() {
+        let item_failed = failed.contains(&n);
+        if item_failed && item.attempts + 1 < MAX_ATTEMPTS {
             report.retried += 1;
             let mut active: push_outbox::ActiveModel = item.clone().into();
             active.attempts = Set(item.attempts + 1);
             active.next_attempt_at = Set(now + Duration::seconds(30 << item.attempts.clamp(0, 6)));
             active.update(db).await?;
         } else {
-            report.dropped += usize::from(failed);
+            report.dropped += usize::from(item_failed);
             push_outbox::Entity::delete_by_id(item.id).exec(db).await?;
         }
     }
     Ok(report)
+}
+
+/// What became of the pushes due to one browser.
+#[derive(Debug, Default)]
+struct BrowserOutcome {
+    sent: usize,
+    /// The push service says the subscription is gone: it is removed, nothing more is owed.
+    gone: bool,
+    /// Why delivery stopped and the pushes (indices) not delivered, to try again later.
+    failed: Option<(PushError, Vec<usize>)>,
+}
+
+/// Sends `pushes` (indices into `messages`) to one browser, in order. After a failure the rest
+/// wait for the retry rather than each waiting out the same stalled service.
+async fn deliver_to<'a>(
+    client: &reqwest::Client,
+    key: &VapidKey,
+    contact: &str,
+    sub: &'a push_subscription::Model,
+    pushes: &[usize],
+    messages: &[Vec<u8>],
+) -> (&'a push_subscription::Model, BrowserOutcome) {
+    let mut outcome = BrowserOutcome::default();
+    for (k, &n) in pushes.iter().enumerate() {
+        match send(client, key, contact, sub, &messages[n]).await {
+            Ok(()) => outcome.sent += 1,
+            Err(PushError::Status(404 | 410)) | Err(PushError::Key) | Err(PushError::Endpoint) => {
+                outcome.gone = true;
+                break;
+            }
+            Err(e) => {
+                outcome.failed = Some((e, pushes[k..].to_vec()));
+                break;
+            }
+        }
+    }
+    (sub, outcome)
 }
 
 async fn send(client: &reqwest::Client, key: &VapidKey, contact: &str, sub: &push_subscription::Model, message: &[u8]) -> Result<(), PushError> {
@@ -313,6 +426,7 @@ async fn send(client: &reqwest::Client, key: &VapidKey, contact: &str, sub: &pus
         .header("Content-Type", "application/octet-stream")
         .header("TTL", TTL_SECONDS.to_string())
         .header("Urgency", "normal")
+        .timeout(SEND_TIMEOUT)
         .body(body)
         .send()
         .await

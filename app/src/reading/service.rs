@@ -170,6 +170,23 @@ async fn hold_clock(txn: &impl ConnectionTrait, member_id: i64, document_id: i64
     Ok(clock.credited_until)
 }
 
+/// A member has just received the document (opened its page, or the phone fetched it to keep
+/// for offline reading): the clock starts here if it has not, since nobody reads a document
+/// before having it. Reading done offline afterwards is then credited up to the time that has
+/// really passed since, even on a first reading.
+pub async fn document_received(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<()> {
+    let now = Utc::now();
+    reading_clock::Entity::insert(reading_clock::ActiveModel {
+        member_id: Set(member_id),
+        document_id: Set(document_id),
+        credited_until: Set(now - Duration::seconds(FIRST_CREDIT_SECONDS)),
+    })
+    .on_conflict(OnConflict::columns([reading_clock::Column::MemberId, reading_clock::Column::DocumentId]).do_nothing().to_owned())
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
 /// Stores a batch of reading events for the logged-in member (never anyone else).
 ///
 /// Every new event is kept (so the device stops sending it), but its seconds are credited only
@@ -181,8 +198,9 @@ async fn hold_clock(txn: &impl ConnectionTrait, member_id: i64, document_id: i64
 /// - the first send on a document has no earlier credit: it may cover `FIRST_CREDIT_SECONDS`;
 /// - reading done offline over an hour arrives at once, as many queued sends: the clock stood
 ///   where the member's last credited reading left it, an hour or more ago, and each send moves
-///   it on by its own minute, so the hour is credited (up to the time that really passed); but a
-///   document read for the very first time offline gets only the first allowance of it;
+///   it on by its own minute, so the hour is credited (up to the time that really passed); a
+///   document read for the very first time offline has its clock started when the phone
+///   fetched it ([`document_received`]), so that reading is credited too;
 /// - two tabs or devices share the member's one clock: "per device" is approximated by per
 ///   member and document (stricter: one person does not read twice as fast on two screens);
 /// - a replayed event is known by its id and credits nothing twice.
