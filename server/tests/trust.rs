@@ -499,3 +499,36 @@ async fn the_contact_form_does_not_reveal_or_test_phone_numbers() {
     })
     .await;
 }
+
+/// A committee cannot assign (and so put in its reports) a document it may not read, and
+/// "my reading" answers only for documents the member may open.
+#[tokio::test]
+async fn reading_is_assigned_and_reported_only_for_documents_one_may_read() {
+    use app::documents::search::SearchIndex;
+    use app::documents::{authoring, service as docs};
+    use app::reading::service as reading;
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let index = SearchIndex::build(&db).await.unwrap();
+        let admin = user(&db, f.admin).await;
+        let mut draft = doc_draft(f.root, "Kế hoạch kiểm tra nội bộ Khối các cơ quan tỉnh", None);
+        draft.audience_codes = "KCQ".into();
+        let bloc_only = authoring::save(&db, &index, &admin, &draft).await.unwrap();
+        docs::set_published(&db, &index, &admin, bloc_only, true).await.unwrap();
+
+        let committee = user(&db, f.committee).await;
+        let due = (app::common::time::today() + chrono::Duration::days(10)).format("%Y-%m-%d").to_string();
+        let err = reading::assign(&db, &committee, bloc_only, f.district_a, &due).await.unwrap_err();
+        assert_eq!(err, AppError::NotFound("tài liệu".into()));
+        let missing = reading::assign(&db, &committee, 987_654, f.district_a, &due).await.unwrap_err();
+        assert_eq!(err, missing, "the same answer whether the document exists or not");
+
+        let member = user(&db, f.member_c1).await;
+        assert_eq!(reading::my_progress(&db, &member, bloc_only).await.unwrap_err(), AppError::NotFound("tài liệu".into()));
+        let bloc_member = user(&db, f.member_e1).await;
+        assert_eq!(reading::my_progress(&db, &bloc_member, bloc_only).await.unwrap().document_id, bloc_only);
+        // The administrator above both may assign it to the bloc.
+        reading::assign(&db, &admin, bloc_only, f.bloc_b, &due).await.expect("assign within scope");
+    })
+    .await;
+}

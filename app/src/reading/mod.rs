@@ -182,7 +182,7 @@ pub async fn confirm_read(document_id: i64) -> Result<ReadingProgress, AppError>
 
 #[server(endpoint = "reading-mine")]
 pub async fn my_progress(document_id: i64) -> Result<ReadingProgress, AppError> {
-    call!(|db, user| service::reader_progress(&db, user.member_id, document_id))
+    call!(|db, user| service::my_progress(&db, &user, document_id))
 }
 
 #[server(endpoint = "reading-required")]

@@ -331,6 +331,15 @@ pub async fn reader_progress(db: &impl ConnectionTrait, member_id: i64, document
     progress_of(db, member_id, document_id, true).await
 }
 
+/// The signed-in member's own progress on a document they may open: any other id gets the same
+/// "not found", whether it exists or not.
+pub async fn my_progress(db: &impl ConnectionTrait, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
+    if !visible_ids(db, user).await?.contains(&document_id) {
+        return Err(AppError::NotFound("tài liệu".into()));
+    }
+    reader_progress(db, user.member_id, document_id).await
+}
+
 async fn progress_of(db: &impl ConnectionTrait, member_id: i64, document_id: i64, per_section: bool) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
     let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / words_per_second();
@@ -402,6 +411,11 @@ pub async fn confirm(db: &impl ConnectionTrait, user: &SessionUser, document_id:
 /// Assigns a document to every member of a unit's subtree, due on a date.
 pub async fn assign(db: &DatabaseConnection, user: &SessionUser, document_id: i64, unit_id: i64, due_on: &str) -> AppResult<i64> {
     authorize(db, user, Action::ManageDocument(unit_id)).await?;
+    // A committee assigns only what it may read itself: otherwise assigning would show the
+    // title of another committee's document (or draft) in the reports.
+    if !visible_ids(db, user).await?.contains(&document_id) {
+        return Err(AppError::NotFound("tài liệu".into()));
+    }
     let doc = find_document(db, document_id).await?;
     let unit = find_unit(db, unit_id).await?;
     let mut checks = Checks::new();
