@@ -101,8 +101,8 @@ async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), 
 
 /// Delivers queued Web Push messages every two seconds. The VAPID key is made now on first run
 /// so the settings page can hand it to browsers at once.
-async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String) -> Result<(), ServerError> {
-    let key = app::notifications::push::vapid_key(&db).await.map_err(|e| ServerError::Config(format!("VAPID: {e}")))?;
+async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String, secret: app::common::secret::SecretKey) -> Result<(), ServerError> {
+    let key = app::notifications::push::vapid_key(&db, &secret).await.map_err(|e| ServerError::Config(format!("VAPID: {e}")))?;
     let client = reqwest::Client::builder()
         .timeout(app::notifications::push::SEND_TIMEOUT)
         .build()
@@ -162,7 +162,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!(comments, "demo consultation on a draft opened");
         }
     }
-    spawn_push_delivery(db.clone(), settings.push_contact.clone()).await?;
+    spawn_push_delivery(db.clone(), settings.push_contact.clone(), settings.secret_key.clone()).await?;
     spawn_housekeeping(db.clone());
     let search = app::documents::search::SearchIndex::build(&db)
         .await

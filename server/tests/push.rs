@@ -91,13 +91,32 @@ async fn outbox(db: &DatabaseConnection) -> Vec<push_outbox::Model> {
     push_outbox::Entity::find().all(db).await.unwrap()
 }
 
+/// The key every server of a test cluster shares.
+fn secret() -> app::common::secret::SecretKey {
+    app::common::secret::SecretKey::from_bytes([5; 32])
+}
+
 #[tokio::test]
 async fn the_vapid_key_is_made_once_and_kept() {
+    use app::db::entities::app_secret;
     on_both(|db| async move {
-        let first = push::vapid_key(&db).await.unwrap();
-        let again = push::vapid_key(&db).await.unwrap();
+        let first = push::vapid_key(&db, &secret()).await.unwrap();
+        let again = push::vapid_key(&db, &secret()).await.unwrap();
         assert_eq!(first.public_base64(), again.public_base64());
         assert_eq!(B64.decode(first.public_base64()).unwrap().len(), 65, "an uncompressed P-256 point");
+        // Stored sealed: the database alone does not hold a usable signing key...
+        let rows = app_secret::Entity::find().all(&db).await.unwrap();
+        assert_eq!(rows.len(), 1);
+        assert!(rows[0].value.starts_with("sealed:"), "{}", rows[0].value);
+        assert!(!rows[0].value.contains(&first.to_base64()));
+        // ...and a server with another secret key cannot open it.
+        assert!(push::vapid_key(&db, &app::common::secret::SecretKey::from_bytes([6; 32])).await.is_err());
+        // A key stored in the clear by an earlier version is sealed on first read.
+        let mut plain: app_secret::ActiveModel = rows[0].clone().into();
+        plain.value = sea_orm::Set(first.to_base64());
+        sea_orm::ActiveModelTrait::update(plain, &db).await.unwrap();
+        assert_eq!(push::vapid_key(&db, &secret()).await.unwrap().public_base64(), first.public_base64());
+        assert!(app_secret::Entity::find().all(&db).await.unwrap()[0].value.starts_with("sealed:"));
     })
     .await;
 }
@@ -108,7 +127,7 @@ async fn pushes_reach_subscribed_browsers_as_each_member_chose() {
         push::allow_local_endpoints(true);
         let f = fixture(&db).await;
         let (base, got) = push_service().await;
-        let key = push::vapid_key(&db).await.unwrap();
+        let key = push::vapid_key(&db, &secret()).await.unwrap();
         let client = reqwest::Client::new();
         let contact = "mailto:vanphong@haugiang.dcs.vn";
 
@@ -128,13 +147,13 @@ async fn pushes_reach_subscribed_browsers_as_each_member_chose() {
         let other = Browser::new(9);
         push::subscribe(&db, &user(&db, f.member_c1_b).await, &format!("{base}/push/gone"), &other.p256dh(), &B64.encode(other.auth), "").await.unwrap();
         push::subscribe(&db, &user(&db, f.secretary).await, &format!("{base}/push/flaky"), &other.p256dh(), &B64.encode(other.auth), "").await.unwrap();
-        assert_eq!(settings(&db, &member).await.unwrap().devices, 1);
+        assert_eq!(settings(&db, &secret(), &member).await.unwrap().devices, 1);
 
         // The member wants meetings only as pushes, and no pushes for announcements.
         let err = save_settings(&db, &member, &[choice("gossip", true, true)]).await.unwrap_err();
         assert!(err.field_message("kind").is_some());
         save_settings(&db, &member, &[choice("meeting", false, true), choice("announcement", true, false)]).await.unwrap();
-        let s = settings(&db, &member).await.unwrap();
+        let s = settings(&db, &secret(), &member).await.unwrap();
         let meeting = s.kinds.iter().find(|k| k.kind == "meeting").unwrap();
         assert_eq!((meeting.in_app, meeting.push), (false, true));
         assert_eq!(s.vapid_public_key, key.public_base64());
@@ -224,7 +243,7 @@ async fn a_members_eleventh_browser_replaces_their_oldest_and_spares_everyone_el
         let kept = subscription_endpoints(&rows, f.member_c1);
         assert_eq!(kept, (1..11).map(|n| endpoint("member", n)).collect::<Vec<_>>(), "ten left, the first subscribed gone");
         assert_eq!(subscription_endpoints(&rows, f.member_c1_b), vec![endpoint("neighbour", 0), endpoint("neighbour", 1)], "another member's browsers untouched");
-        assert_eq!(settings(&db, &member).await.unwrap().devices, 10);
+        assert_eq!(settings(&db, &secret(), &member).await.unwrap().devices, 10);
 
         // A browser already subscribed subscribing again takes no one's place.
         let again = Browser::new(6);
@@ -277,7 +296,7 @@ async fn a_stalled_push_service_does_not_hold_up_everyone_elses_pushes() {
         let f = fixture(&db).await;
         let fast_members = [f.secretary, f.member_c1_b, f.member_d1, f.member_e1, f.committee];
         let (base, stall) = stalling_push_service(fast_members.len()).await;
-        let key = push::vapid_key(&db).await.unwrap();
+        let key = push::vapid_key(&db, &secret()).await.unwrap();
         let browser = Browser::new(7);
         let auth = B64.encode(browser.auth);
         push::subscribe(&db, &user(&db, f.member_c1).await, &format!("{base}/push/slow"), &browser.p256dh(), &auth, "").await.unwrap();

@@ -80,7 +80,8 @@ pub struct NotificationSettingsView {
 
 #[server(endpoint = "notification-settings")]
 pub async fn notification_settings() -> Result<NotificationSettingsView, AppError> {
-    call!(|db, user| service::settings(&db, &user))
+    let secret = crate::state::secret_key()?;
+    call!(|db, user| service::settings(&db, &secret, &user))
 }
 
 #[server(endpoint = "notification-settings-save")]

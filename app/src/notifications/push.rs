@@ -129,23 +129,50 @@ impl VapidKey {
 }
 
 /// The server's VAPID key, made and stored on first use; every server of a cluster reads the
-/// same row, so browsers subscribed through one are reachable from all.
-pub async fn vapid_key(db: &impl ConnectionTrait) -> AppResult<VapidKey> {
+/// same row, so browsers subscribed through one are reachable from all. The row holds the key
+/// sealed with the server's secret key (kept outside the database), so a copy of the database
+/// cannot sign pushes; a row from before sealing is sealed on first read.
+pub async fn vapid_key(db: &impl ConnectionTrait, secret: &crate::common::secret::SecretKey) -> AppResult<VapidKey> {
     if let Some(row) = app_secret::Entity::find_by_id(VAPID_SECRET).one(db).await? {
-        return VapidKey::from_base64(&row.value).ok_or(AppError::Internal);
+        return match row.value.strip_prefix(SEALED) {
+            Some(sealed) => unseal(secret, sealed),
+            None => {
+                let key = VapidKey::from_base64(&row.value).ok_or(AppError::Internal)?;
+                let mut active: app_secret::ActiveModel = row.into();
+                active.value = Set(seal(secret, &key));
+                active.update(db).await?;
+                Ok(key)
+            }
+        };
     }
     let fresh = VapidKey { secret: random_secret().map_err(|_| AppError::Internal)? };
     // Two servers starting together: the first insert wins and both read it back.
     app_secret::Entity::insert(app_secret::ActiveModel {
         name: Set(VAPID_SECRET.into()),
-        value: Set(fresh.to_base64()),
+        value: Set(seal(secret, &fresh)),
         created_at: Set(Utc::now()),
     })
     .on_conflict(OnConflict::column(app_secret::Column::Name).do_nothing().to_owned())
     .exec_without_returning(db)
     .await?;
     let row = app_secret::Entity::find_by_id(VAPID_SECRET).one(db).await?.ok_or(AppError::Internal)?;
-    VapidKey::from_base64(&row.value).ok_or(AppError::Internal)
+    unseal(secret, row.value.strip_prefix(SEALED).ok_or(AppError::Internal)?)
+}
+
+/// Marks a stored value sealed with the server's secret key.
+const SEALED: &str = "sealed:";
+
+fn seal(secret: &crate::common::secret::SecretKey, key: &VapidKey) -> String {
+    format!("{SEALED}{}", B64.encode(secret.seal(key.to_base64().as_bytes())))
+}
+
+fn unseal(secret: &crate::common::secret::SecretKey, sealed: &str) -> AppResult<VapidKey> {
+    let opened = B64.decode(sealed).ok().and_then(|bytes| secret.open(&bytes).ok()).ok_or_else(|| {
+        // Every server on one database needs the same SOTAY_SECRET_KEY.
+        tracing::error!("the stored push key does not open with this server's secret key (SOTAY_SECRET_KEY differs between servers?)");
+        AppError::Internal
+    })?;
+    std::str::from_utf8(&opened).ok().and_then(VapidKey::from_base64).ok_or(AppError::Internal)
 }
 
 fn hkdf_expand(salt: &[u8], ikm: &[u8], info: &[u8], out: &mut [u8]) -> Result<(), PushError> {

@@ -75,7 +75,7 @@ pub async fn notify(db: &impl ConnectionTrait, members: &[i64], kind: &str, titl
 }
 
 /// The member's choices for every kind (no row = both on), and what push needs in the browser.
-pub async fn settings(db: &DatabaseConnection, user: &SessionUser) -> AppResult<NotificationSettingsView> {
+pub async fn settings(db: &DatabaseConnection, secret: &crate::common::secret::SecretKey, user: &SessionUser) -> AppResult<NotificationSettingsView> {
     let stored: HashMap<String, (bool, bool)> = notification_pref::Entity::find()
         .filter(notification_pref::Column::MemberId.eq(user.member_id))
         .all(db)
@@ -92,7 +92,7 @@ pub async fn settings(db: &DatabaseConnection, user: &SessionUser) -> AppResult<
         .collect();
     Ok(NotificationSettingsView {
         kinds,
-        vapid_public_key: super::push::vapid_key(db).await?.public_base64(),
+        vapid_public_key: super::push::vapid_key(db, secret).await?.public_base64(),
         devices: super::push::devices(db, user.member_id).await?,
     })
 }
