@@ -113,7 +113,9 @@ async fn members_comment_article_by_article_and_the_committee_reads_them_grouped
         // Someone else's id is not theirs to overwrite.
         let other = user(&db, f.member_c1_b).await;
         let err = consultations::save_comment(&db, &other, id, "a1b2c3d4e5f6", "dieu-1", "agree", "").await.unwrap_err();
-        assert_eq!(err.field_message("client_id").unwrap(), "Mã góp ý không hợp lệ.");
+        // (The same words as a malformed id: nothing tells that another member used it.)
+        assert_eq!(err.field_message("client_id").unwrap(), app::common::client_id::REJECTED);
+        assert_eq!(comments(&db).await, 1);
         // Bad input is refused field by field, and nothing is written.
         let err = consultations::save_comment(&db, &other, id, "b1b2b3b4b5b6", "dieu-9", "amend", "ok").await.unwrap_err();
         assert_eq!(err.field_message("anchor").unwrap(), "Điều được góp ý không có trong dự thảo.");

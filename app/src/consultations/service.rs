@@ -382,7 +382,7 @@ pub async fn save_comment(
     body: &str,
 ) -> AppResult<CommentView> {
     if !valid_client_id(client_id) {
-        return Err(AppError::invalid("client_id", "Mã góp ý không hợp lệ."));
+        return Err(crate::common::client_id::rejected());
     }
     let c = find(db, id).await?;
     if !is_invitee(db, id, user.member_id).await? {

@@ -100,7 +100,7 @@ pub async fn save_note(
 ) -> AppResult<NoteView> {
     let mut checks = Checks::new();
     if !crate::common::client_id::valid(client_id) {
-        checks.fail("client_id", "Mã ghi chú không hợp lệ.");
+        checks.fail("client_id", crate::common::client_id::REJECTED);
     }
     let quote: String = quote.trim().chars().take(MAX_QUOTE).collect();
     if note.chars().count() > MAX_NOTE {

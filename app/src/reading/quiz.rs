@@ -220,7 +220,7 @@ pub async fn submit(
     answers: &[i32],
 ) -> AppResult<QuizResult> {
     if !crate::common::client_id::valid(client_id) {
-        return Err(AppError::invalid("client_id", "Mã lượt trả lời không hợp lệ."));
+        return Err(crate::common::client_id::rejected());
     }
     let doc = readable_document(db, user, document_id).await?;
     let pass_percent = doc.quiz_pass_percent.ok_or_else(|| AppError::NotFound("câu hỏi kiểm tra của tài liệu này".into()))?;
