@@ -114,19 +114,22 @@ async fn a_past_year_counts_due_held_missing_and_the_verdict_per_cell() {
         }
         // A meeting of the year after does not count.
         past_meeting(&db, f.cell_d1, NaiveDate::from_ymd_opt(year + 1, 1, 10).unwrap(), "regular", Some((750, KHA)), &[f.member_d1], &[], true).await;
-        // An anonymous rating on C1's first meeting.
-        let first = meeting::Entity::find().filter(meeting::Column::UnitId.eq(f.cell_c1)).one(&db).await.unwrap().unwrap();
-        meeting_rating::ActiveModel {
-            client_id: Set("0123456789abcdef".into()),
-            meeting_id: Set(first.id),
-            stars: Set(4),
-            comment: Set(String::new()),
-            on_date: Set(NaiveDate::from_ymd_opt(year, 1, 6).unwrap()),
-            ..Default::default()
+        // Three anonymous ratings on C1's first meeting, and one alone on its second (too few to
+        // count anywhere: one member's stars must not show through a report).
+        let c1_meetings = meeting::Entity::find().filter(meeting::Column::UnitId.eq(f.cell_c1)).all(&db).await.unwrap();
+        for (n, (meeting_id, stars)) in [(c1_meetings[0].id, 4), (c1_meetings[0].id, 5), (c1_meetings[0].id, 3), (c1_meetings[1].id, 1)].into_iter().enumerate() {
+            meeting_rating::ActiveModel {
+                client_id: Set(format!("0123456789abcde{n}")),
+                meeting_id: Set(meeting_id),
+                stars: Set(stars),
+                comment: Set(String::new()),
+                on_date: Set(NaiveDate::from_ymd_opt(year, 1, 6).unwrap()),
+                ..Default::default()
+            }
+            .insert(&db)
+            .await
+            .unwrap();
         }
-        .insert(&db)
-        .await
-        .unwrap();
 
         let committee = user(&db, f.committee).await;
         let r = reports::report(&db, &committee, f.district_a, Period::year(year), None).await.unwrap();
@@ -140,7 +143,7 @@ async fn a_past_year_counts_due_held_missing_and_the_verdict_per_cell() {
         assert_eq!(t.classes, [14, 7, 0, 0]);
         assert_eq!((t.scored, t.unscored, t.minutes_missing, t.documents_late), (21, 1, 0, 1));
         assert_eq!(t.histogram, [0, 0, 0, 5, 2, 14]);
-        assert_eq!((t.ratings, t.rating_star_sum), (1, 4));
+        assert_eq!((t.ratings, t.rating_star_sum), (3, 12));
         // Rows per commune; C2 (never met) sits under commune X with C1.
         let names: Vec<(&str, i64, i64)> = r.rows.iter().map(|row| (row.unit.name.as_str(), row.stats.cells, row.stats.regular_held)).collect();
         assert_eq!(names, [("Đảng bộ xã Hòa An", 2, 12), ("Đảng bộ xã Hòa Mỹ", 1, 6)]);

@@ -213,7 +213,7 @@ async fn ratings_are_anonymous_once_per_member_and_only_from_the_cell() {
 
         // Two ratings are counted but not shown: those present could tell who said what.
         let two = meetings::ratings(&db, &secretary, id).await.unwrap();
-        assert_eq!((two.count, two.average_tenths, two.comments.len()), (2, None, 0));
+        assert_eq!((two.count, two.withheld, two.average_tenths, two.comments.len()), (0, true, None, 0));
         meetings::rate(&db, &key, &secretary, id, 3, "").await.unwrap();
         let summary = meetings::ratings(&db, &secretary, id).await.unwrap();
         assert_eq!((summary.count, summary.average_tenths), (3, Some(40)));

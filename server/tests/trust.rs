@@ -276,6 +276,17 @@ async fn an_anonymous_question_does_not_reveal_the_askers_cell() {
         // The asker sees every unit by name.
         let own = questions::detail(&db, &asker, id).await.unwrap();
         assert!(json(&own).contains("Đảng bộ xã Hòa An"));
+
+        // Asked at the cell, taken by its secretary and sent up: the commune does not learn the
+        // secretary's name (which would lead to the cell) from the history.
+        let secretary = user(&db, f.secretary).await;
+        let id = questions::ask(&db, &asker, &ask_form(f.cell_c1, "anonymous", "ab1ab1ab1ab1")).await.unwrap();
+        questions::take(&db, &secretary, id).await.unwrap();
+        questions::forward(&db, &secretary, id, Forward::Up, "Xin ý kiến Đảng ủy xã").await.unwrap();
+        let at_commune = questions::detail(&db, &commune, id).await.unwrap();
+        assert!(!json(&at_commune).contains("Trần Thị Bích Ngọc"), "the cell secretary named to the commune");
+        assert!(!json(&at_commune).contains("Chi bộ ấp 1"));
+        assert!(at_commune.history.iter().any(|e| e.actor.as_deref() == Some("Cán bộ cấp dưới")));
     })
     .await;
 }
@@ -529,6 +540,29 @@ async fn reading_is_assigned_and_reported_only_for_documents_one_may_read() {
         assert_eq!(reading::my_progress(&db, &bloc_member, bloc_only).await.unwrap().document_id, bloc_only);
         // The administrator above both may assign it to the bloc.
         reading::assign(&db, &admin, bloc_only, f.bloc_b, &due).await.expect("assign within scope");
+    })
+    .await;
+}
+
+/// Reloading the comprehension check over and over keeps a handful of sheets, not one per load.
+#[tokio::test]
+async fn reloading_the_comprehension_check_does_not_pile_up_sheets() {
+    use app::db::entities::quiz_sheet;
+    use app::documents::search::SearchIndex;
+    use app::documents::{authoring, service as docs};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let index = SearchIndex::build(&db).await.unwrap();
+        let committee = user(&db, f.committee).await;
+        let mut draft = doc_draft(f.district_a, "Hướng dẫn kiểm tra hiểu biết về sinh hoạt chi bộ", None);
+        draft.quiz = "Chi bộ sinh hoạt bao lâu một lần?\n* Mỗi tháng\n- Mỗi năm".into();
+        let id = authoring::save(&db, &index, &committee, &draft).await.unwrap();
+        docs::set_published(&db, &index, &committee, id, true).await.unwrap();
+        let member = user(&db, f.member_c1).await;
+        for _ in 0..20 {
+            assert!(app::reading::quiz::for_member(&db, &member, id).await.unwrap().is_some());
+        }
+        assert_eq!(quiz_sheet::Entity::find().count(&db).await.unwrap(), 5);
     })
     .await;
 }

@@ -178,10 +178,14 @@ pub async fn login(
     // Every attempt is counted before the password is checked, atomically, per address and per
     // typed identifier (whether or not an account has it): parallel guesses cannot outrun the
     // limit, and a locked identifier answers the same whether it exists or not.
+    // An address over its limit stops here, before it can count against (and so lock) the
+    // accounts it names.
     let now = Utc::now();
-    let ip_count = rate_limit::count(db, &LOGIN_BY_ADDRESS, &meta.ip, now).await?;
-    let id_count = rate_limit::count(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await?;
-    if ip_count > LOGIN_BY_ADDRESS.calls || id_count > LOGIN_BY_IDENTIFIER.calls {
+    let address = address_key(&meta.ip);
+    if rate_limit::count(db, &LOGIN_BY_ADDRESS, &address, now).await? > LOGIN_BY_ADDRESS.calls {
+        return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_ADDRESS, now)));
+    }
+    if rate_limit::count(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await? > LOGIN_BY_IDENTIFIER.calls {
         return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_IDENTIFIER, now)));
     }
 
@@ -202,7 +206,7 @@ pub async fn login(
     }
     // A right password does not count against the address (a commune office shares one) and
     // clears the identifier's count.
-    rate_limit::take_back(db, &LOGIN_BY_ADDRESS, &meta.ip, now).await?;
+    rate_limit::take_back(db, &LOGIN_BY_ADDRESS, &address, now).await?;
     rate_limit::clear(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await?;
     if member.status != "active" {
         return Err(AppError::Forbidden(
@@ -229,6 +233,20 @@ pub async fn login(
     .await?;
     let user = load_session_user(db, member.id, credential.must_change).await?;
     Ok((token, user))
+}
+
+/// The address an attempt is counted against: an IPv6 client usually holds a whole /64, so it
+/// counts as one; IPv4 addresses as they are.
+fn address_key(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(std::net::IpAddr::V6(v6)) => v6.to_ipv4_mapped().map(|v4| v4.to_string()).unwrap_or_default(),
+        Ok(std::net::IpAddr::V4(v4)) => v4.to_string(),
+        Err(_) => ip.chars().take(64).collect(),
+    }
 }
 
 fn new_token() -> AppResult<String> {

@@ -91,7 +91,12 @@ pub const MIN_RATINGS_SHOWN: i64 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RatingSummary {
+    /// How many rated; 0 while fewer than [`MIN_RATINGS_SHOWN`] did (see `withheld`), so the
+    /// count itself does not tell the secretary when each one arrived.
     pub count: i64,
+    /// Some members rated, too few for anything to be shown.
+    #[serde(default)]
+    pub withheld: bool,
     /// Average stars × 10 (43 = 4.3).
     pub average_tenths: Option<i64>,
     /// Comments only, in no particular order and never with names.

@@ -488,12 +488,11 @@ fn Ratings(summary: RatingSummary) -> impl IntoView {
             <h2>"Đảng viên đánh giá (ẩn danh)"</h2>
             <p>{match r.average_tenths {
                 Some(avg) => format!("{} lượt, trung bình {},{} ★", r.count, avg / 10, avg % 10),
-                None if r.count == 0 => "Chưa có đánh giá.".to_string(),
-                None => format!(
-                    "{} lượt đánh giá. Kết quả chỉ hiện khi có từ {} lượt trở lên, để không ai đoán được ai đánh giá thế nào.",
-                    r.count,
+                None if r.withheld => format!(
+                    "Đã có đánh giá, nhưng kết quả chỉ hiện khi có từ {} lượt trở lên, để không ai đoán được ai đánh giá thế nào.",
                     super::MIN_RATINGS_SHOWN
                 ),
+                None => "Chưa có đánh giá.".to_string(),
             }}</p>
             <ul>{r.comments.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}</ul>
         </section>

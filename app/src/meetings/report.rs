@@ -635,7 +635,13 @@ pub mod service {
         for (id, at) in documents {
             posted.entry(id).or_default().push(at);
         }
-        let rated: HashMap<i64, (i64, i64)> = ratings.into_iter().map(|(id, n, stars)| (id, (n, stars))).collect();
+        // A meeting's ratings count only once enough members rated it: a report for one cell and
+        // one month must not show what a single member gave.
+        let rated: HashMap<i64, (i64, i64)> = ratings
+            .into_iter()
+            .filter(|(_, n, _)| *n >= crate::meetings::MIN_RATINGS_SHOWN)
+            .map(|(id, n, stars)| (id, (n, stars)))
+            .collect();
         Ok(meetings
             .into_iter()
             .map(|m| {

@@ -624,10 +624,11 @@ async fn rating_summary(db: &DatabaseConnection, meeting_id: i64) -> AppResult<R
     rows.sort_by(|a, b| a.comment.cmp(&b.comment));
     let count = rows.len() as i64;
     if count < super::MIN_RATINGS_SHOWN {
-        return Ok(RatingSummary { count, average_tenths: None, comments: Vec::new() });
+        return Ok(RatingSummary { count: 0, withheld: count > 0, average_tenths: None, comments: Vec::new() });
     }
     Ok(RatingSummary {
         count,
+        withheld: false,
         average_tenths: (count > 0).then(|| rows.iter().map(|r| i64::from(r.stars)).sum::<i64>() * 10 / count),
         comments: rows.into_iter().map(|r| r.comment).filter(|c| !c.is_empty()).collect(),
     })

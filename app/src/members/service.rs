@@ -54,7 +54,8 @@ async fn authorize_managing(
         .select_only()
         .column(position::Column::UnitId)
         .filter(position::Column::MemberId.eq(target.id))
-        .filter(position::Column::ToDate.is_null())
+        // Still held: open, or ending on a date still ahead (a term that ends later).
+        .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(crate::common::time::today())))
         .into_tuple::<i64>()
         .all(db)
         .await?;

@@ -137,11 +137,17 @@ pub async fn vapid_key(db: &impl ConnectionTrait, secret: &crate::common::secret
         return match row.value.strip_prefix(SEALED) {
             Some(sealed) => unseal(secret, sealed),
             None => {
+                // Sealed only if still in the clear (another server may be sealing it now), then
+                // read back: a server with a different secret key fails here, loudly.
                 let key = VapidKey::from_base64(&row.value).ok_or(AppError::Internal)?;
-                let mut active: app_secret::ActiveModel = row.into();
-                active.value = Set(seal(secret, &key));
-                active.update(db).await?;
-                Ok(key)
+                app_secret::Entity::update_many()
+                    .col_expr(app_secret::Column::Value, sea_orm::sea_query::Expr::value(seal(secret, &key)))
+                    .filter(app_secret::Column::Name.eq(VAPID_SECRET))
+                    .filter(app_secret::Column::Value.eq(row.value.as_str()))
+                    .exec(db)
+                    .await?;
+                let stored = app_secret::Entity::find_by_id(VAPID_SECRET).one(db).await?.ok_or(AppError::Internal)?;
+                unseal(secret, stored.value.strip_prefix(SEALED).ok_or(AppError::Internal)?)
             }
         };
     }

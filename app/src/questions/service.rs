@@ -3,7 +3,7 @@
 //! unit above). Forwarding moves it along the asker's own line, so it never reaches a sibling.
 //! Names follow the asker's per-item choice in every function that returns one.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{
@@ -316,6 +316,29 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
     let holder_pos = line.iter().position(|u| u.id == q.unit_id).unwrap_or(0);
     let hidden: Vec<i64> =
         if name_visible(user, &q) { Vec::new() } else { line[..holder_pos].iter().map(|u| u.id).collect() };
+    // Nor the names of officers down there (a secretary's name leads to the cell): only people
+    // with a position at the holder or above are named to such a reader.
+    let named_people: Option<HashSet<i64>> = if hidden.is_empty() {
+        None
+    } else {
+        let above: Vec<i64> = line[holder_pos..].iter().map(|u| u.id).collect();
+        Some(
+            position::Entity::find()
+                .select_only()
+                .column(position::Column::MemberId)
+                .filter(position::Column::UnitId.is_in(above))
+                .filter(position::Column::MemberId.is_in(people.keys().copied()))
+                .into_tuple::<i64>()
+                .all(db)
+                .await?
+                .into_iter()
+                .collect(),
+        )
+    };
+    let person = |id: i64| match &named_people {
+        Some(named) if !named.contains(&id) => Some("Cán bộ cấp dưới".to_string()),
+        _ => people.get(&id).cloned(),
+    };
     let faq_id = faq_entry::Entity::find().filter(faq_entry::Column::QuestionId.eq(q.id)).one(db).await?.map(|e| e.id);
     let merged_answer = match q.merged_into {
         Some(target) => find(db, target).await?.answer,
@@ -329,9 +352,9 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
         body: q.body.clone(),
         anonymity: q.anonymity.clone(),
         who_sees_name: ANONYMITY.iter().find(|(a, _, _)| *a == q.anonymity).map(|(_, _, w)| w.to_string()).unwrap_or_default(),
-        assignee: q.assignee_id.and_then(|a| people.get(&a).cloned()),
+        assignee: q.assignee_id.and_then(person),
         answer: q.answer.clone(),
-        answered_by: q.answered_by.and_then(|a| people.get(&a).cloned()),
+        answered_by: q.answered_by.and_then(person),
         answered_at: q.answered_at.map(format_datetime),
         rating: q.rating,
         rating_comment: q.rating_comment.clone(),
@@ -339,7 +362,7 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
             .iter()
             .map(|e| QuestionEventView {
                 action: action_label(&e.action).into(),
-                actor: e.actor_id.and_then(|a| people.get(&a).cloned()),
+                actor: e.actor_id.and_then(person),
                 unit: e.unit_id.and_then(|u| {
                     if hidden.contains(&u) { Some("cấp dưới (theo đường của người hỏi)".to_string()) } else { units.get(&u).cloned() }
                 }),

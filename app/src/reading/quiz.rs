@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     TransactionTrait,
 };
 
@@ -175,6 +175,25 @@ pub async fn for_member(db: &DatabaseConnection, user: &SessionUser, document_id
     })
     .exec_without_returning(db)
     .await?;
+    // A few open sheets (several tabs or phones) are plenty: reloading the page a million times
+    // must not store a million sheets.
+    // (Trimmed on every serving, so this list is never longer than the limit plus one.)
+    let stale: Vec<String> = quiz_sheet::Entity::find()
+        .select_only()
+        .column(quiz_sheet::Column::Id)
+        .filter(quiz_sheet::Column::MemberId.eq(user.member_id))
+        .filter(quiz_sheet::Column::DocumentId.eq(document_id))
+        .order_by_desc(quiz_sheet::Column::CreatedAt)
+        .order_by_desc(quiz_sheet::Column::Id)
+        .into_tuple::<String>()
+        .all(db)
+        .await?
+        .into_iter()
+        .skip(OPEN_SHEETS_KEPT)
+        .collect();
+    if !stale.is_empty() {
+        quiz_sheet::Entity::delete_many().filter(quiz_sheet::Column::Id.is_in(stale)).exec(db).await?;
+    }
     view.sheet = sheet;
     view.questions = served
         .into_iter()
@@ -211,6 +230,9 @@ async fn own_attempt(db: &impl ConnectionTrait, member_id: i64, client_id: &str)
 /// One attempt: `answers[i]` is the position chosen among the choices of the sheet's i-th
 /// question, as served. `client_id` makes a resend return the first result instead of a new
 /// attempt.
+/// Sheets served and not yet answered that a member keeps per document.
+const OPEN_SHEETS_KEPT: usize = 5;
+
 pub async fn submit(
     db: &DatabaseConnection,
     user: &SessionUser,
