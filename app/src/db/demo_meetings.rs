@@ -436,21 +436,28 @@ fn add_meeting(
         attended_count: Set(attended.len() as i32),
         unexcused_count: Set(unexcused),
     });
-    // In some meetings a few members rate anonymously (shown once three or more have).
-    if rng.below(100) < 30 && cell.members.len() > 4 {
-        let raters = rng.range(2, 6.min(cell.members.len() as i64 - 1)) as usize;
-        for k in 0..raters {
+    // In some meetings a few members rate anonymously. The draws from `rng` are the ones the
+    // rest of the demo year was generated after (the browser tests know that year), so they stay
+    // as they were; raters added to reach three (results show from three) come from a stream of
+    // their own.
+    if rng.below(100) < 30 {
+        let drawn = std::cmp::max(rng.range(1, 4.min(cell.members.len() as i64 - 1)), 0) as usize;
+        let mut extra = Rng(0x5241_5445 ^ id as u64);
+        let wanted = drawn.max(crate::meetings::MIN_RATINGS_SHOWN as usize).min(cell.members.len().saturating_sub(1));
+        for k in 0..wanted {
+            let stream = if k < drawn { &mut *rng } else { &mut extra };
             let member_id = cell.members[1 + k].0;
             let stars = match cell.habit {
-                Habit::Good => rng.range(4, 5),
-                Habit::Fair => rng.range(3, 5),
-                Habit::Weak => rng.range(2, 4),
+                Habit::Good => stream.range(4, 5),
+                Habit::Fair => stream.range(3, 5),
+                Habit::Weak => stream.range(2, 4),
             } as i32;
+            let _ = (stream.next(), stream.next()); // once a device id; kept so the stream is unchanged
             out.ratings.push(meeting_rating::ActiveModel {
                 client_id: Set(crate::common::client_id::new()),
                 meeting_id: Set(id),
                 stars: Set(stars),
-                comment: Set(rng.pick(&COMMENTS).to_string()),
+                comment: Set(stream.pick(&COMMENTS).to_string()),
                 on_date: Set(crate::common::time::vietnam_date(starts_at)),
                 ..Default::default()
             });
