@@ -338,9 +338,8 @@ async fn honest_reading_over_real_time_is_credited_in_full_even_when_it_arrives_
 
         // A document read for the very first time offline: the phone fetched it (the page was
         // served), an hour passed, and the queue arrives. The clock started when it was served.
-        let index = app::documents::search::SearchIndex::build(&db).await.unwrap();
         let offline_reader = user(&db, f.member_d1).await;
-        app::documents::service::view(&db, &index, &offline_reader, doc).await.expect("fetched to keep");
+        reading::document_received(&db, f.member_d1, doc).await.expect("fetched to keep");
         time_passes(&db, f.member_d1, doc, 3600).await;
         let mut last = None;
         for send in minutes("e4") {

@@ -145,7 +145,17 @@ pub async fn library(
 #[server(endpoint = "document")]
 pub async fn get_document(id: i64) -> Result<DocumentView, AppError> {
     let index = crate::state::search_index()?;
-    call!(|db, user| service::view(&db, &index, &user, id))
+    call!(|db, user| async move {
+        let view = service::view(&db, &index, &user, id).await?;
+        // The member has the document now: their reading clock starts (reading::service). Off
+        // the page's path, so a busy database never holds up the page.
+        tokio::spawn(async move {
+            if let Err(e) = crate::reading::service::document_received(&db, user.member_id, id).await {
+                tracing::warn!(error = %e, "starting a reading clock");
+            }
+        });
+        Ok(view)
+    })
 }
 
 #[server(endpoint = "document-publish")]

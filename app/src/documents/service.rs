@@ -200,8 +200,6 @@ pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
             depth: depth_of(r),
         })
         .collect();
-    // The reading clock starts when a member first gets the document (see reading::service).
-    crate::reading::service::document_received(db, user.member_id, id).await?;
     // The replacement is named only to those who may open it: a draft that will replace this
     // document is still the committee's business.
     let superseded_by = match doc.superseded_by {

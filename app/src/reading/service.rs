@@ -175,6 +175,10 @@ async fn hold_clock(txn: &impl ConnectionTrait, member_id: i64, document_id: i64
 /// before having it. Reading done offline afterwards is then credited up to the time that has
 /// really passed since, even on a first reading.
 pub async fn document_received(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<()> {
+    // Read first: most views are of documents already started, and a read takes no write lock.
+    if reading_clock::Entity::find_by_id((member_id, document_id)).one(db).await?.is_some() {
+        return Ok(());
+    }
     let now = Utc::now();
     reading_clock::Entity::insert(reading_clock::ActiveModel {
         member_id: Set(member_id),
