@@ -80,13 +80,6 @@ pub fn format_datetime(at: chrono::DateTime<chrono::Utc>) -> String {
     (at + chrono::Duration::hours(crate::common::time::VIETNAM_UTC_OFFSET_HOURS)).format("%H:%M %d/%m/%Y").to_string()
 }
 
-/// Today's date in Vietnam (UTC+7): deadlines and due dates are days there. Server-side only:
-/// the browser's clock is not to be trusted (and chrono cannot read it in wasm).
-#[cfg(feature = "ssr")]
-pub fn today_in_vietnam() -> NaiveDate {
-    crate::common::time::today()
-}
-
 fn capitalize(label: &str) -> String {
     let mut chars = label.chars();
     match chars.next() {

@@ -278,7 +278,7 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
         println!("meetings: database already had meetings, skipped");
         return Ok(());
     }
-    let year = reports::today_in_vietnam().year() - 1;
+    let year = app::common::time::today().year() - 1;
     let started = Instant::now();
     let meetings = seed_meetings(db, DemoMeetings { through: (year, 12), every_meeting: true }, &app::common::secret::SecretKey::default()).await?;
     let attendance = app::db::entities::meeting_attendance::Entity::find().count(db).await?;

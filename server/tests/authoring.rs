@@ -13,47 +13,12 @@ use app::documents::authoring::{self, parse_quiz};
 use app::documents::import::{docx_to_text, file_to_text};
 use app::documents::search::SearchIndex;
 use app::documents::service as docs;
-use app::documents::{DocumentDraft, SearchFilters, marks};
+use app::documents::{SearchFilters, marks};
 use app::error::AppError;
 use app::reading::{ProgressEvent, quiz, service as reading};
 use common::*;
+use common::{document_body as body, document_draft as draft};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-
-fn body(extra: &str) -> String {
-    let article = |n: usize, text: &str| format!("Điều {n}. Nội dung {n}\n{text} {}", vec!["đảng viên"; 12].join(" "));
-    [
-        "HƯỚNG DẪN\nVề sinh hoạt chi bộ ở nông thôn".to_string(),
-        "Chương I\nQUY ĐỊNH CHUNG".into(),
-        article(1, "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần."),
-        article(2, "Chi bộ sinh hoạt chuyên đề ít nhất mỗi quý một lần."),
-        "Chương II\nTỔ CHỨC THỰC HIỆN".into(),
-        article(3, extra),
-    ]
-    .join("\n")
-}
-
-fn draft(owner: i64) -> DocumentDraft {
-    DocumentDraft {
-        id: None,
-        owner_unit_id: owner,
-        number: "05-HD/HU".into(),
-        title: "Hướng dẫn sinh hoạt chi bộ ấp".into(),
-        doc_type: "huong_dan".into(),
-        level: "grassroots".into(),
-        issuer: "Ban Thường vụ Huyện ủy Phụng Hiệp".into(),
-        issued_on: "05/03/2025".into(),
-        effective_on: String::new(),
-        status: "in_force".into(),
-        topics: "sinh hoạt chi bộ".into(),
-        audience_all: "false".into(),
-        audience_codes: "PH.01".into(),
-        supersedes: String::new(),
-        text: body("Cấp ủy cơ sở hướng dẫn các chi bộ thực hiện nghiêm túc."),
-        quiz: String::new(),
-        quiz_pass_percent: "80".into(),
-        change_note: String::new(),
-    }
-}
 
 async fn sections(db: &DatabaseConnection, id: i64) -> Vec<document_section::Model> {
     document_section::Entity::find().filter(document_section::Column::DocumentId.eq(id)).all(db).await.unwrap()

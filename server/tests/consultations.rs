@@ -12,7 +12,7 @@ use app::documents::authoring;
 use app::documents::search::SearchIndex;
 use app::documents::service as docs;
 use app::error::AppError;
-use app::validate::today_in_vietnam;
+use app::common::time::today;
 use common::*;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
@@ -53,7 +53,7 @@ fn form(document_id: i64, unit_id: i64, audience: &str, days: i64) -> Consultati
         document_id,
         unit_id,
         audience: audience.into(),
-        closes_on: (today_in_vietnam() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string(),
+        closes_on: (today() + chrono::Duration::days(days)).format("%Y-%m-%d").to_string(),
         intro: "Đề nghị các đồng chí tập trung góp ý chế độ họp.".into(),
     }
 }
@@ -229,7 +229,7 @@ async fn only_the_drafts_committee_opens_a_consultation_with_a_sound_deadline() 
 
         // Once the deadline has passed the consultation is over by itself: no comments, draft free.
         let mut passed: consultation::ActiveModel = row.into();
-        passed.closes_on = Set(today_in_vietnam() - chrono::Duration::days(1));
+        passed.closes_on = Set(today() - chrono::Duration::days(1));
         passed.update(&db).await.unwrap();
         let v = consultations::view(&db, &secretary, id).await.unwrap();
         assert_eq!((v.can_comment, v.summary.status.as_str()), (false, "Đã kết thúc"));

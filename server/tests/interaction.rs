@@ -7,23 +7,12 @@ mod common;
 
 use app::db::entities::{notification, question};
 use app::error::AppError;
-use app::questions::{AskForm, Forward};
+use app::questions::Forward;
 use app::questions::service as questions;
 use common::*;
+use common::ask_form as form;
 use chrono::Datelike;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
-
-fn form(unit_id: i64, anonymity: &str, client_id: &str) -> AskForm {
-    AskForm {
-        client_id: client_id.into(),
-        unit_id,
-        kind: "question".into(),
-        topic: "dang_phi".into(),
-        title: "Mức đóng đảng phí của đảng viên hưu trí".into(),
-        body: "Đảng viên đã nghỉ hưu, hưởng lương hưu thì đóng đảng phí bao nhiêu phần trăm?".into(),
-        anonymity: anonymity.into(),
-    }
-}
 
 async fn unread(db: &DatabaseConnection, member: i64) -> i64 {
     app::notifications::service::unread(db, &user(db, member).await).await.unwrap()
@@ -357,7 +346,7 @@ async fn the_question_report_counts_answers_overdue_median_time_and_satisfaction
         late.due_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(1));
         late.update(&db).await.unwrap();
 
-        let year = app::meetings::report::Period::year(app::meetings::report::service::today_in_vietnam().year());
+        let year = app::meetings::report::Period::year(app::common::time::today().year());
         let r = questions::report(&db, &committee, f.district_a, year).await.unwrap();
         let t = &r.totals;
         assert_eq!((t.received, t.answered, t.open, t.overdue), (3, 2, 1, 1));

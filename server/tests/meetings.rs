@@ -5,29 +5,11 @@ mod common;
 
 use app::db::entities::{meeting, meeting_score};
 use app::error::AppError;
-use app::meetings::MeetingForm;
 use app::meetings::rubric::{KHA, TOT, Threshold, default_rubric};
 use app::meetings::service as meetings;
 use common::*;
+use common::meeting_form as form;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
-
-/// Local (Vietnam) time `hours` from now, as a datetime-local field sends it.
-fn local(hours: i64) -> String {
-    (chrono::Utc::now() + chrono::Duration::hours(7 + hours)).format("%Y-%m-%dT%H:%M").to_string()
-}
-
-fn form(cell: i64, starts_in_hours: i64) -> MeetingForm {
-    MeetingForm {
-        unit_id: cell,
-        kind: "regular".into(),
-        topic: "Sinh hoạt thường kỳ tháng 12: kiểm điểm nghị quyết tháng 11".into(),
-        agenda: "1. Đánh giá tình hình tháng 11\n2. Phương hướng tháng 12".into(),
-        place: "Nhà văn hóa ấp 1".into(),
-        starts_at: local(starts_in_hours),
-        planned_minutes: "100".into(),
-        with_thematic: false,
-    }
-}
 
 /// A meeting that started two hours ago and was held for 95 minutes.
 async fn held_meeting(db: &DatabaseConnection, cell: i64, secretary: i64) -> i64 {

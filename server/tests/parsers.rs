@@ -50,6 +50,9 @@ fn library() -> &'static (SearchIndex, HashSet<i64>) {
             let index = SearchIndex::build(&db).await.expect("index");
             let visible = app::documents::service::visible_ids(&db, &common::user(&db, f.member_c1).await).await.expect("visible");
             assert!(!visible.is_empty());
+            // The properties below hold for empty answers too; this one shows the index answers.
+            let (answer, hits) = app::assistant::service::answer_from(&index, &visible, "Đảng viên có những quyền gì?");
+            assert!(answer.found && !hits.is_empty() && hits.iter().all(|h| visible.contains(&h.document_id)));
             (index, visible)
         })
     })

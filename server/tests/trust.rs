@@ -145,18 +145,6 @@ fn the_client_address_is_the_proxys_own_hop() {
     assert_eq!(app::state::meta_from_parts(&parts, &untrusted).ip, "unknown");
 }
 
-fn ask_form(unit_id: i64, anonymity: &str, client_id: &str) -> app::questions::AskForm {
-    app::questions::AskForm {
-        client_id: client_id.into(),
-        unit_id,
-        kind: "question".into(),
-        topic: "dang_phi".into(),
-        title: "Mức đóng đảng phí của đảng viên hưu trí".into(),
-        body: "Đảng viên đã nghỉ hưu, hưởng lương hưu thì đóng đảng phí bao nhiêu phần trăm?".into(),
-        anonymity: anonymity.into(),
-    }
-}
-
 /// An administrator who replays a device id another member used learns nothing: the answer is
 /// the one a malformed id gets, and nothing of the other member's row comes back.
 #[tokio::test]
@@ -304,17 +292,8 @@ async fn a_database_reader_cannot_link_a_meeting_rating_to_its_rater() {
         let key = SecretKey::from_bytes([9; 32]);
         let f = fixture(&db).await;
         let secretary = user(&db, f.secretary).await;
-        let starts = (chrono::Utc::now() + chrono::Duration::hours(5)).format("%Y-%m-%dT%H:%M").to_string();
-        let form = app::meetings::MeetingForm {
-            unit_id: f.cell_c1,
-            kind: "regular".into(),
-            topic: "Sinh hoạt thường kỳ tháng 12".into(),
-            agenda: "1. Đánh giá tình hình tháng 11".into(),
-            place: "Nhà văn hóa ấp 1".into(),
-            starts_at: starts,
-            planned_minutes: "100".into(),
-            with_thematic: false,
-        };
+        // A meeting that started two hours ago.
+        let form = meeting_form(f.cell_c1, -2);
         let id = meetings::plan(&db, &secretary, &form).await.expect("plan");
         meetings::record_held(&db, &secretary, id, 95).await.expect("held");
         let raters = [(f.member_c1, 1), (f.member_c1_b, 5), (f.secretary, 3)];
@@ -363,28 +342,13 @@ async fn a_database_reader_cannot_link_a_meeting_rating_to_its_rater() {
     .await;
 }
 
+/// The common draft with its own title (its text names it too, so two drafts never clash).
 fn doc_draft(owner: i64, title: &str, supersedes: Option<i64>) -> app::documents::DocumentDraft {
-    let article = |n: usize, text: &str| format!("Điều {n}. Nội dung {n}\n{text} {}", vec!["đảng viên"; 12].join(" "));
-    app::documents::DocumentDraft {
-        id: None,
-        owner_unit_id: owner,
-        number: "05-HD/HU".into(),
-        title: title.into(),
-        doc_type: "huong_dan".into(),
-        level: "grassroots".into(),
-        issuer: "Ban Thường vụ Huyện ủy Phụng Hiệp".into(),
-        issued_on: "05/03/2025".into(),
-        effective_on: String::new(),
-        status: "in_force".into(),
-        topics: "sinh hoạt chi bộ".into(),
-        audience_all: "false".into(),
-        audience_codes: "PH.01".into(),
-        supersedes: supersedes.map(|s| s.to_string()).unwrap_or_default(),
-        text: ["HƯỚNG DẪN\nVề sinh hoạt chi bộ".to_string(), article(1, title)].join("\n"),
-        quiz: String::new(),
-        quiz_pass_percent: "80".into(),
-        change_note: String::new(),
-    }
+    let mut draft = document_draft(owner);
+    draft.title = title.into();
+    draft.text = document_body(title);
+    draft.supersedes = supersedes.map(|s| s.to_string()).unwrap_or_default();
+    draft
 }
 
 /// A draft that will replace a document is named to readers of the old one only once they may
@@ -422,17 +386,7 @@ async fn reasons_for_absence_are_for_the_secretaries_only() {
     on_both(|db| async move {
         let f = fixture(&db).await;
         let secretary = user(&db, f.secretary).await;
-        let starts = (chrono::Utc::now() + chrono::Duration::hours(7 + 72)).format("%Y-%m-%dT%H:%M").to_string();
-        let form = app::meetings::MeetingForm {
-            unit_id: f.cell_c1,
-            kind: "regular".into(),
-            topic: "Sinh hoạt thường kỳ tháng 12".into(),
-            agenda: "1. Đánh giá tình hình tháng 11".into(),
-            place: "Nhà văn hóa ấp 1".into(),
-            starts_at: starts,
-            planned_minutes: "100".into(),
-            with_thematic: false,
-        };
+        let form = meeting_form(f.cell_c1, 72);
         let id = meetings::plan(&db, &secretary, &form).await.expect("plan");
         let reason = "Đi khám bệnh định kỳ tại bệnh viện tỉnh";
         meetings::rsvp(&db, &user(&db, f.member_c1).await, id, false, reason).await.unwrap();
@@ -563,6 +517,44 @@ async fn reloading_the_comprehension_check_does_not_pile_up_sheets() {
             assert!(app::reading::quiz::for_member(&db, &member, id).await.unwrap().is_some());
         }
         assert_eq!(quiz_sheet::Entity::find().count(&db).await.unwrap(), 5);
+    })
+    .await;
+}
+
+/// The two calls this change added: the check-in status answers only members of the meeting's
+/// cell, and a quiz attempt is bounded and takes only the caller's own sheet.
+#[tokio::test]
+async fn the_added_calls_check_who_asks_and_bound_what_they_take() {
+    use app::documents::search::SearchIndex;
+    use app::documents::{authoring, service as docs};
+    use app::meetings::{checkin, service as meetings};
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let secretary = user(&db, f.secretary).await;
+        let id = meetings::plan(&db, &secretary, &meeting_form(f.cell_c1, -1)).await.unwrap();
+        assert_eq!(checkin::status(&db, &user(&db, f.member_c1).await, id).await.unwrap(), None);
+        for outsider in [f.member_d1, f.committee, f.admin] {
+            assert!(is_forbidden(checkin::status(&db, &user(&db, outsider).await, id).await), "member {outsider}");
+        }
+
+        let index = SearchIndex::build(&db).await.unwrap();
+        let committee = user(&db, f.committee).await;
+        let mut draft = doc_draft(f.district_a, "Hướng dẫn kiểm tra hiểu biết về đảng phí", None);
+        draft.quiz = "Đảng viên đóng đảng phí bao lâu một lần?\n* Hằng tháng\n- Hằng năm".into();
+        let doc = authoring::save(&db, &index, &committee, &draft).await.unwrap();
+        docs::set_published(&db, &index, &committee, doc, true).await.unwrap();
+        let owner = user(&db, f.member_c1).await;
+        let sheet = app::reading::quiz::for_member(&db, &owner, doc).await.unwrap().unwrap().sheet;
+        let other = user(&db, f.member_c1_b).await;
+        // Another member's sheet is no sheet of theirs; a huge answer list is refused unread.
+        let err = app::reading::quiz::submit(&db, &other, "0c0c0c0c-0001", doc, &sheet, &[0]).await.unwrap_err();
+        assert!(err.field_message("sheet").is_some(), "{err:?}");
+        let err = app::reading::quiz::submit(&db, &other, "0c0c0c0c-0002", doc, &"x".repeat(10_000), &vec![0; 100_000]).await.unwrap_err();
+        assert!(err.field_message("answers").is_some(), "{err:?}");
+        let err = app::reading::quiz::submit(&db, &other, "0c0c0c0c-0003", doc, &"x".repeat(10_000), &[0]).await.unwrap_err();
+        assert!(err.field_message("sheet").is_some(), "{err:?}");
+        // The owner's sheet still works for the owner.
+        assert!(app::reading::quiz::submit(&db, &owner, "0c0c0c0c-0004", doc, &sheet, &[0]).await.is_ok());
     })
     .await;
 }

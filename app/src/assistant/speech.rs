@@ -121,7 +121,7 @@ pub fn spoken_form(text: &str) -> String {
 
 fn cache_path(dir: &Path, spoken: &str) -> PathBuf {
     let digest = Sha256::new().chain_update(VOICE).chain_update(RATE).chain_update(spoken.as_bytes()).finalize();
-    let name: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+    let name = crate::common::hex(&digest[..16]);
     dir.join(format!("{name}.wav"))
 }
 

@@ -252,15 +252,11 @@ fn address_key(ip: &str) -> String {
 fn new_token() -> AppResult<String> {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
-    Ok(hex(&bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    Ok(crate::common::hex(&bytes))
 }
 
 fn token_hash(token: &str) -> String {
-    hex(&Sha256::digest(token.as_bytes()))
+    crate::common::hex(&Sha256::digest(token.as_bytes()))
 }
 
 pub async fn logout(db: &DatabaseConnection, token: &str) -> AppResult<()> {

@@ -23,7 +23,7 @@ pub const REJECTED: &str = "Mã thiết bị của thao tác không hợp lệ; 
 pub fn new() -> String {
     let mut bytes = [0u8; 16];
     fill_random(&mut bytes);
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = super::hex(&bytes);
     format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
 }
 

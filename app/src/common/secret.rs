@@ -67,7 +67,7 @@ impl SecretKey {
                     std::fs::create_dir_all(dir).map_err(io)?;
                 }
                 let key = Self::default();
-                let hex: String = key.0.iter().map(|b| format!("{b:02x}")).collect();
+                let hex = super::hex(&key.0);
                 write_private(path, &hex).map_err(io)?;
                 // Two servers starting at once on one folder: whoever wrote first wins.
                 Self::from_hex(&std::fs::read_to_string(path).map_err(io)?)
@@ -88,7 +88,7 @@ impl SecretKey {
             mac.update(&[0]);
             mac.update(part.as_bytes());
         }
-        mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+        super::hex(&mac.finalize().into_bytes())
     }
 
     /// Encrypts `plain` (AES-256-GCM, random nonce first).

@@ -29,7 +29,8 @@ use crate::common::client_id::valid as valid_client_id;
 use crate::spreadsheet::{Cell, Sheet, text};
 use crate::units::UnitRef;
 use crate::units::service::children_and_their_subtrees;
-use crate::validate::{Checks, format_date, format_datetime, today_in_vietnam};
+use crate::common::time::today;
+use crate::validate::{Checks, format_date, format_datetime};
 
 /// The longest a consultation may run.
 const MAX_DAYS: i64 = 180;
@@ -64,7 +65,7 @@ pub async fn open_on(db: &impl ConnectionTrait, document_id: i64) -> AppResult<O
     Ok(consultation::Entity::find()
         .filter(consultation::Column::DocumentId.eq(document_id))
         .filter(consultation::Column::ClosedAt.is_null())
-        .filter(consultation::Column::ClosesOn.gte(today_in_vietnam()))
+        .filter(consultation::Column::ClosesOn.gte(today()))
         .one(db)
         .await?)
 }
@@ -156,7 +157,7 @@ async fn summaries(db: &impl ConnectionTrait, user: &SessionUser, rows: Vec<cons
         .await?
         .into_iter()
         .collect();
-    let today = today_in_vietnam();
+    let today = today();
     Ok(rows
         .into_iter()
         .map(|c| {
@@ -240,7 +241,7 @@ pub async fn new_data(db: &DatabaseConnection, user: &SessionUser) -> AppResult<
         .column(consultation::Column::DocumentId)
         .filter(consultation::Column::DocumentId.is_in(drafts.iter().map(|d| d.id)))
         .filter(consultation::Column::ClosedAt.is_null())
-        .filter(consultation::Column::ClosesOn.gte(today_in_vietnam()))
+        .filter(consultation::Column::ClosesOn.gte(today()))
         .into_tuple::<i64>()
         .all(db)
         .await?
@@ -255,7 +256,7 @@ pub async fn new_data(db: &DatabaseConnection, user: &SessionUser) -> AppResult<
     Ok(NewConsultationView {
         drafts: choices,
         senders: scopes.into_iter().map(|id| UnitRef { id, name: names.get(&id).cloned().unwrap_or_default() }).collect(),
-        default_closes_on: (today_in_vietnam() + Duration::days(14)).format("%Y-%m-%d").to_string(),
+        default_closes_on: (today() + Duration::days(14)).format("%Y-%m-%d").to_string(),
     })
 }
 
@@ -271,7 +272,7 @@ pub async fn open(db: &DatabaseConnection, user: &SessionUser, form: &Consultati
     if !AUDIENCES.iter().any(|(a, _)| *a == form.audience) {
         checks.fail("audience", "Vui lòng chọn đối tượng lấy ý kiến.");
     }
-    let today = today_in_vietnam();
+    let today = today();
     let closes_on = checks.date("closes_on", &form.closes_on, "hạn góp ý");
     if let Some(day) = closes_on {
         if day < today || day > today + Duration::days(MAX_DAYS) {
@@ -353,7 +354,7 @@ pub async fn view(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppRe
         .all(db)
         .await?;
     let asked_by = member::Entity::find_by_id(c.created_by).one(db).await?.map(|m| m.full_name).unwrap_or_default();
-    let can_comment = invitee && is_open(&c, today_in_vietnam());
+    let can_comment = invitee && is_open(&c, today());
     let articles = draft_articles(db, c.document_id).await?;
     let audience = label_of(&AUDIENCES, &c.audience);
     let intro = c.intro.clone();
@@ -388,7 +389,7 @@ pub async fn save_comment(
     if !is_invitee(db, id, user.member_id).await? {
         return Err(not_found());
     }
-    if !is_open(&c, today_in_vietnam()) {
+    if !is_open(&c, today()) {
         return Err(AppError::Conflict(format!("Đợt lấy ý kiến đã kết thúc (hạn chót {}); không nhận thêm góp ý.", format_date(c.closes_on))));
     }
     let mut checks = Checks::new();
@@ -481,7 +482,7 @@ pub async fn delete_comment(db: &DatabaseConnection, user: &SessionUser, client_
         .await?
         .ok_or_else(|| AppError::NotFound("góp ý".into()))?;
     let c = find(db, row.consultation_id).await?;
-    if !is_open(&c, today_in_vietnam()) {
+    if !is_open(&c, today()) {
         return Err(AppError::Conflict("Đợt lấy ý kiến đã kết thúc; góp ý đã gửi được giữ nguyên.".into()));
     }
     consultation_comment::Entity::delete_by_id(row.id).exec(db).await?;
@@ -492,7 +493,7 @@ pub async fn delete_comment(db: &DatabaseConnection, user: &SessionUser, client_
 pub async fn close(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<()> {
     let c = find(db, id).await?;
     authorize(db, user, Action::ManageDocument(c.unit_id)).await?;
-    if !is_open(&c, today_in_vietnam()) {
+    if !is_open(&c, today()) {
         return Err(AppError::Conflict("Đợt lấy ý kiến đã kết thúc.".into()));
     }
     consultation::Entity::update_many()

@@ -13,7 +13,7 @@ use super::seed::{DEMO_ACCOUNTS, Rng, insert_chunks};
 use crate::auth::service::load_session_user;
 use crate::consultations::ConsultationForm;
 use crate::documents::service::{ImportMeta, import_text};
-use crate::validate::today_in_vietnam;
+use crate::common::time::today;
 
 const DRAFT: &str = include_str!("../../demo-docs/du-thao-quy-che-lam-viec-huyen-uy-phung-hiep.txt");
 
@@ -69,7 +69,7 @@ pub async fn seed_consultation_if_empty(db: &DatabaseConnection) -> Result<usize
         document_id,
         unit_id: district.id,
         audience: "all".into(),
-        closes_on: (today_in_vietnam() + Duration::days(14)).format("%Y-%m-%d").to_string(),
+        closes_on: (today() + Duration::days(14)).format("%Y-%m-%d").to_string(),
         intro: "Thực hiện kế hoạch chuẩn bị ban hành Quy chế làm việc khóa XIII, Ban Thường vụ Huyện ủy đề nghị các đồng chí đảng viên nghiên cứu, góp ý từng điều của dự thảo.\nĐề nghị tập trung góp ý chế độ họp, chế độ thông tin, báo cáo và việc tiếp dân.".into(),
     };
     let id = crate::consultations::service::open(db, &user, &form).await.map_err(custom)?;

@@ -108,7 +108,7 @@ pub struct DemoMeetings {
 impl DemoMeetings {
     /// The twelve months before the current one (Vietnam time).
     pub fn last_twelve_months() -> DemoMeetings {
-        let today = crate::validate::today_in_vietnam();
+        let today = crate::common::time::today();
         DemoMeetings { through: months_back((today.year(), today.month()), 1), every_meeting: false }
     }
 }

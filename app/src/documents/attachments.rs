@@ -34,7 +34,7 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    crate::common::hex(&Sha256::digest(bytes))
 }
 
 fn stored_path(dir: &Path, sha: &str) -> PathBuf {

@@ -292,7 +292,7 @@ pub struct ImportMeta {
 }
 
 pub fn checksum(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    crate::common::hex(&Sha256::digest(text.as_bytes()))
 }
 
 /// Stores a document and its parsed structure in one transaction. Returns `None` when the same

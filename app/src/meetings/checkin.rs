@@ -25,7 +25,7 @@ pub const LATE_AFTER_MINUTES: i64 = 15;
 fn new_code() -> AppResult<String> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::common::hex(&bytes))
 }
 
 fn qr_svg(text: &str) -> AppResult<String> {

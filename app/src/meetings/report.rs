@@ -399,7 +399,7 @@ pub mod service {
     /// Rows a page shows; exports get everything.
     pub const PAGE_CAP: usize = 100;
 
-    pub use crate::validate::today_in_vietnam;
+    use crate::common::time::today;
 
     fn local_month(at: DateTime<Utc>) -> (i32, u32) {
         let local = at + Duration::hours(VIETNAM_OFFSET_HOURS);
@@ -435,7 +435,7 @@ pub mod service {
     ) -> AppResult<MeetingReport> {
         authorize(db, user, Action::ViewMeetingReport(unit_id)).await?;
         let unit = find_unit(db, unit_id).await?;
-        let today = today_in_vietnam();
+        let today = today();
         let today_ym = (today.year(), today.month());
         if (period.year, period.first_month) > today_ym {
             return Err(AppError::invalid("ky", "Kỳ báo cáo chưa bắt đầu."));
@@ -672,7 +672,7 @@ pub mod service {
     pub fn period_or_default(text: Option<&str>) -> AppResult<Period> {
         match text.map(str::trim).filter(|t| !t.is_empty()) {
             Some(t) => Period::parse(t).ok_or_else(|| AppError::invalid("ky", "Kỳ báo cáo không hợp lệ (ví dụ: 2026, 2026-Q3, 2026-11).")),
-            None => Ok(Period::year(today_in_vietnam().year())),
+            None => Ok(Period::year(today().year())),
         }
     }
 

@@ -21,7 +21,8 @@ use crate::documents::label_of;
 use crate::error::{AppError, AppResult};
 use crate::notifications::service::notify;
 use crate::units::UnitRef;
-use crate::validate::{Checks, format_date, format_datetime, today_in_vietnam as today};
+use crate::common::time::today;
+use crate::validate::{Checks, format_date, format_datetime};
 
 /// The asker's cell and every unit above it, nearest first: where they may write.
 pub async fn line_of(db: &impl ConnectionTrait, cell_id: i64) -> AppResult<Vec<UnitRef>> {

@@ -227,12 +227,15 @@ async fn own_attempt(db: &impl ConnectionTrait, member_id: i64, client_id: &str)
         .await?)
 }
 
-/// One attempt: `answers[i]` is the position chosen among the choices of the sheet's i-th
-/// question, as served. `client_id` makes a resend return the first result instead of a new
-/// attempt.
 /// Sheets served and not yet answered that a member keeps per document.
 const OPEN_SHEETS_KEPT: usize = 5;
 
+/// The most questions a comprehension check can have answered in one attempt.
+const MAX_ANSWERS: usize = 200;
+
+/// One attempt: `answers[i]` is the position chosen among the choices of the sheet's i-th
+/// question, as served. `client_id` makes a resend return the first result instead of a new
+/// attempt.
 pub async fn submit(
     db: &DatabaseConnection,
     user: &SessionUser,
@@ -243,6 +246,9 @@ pub async fn submit(
 ) -> AppResult<QuizResult> {
     if !crate::common::client_id::valid(client_id) {
         return Err(crate::common::client_id::rejected());
+    }
+    if answers.len() > MAX_ANSWERS {
+        return Err(AppError::invalid("answers", ANSWER_ALL));
     }
     let doc = readable_document(db, user, document_id).await?;
     let pass_percent = doc.quiz_pass_percent.ok_or_else(|| AppError::NotFound("câu hỏi kiểm tra của tài liệu này".into()))?;
@@ -266,6 +272,10 @@ pub async fn submit(
     let (day, used) = attempts_on_day(&txn, user.member_id, document_id, now).await?;
     if used >= QUIZ_ATTEMPTS_PER_DAY {
         return Err(AppError::invalid("form", out_of_attempts(day)));
+    }
+    // Sheet ids are made like device ids: anything else is no sheet of ours.
+    if !crate::common::client_id::valid(sheet) {
+        return Err(AppError::invalid("sheet", SHEET_GONE));
     }
     let served = quiz_sheet::Entity::find_by_id(sheet.to_string())
         .filter(quiz_sheet::Column::MemberId.eq(user.member_id))

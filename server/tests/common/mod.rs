@@ -198,16 +198,22 @@ pub async fn fixture(db: &DatabaseConnection) -> Fixture {
     }
 }
 
-/// A title line (the preamble) and ten articles of 42 words (heading included): each article
-/// needs 6 s on screen at 8 words per second.
-fn ten_articles() -> String {
+/// A title line (the preamble) and ten articles of `words_each` × 2 + 2 words (heading
+/// included): with 20, each article needs 6 s on screen at 8 words per second.
+fn ten_articles(words_each: usize) -> String {
     (1..=10)
-        .map(|n| format!("Điều {n}. Nội dung\n{}", vec!["đảng viên"; 20].join(" ")))
+        .map(|n| format!("Điều {n}. Nội dung\n{}", vec!["đảng viên"; words_each].join(" ")))
         .collect::<Vec<_>>()
         .join("\n")
 }
 
 pub async fn reading_document(db: &DatabaseConnection, owner: i64, audience_all: bool, title: &str) -> (i64, Vec<i64>) {
+    published_document(db, owner, audience_all, title, 20).await
+}
+
+/// A published document of ten articles of `words_each` × 2 + 2 words, and its sections with
+/// text in reading order.
+pub async fn published_document(db: &DatabaseConnection, owner: i64, audience_all: bool, title: &str, words_each: usize) -> (i64, Vec<i64>) {
     let meta = app::documents::service::ImportMeta {
         number: String::new(),
         title: title.into(),
@@ -221,7 +227,7 @@ pub async fn reading_document(db: &DatabaseConnection, owner: i64, audience_all:
         published: true,
         source: "kiểm thử".into(),
     };
-    let id = app::documents::service::import_text(db, &meta, &format!("{title}\n{}", ten_articles())).await.unwrap().unwrap();
+    let id = app::documents::service::import_text(db, &meta, &format!("{title}\n{}", ten_articles(words_each))).await.unwrap().unwrap();
     use app::db::entities::document_section;
     use sea_orm::{ColumnTrait, QueryFilter, QueryOrder};
     let sections = document_section::Entity::find()
@@ -237,3 +243,73 @@ pub async fn reading_document(db: &DatabaseConnection, owner: i64, audience_all:
     (id, sections)
 }
 
+
+/// A document body: a title, two chapters and three articles, the third ending with `extra`.
+pub fn document_body(extra: &str) -> String {
+    let article = |n: usize, text: &str| format!("Điều {n}. Nội dung {n}\n{text} {}", vec!["đảng viên"; 12].join(" "));
+    [
+        "HƯỚNG DẪN\nVề sinh hoạt chi bộ ở nông thôn".to_string(),
+        "Chương I\nQUY ĐỊNH CHUNG".into(),
+        article(1, "Chi bộ sinh hoạt thường kỳ mỗi tháng một lần."),
+        article(2, "Chi bộ sinh hoạt chuyên đề ít nhất mỗi quý một lần."),
+        "Chương II\nTỔ CHỨC THỰC HIỆN".into(),
+        article(3, extra),
+    ]
+    .join("\n")
+}
+
+/// A district's draft guidance addressed to commune PH.01, as the editor sends it.
+pub fn document_draft(owner: i64) -> app::documents::DocumentDraft {
+    app::documents::DocumentDraft {
+        id: None,
+        owner_unit_id: owner,
+        number: "05-HD/HU".into(),
+        title: "Hướng dẫn sinh hoạt chi bộ ấp".into(),
+        doc_type: "huong_dan".into(),
+        level: "grassroots".into(),
+        issuer: "Ban Thường vụ Huyện ủy Phụng Hiệp".into(),
+        issued_on: "05/03/2025".into(),
+        effective_on: String::new(),
+        status: "in_force".into(),
+        topics: "sinh hoạt chi bộ".into(),
+        audience_all: "false".into(),
+        audience_codes: "PH.01".into(),
+        supersedes: String::new(),
+        text: document_body("Cấp ủy cơ sở hướng dẫn các chi bộ thực hiện nghiêm túc."),
+        quiz: String::new(),
+        quiz_pass_percent: "80".into(),
+        change_note: String::new(),
+    }
+}
+
+/// Local (Vietnam) time `hours` from now, as a datetime-local field sends it.
+pub fn local_time(hours: i64) -> String {
+    (Utc::now() + chrono::Duration::hours(7 + hours)).format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// A regular meeting of `cell` starting `starts_in_hours` from now, as the planning form sends it.
+pub fn meeting_form(cell: i64, starts_in_hours: i64) -> app::meetings::MeetingForm {
+    app::meetings::MeetingForm {
+        unit_id: cell,
+        kind: "regular".into(),
+        topic: "Sinh hoạt thường kỳ tháng 12: kiểm điểm nghị quyết tháng 11".into(),
+        agenda: "1. Đánh giá tình hình tháng 11\n2. Phương hướng tháng 12".into(),
+        place: "Nhà văn hóa ấp 1".into(),
+        starts_at: local_time(starts_in_hours),
+        planned_minutes: "100".into(),
+        with_thematic: false,
+    }
+}
+
+/// A question on Party fees to `unit_id`, as the asking form sends it.
+pub fn ask_form(unit_id: i64, anonymity: &str, client_id: &str) -> app::questions::AskForm {
+    app::questions::AskForm {
+        client_id: client_id.into(),
+        unit_id,
+        kind: "question".into(),
+        topic: "dang_phi".into(),
+        title: "Mức đóng đảng phí của đảng viên hưu trí".into(),
+        body: "Đảng viên đã nghỉ hưu, hưởng lương hưu thì đóng đảng phí bao nhiêu phần trăm?".into(),
+        anonymity: anonymity.into(),
+    }
+}
