@@ -136,7 +136,7 @@ function exclusive(body) {
 /** Deletes every kept page and retires their session, so a late answer for it is not kept. */
 function forgetPrivate() {
   return exclusive(async () => {
-    await caches.delete(PAGES);
+    // The index first, then the cache: nobody sees an empty cache beside a stale index.
     await inStores(['pages', 'meta'], 'readwrite', async ({ pages, meta }) => {
       const session = await request(meta.get('session'));
       const retired = (await request(meta.get('retired'))) || [];
@@ -145,6 +145,7 @@ function forgetPrivate() {
       meta.delete('session');
       meta.delete('planned');
     });
+    await caches.delete(PAGES);
     announce();
   });
 }

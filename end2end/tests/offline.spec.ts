@@ -160,13 +160,14 @@ test('signing out deletes every kept page; another sign-in on the same phone nev
   await page.reload();
   await hydrated(page);
   await page.waitForFunction(async (p) => !(await (await caches.open('sotay-pages')).match(p)), profile, { timeout: 30_000 });
-  for (const entry of await stored(page, 'pages')) expect(entry.url).not.toBe(profile);
+  await expect.poll(async () => (await stored(page, 'pages')).map((e: any) => e.url), { timeout: 30_000 }).not.toContain(profile);
 
   // Signing out: nothing private stays on the device.
   await page.getByRole('button', { name: /Danh mục/ }).click();
   await page.getByTestId('menu').getByRole('button', { name: 'Đăng xuất' }).click();
   await page.waitForFunction(async () => (await (await caches.open('sotay-pages')).keys()).length === 0, null, { timeout: 30_000 });
-  expect(await stored(page, 'pages')).toEqual([]);
+  // The worker empties the index before the cache; poll anyway so the check waits for both.
+  await expect.poll(() => stored(page, 'pages'), { timeout: 30_000 }).toEqual([]);
   await context.setOffline(true);
   await page.goto('/can-doc');
   await expect(page.getByTestId('offline-page')).toContainText('Đang không có kết nối mạng');

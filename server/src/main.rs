@@ -4,6 +4,7 @@
 mod api;
 mod bench;
 mod config;
+mod fn_status;
 mod headers;
 mod pwa;
 mod uploads;
@@ -197,6 +198,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(fn_status::typed_error_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pwa::mark_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .layer(CompressionLayer::new())

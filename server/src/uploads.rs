@@ -124,10 +124,10 @@ async fn import_file(State(state): State<AppState>, parts: Parts, form: Multipar
             .and_then(|(_, _, v)| std::str::from_utf8(v).ok()?.trim().parse::<i64>().ok())
             .or_else(|| user.committee_scopes().first().copied())
             .ok_or_else(|| AppError::Forbidden("Chỉ cấp ủy và quản trị viên mới soạn tài liệu.".into()))?;
-        let mut draft = authoring::editor(&state.db, &user, None).await?.draft;
+        // Addressed to the chosen owner's subtree, as the editor starts a draft of that unit.
+        let mut draft = authoring::new_draft(&state.db, owner).await?;
         let head = read_letterhead(&text);
         let stem = std::path::Path::new(file_name).file_stem().map(|s| s.to_string_lossy().replace(['-', '_'], " ")).unwrap_or_default();
-        draft.owner_unit_id = owner;
         draft.title = if head.title.chars().count() >= 5 { head.title } else { stem };
         draft.number = head.number;
         if DOC_TYPES.iter().any(|(c, _)| *c == head.doc_type) {

@@ -76,6 +76,60 @@ async fn a_unit_administrator_cannot_take_over_a_higher_account() {
     .await;
 }
 
+#[tokio::test]
+async fn an_administrator_account_is_managed_only_from_the_level_above() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let first = add_member(&db, f.cell_c1, "Lý Thị Ngọc Hân", "0900000202").await;
+        give_role(&db, first, "admin", f.district_a).await;
+        let second = add_member(&db, f.cell_c2, "Tạ Văn Bình", "0900000203").await;
+        give_role(&db, second, "admin", f.district_a).await;
+        let peer = user(&db, first).await;
+
+        // A peer may not take over a peer's account (password, status)...
+        assert!(is_forbidden(members::reset_password(&db, &peer, second).await));
+        assert!(is_forbidden(members::set_status(&db, &peer, second, "transferred", "2025-01-02").await));
+        assert!(login(&db, "0900000203", PASSWORD, &meta("10.9.0.2")).await.is_ok());
+        // ...the province's administrator may.
+        members::reset_password(&db, &user(&db, f.admin).await, second).await.expect("the level above resets");
+
+        // At the top there is no level above: the province's administrators answer for each other.
+        let other_top = add_member(&db, f.cell_e1, "Mai Thị Thu", "0900000204").await;
+        give_role(&db, other_top, "admin", f.root).await;
+        members::reset_password(&db, &user(&db, f.admin).await, other_top).await.expect("a top peer resets");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_card_number_never_equals_anyone_s_phone_number() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let admin = user(&db, f.admin).await;
+        // Phạm Văn Hậu signs in with 0900000104; a card number of the same digits would make
+        // that number sign in as two people.
+        let form = MemberForm {
+            full_name: "Trịnh Văn Hòa".into(),
+            birth_date: "1981-03-04".into(),
+            gender: "nam".into(),
+            card_no: "0900000104".into(),
+            phone: String::new(),
+            email: String::new(),
+            admitted_on: "2006-02-03".into(),
+            official_on: "2007-02-03".into(),
+        };
+        let refused = members::create(&db, &admin, f.cell_c1, &form).await.expect_err("refused");
+        assert_eq!(refused.field_message("card_no").as_deref(), Some("Số thẻ đảng viên này đã có trong hệ thống."));
+        // Nor may a phone number equal someone's card number.
+        let form = MemberForm { card_no: "0987654321".into(), ..form };
+        members::create(&db, &admin, f.cell_c1, &form).await.expect("a card number no one signs in with");
+        let refused = members::update_contact(&db, &admin, f.member_c1_b, "0987654321", "").await.expect_err("refused");
+        assert_eq!(refused.field_message("phone").as_deref(), Some("Số điện thoại này đã được đảng viên khác sử dụng."));
+        members::update_contact(&db, &admin, f.member_c1_b, "0987654322", "").await.expect("a free number");
+    })
+    .await;
+}
+
 /// Guesses sent in parallel cannot outrun the limit: each attempt is counted before its
 /// password is checked.
 #[tokio::test]

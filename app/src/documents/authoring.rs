@@ -131,7 +131,9 @@ pub async fn editor(db: &DatabaseConnection, user: &SessionUser, id: Option<i64>
     Ok(EditorData { draft, owners, replaceable, versions, attachments })
 }
 
-async fn new_draft(db: &impl ConnectionTrait, owner: i64) -> AppResult<DocumentDraft> {
+/// A new draft of `owner` as the editor starts it: addressed to the owner's own subtree (the
+/// whole province for the province's documents). Who may save it is checked on saving.
+pub async fn new_draft(db: &impl ConnectionTrait, owner: i64) -> AppResult<DocumentDraft> {
     let unit = crate::units::service::find_unit(db, owner).await?;
     Ok(DocumentDraft {
         owner_unit_id: owner,

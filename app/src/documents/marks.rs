@@ -51,6 +51,19 @@ pub async fn toggle_bookmark(db: &DatabaseConnection, user: &SessionUser, sectio
 }
 
 /// All of this user's bookmarks in documents they may still read, newest first.
+/// The reader's own marks on a document they may open (the same "not found" otherwise).
+pub async fn for_document(db: &DatabaseConnection, user: &SessionUser, document_id: i64) -> AppResult<super::MyMarks> {
+    if !visible_ids(db, user).await?.contains(&document_id) {
+        return Err(AppError::NotFound("tài liệu".into()));
+    }
+    let bookmarks = bookmarks(db, user, Some(document_id)).await?;
+    Ok(super::MyMarks {
+        font_percent: font_percent(db, user.member_id).await?,
+        bookmarks: bookmarks.into_iter().map(|b| b.section_id).collect(),
+        notes: notes(db, user, document_id).await?,
+    })
+}
+
 pub async fn bookmarks(db: &DatabaseConnection, user: &SessionUser, document_id: Option<i64>) -> AppResult<Vec<BookmarkView>> {
     let visible = visible_ids(db, user).await?;
     let mut query = bookmark::Entity::find().filter(bookmark::Column::MemberId.eq(user.member_id));

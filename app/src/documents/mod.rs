@@ -285,14 +285,7 @@ pub struct MyMarks {
 
 #[server(endpoint = "reader-marks")]
 pub async fn reader_marks(document_id: i64) -> Result<MyMarks, AppError> {
-    call!(|db, user| async move {
-        let bookmarks = marks::bookmarks(&db, &user, Some(document_id)).await?;
-        Ok(MyMarks {
-            font_percent: marks::font_percent(&db, user.member_id).await?,
-            bookmarks: bookmarks.into_iter().map(|b| b.section_id).collect(),
-            notes: marks::notes(&db, &user, document_id).await?,
-        })
-    })
+    call!(|db, user| marks::for_document(&db, &user, document_id))
 }
 
 #[server(endpoint = "bookmark")]

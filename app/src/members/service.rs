@@ -25,6 +25,19 @@ pub async fn find_member(db: &impl ConnectionTrait, id: i64) -> AppResult<member
     member::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::NotFound("đảng viên".into()))
 }
 
+/// Is the user an administrator of a unit strictly above `unit_id` (or, for the top unit, of
+/// that unit itself)?
+async fn admin_above(db: &impl ConnectionTrait, user: &SessionUser, unit_id: i64) -> AppResult<bool> {
+    let unit = find_unit(db, unit_id).await?;
+    let roots: Vec<i64> = user
+        .positions
+        .iter()
+        .filter(|p| p.role == Role::Admin && (p.unit_id != unit_id || unit.parent_id.is_none()))
+        .map(|p| p.unit_id)
+        .collect();
+    crate::auth::service::in_any_subtree(db, &roots, unit_id).await
+}
+
 /// What an actor wants to do to another member's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Managing {
@@ -50,19 +63,28 @@ async fn authorize_managing(
         ));
     }
     authorize(db, user, Action::ManageMembers(target.unit_id)).await?;
-    let position_units = position::Entity::find()
+    let positions: Vec<(i64, String)> = position::Entity::find()
         .select_only()
         .column(position::Column::UnitId)
+        .column(position::Column::Role)
         .filter(position::Column::MemberId.eq(target.id))
         // Still held: open, or ending on a date still ahead (a term that ends later).
         .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(crate::common::time::today())))
-        .into_tuple::<i64>()
+        .into_tuple()
         .all(db)
         .await?;
-    for unit_id in position_units {
+    for (unit_id, role) in positions {
         if authorize(db, user, Action::ManageMembers(unit_id)).await.is_err() {
             return Err(AppError::Forbidden(
                 "Đảng viên này giữ chức vụ ở đơn vị ngoài phạm vi bạn quản lý; chỉ quản trị viên cấp trên mới được thay đổi hồ sơ này.".into(),
+            ));
+        }
+        // Another administrator's password and status are a matter for the level above: a
+        // peer taking over a peer's account would act under their name. At the top there is
+        // no level above, so the province's administrators answer for each other.
+        if what == Managing::Account && role == Role::Admin.as_str() && !admin_above(db, user, unit_id).await? {
+            return Err(AppError::Forbidden(
+                "Mật khẩu và tình trạng của quản trị viên do quản trị viên cấp trên thay đổi.".into(),
             ));
         }
     }
@@ -295,11 +317,13 @@ async fn check_unique(
         }
         q
     };
-    if !checks.has("card_no") && exclude(member::Entity::find().filter(member::Column::CardNo.eq(card_no))).count(db).await? > 0 {
+    // Both sign a member in, so neither may equal the other kind of number of anyone else.
+    let taken = |number: &str| member::Column::CardNo.eq(number).or(member::Column::Phone.eq(number));
+    if !checks.has("card_no") && exclude(member::Entity::find().filter(taken(card_no))).count(db).await? > 0 {
         checks.fail("card_no", "Số thẻ đảng viên này đã có trong hệ thống.");
     }
     if let Some(phone) = phone {
-        if !checks.has("phone") && exclude(member::Entity::find().filter(member::Column::Phone.eq(phone))).count(db).await? > 0 {
+        if !checks.has("phone") && exclude(member::Entity::find().filter(taken(phone))).count(db).await? > 0 {
             checks.fail("phone", "Số điện thoại này đã được đảng viên khác sử dụng.");
         }
     }
@@ -473,7 +497,12 @@ pub async fn update_contact(db: &DatabaseConnection, user: &SessionUser, id: i64
     if let Some(p) = phone.as_deref().filter(|p| !checks.has("phone") && model.phone.as_deref() != Some(*p)) {
         // Each try at a new number counts, so nobody can test the province's numbers one by one.
         crate::common::rate_limit::hit(db, &CONTACT_CHANGES, user.member_id).await?;
-        let holder = member::Entity::find().filter(member::Column::Phone.eq(p)).filter(member::Column::Id.ne(id)).one(db).await?;
+        // A phone equal to anyone's card number would sign in as two people.
+        let holder = member::Entity::find()
+            .filter(member::Column::Phone.eq(p).or(member::Column::CardNo.eq(p)))
+            .filter(member::Column::Id.ne(id))
+            .one(db)
+            .await?;
         if let Some(holder) = holder {
             // Named as taken only to someone who may see that member anyway.
             let may_see = authorize(db, user, Action::ViewMember { member_id: holder.id, unit_id: holder.unit_id }).await.is_ok();

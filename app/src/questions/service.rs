@@ -739,10 +739,11 @@ pub async fn report(
 /// Merges duplicate `id` into `into`: both must be held by units this user answers for; `id`
 /// must still be open. `id` is closed, remembers `into`, and its asker is told.
 pub async fn merge(db: &DatabaseConnection, user: &SessionUser, id: i64, into: i64) -> AppResult<()> {
+    // Whether the caller holds the question comes before anything is said about the request.
+    let (q, holder) = handled(db, user, id).await?;
     if id == into {
         return Err(AppError::invalid("into", "Không gộp một câu hỏi vào chính nó."));
     }
-    let (q, holder) = handled(db, user, id).await?;
     let (target, _) = handled(db, user, into).await.map_err(|_| AppError::invalid("into", "Chỉ gộp vào một câu hỏi mà đồng chí đang tiếp nhận."))?;
     if !matches!(q.status.as_str(), "received" | "assigned") {
         return Err(illegal(&q, "gộp"));

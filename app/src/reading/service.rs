@@ -251,10 +251,13 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &Sessio
     for &document_id in &sorted {
         let credited_until = hold_clock(&txn, user.member_id, document_id, now).await?;
         let mine: Vec<&ProgressEvent> = unique.iter().copied().filter(|e| e.document_id == document_id).collect();
-        // Already received (a retry or a replay): counted then, not again.
+        // Already received from this member (a retry or a replay): counted then, not again.
+        // Only the member's own events are looked at; an id another member used (which only
+        // a guess could reach) is refused by the unique index below without saying so.
         let known: HashSet<String> = reading_event::Entity::find()
             .select_only()
             .column(reading_event::Column::ClientId)
+            .filter(reading_event::Column::MemberId.eq(user.member_id))
             .filter(reading_event::Column::ClientId.is_in(mine.iter().map(|e| e.client_id.clone())))
             .into_tuple::<String>()
             .all(&txn)

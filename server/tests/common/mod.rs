@@ -23,12 +23,25 @@ fn unique_name() -> String {
 }
 
 pub async fn sqlite() -> DatabaseConnection {
+    sqlite_with_url().await.0
+}
+
+/// A new SQLite database file and its URL (for a server process to open too).
+pub async fn sqlite_with_url() -> (DatabaseConnection, String) {
     let dir = std::env::temp_dir().join("sotay-tests");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{}.db", unique_name()));
-    let db = app::db::connect(&format!("sqlite://{}?mode=rwc", path.display())).await.expect("connect sqlite");
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = app::db::connect(&url).await.expect("connect sqlite");
     app::db::migrate(&db).await.expect("migrate sqlite");
-    db
+    (db, url)
+}
+
+/// The URL of the PostgreSQL test database `name` made by [`postgres`].
+pub fn postgres_url(name: &str) -> String {
+    let admin_url = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL is not set");
+    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
+    format!("{base}/{name}")
 }
 
 /// A new PostgreSQL database named after the test run; `TEST_POSTGRES_URL` points at the
@@ -41,13 +54,12 @@ pub async fn postgres() -> (DatabaseConnection, String) {
     let name = unique_name();
     admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
     admin.close().await.ok();
-    let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin_url);
-    let db = app::db::connect(&format!("{base}/{name}")).await.expect("connect test db");
+    let db = app::db::connect(&postgres_url(&name)).await.expect("connect test db");
     app::db::migrate(&db).await.expect("migrate postgres");
     (db, name)
 }
 
-async fn drop_postgres(name: &str) {
+pub async fn drop_postgres(name: &str) {
     if let Ok(url) = std::env::var("TEST_POSTGRES_URL") {
         if let Ok(admin) = Database::connect(&url).await {
             let _ = admin.execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).await;
