@@ -99,9 +99,41 @@ impl FromServerFnError for AppError {
 }
 
 #[cfg(feature = "ssr")]
+impl AppError {
+    /// An internal failure: its cause and the call site go to the server's log, the member sees
+    /// only [`AppError::Internal`]'s apology.
+    #[track_caller]
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        let at = std::panic::Location::caller();
+        tracing::error!(error = %cause, file = at.file(), line = at.line(), "internal error");
+        Self::Internal
+    }
+}
+
+/// `result.or_internal()?`: an error that is the server's fault, logged with its cause and the
+/// line that met it, answered as [`AppError::Internal`].
+#[cfg(feature = "ssr")]
+pub trait OrInternal<T> {
+    fn or_internal(self) -> AppResult<T>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T, E: std::fmt::Display> OrInternal<T> for Result<T, E> {
+    #[track_caller]
+    fn or_internal(self) -> AppResult<T> {
+        match self {
+            Ok(value) => Ok(value),
+            Err(cause) => Err(AppError::internal(cause)),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
 impl From<sea_orm::DbErr> for AppError {
+    #[track_caller]
     fn from(err: sea_orm::DbErr) -> Self {
-        tracing::error!(error = %err, "database error");
+        let at = std::panic::Location::caller();
+        tracing::error!(error = %err, file = at.file(), line = at.line(), "database error");
         Self::Internal
     }
 }

@@ -7,6 +7,8 @@ pub mod common;
 pub mod consultations;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod meetings;

@@ -17,7 +17,7 @@ pub fn field(value: &str) -> String {
     }
 }
 
-pub fn row(cells: &[String]) -> String {
+fn row(cells: &[String]) -> String {
     cells.iter().map(|c| field(c)).collect::<Vec<_>>().join(",") + "\r\n"
 }
 

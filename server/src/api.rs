@@ -1,9 +1,9 @@
 //! `/api/v1`: the JSON endpoints native clients and integrations use. Same sessions (cookie or
 //! `Authorization: Bearer <token>`) and the same visibility rules as the pages.
 
-use app::auth::service::session_user;
+use app::auth::service::{PendingChange, signed_in};
 use app::documents::{SearchFilters, SearchHit};
-use app::error::AppError;
+use app::error::{AppError, OrInternal};
 use app::state::{AppState, meta_from_parts};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -16,14 +16,14 @@ use serde::{Deserialize, Serialize};
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/api/v1/search", get(search))
-        .route("/api/v1/reading-report.csv", get(reading_report_csv))
-        .route("/api/v1/reading-report.xlsx", get(reading_report_xlsx))
-        .route("/api/v1/meetings-report.csv", get(meetings_report_csv))
-        .route("/api/v1/meetings-report.xlsx", get(meetings_report_xlsx))
-        .route("/api/v1/questions-report.csv", get(questions_report_csv))
-        .route("/api/v1/questions-report.xlsx", get(questions_report_xlsx))
-        .route("/api/v1/consultation-comments.csv", get(consultation_comments_csv))
-        .route("/api/v1/consultation-comments.xlsx", get(consultation_comments_xlsx))
+        .route("/api/v1/reading-report.csv", get(|s, p, q| download(Format::Csv, reading_report(s, p, q))))
+        .route("/api/v1/reading-report.xlsx", get(|s, p, q| download(Format::Xlsx, reading_report(s, p, q))))
+        .route("/api/v1/meetings-report.csv", get(|s, p, q| download(Format::Csv, meetings_report(s, p, q))))
+        .route("/api/v1/meetings-report.xlsx", get(|s, p, q| download(Format::Xlsx, meetings_report(s, p, q))))
+        .route("/api/v1/questions-report.csv", get(|s, p, q| download(Format::Csv, questions_report(s, p, q))))
+        .route("/api/v1/questions-report.xlsx", get(|s, p, q| download(Format::Xlsx, questions_report(s, p, q))))
+        .route("/api/v1/consultation-comments.csv", get(|s, p, q| download(Format::Csv, consultation_comments(s, p, q))))
+        .route("/api/v1/consultation-comments.xlsx", get(|s, p, q| download(Format::Xlsx, consultation_comments(s, p, q))))
         .route("/api/v1/offline-pages", get(offline_pages))
         .route("/api/v1/sync", post(sync))
         .route("/api/v1/ask", post(ask))
@@ -57,7 +57,7 @@ async fn ask(
 ) -> Result<Json<AskResponse>, ApiError> {
     let user = api_user(&state, &parts).await?;
     let Json(request) = body.map_err(|_| AppError::invalid("question", "Dữ liệu gửi lên không đúng định dạng: cần {\"question\": \"…\"}."))?;
-    let client_id = request.client_id.unwrap_or_else(app::reading::client_id);
+    let client_id = request.client_id.unwrap_or_else(app::common::client_id::new);
     let exchange = app::assistant::service::ask(
         &state.db,
         &state.search,
@@ -130,12 +130,7 @@ async fn sync(
 /// The logged-in user behind a cookie or bearer token.
 pub async fn api_user(state: &AppState, parts: &Parts) -> Result<app::auth::SessionUser, ApiError> {
     let meta = meta_from_parts(parts, &state.config);
-    let token = meta.session_token.ok_or(AppError::Unauthenticated)?;
-    let user = session_user(&state.db, &token).await?.ok_or(AppError::Unauthenticated)?;
-    if user.must_change_password {
-        return Err(AppError::PasswordChangeRequired.into());
-    }
-    Ok(user)
+    Ok(signed_in(&state.db, meta.session_token.as_deref(), PendingChange::Refuse).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -144,46 +139,34 @@ pub struct ReportParams {
     unit: Option<i64>,
 }
 
-/// `GET /api/v1/reading-report.csv?assignment=…&unit=…`: the report page as a spreadsheet.
-async fn reading_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
+/// A report as spreadsheet tables, and the downloaded file's name without its extension.
+type Report = (String, Vec<app::spreadsheet::Sheet>);
+
+/// The two forms every report downloads in.
+#[derive(Debug, Clone, Copy)]
+enum Format {
+    /// UTF-8 with a byte-order mark (Excel needs it for Vietnamese letters), tables one under another.
+    Csv,
+    /// One sheet per table, numbers as numbers.
+    Xlsx,
+}
+
+/// The one way a report leaves as a file.
+async fn download(format: Format, report: impl std::future::Future<Output = Result<Report, ApiError>>) -> Result<Response, ApiError> {
+    use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+    let (name, sheets) = report.await?;
+    let (kind, extension, body) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv", app::spreadsheet::csv(&sheets).into_bytes()),
+        Format::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", app::spreadsheet::workbook(&sheets).or_internal()?),
+    };
+    Ok(([(CONTENT_TYPE, kind.to_string()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{extension}\""))], body).into_response())
+}
+
+/// `GET /api/v1/reading-report.{csv,xlsx}?assignment=…&unit=…`: the reading report page.
+async fn reading_report(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Report, ApiError> {
     let user = api_user(&state, &parts).await?;
     let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
-    Ok(csv_download(&format!("bao-cao-doc-{}-{}.csv", report.assignment_id, report.unit.id), app::reading::export::report_csv(&report)))
-}
-
-/// A CSV file download.
-fn csv_download(filename: &str, body: String) -> Response {
-    (
-        [
-            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        body,
-    )
-        .into_response()
-}
-
-/// An Excel workbook download; a failure to write it is logged and answered as an internal error.
-fn xlsx_download(filename: &str, bytes: std::io::Result<Vec<u8>>) -> Result<Response, ApiError> {
-    let bytes = bytes.map_err(|e| {
-        tracing::error!("xlsx export: {e}");
-        AppError::Internal
-    })?;
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_string()),
-            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        bytes,
-    )
-        .into_response())
-}
-
-/// `GET /api/v1/reading-report.xlsx?assignment=…&unit=…`: the same as an Excel workbook.
-async fn reading_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<ReportParams>) -> Result<Response, ApiError> {
-    let user = api_user(&state, &parts).await?;
-    let report = app::reading::service::report(&state.db, &user, params.assignment, params.unit).await?;
-    xlsx_download(&format!("bao-cao-doc-{}-{}.xlsx", report.assignment_id, report.unit.id), app::reading::export::report_xlsx(&report))
+    Ok((format!("bao-cao-doc-{}-{}", report.assignment_id, report.unit.id), app::reading::export::sheets(&report)))
 }
 
 #[derive(Debug, Deserialize)]
@@ -192,48 +175,26 @@ pub struct MeetingsReportParams {
     ky: Option<String>,
 }
 
-/// The whole meetings report (every cell, not just a page's worth) for a unit and period.
-async fn meetings_report(state: &AppState, parts: &Parts, params: &MeetingsReportParams) -> Result<(String, Vec<app::spreadsheet::Sheet>), ApiError> {
+/// `GET /api/v1/meetings-report.{csv,xlsx}?unit=…&ky=2026|2026-Q3|2026-11`: the whole meetings
+/// report (every cell, not just a page's worth).
+async fn meetings_report(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Report, ApiError> {
+    use app::common::report::{default_unit, period_or_default};
     use app::meetings::report::service;
-    let user = api_user(state, parts).await?;
-    let period = service::period_or_default(params.ky.as_deref())?;
-    let unit = params.unit.unwrap_or_else(|| service::default_unit(&user));
+    let user = api_user(&state, &parts).await?;
+    let period = period_or_default(params.ky.as_deref())?;
+    let unit = params.unit.unwrap_or_else(|| default_unit(&user));
     let report = service::report(&state.db, &user, unit, period, None).await?;
     Ok((format!("bao-cao-sinh-hoat-{}-{}", report.unit.id, report.period.code()), service::sheets(&report)))
 }
 
-/// `GET /api/v1/meetings-report.csv?unit=…&ky=2026|2026-Q3|2026-11`.
-async fn meetings_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
-    let (name, sheets) = meetings_report(&state, &parts, &params).await?;
-    Ok(csv_download(&format!("{name}.csv"), app::spreadsheet::csv(&sheets)))
-}
-
-/// `GET /api/v1/meetings-report.xlsx?unit=…&ky=…`: one sheet per table.
-async fn meetings_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
-    let (name, sheets) = meetings_report(&state, &parts, &params).await?;
-    xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
-}
-
-/// The question report (same parameters as the meetings report) as spreadsheet tables.
-async fn questions_report(state: &AppState, parts: &Parts, params: &MeetingsReportParams) -> Result<(String, Vec<app::spreadsheet::Sheet>), ApiError> {
-    use app::meetings::report::service as periods;
-    let user = api_user(state, parts).await?;
-    let period = periods::period_or_default(params.ky.as_deref())?;
-    let unit = params.unit.unwrap_or_else(|| periods::default_unit(&user));
+/// `GET /api/v1/questions-report.{csv,xlsx}?unit=…&ky=…`: the question report.
+async fn questions_report(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Report, ApiError> {
+    use app::common::report::{default_unit, period_or_default};
+    let user = api_user(&state, &parts).await?;
+    let period = period_or_default(params.ky.as_deref())?;
+    let unit = params.unit.unwrap_or_else(|| default_unit(&user));
     let report = app::questions::service::report(&state.db, &user, unit, period).await?;
     Ok((format!("bao-cao-hoi-dap-{}-{}", report.unit.id, report.period_code), app::questions::service::sheets(&report)))
-}
-
-/// `GET /api/v1/questions-report.csv?unit=…&ky=…`.
-async fn questions_report_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
-    let (name, sheets) = questions_report(&state, &parts, &params).await?;
-    Ok(csv_download(&format!("{name}.csv"), app::spreadsheet::csv(&sheets)))
-}
-
-/// `GET /api/v1/questions-report.xlsx?unit=…&ky=…`.
-async fn questions_report_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<MeetingsReportParams>) -> Result<Response, ApiError> {
-    let (name, sheets) = questions_report(&state, &parts, &params).await?;
-    xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
 }
 
 #[derive(Debug, Deserialize)]
@@ -241,23 +202,12 @@ pub struct ConsultationParams {
     id: i64,
 }
 
-/// The consultation's digest for the asking committee, as sheets, and the file's base name.
-async fn consultation_sheets(state: &AppState, parts: &Parts, id: i64) -> Result<(String, Vec<app::spreadsheet::Sheet>), ApiError> {
-    let user = api_user(state, parts).await?;
-    let digest = app::consultations::service::digest(&state.db, &user, id).await?;
-    Ok((format!("gop-y-du-thao-{id}"), app::consultations::service::sheets(&digest)))
-}
-
-/// `GET /api/v1/consultation-comments.csv?id=…`: every comment on the draft, grouped by article.
-async fn consultation_comments_csv(State(state): State<AppState>, parts: Parts, Query(params): Query<ConsultationParams>) -> Result<Response, ApiError> {
-    let (name, sheets) = consultation_sheets(&state, &parts, params.id).await?;
-    Ok(csv_download(&format!("{name}.csv"), app::spreadsheet::csv(&sheets)))
-}
-
-/// `GET /api/v1/consultation-comments.xlsx?id=…`.
-async fn consultation_comments_xlsx(State(state): State<AppState>, parts: Parts, Query(params): Query<ConsultationParams>) -> Result<Response, ApiError> {
-    let (name, sheets) = consultation_sheets(&state, &parts, params.id).await?;
-    xlsx_download(&format!("{name}.xlsx"), app::spreadsheet::workbook(&sheets))
+/// `GET /api/v1/consultation-comments.{csv,xlsx}?id=…`: every comment on the draft, grouped by
+/// article, for the asking committee.
+async fn consultation_comments(State(state): State<AppState>, parts: Parts, Query(params): Query<ConsultationParams>) -> Result<Report, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let digest = app::consultations::service::digest(&state.db, &user, params.id).await?;
+    Ok((format!("gop-y-du-thao-{}", params.id), app::consultations::service::sheets(&digest)))
 }
 
 #[derive(Debug, Deserialize)]

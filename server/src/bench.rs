@@ -10,7 +10,7 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     let db = app::db::connect(database_url).await?;
     app::db::migrate(&db).await?;
     let started = Instant::now();
-    let report = app::db::seed::seed_if_empty(&db).await?;
+    let report = app::demo::province::seed_if_empty(&db).await?;
     if report.seeded {
         println!("seed: {} units, {} members in {:.2?}", report.units, report.members, started.elapsed());
     } else {
@@ -35,11 +35,11 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
         .await
         .map_err(|e| DbErr::Custom(e.to_string()))?;
     println!("historical subtree membership on {on}: {} members in {:.2?}", ids.len(), started.elapsed());
-    let documents = app::db::seed::seed_documents_if_empty(&db).await?;
+    let documents = app::demo::province::seed_documents_if_empty(&db).await?;
     println!("demo library: {documents} documents");
     meeting_figures(&db).await?;
     let started = Instant::now();
-    let extra = app::db::seed::grow_tree(&db, 50_000).await?;
+    let extra = app::demo::province::grow_tree(&db, 50_000).await?;
     println!("grew the org tree by {extra} units in {:.2?}", started.elapsed());
     let started = Instant::now();
     for _ in 0..rounds {
@@ -268,8 +268,9 @@ pub async fn reading_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
 /// the previous calendar year (with attendance, documents, minutes, scores and ratings), then the
 /// report at the root is built as the page needs it and as the spreadsheet export does.
 pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
-    use app::db::demo_meetings::{DemoMeetings, seed_meetings};
-    use app::meetings::report::{Period, service as reports};
+    use app::demo::meetings::{DemoMeetings, seed_meetings};
+    use app::common::report::Period;
+    use app::meetings::report::service as reports;
     use chrono::Datelike;
     use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -284,7 +285,7 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
     let attendance = app::db::entities::meeting_attendance::Entity::find().count(db).await?;
     println!("meetings: seeded {meetings} meetings ({attendance} attendance rows) for {year} in {:.2?}", started.elapsed());
     let Some(admin) = app::db::entities::member::Entity::find()
-        .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[0].0))
+        .filter(app::db::entities::member::Column::Phone.eq(app::demo::province::DEMO_ACCOUNTS[0].0))
         .one(db)
         .await?
     else {
@@ -292,7 +293,7 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
         return Ok(());
     };
     let user = app::auth::service::load_session_user(db, admin.id, false).await.map_err(to_db)?;
-    let root = reports::default_unit(&user);
+    let root = app::common::report::default_unit(&user);
     let rounds = 5;
     let mut cells = 0;
     let started = Instant::now();
@@ -318,8 +319,8 @@ pub async fn assistant_figures() -> Result<(), DbErr> {
     std::fs::create_dir_all(&dir).map_err(|e| DbErr::Custom(e.to_string()))?;
     let db = app::db::connect(&format!("sqlite://{}?mode=rwc", dir.join("eval.db").display())).await?;
     app::db::migrate(&db).await?;
-    app::db::seed::seed_if_empty(&db).await?;
-    app::db::seed::seed_documents_if_empty(&db).await?;
+    app::demo::province::seed_if_empty(&db).await?;
+    app::demo::province::seed_documents_if_empty(&db).await?;
     let index = app::documents::search::SearchIndex::build(&db).await.map_err(|e| DbErr::Custom(e.to_string()))?;
     let documents = app::db::entities::document::Entity::find().all(&db).await?;
     let keys = eval::demo_document_keys(&documents);

@@ -52,12 +52,12 @@ async fn run() -> Result<(), ServerError> {
         Command::Seed => {
             let db = app::db::connect(&settings.database_url).await?;
             app::db::migrate(&db).await?;
-            let report = app::db::seed::seed_if_empty(&db).await?;
-            let documents = app::db::seed::seed_documents_if_empty(&db).await?;
-            let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db, &settings.secret_key).await?;
-            let comments = app::db::demo_consultations::seed_consultation_if_empty(&db).await?;
+            let report = app::demo::province::seed_if_empty(&db).await?;
+            let documents = app::demo::province::seed_documents_if_empty(&db).await?;
+            let meetings = app::demo::meetings::seed_meetings_if_empty(&db, &settings.secret_key).await?;
+            let comments = app::demo::consultations::seed_consultation_if_empty(&db).await?;
             let index = app::documents::search::SearchIndex::build(&db).await.map_err(|e| ServerError::Config(format!("search index: {e}")))?;
-            let exchanges = app::db::demo_assistant::seed_assistant_if_empty(&db, &index).await?;
+            let exchanges = app::demo::assistant::seed_assistant_if_empty(&db, &index).await?;
             println!("{report:?}, {documents} documents, {meetings} meetings, {comments} comments on the draft under consultation, {exchanges} questions to the assistant");
             Ok(())
         }
@@ -145,20 +145,20 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     app::db::migrate(&db).await?;
     if settings.seed_demo {
         let started = std::time::Instant::now();
-        let report = app::db::seed::seed_if_empty(&db).await?;
+        let report = app::demo::province::seed_if_empty(&db).await?;
         if report.seeded {
             tracing::info!(units = report.units, members = report.members, elapsed = ?started.elapsed(), "demo province seeded");
         }
-        let documents = app::db::seed::seed_documents_if_empty(&db).await?;
+        let documents = app::demo::province::seed_documents_if_empty(&db).await?;
         if documents > 0 {
             tracing::info!(documents, "demo library loaded");
         }
         let started = std::time::Instant::now();
-        let meetings = app::db::demo_meetings::seed_meetings_if_empty(&db, &settings.secret_key).await?;
+        let meetings = app::demo::meetings::seed_meetings_if_empty(&db, &settings.secret_key).await?;
         if meetings > 0 {
             tracing::info!(meetings, elapsed = ?started.elapsed(), "demo year of meetings seeded");
         }
-        let comments = app::db::demo_consultations::seed_consultation_if_empty(&db).await?;
+        let comments = app::demo::consultations::seed_consultation_if_empty(&db).await?;
         if comments > 0 {
             tracing::info!(comments, "demo consultation on a draft opened");
         }
@@ -170,7 +170,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;
     tracing::info!(documents = search.document_count(), "search index built");
     if settings.seed_demo {
-        let exchanges = app::db::demo_assistant::seed_assistant_if_empty(&db, &search).await?;
+        let exchanges = app::demo::assistant::seed_assistant_if_empty(&db, &search).await?;
         if exchanges > 0 {
             tracing::info!(exchanges, "demo questions to the assistant seeded");
         }

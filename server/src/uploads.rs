@@ -6,7 +6,7 @@ use app::documents::attachments::{self, MAX_BYTES};
 use app::documents::authoring;
 use app::documents::import::{file_to_text, read_letterhead};
 use app::documents::DOC_TYPES;
-use app::error::AppError;
+use app::error::{AppError, OrInternal};
 use app::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
@@ -113,10 +113,7 @@ async fn import_file(State(state): State<AppState>, parts: Parts, form: Multipar
         let (name, data) = (file_name.to_string(), bytes.to_vec());
         let text = tokio::task::spawn_blocking(move || file_to_text(&name, &data))
             .await
-            .map_err(|e| {
-                tracing::error!(error = %e, "import worker");
-                AppError::Internal
-            })?
+            .or_internal()?
             .map_err(|reason| AppError::invalid("file", format!("Không đọc được tệp: {reason}.")))?;
         let owner = fields
             .iter()

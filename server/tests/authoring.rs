@@ -89,7 +89,11 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         let mut shorter = edit.clone();
         shorter.text = body("").split("\nChương II").next().unwrap().to_string();
         authoring::save(&db, &index, &committee, &shorter).await.unwrap();
-        assert!(sections(&db, id).await.iter().all(|s| s.anchor != "dieu-3"));
+        let left = sections(&db, id).await;
+        let mut anchors: Vec<&str> = left.iter().map(|s| s.anchor.as_str()).collect();
+        anchors.sort_unstable();
+        assert_eq!(anchors, ["chuong-i", "dieu-1", "dieu-2", "mo-dau"], "article 3 and chapter II gone, the rest kept");
+        assert!(left.iter().all(|s| s.anchor != "dieu-3"));
     })
     .await;
 }
@@ -158,18 +162,28 @@ async fn a_new_document_supersedes_an_old_one_and_both_show_the_link() {
         newer.supersedes = old.to_string();
         let new_id = authoring::save(&db, &index, &committee, &newer).await.unwrap();
         docs::set_published(&db, &index, &committee, new_id, true).await.unwrap();
+        // A third guidance on the same subject, so the related list has something to offer.
+        let mut sibling = draft(f.district_a);
+        sibling.number = "07-HD/HU".into();
+        sibling.title = "Hướng dẫn sinh hoạt chuyên đề của chi bộ ấp".into();
+        sibling.text = body("Chi bộ ấp chọn chuyên đề sát với tình hình địa phương.");
+        let sibling = authoring::save(&db, &index, &committee, &sibling).await.unwrap();
+        docs::set_published(&db, &index, &committee, sibling, true).await.unwrap();
 
         let old_view = docs::view(&db, &index, &member, old).await.unwrap();
         assert_eq!(old_view.summary.status, "superseded");
         assert_eq!(old_view.superseded_by.unwrap().id, new_id);
         let new_view = docs::view(&db, &index, &member, new_id).await.unwrap();
         assert_eq!(new_view.replaces.iter().map(|d| d.id).collect::<Vec<_>>(), vec![old]);
-        // The superseding document is not offered again as merely "related".
+        // The superseding document is not offered again as merely "related"; the sibling is.
+        assert_eq!(old_view.related.iter().map(|d| d.id).collect::<Vec<_>>(), vec![sibling]);
         assert!(old_view.related.iter().all(|d| d.id != new_id));
         // The search filter sees the new status at once.
         let visible = docs::visible_ids(&db, &member).await.unwrap();
         let superseded = SearchFilters { q: "sinh hoat chi bo".into(), status: Some("superseded".into()), ..Default::default() };
-        assert!(index.search(&superseded, &visible, 10).iter().all(|h| h.document_id == old));
+        let found = index.search(&superseded, &visible, 10);
+        assert!(!found.is_empty(), "the superseded document is found under its new status");
+        assert!(found.iter().all(|h| h.document_id == old));
 
         // A document of the province cannot be marked superseded by a district.
         let admin = user(&db, f.admin).await;

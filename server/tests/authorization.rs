@@ -121,6 +121,7 @@ struct Own {
     note: i64,
     exchange: i64,
     comment_client_id: String,
+    notification: i64,
 }
 
 
@@ -192,8 +193,8 @@ fn rows() -> Vec<Row> {
         }),
         // Units.
         row("/api/unit-roots", EVERYONE, Open, |_| sf(units::UnitRoots {})),
-        row("/api/get-unit-detail", EVERYONE, Open, |t| sf(units::GetUnitDetail { id: t.p.cell, include_closed: false })),
-        row("/api/unit-children", EVERYONE, Open, |t| sf(units::UnitChildren { id: t.p.upper })),
+        row("/api/get-unit-detail", EVERYONE, Subtree, |t| sf(units::GetUnitDetail { id: t.p.cell, include_closed: false })),
+        row("/api/unit-children", EVERYONE, Subtree, |t| sf(units::UnitChildren { id: t.p.upper })),
         row("/api/find-cells", ADMINS, Open, |_| sf(units::FindCells { query: "Chi bộ".into() })),
         row("/api/create-unit", ADMINS, Subtree, |t| sf(units::CreateUnit { parent_id: t.p.upper, form: unit_form("Chi bộ ấp mới", "") })),
         row("/api/update-unit", ADMINS, Subtree, |t| sf(units::UpdateUnit { id: t.p.spare_unit, form: unit_form("Chi bộ ấp dự phòng (đổi tên)", "") })),
@@ -359,7 +360,7 @@ fn rows() -> Vec<Row> {
         // Notifications.
         row("/api/notifications", EVERYONE, Open, |_| sf(notifications::MyNotifications {})),
         row("/api/notifications-unread", EVERYONE, Open, |_| sf(notifications::UnreadCount {})),
-        row("/api/notifications-read", EVERYONE, Open, |_| sf(notifications::MarkRead { id: None })),
+        row("/api/notifications-read", EVERYONE, Own, |t| sf(notifications::MarkRead { id: Some(t.own.notification) })),
         row("/api/notification-settings", EVERYONE, Open, |_| sf(notifications::NotificationSettings {})),
         row("/api/notification-settings-save", EVERYONE, Open, |_| sf(notifications::SaveNotificationSettings {
                 choices: vec![notifications::KindChoice { kind: "announcement".into(), label: String::new(), in_app: true, push: false }],
@@ -691,7 +692,8 @@ async fn own(server: &Server, session: &str, public_section: i64, consultation: 
             }),
         )
         .await;
-    Own { note, exchange, comment_client_id }
+    let notification = server.ok(session, sf(notifications::MyNotifications {})).await[0]["id"].as_i64().expect("a notification");
+    Own { note, exchange, comment_client_id, notification }
 }
 
 async fn world(db: &DatabaseConnection, server: &Server, s: &Seeded) -> World {

@@ -28,14 +28,14 @@ where
 #[tokio::test]
 async fn migrations_apply_and_seeding_is_idempotent() {
     on_both(|db| async move {
-        let first = app::db::seed::seed_if_empty(&db).await.expect("seed");
+        let first = app::demo::province::seed_if_empty(&db).await.expect("seed");
         assert!(first.seeded);
-        assert_eq!(first.members, app::db::seed::TOTAL_MEMBERS);
+        assert_eq!(first.members, app::demo::province::TOTAL_MEMBERS);
         let units_after_first = count::<unit::Entity>(&db).await;
         assert!(units_after_first > 1000, "a realistic province has over a thousand units, got {units_after_first}");
 
-        assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library"), 4);
-        assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library again"), 0);
+        assert_eq!(app::demo::province::seed_documents_if_empty(&db).await.expect("library"), 4);
+        assert_eq!(app::demo::province::seed_documents_if_empty(&db).await.expect("library again"), 0);
         // Three reading campaigns with progress, none of it in the demo accounts' own cell.
         use app::db::entities::{assignment, reading_status};
         assert_eq!(assignment::Entity::find().count(&db).await.unwrap(), 3);
@@ -45,21 +45,21 @@ async fn migrations_apply_and_seeding_is_idempotent() {
         let demo_member = member::Entity::find().filter(member::Column::Phone.eq("0900000004")).one(&db).await.unwrap().unwrap();
         let cell_members: Vec<i64> = member::Entity::find().filter(member::Column::UnitId.eq(demo_member.unit_id)).all(&db).await.unwrap().iter().map(|m| m.id).collect();
         assert!(statuses.iter().all(|s| !cell_members.contains(&s.member_id)));
-        let second = app::db::seed::seed_if_empty(&db).await.expect("seed again");
+        let second = app::demo::province::seed_if_empty(&db).await.expect("seed again");
         assert!(!second.seeded);
         assert_eq!(count::<unit::Entity>(&db).await, units_after_first);
-        assert_eq!(count::<member::Entity>(&db).await, app::db::seed::TOTAL_MEMBERS as u64);
+        assert_eq!(count::<member::Entity>(&db).await, app::demo::province::TOTAL_MEMBERS as u64);
 
         // The root's subtree holds every member; the 8 districts and 4 blocs sit under it.
         let root = unit::Entity::find().filter(unit::Column::Code.eq("HG")).one(&db).await.unwrap().unwrap();
         let counts = units::active_member_counts(&db, &[root.id]).await.unwrap();
-        assert_eq!(counts[&root.id], app::db::seed::TOTAL_MEMBERS as i64);
+        assert_eq!(counts[&root.id], app::demo::province::TOTAL_MEMBERS as i64);
         let direct = unit::Entity::find().filter(unit::Column::ParentId.eq(root.id)).count(&db).await.unwrap();
         assert_eq!(direct, 12);
 
         // Every demo account logs in with the documented password and lands on the right role.
-        for (i, (phone, _)) in app::db::seed::DEMO_ACCOUNTS.iter().enumerate() {
-            let (_, user) = login(&db, phone, app::db::seed::DEMO_PASSWORD, &meta("10.0.0.1")).await.expect("demo login");
+        for (i, (phone, _)) in app::demo::province::DEMO_ACCOUNTS.iter().enumerate() {
+            let (_, user) = login(&db, phone, app::demo::province::DEMO_PASSWORD, &meta("10.0.0.1")).await.expect("demo login");
             assert!(!user.must_change_password);
             let roles: Vec<_> = user.positions.iter().map(|p| p.role.as_str()).collect();
             let expected: &[&str] = match i {
@@ -72,7 +72,7 @@ async fn migrations_apply_and_seeding_is_idempotent() {
         }
         // Nobody else has a password: no shared initial one to try on sequential card numbers.
         use app::db::entities::credential;
-        assert_eq!(credential::Entity::find().count(&db).await.unwrap(), app::db::seed::DEMO_ACCOUNTS.len() as u64);
+        assert_eq!(credential::Entity::find().count(&db).await.unwrap(), app::demo::province::DEMO_ACCOUNTS.len() as u64);
         assert_eq!(login(&db, "64010001", "dangvien2024", &meta("10.0.0.2")).await.unwrap_err(), AppError::BadCredentials);
         // New IDs continue after the seeded ones (PostgreSQL sequences were moved on).
         let f = fixture_under(&db, root.id).await;
@@ -246,6 +246,11 @@ async fn authorization_matrix_per_role() {
         // Lists are cut to scope: the committee member's district list excludes the bloc.
         let list = members::list(&db, &committee, f.district_a, "", "active", MemberSort::GivenName, 1).await.unwrap();
         assert_eq!(list.total, 5);
+        let mut listed: Vec<i64> = list.items.iter().map(|m| m.id).collect();
+        listed.sort_unstable();
+        let mut expected = vec![f.committee, f.secretary, f.member_c1, f.member_c1_b, f.member_d1];
+        expected.sort_unstable();
+        assert_eq!(listed, expected, "the district's five, on one page");
         assert!(list.items.iter().all(|m| m.id != f.member_e1 && m.id != f.admin));
     })
     .await;

@@ -91,7 +91,9 @@ async fn anonymity_never_leaks_the_askers_name() {
         questions::rate(&db, &asker, id, 4, "Rõ ràng").await.unwrap();
         let d = questions::detail(&db, &secretary, id).await.unwrap();
         assert_eq!(d.summary.asker, None);
-        assert!(d.history.iter().filter(|e| e.action == "Gửi câu hỏi" || e.action.starts_with("Người hỏi")).all(|e| e.actor.is_none()));
+        let by_asker: Vec<_> = d.history.iter().filter(|e| e.action == "Gửi câu hỏi" || e.action.starts_with("Người hỏi")).collect();
+        assert_eq!(by_asker.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["Gửi câu hỏi", "Người hỏi đánh giá câu trả lời"]);
+        assert!(by_asker.iter().all(|e| e.actor.is_none()));
         assert!(!json(&d).contains(name));
         // (The inbox also holds the cell_only question above, whose name this secretary may see.)
         let inbox = questions::inbox(&db, &secretary, Some("all")).await.unwrap();
@@ -193,14 +195,16 @@ async fn notifications_are_read_only_by_their_owner() {
         questions::ask(&db, &asker, &form(f.district_a, "named", "2c2c2c2c2c")).await.unwrap();
         assert_eq!(unread(&db, f.committee).await, 2);
         let theirs = notification::Entity::find().filter(notification::Column::MemberId.eq(f.committee)).one(&db).await.unwrap().unwrap();
-        // Another member marking it read changes nothing.
-        app::notifications::service::mark_read(&db, &asker, Some(theirs.id)).await.unwrap();
+        // Another member marking it read changes nothing: not theirs, so "not found".
+        let refused = app::notifications::service::mark_read(&db, &asker, Some(theirs.id)).await;
+        assert!(matches!(refused, Err(app::error::AppError::NotFound(_))), "{refused:?}");
         assert_eq!(unread(&db, f.committee).await, 2);
         let committee = user(&db, f.committee).await;
         app::notifications::service::mark_read(&db, &committee, Some(theirs.id)).await.unwrap();
         assert_eq!(unread(&db, f.committee).await, 1);
         let list = app::notifications::service::latest(&db, &committee).await.unwrap();
         assert_eq!(list.iter().filter(|n| n.read).count(), 1);
+        assert_eq!(list.len(), 2, "one notification per question");
         assert!(list.iter().all(|n| n.link.starts_with("/hoi-dap/") && n.title.starts_with("Câu hỏi mới:")));
         app::notifications::service::mark_read(&db, &committee, None).await.unwrap();
         assert_eq!(unread(&db, f.committee).await, 0);
@@ -346,7 +350,7 @@ async fn the_question_report_counts_answers_overdue_median_time_and_satisfaction
         late.due_on = Set(chrono::Utc::now().date_naive() - chrono::Duration::days(1));
         late.update(&db).await.unwrap();
 
-        let year = app::meetings::report::Period::year(app::common::time::today().year());
+        let year = app::common::report::Period::year(app::common::time::today().year());
         let r = questions::report(&db, &committee, f.district_a, year).await.unwrap();
         let t = &r.totals;
         assert_eq!((t.received, t.answered, t.open, t.overdue), (3, 2, 1, 1));

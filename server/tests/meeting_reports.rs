@@ -5,7 +5,7 @@ mod common;
 
 use app::db::entities::{meeting, meeting_attendance, meeting_document, meeting_rating};
 use app::error::AppError;
-use app::meetings::report::Period;
+use app::common::report::Period;
 use app::meetings::report::service as reports;
 use app::meetings::rubric::{KHA, TOT};
 use chrono::{Datelike, Duration, NaiveDate, TimeZone, Utc};
@@ -66,11 +66,11 @@ async fn past_meeting(
         }
     }
     app::meetings::service::refresh_counts(db, m.id).await.unwrap();
-    let doc = app::db::entities::document::Entity::find().one(db).await.unwrap();
-    if let Some(doc) = doc {
-        let posted = if documents_early { starts_at - Duration::days(3) } else { starts_at - Duration::hours(2) };
-        meeting_document::ActiveModel { meeting_id: Set(m.id), document_id: Set(doc.id), posted_at: Set(posted) }.insert(db).await.unwrap();
-    }
+    // Every meeting posts the library's document (early or late): without one, the counts of
+    // late documents would silently be zero.
+    let doc = app::db::entities::document::Entity::find().one(db).await.unwrap().expect("a document to post: call a_document first");
+    let posted = if documents_early { starts_at - Duration::days(3) } else { starts_at - Duration::hours(2) };
+    meeting_document::ActiveModel { meeting_id: Set(m.id), document_id: Set(doc.id), posted_at: Set(posted) }.insert(db).await.unwrap();
     m.id
 }
 
@@ -202,11 +202,11 @@ async fn reports_follow_the_org_tree_and_bad_periods_are_refused() {
                 other => panic!("expected Forbidden, got {other:?}"),
             }
         }
-        assert_eq!(reports::default_unit(&committee), f.district_a);
-        assert_eq!(reports::default_unit(&secretary), f.cell_c1);
-        let bad = reports::period_or_default(Some("2026-13")).unwrap_err();
+        assert_eq!(app::common::report::default_unit(&committee), f.district_a);
+        assert_eq!(app::common::report::default_unit(&secretary), f.cell_c1);
+        let bad = app::common::report::period_or_default(Some("2026-13")).unwrap_err();
         assert_eq!(bad.field_message("ky").unwrap(), "Kỳ báo cáo không hợp lệ (ví dụ: 2026, 2026-Q3, 2026-11).");
-        assert_eq!(reports::period_or_default(None).unwrap(), year);
+        assert_eq!(app::common::report::period_or_default(None).unwrap(), year);
         let next_year = Period::year(Utc::now().year() + 1);
         assert!(reports::report(&db, &admin, f.root, next_year, None).await.unwrap_err().field_message("ky").is_some());
         // The current year is provisional and the running month is not "missing".
@@ -222,21 +222,21 @@ async fn reports_follow_the_org_tree_and_bad_periods_are_refused() {
 #[tokio::test]
 async fn the_demo_year_of_meetings_is_consistent_and_spares_the_demo_cell() {
     on_both(|db| async move {
-        app::db::seed::seed_demo(&db, 6_000).await.unwrap();
-        app::db::seed::seed_documents_if_empty(&db).await.unwrap();
-        let added = app::db::demo_meetings::seed_meetings_if_empty(&db, &app::common::secret::SecretKey::default()).await.unwrap();
+        app::demo::province::seed_demo(&db, 6_000).await.unwrap();
+        app::demo::province::seed_documents_if_empty(&db).await.unwrap();
+        let added = app::demo::meetings::seed_meetings_if_empty(&db, &app::common::secret::SecretKey::default()).await.unwrap();
         assert!(added > 1_000, "{added} meetings");
-        assert_eq!(app::db::demo_meetings::seed_meetings_if_empty(&db, &app::common::secret::SecretKey::default()).await.unwrap(), 0, "seeded once");
+        assert_eq!(app::demo::meetings::seed_meetings_if_empty(&db, &app::common::secret::SecretKey::default()).await.unwrap(), 0, "seeded once");
         let admin_id = app::db::entities::member::Entity::find()
-            .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[0].0))
+            .filter(app::db::entities::member::Column::Phone.eq(app::demo::province::DEMO_ACCOUNTS[0].0))
             .one(&db)
             .await
             .unwrap()
             .unwrap()
             .id;
         let admin = user(&db, admin_id).await;
-        let last = app::db::demo_meetings::DemoMeetings::last_twelve_months().through;
-        let r = reports::report(&db, &admin, reports::default_unit(&admin), Period::year(last.0), None).await.unwrap();
+        let last = app::demo::meetings::DemoMeetings::last_twelve_months().through;
+        let r = reports::report(&db, &admin, app::common::report::default_unit(&admin), Period::year(last.0), None).await.unwrap();
         let t = &r.totals;
         let held_in_year = meeting::Entity::find()
             .filter(meeting::Column::Status.ne("planned"))
@@ -253,7 +253,7 @@ async fn the_demo_year_of_meetings_is_consistent_and_spares_the_demo_cell() {
         assert!(t.documents_late > 0 && t.minutes_missing > 0 && t.ratings > 0);
         // The demo accounts' cell: every month held, all approved.
         let demo_cell = app::db::entities::member::Entity::find()
-            .filter(app::db::entities::member::Column::Phone.eq(app::db::seed::DEMO_ACCOUNTS[2].0))
+            .filter(app::db::entities::member::Column::Phone.eq(app::demo::province::DEMO_ACCOUNTS[2].0))
             .one(&db)
             .await
             .unwrap()

@@ -46,7 +46,7 @@ fn library() -> &'static (SearchIndex, HashSet<i64>) {
         runtime.block_on(async {
             let db = common::sqlite().await;
             let f = common::fixture(&db).await;
-            assert_eq!(app::db::seed::seed_documents_if_empty(&db).await.expect("library"), 4);
+            assert_eq!(app::demo::province::seed_documents_if_empty(&db).await.expect("library"), 4);
             let index = SearchIndex::build(&db).await.expect("index");
             let visible = app::documents::service::visible_ids(&db, &common::user(&db, f.member_c1).await).await.expect("visible");
             assert!(!visible.is_empty());

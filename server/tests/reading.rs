@@ -170,9 +170,29 @@ async fn assignments_reach_the_subtree_and_reports_count_per_unit() {
         assert!(states.contains(&("Phạm Văn Hậu", "read")));
         assert!(states.contains(&("Trần Thị Bích Ngọc", "reading")));
         assert!(states.contains(&("Huỳnh Thị Đào", "not_started")));
-        // ...but not another cell's, nor the whole district.
+        // ...but not another cell's, nor the whole district: without a unit named, the
+        // secretary's own part of the campaign opens.
         assert!(matches!(reading::report(&db, &secretary, assignment, Some(f.cell_d1)).await, Err(AppError::Forbidden(_))));
-        assert!(matches!(reading::report(&db, &secretary, assignment, None).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(reading::report(&db, &secretary, assignment, Some(f.district_a)).await, Err(AppError::Forbidden(_))));
+        let own = reading::report(&db, &secretary, assignment, None).await.unwrap();
+        assert_eq!((own.unit.id, own.totals.members), (f.cell_c1, 3));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_province_wide_campaign_opens_on_the_viewers_own_part() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let (doc, _) = reading_document(&db, f.root, true, "Nghị quyết Đại hội đại biểu toàn quốc lần thứ XIV").await;
+        let due = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+        let campaign = reading::assign(&db, &user(&db, f.admin).await, doc, f.root, &due).await.unwrap();
+        // The district committee member sees the district, not a refusal.
+        let district = reading::report(&db, &user(&db, f.committee).await, campaign, None).await.unwrap();
+        assert_eq!((district.unit.id, district.totals.members), (f.district_a, 5));
+        // The province's administrator sees the whole province; a plain member nothing.
+        assert_eq!(reading::report(&db, &user(&db, f.admin).await, campaign, None).await.unwrap().unit.id, f.root);
+        assert!(matches!(reading::report(&db, &user(&db, f.member_c1).await, campaign, None).await, Err(AppError::Forbidden(_))));
     })
     .await;
 }
@@ -209,7 +229,7 @@ async fn after_the_due_date_the_report_lists_cells_behind_and_exports_to_xlsx() 
         let mine = reading::required_for(&db, &user(&db, f.member_c1_b).await).await.unwrap();
         assert!(mine[0].overdue);
 
-        let bytes = app::reading::export::report_xlsx(&report).unwrap();
+        let bytes = app::spreadsheet::workbook(&app::reading::export::sheets(&report)).unwrap();
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut read = |name: &str| {
             let mut s = String::new();

@@ -445,7 +445,7 @@ async fn reasons_for_absence_are_for_the_secretaries_only() {
         let reason = "Đi khám bệnh định kỳ tại bệnh viện tỉnh";
         meetings::rsvp(&db, &user(&db, f.member_c1).await, id, false, reason).await.unwrap();
         let reason_of = |rows: &[app::meetings::AttendanceRow]| {
-            rows.iter().find(|a| a.member_id == f.member_c1).map(|a| a.rsvp_reason.clone()).unwrap_or_default()
+            rows.iter().find(|a| a.member_id == f.member_c1).map(|a| a.rsvp_reason.clone()).expect("the member's row is listed")
         };
         let neighbour = meetings::detail(&db, &user(&db, f.member_c1_b).await, id).await.unwrap();
         assert_eq!(reason_of(&neighbour.attendance), "");

@@ -105,7 +105,7 @@ fn Compose(senders: Vec<crate::units::UnitRef>) -> impl IntoView {
             navigate(&format!("/thong-bao/{id}"), Default::default());
         }
     });
-    let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(send);
     view! {
         <section class="card" data-testid="compose">
             <h1>"Soạn thông báo"</h1>
@@ -158,7 +158,7 @@ pub fn AnnouncementPage() -> impl IntoView {
             r
         }
     });
-    let error = Signal::derive(move || confirm.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(confirm);
     view! {
         <Title text="Thông báo" />
         <WithUser children=move |_user: SessionUser| view! {

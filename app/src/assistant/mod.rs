@@ -21,6 +21,7 @@ pub use pages::{AssistantButton, AssistantPage, AssistantReportPage, DocumentLis
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+#[allow(unused_imports)] // used only inside server function bodies (not in the browser build)
 use crate::auth::service_call as call;
 use crate::error::AppError;
 

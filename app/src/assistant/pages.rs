@@ -203,7 +203,7 @@ fn Conversation(history: Vec<Exchange>, suggestions: Vec<String>) -> impl IntoVi
     let exchanges = RwSignal::new(history);
     let question = RwSignal::new(String::new());
     let by_voice = RwSignal::new(false);
-    let client_id = RwSignal::new(crate::reading::client_id());
+    let client_id = RwSignal::new(crate::common::client_id::new());
     let latest_voice = RwSignal::new(None::<i64>);
     let ask = Action::new(move |(q, voice): &(String, bool)| {
         let (q, voice, id) = (q.clone(), *voice, client_id.get_untracked());
@@ -221,10 +221,10 @@ fn Conversation(history: Vec<Exchange>, suggestions: Vec<String>) -> impl IntoVi
             });
             question.set(String::new());
             by_voice.set(false);
-            client_id.set(crate::reading::client_id());
+            client_id.set(crate::common::client_id::new());
         }
     });
-    let error = Signal::derive(move || ask.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(ask);
     let send = move || {
         let q = question.get_untracked();
         if !ask.pending().get_untracked() {
@@ -390,7 +390,7 @@ fn ExchangeView(exchange: Exchange, autoplay: bool) -> impl IntoView {
 #[component]
 fn NotFound(id: i64) -> impl IntoView {
     let forward = Action::new(move |_: &()| forward_to_cell(id));
-    let error = Signal::derive(move || forward.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(forward);
     view! {
         <p data-testid="not-found">
             "Trợ lý chưa tìm thấy nội dung trả lời trong các tài liệu đồng chí được xem. Đồng chí có thể gửi câu hỏi này lên chi bộ để được trả lời (chỉ bí thư, phó bí thư chi bộ biết tên người hỏi)."
@@ -431,7 +431,7 @@ fn Rating(id: i64, rating: Option<i32>, comment: String) -> impl IntoView {
             saved.set(true);
         }
     });
-    let error: Signal<Option<AppError>> = Signal::derive(move || rate.value().get().and_then(|r| r.err()));
+    let error: Signal<Option<AppError>> = crate::ui::action_error(rate);
     view! {
         <div class="rating" role="group" aria-label="Đánh giá câu trả lời">
             <button type="button" aria-pressed=move || (current.get() == Some(1)).to_string() on:click=move |_| { commenting.set(false); rate.dispatch(1); }>

@@ -14,7 +14,7 @@ use crate::auth::{Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
 use crate::db::entities::{assistant_exchange, document, document_section, unit, unit_closure};
 use crate::documents::search::{PassageHit, SearchIndex};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 use crate::state::LlmConfig;
 
 /// Questions shown in the member's history.
@@ -101,10 +101,7 @@ pub async fn ask(
     {
         answer = phrased;
     }
-    let json = serde_json::to_string(&answer).map_err(|e| {
-        tracing::error!(error = %e, "answer not serialisable");
-        AppError::Internal
-    })?;
+    let json = serde_json::to_string(&answer).or_internal()?;
     let row = assistant_exchange::ActiveModel {
         client_id: Set(client_id.to_string()),
         member_id: Set(user.member_id),
@@ -148,6 +145,7 @@ pub async fn home(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Assi
 /// Questions drawn from the documents the member must read (not yet confirmed), so the first
 /// tap already finds something: "… quy định gì về <heading>?" for their titled sections.
 async fn suggestions(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<String>> {
+    // Domain dependency: documents the member was asked to read rank first.
     let (wanted, _) = crate::reading::service::assigned_documents(db, user).await?;
     let docs: HashMap<i64, document::Model> =
         document::Entity::find().filter(document::Column::Id.is_in(wanted.clone())).all(db).await?.into_iter().map(|d| (d.id, d)).collect();
@@ -229,6 +227,7 @@ pub async fn forward_to_cell(db: &DatabaseConnection, user: &SessionUser, id: i6
         body: format!("{}\n\n(Gửi từ Trợ lý ảo: chưa tìm thấy nội dung trả lời trong tài liệu.)", row.question),
         anonymity: "cell_only".into(),
     };
+    // Domain dependency: a forwarded question is an ordinary question to the cell.
     crate::questions::service::ask(db, user, &form).await
 }
 

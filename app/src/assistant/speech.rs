@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use crate::auth::SessionUser;
 use crate::common::rate_limit::{self, Limit};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 
 /// Longest text read in one piece (an answer, or one article of a document).
 pub const MAX_SPEECH_CHARS: usize = 4000;
@@ -160,10 +160,7 @@ pub async fn synthesize_within(cache_dir: &Path, max_cache_bytes: u64, text: &st
             tracing::warn!("speech: every voice busy for {QUEUE_WAIT:?}");
             AppError::TooMany("Máy chủ đang bận đọc cho nhiều người. Vui lòng thử lại sau ít phút.".into())
         })?
-        .map_err(|e| {
-            tracing::error!(error = %e, "speech: voice queue closed");
-            AppError::Internal
-        })?;
+        .or_internal()?;
     // Dropping the unfinished future on timeout drops the child, which kills espeak-ng.
     let wav = tokio::time::timeout(TIMEOUT, espeak(&spoken)).await.map_err(|_| {
         tracing::error!("espeak-ng took longer than {TIMEOUT:?}; killed");
@@ -293,10 +290,7 @@ async fn espeak(spoken: &str) -> AppResult<Vec<u8>> {
         written
     };
     let (written, output) = tokio::join!(write, child.wait_with_output());
-    let output = output.map_err(|e| {
-        tracing::error!(error = %e, "espeak-ng output");
-        AppError::Internal
-    })?;
+    let output = output.or_internal()?;
     if let Err(e) = written {
         tracing::error!(error = %e, "espeak-ng input");
         return Err(AppError::Internal);

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use super::{PositionInfo, Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
 use crate::db::entities::{credential, member, position, session, unit, unit_closure};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult, FieldError, OrInternal};
 use crate::state::{RequestMeta, SESSION_DAYS, SESSION_IDLE_DAYS};
 
 /// Failures allowed per typed phone or card number, and per address, in one window.
@@ -65,19 +65,36 @@ pub async fn session_user_from_request() -> AppResult<Option<SessionUser>> {
     }
 }
 
-/// The logged-in user and the pool; fails for anonymous requests and pending password changes.
-pub async fn request_user() -> AppResult<(DatabaseConnection, SessionUser)> {
-    let (db, user) = request_user_allowing_pending_change().await?;
-    if user.must_change_password {
+/// Whether a request may go on while its account still has to change its first password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PendingChange {
+    /// Only for changing the password (and reading who is signed in).
+    Allow,
+    Refuse,
+}
+
+/// Who is signing in with `token`: the one check the pages' server functions and the JSON API
+/// both go through. No live session is `Unauthenticated`; an account that must change its
+/// password may do nothing else until it has.
+pub async fn signed_in(db: &DatabaseConnection, token: Option<&str>, pending: PendingChange) -> AppResult<SessionUser> {
+    let token = token.ok_or(AppError::Unauthenticated)?;
+    let user = session_user(db, token).await?.ok_or(AppError::Unauthenticated)?;
+    if user.must_change_password && pending == PendingChange::Refuse {
         return Err(AppError::PasswordChangeRequired);
     }
+    Ok(user)
+}
+
+/// The logged-in user and the pool; fails for anonymous requests and pending password changes.
+pub async fn request_user() -> AppResult<(DatabaseConnection, SessionUser)> {
+    let db = crate::state::db()?;
+    let user = signed_in(&db, crate::state::request_meta().session_token.as_deref(), PendingChange::Refuse).await?;
     Ok((db, user))
 }
 
 pub async fn request_user_allowing_pending_change() -> AppResult<(DatabaseConnection, SessionUser)> {
     let db = crate::state::db()?;
-    let token = crate::state::request_meta().session_token.ok_or(AppError::Unauthenticated)?;
-    let user = session_user(&db, &token).await?.ok_or(AppError::Unauthenticated)?;
+    let user = signed_in(&db, crate::state::request_meta().session_token.as_deref(), PendingChange::Allow).await?;
     Ok((db, user))
 }
 
@@ -93,17 +110,17 @@ pub async fn hash_password(password: &str) -> AppResult<String> {
     let password = password.to_string();
     tokio::task::spawn_blocking(move || hash_password_blocking(&password))
         .await
-        .map_err(|_| AppError::Internal)?
+        .or_internal()?
 }
 
 pub fn hash_password_blocking(password: &str) -> AppResult<String> {
     let mut salt_bytes = [0u8; 16];
-    getrandom::fill(&mut salt_bytes).map_err(|_| AppError::Internal)?;
-    let salt = SaltString::encode_b64(&salt_bytes).map_err(|_| AppError::Internal)?;
+    getrandom::fill(&mut salt_bytes).or_internal()?;
+    let salt = SaltString::encode_b64(&salt_bytes).or_internal()?;
     hasher()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|_| AppError::Internal)
+        .or_internal()
 }
 
 async fn verify_password(password: &str, hash: &str) -> bool {
@@ -251,7 +268,7 @@ fn address_key(ip: &str) -> String {
 
 fn new_token() -> AppResult<String> {
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    getrandom::fill(&mut bytes).or_internal()?;
     Ok(crate::common::hex(&bytes))
 }
 

@@ -2,6 +2,16 @@
 
 pub mod time;
 
+/// Tenths as Vietnamese readers write a number with one decimal: 89,9 (scores, star averages).
+pub fn tenths_text(tenths: i32) -> String {
+    if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{},{}", tenths / 10, (tenths % 10).abs()) }
+}
+
+/// The label for a stored code in a (code, label) table, or the code itself if unknown.
+pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
+    table.iter().find(|(c, _)| *c == code).map(|(_, l)| l.to_string()).unwrap_or_else(|| code.to_string())
+}
+
 /// Lower-case hexadecimal of bytes (digests, tokens, random ids).
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
@@ -11,6 +21,7 @@ pub fn hex(bytes: &[u8]) -> String {
     })
 }
 pub mod client_id;
+pub mod report;
 #[cfg(feature = "ssr")]
 pub mod rate_limit;
 #[cfg(feature = "ssr")]

@@ -13,8 +13,7 @@ use super::{
 };
 use crate::announcements::AUDIENCES;
 use crate::auth::SessionUser;
-use crate::documents::label_of;
-use crate::reading::client_id;
+use crate::common::label_of;
 use crate::ui::{BoundField, FieldMessage, FormMessage, Loaded, WithUser};
 
 fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
@@ -108,7 +107,7 @@ fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoV
             navigate(&format!("/xin-y-kien/{id}"), Default::default());
         }
     });
-    let error = Signal::derive(move || open.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(open);
     if data.drafts.is_empty() {
         return view! {
             <section class="card">
@@ -199,7 +198,7 @@ fn Draft(view: ConsultationView, version: RwSignal<u32>) -> impl IntoView {
             r
         }
     });
-    let close_error = Signal::derive(move || close.value().get().and_then(|r| r.err()));
+    let close_error = crate::ui::action_error(close);
     let count = move || comments.mine.read().len();
     let id = s.id;
     view! {
@@ -287,7 +286,7 @@ fn MyComment(comment: CommentView) -> impl IntoView {
             r
         }
     });
-    let error = Signal::derive(move || remove.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(remove);
     let c = comment.clone();
     view! {
         <li class="my-comment" data-testid="my-comment">
@@ -312,7 +311,7 @@ fn MyComment(comment: CommentView) -> impl IntoView {
 #[component]
 fn CommentForm(anchor: String, existing: Option<CommentView>) -> impl IntoView {
     let comments = expect_context::<Comments>();
-    let cid = existing.as_ref().map_or_else(client_id, |c| c.client_id.clone());
+    let cid = existing.as_ref().map_or_else(crate::common::client_id::new, |c| c.client_id.clone());
     let stance = RwSignal::new(existing.as_ref().map_or_else(|| "amend".to_string(), |c| c.stance.clone()));
     let body = RwSignal::new(existing.as_ref().map(|c| c.body.clone()).unwrap_or_default());
     let form_id = format!("cm-{}", if anchor.is_empty() { "chung" } else { anchor.as_str() });
@@ -332,7 +331,7 @@ fn CommentForm(anchor: String, existing: Option<CommentView>) -> impl IntoView {
             }
         }
     });
-    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(save);
     let stance_name = format!("{form_id}-stance");
     view! {
         <div class="comment-form" data-testid="comment-form">

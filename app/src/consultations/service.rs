@@ -16,11 +16,13 @@ use super::{
     DigestComment, DraftArticle, DraftChoice, NewConsultationView, STANCES, UnitParticipation,
 };
 use crate::announcements::AUDIENCES;
+// Domain dependencies: a consultation invites an announcement's audience, and its comments
+// point at the draft's articles.
 use crate::announcements::service::recipients;
 use crate::auth::SessionUser;
 use crate::auth::service::{Action, authorize, unit_names};
 use crate::db::entities::{consultation, consultation_comment, consultation_invitee, document, document_section, member, unit_closure};
-use crate::documents::label_of;
+use crate::common::label_of;
 use crate::documents::search::section_label;
 use crate::documents::service::find_document;
 use crate::error::{AppError, AppResult};

@@ -1,12 +1,10 @@
-//! Database access: connection, migrations, entities, demo seed. Server-only.
+//! Database access: connection, migrations (`migration/`, one file each), entities
+//! (`entities/`, one file per table) and the diacritic folding stored beside names and titles.
+//! Server-only. Demo data lives apart, in `crate::demo`.
 
-pub mod demo_assistant;
-pub mod demo_consultations;
-pub mod demo_meetings;
 pub mod entities;
 pub mod fold;
 pub mod migration;
-pub mod seed;
 
 use std::time::Duration;
 

@@ -412,6 +412,7 @@ pub async fn save(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
         Some(id) => {
             let doc = find_document(db, id).await?;
             authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await?;
+            // Domain rule: a draft members are commenting on stays as they read it.
             crate::consultations::service::ensure_draft_unlocked(db, id).await?;
             Some(doc)
         }

@@ -170,7 +170,7 @@ fn AttachmentsEditor(id: i64, attachments: Vec<super::AttachmentInfo>) -> impl I
             result
         }
     });
-    let error = Signal::derive(move || remove.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(remove);
     view! {
         <section class="card" id="tep-dinh-kem">
             <h2>"Tệp đính kèm"</h2>

@@ -45,10 +45,7 @@ pub const LEVELS: [(&str, &str); 3] = [("central", "Trung ương"), ("provincial
 pub const STATUSES: [(&str, &str); 3] =
     [("in_force", "Còn hiệu lực"), ("amended", "Đã được sửa đổi, bổ sung"), ("superseded", "Đã được thay thế")];
 
-/// The label for a stored code, or the code itself if unknown.
-pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
-    table.iter().find(|(c, _)| *c == code).map(|(_, l)| l.to_string()).unwrap_or_else(|| code.to_string())
-}
+pub use crate::common::label_of;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentSummary {
@@ -150,6 +147,7 @@ pub async fn get_document(id: i64) -> Result<DocumentView, AppError> {
         // The member has the document now: their reading clock starts (reading::service). Off
         // the page's path, so a busy database never holds up the page.
         tokio::spawn(async move {
+            // Domain rule: proof of reading starts its clock when the member receives the text.
             if let Err(e) = crate::reading::service::document_received(&db, user.member_id, id).await {
                 tracing::warn!(error = %e, "starting a reading clock");
             }

@@ -619,7 +619,7 @@ fn NoteForm(section_id: i64) -> impl IntoView {
     marks.quote.set(String::new());
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<AppError>);
-    let note_id = crate::reading::client_id();
+    let note_id = crate::common::client_id::new();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let note_id = note_id.clone();

@@ -265,6 +265,7 @@ pub async fn set_published(
     let doc = find_document(db, id).await?;
     authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await?;
     if published {
+        // Domain rule: a draft under consultation is not issued while members comment on it.
         crate::consultations::service::ensure_draft_unlocked(db, id).await?;
     }
     let mut active: document::ActiveModel = doc.into();

@@ -12,7 +12,7 @@ use super::{CheckInResult, QrCodeView};
 use crate::auth::SessionUser;
 use crate::auth::service::{Action, authorize};
 use crate::db::entities::{meeting_attendance, meeting_qr_code};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 use crate::validate::format_datetime;
 
 /// How long a scanned code is accepted.
@@ -24,12 +24,12 @@ pub const LATE_AFTER_MINUTES: i64 = 15;
 
 fn new_code() -> AppResult<String> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    getrandom::fill(&mut bytes).or_internal()?;
     Ok(crate::common::hex(&bytes))
 }
 
 fn qr_svg(text: &str) -> AppResult<String> {
-    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|_| AppError::Internal)?;
+    let code = qrcode::QrCode::new(text.as_bytes()).or_internal()?;
     Ok(code.render::<qrcode::render::svg::Color>().min_dimensions(260, 260).quiet_zone(true).build())
 }
 

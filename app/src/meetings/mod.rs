@@ -340,8 +340,8 @@ pub async fn attach_meeting_document(meeting_id: i64, document_id: i64) -> Resul
 #[server(endpoint = "meeting-report")]
 pub async fn meeting_report(unit_id: Option<i64>, period: Option<String>) -> Result<report::MeetingReport, AppError> {
     call!(|db, user| async move {
-        let period = report::service::period_or_default(period.as_deref())?;
-        let unit_id = unit_id.unwrap_or_else(|| report::service::default_unit(&user));
+        let period = crate::common::report::period_or_default(period.as_deref())?;
+        let unit_id = unit_id.unwrap_or_else(|| crate::common::report::default_unit(&user));
         report::service::report(&db, &user, unit_id, period, Some(report::service::PAGE_CAP)).await
     })
 }

@@ -15,7 +15,7 @@ use super::{
     record_meeting_held, save_attendance, score_meeting,
 };
 use crate::auth::SessionUser;
-use crate::documents::label_of;
+use crate::common::label_of;
 use crate::error::AppError;
 use crate::offline::{OfflineWrite, QueueOutcome, send_or_queue, signed_in_member};
 use crate::ui::{BoundField, ErrorBox, browser_action, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
@@ -258,7 +258,7 @@ fn Invitation(meeting_id: i64, version: RwSignal<u32>, current: String) -> impl 
             r
         }
     });
-    let error = Signal::derive(move || answer.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(answer);
     view! {
         <div class="invitation" data-testid="invitation">
             <h2>"Đồng chí có dự được không?"</h2>
@@ -302,7 +302,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
             r
         }
     });
-    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(save);
     let held_minutes = RwSignal::new(detail.held_minutes.map(|m| m.to_string()).unwrap_or_default());
     let held_label = format!("Ghi nhận đã sinh hoạt: {topic}");
     let held = browser_action(move |_: &()| {
@@ -318,7 +318,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
             r
         }
     });
-    let held_error = Signal::derive(move || held.value().get().and_then(|r| r.err()));
+    let held_error = crate::ui::action_error(held);
     let approved = detail.summary.status == "approved";
     view! {
         <section class="card" data-testid="attendance">
@@ -408,7 +408,7 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
             r
         }
     });
-    let error = Signal::derive(move || local_error.get().or_else(|| submit.value().get().and_then(|r| r.err())));
+    let error = Signal::derive(move || local_error.get().or_else(|| crate::ui::ActionOutcome::last_error(&submit)));
     let total = move || {
         typed.read().values().map(|t| parse_points(t).unwrap_or(0)).sum::<i32>()
     };
@@ -454,7 +454,7 @@ fn RatingForm(meeting_id: i64) -> impl IntoView {
     let stars = RwSignal::new(0i32);
     let comment = RwSignal::new(String::new());
     let send = Action::new(move |_: &()| async move { rate_meeting(meeting_id, stars.get_untracked(), comment.get_untracked()).await });
-    let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(send);
     view! {
         <section class="card" data-testid="rating">
             <h2>"Đánh giá buổi sinh hoạt (ẩn danh)"</h2>
@@ -703,7 +703,7 @@ fn MeetingDocuments(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoV
             r
         }
     });
-    let error = Signal::derive(move || post.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(post);
     view! {
         <h2>"Tài liệu sinh hoạt"</h2>
         {if detail.documents.is_empty() {

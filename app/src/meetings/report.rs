@@ -6,74 +6,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::rubric::{KEM, KHA, TOT, TRUNG_BINH};
+use crate::common::report::Period;
 use crate::units::UnitRef;
-
-/// A year, a quarter or a month, as the report's `ky` parameter spells it: "2026", "2026-Q3",
-/// "2026-11".
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Period {
-    pub year: i32,
-    pub first_month: u32,
-    pub last_month: u32,
-}
-
-const ROMAN: [&str; 4] = ["I", "II", "III", "IV"];
-
-impl Period {
-    pub fn year(year: i32) -> Period {
-        Period { year, first_month: 1, last_month: 12 }
-    }
-
-    pub fn month(year: i32, month: u32) -> Period {
-        Period { year, first_month: month, last_month: month }
-    }
-
-    pub fn parse(text: &str) -> Option<Period> {
-        let text = text.trim();
-        let (year, rest) = text.split_once('-').map_or((text, None), |(y, r)| (y, Some(r)));
-        let year: i32 = year.parse().ok().filter(|y| (2000..=2100).contains(y))?;
-        match rest {
-            None => Some(Period::year(year)),
-            Some(q) if q.len() == 2 && (q.starts_with('Q') || q.starts_with('q')) => {
-                let quarter: u32 = q[1..].parse().ok().filter(|q| (1..=4).contains(q))?;
-                Some(Period { year, first_month: quarter * 3 - 2, last_month: quarter * 3 })
-            }
-            Some(m) => m.parse().ok().filter(|m| (1..=12).contains(m)).map(|m| Period::month(year, m)),
-        }
-    }
-
-    pub fn code(&self) -> String {
-        match (self.first_month, self.last_month) {
-            (1, 12) => self.year.to_string(),
-            (f, l) if f == l => format!("{}-{:02}", self.year, f),
-            (f, _) => format!("{}-Q{}", self.year, f.div_ceil(3)),
-        }
-    }
-
-    pub fn label(&self) -> String {
-        match (self.first_month, self.last_month) {
-            (1, 12) => format!("Năm {}", self.year),
-            (f, l) if f == l => format!("Tháng {f}/{}", self.year),
-            (f, _) => format!("Quý {}/{}", ROMAN[(f.div_ceil(3) - 1) as usize], self.year),
-        }
-    }
-
-    pub fn is_year(&self) -> bool {
-        self.first_month == 1 && self.last_month == 12
-    }
-
-    pub fn contains(&self, month: u32) -> bool {
-        (self.first_month..=self.last_month).contains(&month)
-    }
-
-    /// The periods a report page offers: the year, its quarters and its months.
-    pub fn choices(year: i32) -> Vec<Period> {
-        let mut all = vec![Period::year(year)];
-        all.extend((1..=4).map(|q| Period { year, first_month: q * 3 - 2, last_month: q * 3 }));
-        all.extend((1..=12).map(|m| Period::month(year, m)));
-        all
-    }
-}
 
 /// Everything counted for a unit over a period. Sums, so a district's figures are its cells'.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -419,11 +353,6 @@ pub mod service {
         span: CellSpan,
     }
 
-    /// The unit a user lands on: their committee's unit, else their own cell.
-    pub fn default_unit(user: &SessionUser) -> i64 {
-        user.committee_scopes().first().copied().unwrap_or(user.cell_id)
-    }
-
     /// The report for `unit_id` over `period`; `cap` limits the per-cell lists (pages), `None`
     /// keeps them whole (exports).
     pub async fn report(
@@ -666,14 +595,6 @@ pub mod service {
                 }
             })
             .collect())
-    }
-
-    /// The `ky` parameter, or the current year when it is missing.
-    pub fn period_or_default(text: Option<&str>) -> AppResult<Period> {
-        match text.map(str::trim).filter(|t| !t.is_empty()) {
-            Some(t) => Period::parse(t).ok_or_else(|| AppError::invalid("ky", "Kỳ báo cáo không hợp lệ (ví dụ: 2026, 2026-Q3, 2026-11).")),
-            None => Ok(Period::year(today().year())),
-        }
     }
 
     /// The report as spreadsheet tables: summary per unit, cells behind, the year's verdicts,

@@ -7,7 +7,8 @@ use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::meeting_report;
-use super::report::{CLASS_LABELS, HISTOGRAM_LABELS, MeetingReport, MeetingStats, Period};
+use super::report::{CLASS_LABELS, HISTOGRAM_LABELS, MeetingReport, MeetingStats};
+use crate::common::report::Period;
 use super::rubric::points_text;
 use crate::auth::SessionUser;
 use crate::ui::charts::{BarChart, LineChart, Series};

@@ -186,10 +186,8 @@ pub fn yearly_tot(regular_classes: &[&str], months_with_regular: usize) -> (bool
     }
 }
 
-/// Tenths as Vietnamese readers write points: 89,9.
-pub fn points_text(tenths: i32) -> String {
-    if tenths % 10 == 0 { (tenths / 10).to_string() } else { format!("{},{}", tenths / 10, (tenths % 10).abs()) }
-}
+/// Points as Vietnamese readers write them: 89,9.
+pub use crate::common::tenths_text as points_text;
 
 /// Points as typed ("19,9", "19.9", "20") → tenths; `None` when not a number with at most one
 /// decimal.

@@ -275,7 +275,7 @@ fn EditorForm(editor: RubricEditorView, saved: RwSignal<u32>) -> impl IntoView {
             r
         }
     });
-    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(save);
     let total = move || {
         rows.read().iter().map(|r| crate::meetings::rubric::parse_points(&r.max.get()).unwrap_or(0)).sum::<i32>()
     };

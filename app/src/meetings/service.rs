@@ -22,7 +22,7 @@ use crate::db::entities::{
     meeting, meeting_attendance, meeting_document, meeting_minutes, meeting_rater, meeting_rating, meeting_review, meeting_score,
     member, rubric, rubric_criterion, unit_closure,
 };
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 use crate::units::UnitRef;
 use crate::units::service::find_unit;
 use crate::common::secret::SecretKey;
@@ -63,7 +63,7 @@ pub async fn save_rubric(
         .one(db)
         .await?
         .flatten();
-    let thresholds = serde_json::to_string(&spec.thresholds).map_err(|_| AppError::Internal)?;
+    let thresholds = serde_json::to_string(&spec.thresholds).or_internal()?;
     let row = rubric::ActiveModel {
         family: Set(family.to_string()),
         version: Set(latest.unwrap_or(0) + 1),
@@ -133,7 +133,7 @@ pub async fn load_rubric(db: &impl ConnectionTrait, rubric_id: i64) -> AppResult
         .order_by_asc(rubric_criterion::Column::Ordinal)
         .all(db)
         .await?;
-    let thresholds: Vec<Threshold> = serde_json::from_str(&r.thresholds).map_err(|_| AppError::Internal)?;
+    let thresholds: Vec<Threshold> = serde_json::from_str(&r.thresholds).or_internal()?;
     let spec = RubricSpec {
         name: r.name,
         criteria: criteria
@@ -937,9 +937,9 @@ pub async fn save_minutes(db: &DatabaseConnection, user: &SessionUser, form: &Mi
         recorder: Set(recorder),
         guests: Set(guests),
         exempt: Set(exempt),
-        speakers: Set(serde_json::to_string(&speakers).map_err(|_| AppError::Internal)?),
+        speakers: Set(serde_json::to_string(&speakers).or_internal()?),
         conclusion: Set(conclusion),
-        votes: Set(serde_json::to_string(&votes).map_err(|_| AppError::Internal)?),
+        votes: Set(serde_json::to_string(&votes).or_internal()?),
         approved_at: Set(approved_at),
         updated_at: Set(now),
     };

@@ -16,7 +16,7 @@ use crate::auth::service::{Action, authorize, end_other_sessions, hash_password,
 use crate::auth::{Role, SessionUser};
 use crate::db::entities::{credential, joins, member, membership, position, unit, unit_closure};
 use crate::db::fold::{fold, fold_padded, name_sort_key};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 use crate::units::service::{find_unit, kind_of};
 use crate::units::UnitRef;
 use crate::validate::Checks;
@@ -407,7 +407,7 @@ fn cell_check(model: &unit::Model) -> AppResult<()> {
 fn temporary_password() -> AppResult<String> {
     const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
     let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|_| AppError::Internal)?;
+    getrandom::fill(&mut bytes).or_internal()?;
     let letters: String = bytes[..4].iter().map(|b| LETTERS[*b as usize % LETTERS.len()] as char).collect();
     let digits: String = bytes[4..].iter().map(|b| char::from(b'0' + b % 10)).collect();
     Ok(format!("{letters}{digits}"))

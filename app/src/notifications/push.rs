@@ -23,7 +23,7 @@ use sha2::Sha256;
 
 use crate::auth::SessionUser;
 use crate::db::entities::{app_secret, push_outbox, push_subscription};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 
 const VAPID_SECRET: &str = "vapid_private_key";
 /// Records are never split: one 4096-byte record holds any message this app sends.
@@ -151,7 +151,7 @@ pub async fn vapid_key(db: &impl ConnectionTrait, secret: &crate::common::secret
             }
         };
     }
-    let fresh = VapidKey { secret: random_secret().map_err(|_| AppError::Internal)? };
+    let fresh = VapidKey { secret: random_secret().or_internal()? };
     // Two servers starting together: the first insert wins and both read it back.
     app_secret::Entity::insert(app_secret::ActiveModel {
         name: Set(VAPID_SECRET.into()),
@@ -343,10 +343,7 @@ pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwe
     }
     let mut messages = Vec::with_capacity(items.len());
     for item in &items {
-        let message = serde_json::to_vec(&Message { title: kind_heading(&item.kind), body: &item.title, url: &item.link, tag: &item.kind }).map_err(|e| {
-            tracing::error!(error = %e, "push message not serialisable");
-            AppError::Internal
-        })?;
+        let message = serde_json::to_vec(&Message { title: kind_heading(&item.kind), body: &item.title, url: &item.link, tag: &item.kind }).or_internal()?;
         messages.push(message);
     }
     let members: HashSet<i64> = items.iter().map(|i| i.member_id).collect();

@@ -153,6 +153,14 @@ pub async fn mark_read(db: &DatabaseConnection, user: &SessionUser, id: Option<i
     if let Some(id) = id {
         update = update.filter(notification::Column::Id.eq(id));
     }
-    update.exec(db).await?;
+    let changed = update.exec(db).await?.rows_affected;
+    // One named notification must be the member's own (read before, or now): any other id is
+    // "not found", whoever it belongs to.
+    if let (Some(id), 0) = (id, changed) {
+        let own = notification::Entity::find_by_id(id).filter(notification::Column::MemberId.eq(user.member_id)).count(db).await?;
+        if own == 0 {
+            return Err(AppError::NotFound("thông báo".into()));
+        }
+    }
     Ok(())
 }

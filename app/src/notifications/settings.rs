@@ -169,7 +169,7 @@ fn KindChoices(kinds: Vec<KindChoice>) -> impl IntoView {
             .collect();
         async move { save_notification_settings(chosen).await }
     });
-    let error = Signal::derive(move || save.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(save);
     let saved = move || matches!(save.value().get(), Some(Ok(())));
     view! {
         <section class="card" data-testid="notification-kinds">

@@ -208,7 +208,7 @@ pub fn signed_in_member(auth: Auth) -> Option<i64> {
 /// be kept (no one signed in, or the browser has no storage for it).
 pub async fn queue_write(member_id: Option<i64>, write: OfflineWrite, label: String) -> bool {
     let Some(member_id) = member_id else { return false };
-    let queued = QueuedWrite { client_id: crate::reading::client_id(), member_id, label, write };
+    let queued = QueuedWrite { client_id: crate::common::client_id::new(), member_id, label, write };
     #[cfg(feature = "ssr")]
     {
         let _ = queued;

@@ -33,6 +33,7 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, budget_bytes: u64
         .into_iter()
         .map(|(url, title)| OfflinePageRef { url: url.into(), title: title.into(), reason: "app".into(), version: String::new() })
         .collect();
+    // Domain dependency: the documents to keep are the ones the member must read.
     let (open, done) = crate::reading::service::assigned_documents(db, user).await?;
     let visible = crate::documents::service::visible_ids(db, user).await?;
     let bookmarked: Vec<i64> = bookmark::Entity::find()

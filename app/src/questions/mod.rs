@@ -238,8 +238,8 @@ pub struct QuestionReportView {
 #[server(endpoint = "question-report")]
 pub async fn question_report(unit_id: Option<i64>, period: Option<String>) -> Result<QuestionReportView, AppError> {
     call!(|db, user| async move {
-        let period = crate::meetings::report::service::period_or_default(period.as_deref())?;
-        let unit_id = unit_id.unwrap_or_else(|| crate::meetings::report::service::default_unit(&user));
+        let period = crate::common::report::period_or_default(period.as_deref())?;
+        let unit_id = unit_id.unwrap_or_else(|| crate::common::report::default_unit(&user));
         service::report(&db, &user, unit_id, period).await
     })
 }

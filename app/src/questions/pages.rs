@@ -11,7 +11,7 @@ use super::{
     forward_question, get_question, merge_question, publish_faq, question_inbox, question_report, questions_home, rate_answer, search_faq, take_question,
 };
 use crate::auth::SessionUser;
-use crate::documents::label_of;
+use crate::common::label_of;
 use crate::error::AppError;
 use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser};
 
@@ -78,7 +78,7 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
     let client_id = StoredValue::new(None::<String>);
     let navigate = use_navigate();
     let send = Action::new(move |_: &()| {
-        let id = client_id.get_value().unwrap_or_else(crate::reading::client_id);
+        let id = client_id.get_value().unwrap_or_else(crate::common::client_id::new);
         client_id.set_value(Some(id.clone()));
         let form = AskForm {
             client_id: id,
@@ -96,7 +96,7 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
             navigate(&format!("/hoi-dap/{id}"), Default::default());
         }
     });
-    let error = Signal::derive(move || send.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(send);
     view! {
         <section class="card" data-testid="ask">
             <h1>"Hỏi đáp, kiến nghị"</h1>
@@ -391,7 +391,7 @@ fn PublishFaq(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
             r.map(|_| ())
         }
     });
-    let error = Signal::derive(move || publish.value().get().and_then(|r| r.err()));
+    let error = crate::ui::action_error(publish);
     view! {
         <section class="card" data-testid="publish-faq">
             <h2>"Hỏi đáp chung của đơn vị"</h2>
@@ -473,7 +473,7 @@ pub fn QuestionReportPage() -> impl IntoView {
                         Ok(r) => {
                             let t = r.totals.clone();
                             let hours = t.median_answer_hours.map_or("—".to_string(), |h| if h < 48 { format!("{h} giờ") } else { format!("{} ngày", h / 24) });
-                            let satisfaction = (t.rated > 0).then(|| t.star_sum * 10 / t.rated).map_or("—".to_string(), |v| format!("{} ★ ({} lượt)", crate::meetings::rubric::points_text(v as i32), t.rated));
+                            let satisfaction = (t.rated > 0).then(|| t.star_sum * 10 / t.rated).map_or("—".to_string(), |v| format!("{} ★ ({} lượt)", crate::common::tenths_text(v as i32), t.rated));
                             let ky = r.period_code.clone();
                             let star_bars: Vec<(String, i64)> = r.stars.iter().enumerate().map(|(i, n)| (format!("{} ★", i + 1), *n)).collect();
                             view! {

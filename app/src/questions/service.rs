@@ -17,7 +17,7 @@ use super::{
 };
 use crate::auth::{Role, SessionUser};
 use crate::db::entities::{faq_entry, member, position, question, question_event, unit, unit_closure};
-use crate::documents::label_of;
+use crate::common::label_of;
 use crate::error::{AppError, AppResult};
 use crate::notifications::service::notify;
 use crate::units::UnitRef;
@@ -685,7 +685,7 @@ pub async fn report(
     db: &DatabaseConnection,
     user: &SessionUser,
     unit_id: i64,
-    period: crate::meetings::report::Period,
+    period: crate::common::report::Period,
 ) -> AppResult<QuestionReportView> {
     crate::auth::service::authorize(db, user, crate::auth::service::Action::ViewQuestionReport(unit_id)).await?;
     let root = crate::units::service::find_unit(db, unit_id).await?;

@@ -10,7 +10,7 @@ pub mod quiz;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{ReadingPanel, ReadingReportPage, ReadingResources, RequiredReadingPage, client_id};
+pub use pages::{ReadingPanel, ReadingReportPage, ReadingResources, RequiredReadingPage};
 
 use chrono::NaiveDate;
 use leptos::prelude::*;

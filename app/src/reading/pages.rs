@@ -23,12 +23,6 @@ use crate::ui::{ErrorBox, FormMessage, Loading, WithUser, action_error, date_tex
 const TICK_SECONDS: u64 = 1;
 const FLUSH_EVERY_TICKS: u32 = 5;
 
-/// A fresh id for something the browser creates (an event, a note, an answer sheet). Also safe
-/// while rendering on the server, where forms that hold one are first drawn.
-pub fn client_id() -> String {
-    crate::common::client_id::new()
-}
-
 /// What the browser has measured but the server has not yet acknowledged.
 #[derive(Default)]
 struct Tracker {
@@ -51,7 +45,7 @@ impl Tracker {
         for (section_id, mut seconds) in pending {
             while seconds > 0 {
                 let chunk = seconds.min(MAX_EVENT_SECONDS);
-                self.unsent.push(ProgressEvent { client_id: client_id(), document_id, section_id, seconds: chunk });
+                self.unsent.push(ProgressEvent { client_id: crate::common::client_id::new(), document_id, section_id, seconds: chunk });
                 seconds -= chunk;
             }
         }
@@ -430,7 +424,7 @@ fn QuizForm(quiz: QuizView, draft: RwSignal<QuizDraft>, attempt: QuizAttempt) ->
     let QuizView { sheet, questions, pass_percent, last, attempts_left, locked, .. } = quiz;
     // A new sheet starts blank; the same sheet drawn again keeps what was chosen.
     if draft.with_untracked(|d| d.sheet != sheet) {
-        draft.set(QuizDraft { sheet: sheet.clone(), client_id: client_id(), answers: vec![-1; questions.len()] });
+        draft.set(QuizDraft { sheet: sheet.clone(), client_id: crate::common::client_id::new(), answers: vec![-1; questions.len()] });
     }
     let open = locked.is_none() && !questions.is_empty();
     let complete = move || draft.with(|d| !d.answers.is_empty() && d.answers.iter().all(|a| *a >= 0));

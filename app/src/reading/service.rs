@@ -560,7 +560,11 @@ fn count(counts: &mut ReportCounts, state: &str) {
 /// per member when that unit is a cell.
 pub async fn report(db: &DatabaseConnection, user: &SessionUser, assignment_id: i64, unit_id: Option<i64>) -> AppResult<ReadingReport> {
     let a = assignment::Entity::find_by_id(assignment_id).one(db).await?.ok_or_else(|| AppError::NotFound("việc giao đọc".into()))?;
-    let unit_id = unit_id.unwrap_or(a.unit_id);
+    let unit_id = match unit_id {
+        Some(unit_id) => unit_id,
+        // The viewer's own part of a campaign wider than their scope.
+        None => crate::common::report::viewers_part(db, user, a.unit_id).await?,
+    };
     authorize(db, user, Action::ListMembers(unit_id)).await?;
     // The unit must lie inside the assigned subtree (or contain it).
     if !crate::auth::service::in_any_subtree(db, &[a.unit_id], unit_id).await? {

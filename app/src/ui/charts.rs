@@ -74,7 +74,7 @@ pub fn LineChart(title: String, labels: Vec<String>, series: Vec<Series>, #[prop
                         <g class=format!("chart-series {}", s.class)>
                             <polyline points=path fill="none" />
                             {points.into_iter().map(|(px, py, v)| {
-                                let tip = format!("{}: {}", name, crate::meetings::rubric::points_text(v as i32));
+                                let tip = format!("{}: {}", name, crate::common::tenths_text(v as i32));
                                 view! { <circle cx=px cy=py r="3"><title>{tip}</title></circle> }
                             }).collect_view()}
                         </g>

@@ -20,20 +20,45 @@ pub fn optional_date_text(date: Option<NaiveDate>) -> String {
     date.map(format_date).unwrap_or_else(|| "—".into())
 }
 
-/// The error of a server action's last run, if it failed.
-pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+/// An action whose runs end in `Result<_, AppError>`: a server action, or a plain action that
+/// calls a server function (queued offline, composed with navigation…).
+pub trait ActionOutcome: Copy + Send + Sync + 'static {
+    /// The error of the last run, if it failed.
+    fn last_error(&self) -> Option<AppError>;
+}
+
+impl<S, O> ActionOutcome for ServerAction<S>
 where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    S: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(|r| r.err()))
+    fn last_error(&self) -> Option<AppError> {
+        self.value().get().and_then(|r| r.err())
+    }
+}
+
+impl<I, O> ActionOutcome for Action<I, Result<O, AppError>>
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    fn last_error(&self) -> Option<AppError> {
+        self.value().get().and_then(|r| r.err())
+    }
+}
+
+/// The error of an action's last run, if it failed, for the form's messages.
+pub fn action_error(action: impl ActionOutcome) -> Signal<Option<AppError>> {
+    Signal::derive(move || action.last_error())
 }
 
 /// A field's message under its input.
 #[component]
 pub fn FieldMessage(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
     move || {
-        error.get().and_then(|e| e.field_message(field)).map(|message| {
+        // `try_get`: a part of the page still rendering on the server after its request ended
+        // (the reader left) finds its signals disposed; it then shows nothing instead of panicking.
+        error.try_get().flatten().and_then(|e| e.field_message(field)).map(|message| {
             view! { <p class="field-error" role="alert" data-field=field>{message}</p> }
         })
     }
@@ -43,7 +68,7 @@ pub fn FieldMessage(error: Signal<Option<AppError>>, field: &'static str) -> imp
 #[component]
 pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error.get().and_then(|e| match &e {
+        error.try_get().flatten().and_then(|e| match &e {
             AppError::Invalid(fields) => {
                 let general = e.field_message("form");
                 Some(general.unwrap_or_else(|| {

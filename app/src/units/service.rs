@@ -16,6 +16,7 @@ use crate::auth::{Role, SessionUser};
 use crate::db::entities::{joins, member, position, unit, unit_closure};
 use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
+// Domain dependency: closing a unit moves its members to the successor.
 use crate::members::service::move_members_out;
 use crate::validate::Checks;
 

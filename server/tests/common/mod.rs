@@ -251,7 +251,9 @@ pub async fn published_document(db: &DatabaseConnection, owner: i64, audience_al
         .unwrap()
         .into_iter()
         .map(|s| s.id)
-        .collect();
+        .collect::<Vec<i64>>();
+    // Tests loop over these sections: an empty list would let their checks pass unexercised.
+    assert_eq!(sections.len(), 11, "the title line and ten articles of {title:?}");
     (id, sections)
 }
 

@@ -8,8 +8,8 @@ use chrono::{Duration, Utc};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 
-use super::entities::{consultation, consultation_comment, consultation_invitee, document_audience, member, unit};
-use super::seed::{DEMO_ACCOUNTS, Rng, insert_chunks};
+use crate::db::entities::{consultation, consultation_comment, consultation_invitee, document_audience, member, unit};
+use super::province::{DEMO_ACCOUNTS, Rng, insert_chunks};
 use crate::auth::service::load_session_user;
 use crate::consultations::ConsultationForm;
 use crate::documents::service::{ImportMeta, import_text};

@@ -11,11 +11,11 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
 
 use crate::common::secret::SecretKey;
-use super::entities::{
+use crate::db::entities::{
     document, meeting, meeting_attendance, meeting_document, meeting_minutes, meeting_rater, meeting_rating, meeting_score, member,
     rubric_criterion, unit,
 };
-use super::seed::{DEMO_ACCOUNTS, Rng, insert_chunks};
+use super::province::{DEMO_ACCOUNTS, Rng, insert_chunks};
 use crate::meetings::rubric::{AutoRule, MeetingFacts};
 use crate::meetings::{Speaker, Vote};
 
@@ -163,8 +163,8 @@ pub async fn seed_meetings(db: &DatabaseConnection, plan: DemoMeetings, key: &Se
     });
     insert_chunks::<meeting_rater::Entity, _>(&txn, raters.collect(), 4000).await?;
     txn.commit().await?;
-    super::sync_id_sequences(db, &["meetings", "meeting_ratings"]).await?;
-    super::refresh_statistics(db).await?;
+    crate::db::sync_id_sequences(db, &["meetings", "meeting_ratings"]).await?;
+    crate::db::refresh_statistics(db).await?;
     Ok(added)
 }
 

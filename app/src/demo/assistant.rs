@@ -7,8 +7,8 @@
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use super::entities::{assistant_exchange, member};
-use super::seed::{DEMO_ACCOUNTS, Rng};
+use crate::db::entities::{assistant_exchange, member};
+use super::province::{DEMO_ACCOUNTS, Rng};
 use crate::documents::search::SearchIndex;
 
 /// What members ask, as they type it.

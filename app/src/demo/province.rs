@@ -1,13 +1,15 @@
-//! Demo data: the Hậu Giang provincial Party organisation as it stood at the handbook's launch
-//! (29/12/2023): 8 district-level committees with their 75 communes, wards and towns, the
+//! The demo province: the Hậu Giang provincial Party organisation as it stood at the handbook's
+//! launch (29/12/2023): 8 district-level committees with their 75 communes, wards and towns, the
 //! provincial bloc committees, armed forces, grassroots organisations and cells, and ~34,500
-//! members with deterministic Vietnamese names. Same input, same output, every run.
+//! members with deterministic Vietnamese names. Same input, same output, every run. Also the
+//! demo library, its reading campaign, and what the other demo modules share (the demo
+//! accounts, the deterministic `Rng`, `insert_chunks`).
 
 use chrono::{Datelike, NaiveDate, Utc};
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, Set, TransactionTrait};
 
-use super::entities::{credential, member, membership, position, unit, unit_closure};
-use super::fold::{fold, fold_padded, name_sort_key};
+use crate::db::entities::{credential, member, membership, position, unit, unit_closure};
+use crate::db::fold::{fold, fold_padded, name_sort_key};
 
 pub const TOTAL_MEMBERS: usize = 34_500;
 /// Demo accounts documented in the README; they skip the forced change.
@@ -501,8 +503,8 @@ pub async fn seed_demo(db: &DatabaseConnection, total_members: usize) -> Result<
     insert_chunks::<credential::Entity, _>(&txn, credentials, 3000).await?;
     insert_chunks::<position::Entity, _>(&txn, positions, 2000).await?;
     txn.commit().await?;
-    super::sync_id_sequences(db, &["units", "members", "memberships", "positions"]).await?;
-    super::refresh_statistics(db).await?;
+    crate::db::sync_id_sequences(db, &["units", "members", "memberships", "positions"]).await?;
+    crate::db::refresh_statistics(db).await?;
     Ok(SeedReport { units: tree.units.len(), members: member_count, seeded: true })
 }
 
@@ -595,8 +597,8 @@ pub async fn grow_tree(db: &DatabaseConnection, count: usize) -> Result<usize, D
     insert_chunks::<unit::Entity, _>(&txn, units, 1000).await?;
     insert_chunks::<unit_closure::Entity, _>(&txn, closure, 3000).await?;
     txn.commit().await?;
-    super::sync_id_sequences(db, &["units"]).await?;
-    super::refresh_statistics(db).await?;
+    crate::db::sync_id_sequences(db, &["units"]).await?;
+    crate::db::refresh_statistics(db).await?;
     Ok(count)
 }
 
@@ -648,7 +650,7 @@ const DEMO_DOCUMENTS: [(&str, &str, &str, &str, &str, (i32, u32, u32), &str, &st
 /// Loads the demo library when there are no documents yet. Returns how many were added.
 pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, DbErr> {
     use sea_orm::{ColumnTrait, QueryFilter};
-    if super::entities::document::Entity::find().count(db).await? > 0 {
+    if crate::db::entities::document::Entity::find().count(db).await? > 0 {
         return Ok(0);
     }
     let Some(root) = unit::Entity::find().filter(unit::Column::ParentId.is_null()).one(db).await? else {
@@ -679,7 +681,7 @@ pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, D
         added += usize::from(imported.is_some());
     }
     assign_demo_reading(db, root.id).await?;
-    super::refresh_statistics(db).await?;
+    crate::db::refresh_statistics(db).await?;
     Ok(added)
 }
 
@@ -688,7 +690,7 @@ pub async fn seed_documents_if_empty(db: &DatabaseConnection) -> Result<usize, D
 /// 45 days), and Quyết định 1147 for the provincial agencies' bloc (already past due). Progress
 /// varies by district; the demo accounts' own cell starts untouched so a visitor can try it.
 async fn assign_demo_reading(db: &DatabaseConnection, root_id: i64) -> Result<(), DbErr> {
-    use super::entities::{assignment, document};
+    use crate::db::entities::{assignment, document};
     use sea_orm::{ActiveModelTrait, ColumnTrait, QueryFilter};
     let Some(admin) = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[0].0)).one(db).await? else {
         return Ok(());
@@ -726,7 +728,7 @@ async fn assign_demo_reading(db: &DatabaseConnection, root_id: i64) -> Result<()
 /// Reading status for the members under `unit_id`: a share has read and confirmed, some are
 /// part-way, the rest have not started; the share read differs from one district to the next.
 async fn demo_progress(db: &DatabaseConnection, document_id: i64, unit_id: i64, spared_cell: Option<i64>, rng: &mut Rng) -> Result<(), DbErr> {
-    use super::entities::{document_section, reading_status};
+    use crate::db::entities::{document_section, reading_status};
     use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
     let (sections, words): (i64, i64) = document_section::Entity::find()
         .select_only()
@@ -744,7 +746,7 @@ async fn demo_progress(db: &DatabaseConnection, document_id: i64, unit_id: i64, 
         .select_only()
         .column(member::Column::Id)
         .column(member::Column::UnitId)
-        .join(sea_orm::JoinType::InnerJoin, super::entities::joins::member_ancestors())
+        .join(sea_orm::JoinType::InnerJoin, crate::db::entities::joins::member_ancestors())
         .filter(unit_closure::Column::AncestorId.eq(unit_id))
         .filter(member::Column::Status.eq("active"))
         .into_tuple()
