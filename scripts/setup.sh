@@ -15,6 +15,10 @@ if ! rustup target list --installed | grep -q wasm32-unknown-unknown; then
   log "adding the wasm32-unknown-unknown target"
   rustup target add wasm32-unknown-unknown
 fi
+if [[ "${1:-}" == "--test" ]] && ! cargo clippy --version >/dev/null 2>&1; then
+  log "adding clippy (the test command checks the workspace lints)"
+  rustup component add clippy
+fi
 
 if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
   log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 15 minutes on 2 cores, once)"

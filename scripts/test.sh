@@ -9,6 +9,9 @@ source scripts/env.sh
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
 
+echo "== lints (workspace lints in Cargo.toml: no unwrap/expect outside tests, no unsafe)"
+cargo clippy --workspace --exclude frontend -- -D warnings
+
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend
 

@@ -32,6 +32,10 @@ pub struct Config {
     pub assistant_llm: Option<LlmConfig>,
     /// The key kept outside the database (anonymous raters' fingerprints, the push key).
     pub secret_key: crate::common::secret::SecretKey,
+    /// `SOTAY_READING_WORDS_PER_SECOND`: faster than this is skimming, not reading.
+    pub reading_pace: crate::reading::Pace,
+    /// Push delivery: the contact push services see, and which endpoints subscriptions may use.
+    pub push: crate::notifications::push::PushSettings,
 }
 
 /// An OpenAI-compatible chat endpoint (a local llama.cpp or vLLM server).
@@ -52,36 +56,42 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
 }
 
-/// The document search index of the running server.
-pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
-    use_context::<AppState>().map(|s| s.search).ok_or_else(|| {
+/// The running server's state, as every server function reaches it.
+fn app_state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or_else(|| {
         tracing::error!("AppState missing from context");
         AppError::Internal
     })
+}
+
+/// The document search index of the running server.
+pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
+    app_state().map(|s| s.search)
 }
 
 /// The generative endpoint of the running server, if one is configured.
 pub fn llm_config() -> Result<Option<LlmConfig>, AppError> {
-    use_context::<AppState>().map(|s| s.config.assistant_llm.clone()).ok_or_else(|| {
-        tracing::error!("AppState missing from context");
-        AppError::Internal
-    })
+    app_state().map(|s| s.config.assistant_llm.clone())
 }
 
 /// The running server's secret key.
 pub fn secret_key() -> Result<crate::common::secret::SecretKey, AppError> {
-    use_context::<AppState>().map(|s| s.config.secret_key.clone()).ok_or_else(|| {
-        tracing::error!("AppState missing from context");
-        AppError::Internal
-    })
+    app_state().map(|s| s.config.secret_key.clone())
+}
+
+/// The reading-speed ceiling this server runs with.
+pub fn reading_pace() -> Result<crate::reading::Pace, AppError> {
+    app_state().map(|s| s.config.reading_pace)
+}
+
+/// Where this server lets browsers' push subscriptions point.
+pub fn push_settings() -> Result<crate::notifications::push::PushSettings, AppError> {
+    app_state().map(|s| s.config.push.clone())
 }
 
 /// The database pool of the running server.
 pub fn db() -> Result<DatabaseConnection, AppError> {
-    use_context::<AppState>().map(|s| s.db).ok_or_else(|| {
-        tracing::error!("AppState missing from context");
-        AppError::Internal
-    })
+    app_state().map(|s| s.db)
 }
 
 /// What the auth code needs to know about the current request.
@@ -108,7 +118,7 @@ pub fn meta_from_parts(parts: &Parts, config: &Config) -> RequestMeta {
         config
             .trust_proxy
             // The last header line: a proxy that adds its own line puts it after the client's.
-            .then(|| parts.headers.get_all(name).iter().last().and_then(|v| v.to_str().ok()))
+            .then(|| parts.headers.get_all(name).iter().next_back().and_then(|v| v.to_str().ok()))
             .flatten()
     };
     let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string());

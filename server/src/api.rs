@@ -124,7 +124,7 @@ async fn sync(
 ) -> Result<Json<app::offline::SyncResponse>, ApiError> {
     let user = api_user(&state, &parts).await?;
     let Json(request) = body.map_err(|_| AppError::invalid("writes", "Dữ liệu gửi lên không đúng định dạng."))?;
-    Ok(Json(app::offline::service::sync(&state.db, &user, &request.writes).await?))
+    Ok(Json(app::offline::service::sync(&state.db, state.config.reading_pace, &user, &request.writes).await?))
 }
 
 /// The logged-in user behind a cookie or bearer token.

@@ -183,7 +183,7 @@ pub async fn reading_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
                 })
                 .collect();
             events += chunk.len();
-            app::reading::service::record(db, user, &chunk).await.map_err(to_db)?;
+            app::reading::service::record(db, app::reading::Pace::default(), user, &chunk).await.map_err(to_db)?;
         }
     }
     let elapsed = started.elapsed();

@@ -1,6 +1,8 @@
 //! Settings from the environment and the command line.
 
 use app::db::DEFAULT_DATABASE_URL;
+use app::notifications::push::PushSettings;
+use app::reading::Pace;
 use app::state::Config;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,10 +23,10 @@ pub struct Settings {
     pub seed_demo: bool,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
-    pub reading_words_per_second: i64,
+    pub reading_pace: Pace,
     pub files_dir: std::path::PathBuf,
-    /// The VAPID `sub` claim: how a push service can reach whoever runs this server.
-    pub push_contact: String,
+    /// The VAPID `sub` claim (how a push service can reach whoever runs this server).
+    pub push: PushSettings,
     /// `SOTAY_OFFLINE_BUDGET_MB`: room on each device for pages kept for offline reading.
     pub offline_budget_mb: u64,
     /// `ASSISTANT_LLM_URL` (+ `ASSISTANT_LLM_MODEL`, `ASSISTANT_LLM_TIMEOUT_MS`).
@@ -108,10 +110,13 @@ impl Settings {
                 .filter(|v| !v.trim().is_empty())
                 .unwrap_or_else(|| "data/files".into())
                 .into(),
-            push_contact: std::env::var("SOTAY_PUSH_CONTACT")
-                .ok()
-                .filter(|v| v.starts_with("mailto:") || v.starts_with("https://"))
-                .unwrap_or_else(|| "mailto:quantri@sotay.local".into()),
+            push: PushSettings {
+                contact: std::env::var("SOTAY_PUSH_CONTACT")
+                    .ok()
+                    .filter(|v| v.starts_with("mailto:") || v.starts_with("https://"))
+                    .unwrap_or_else(|| PushSettings::default().contact),
+                allow_local: false,
+            },
             offline_budget_mb: match std::env::var("SOTAY_OFFLINE_BUDGET_MB") {
                 Err(_) => app::offline::DEFAULT_BUDGET_MB,
                 Ok(v) => v
@@ -128,13 +133,14 @@ impl Settings {
             seed_demo: flag("SOTAY_SEED_DEMO", false)?,
             secure_cookies: flag("SOTAY_SECURE_COOKIES", false)?,
             trust_proxy: flag("SOTAY_TRUST_PROXY", false)?,
-            reading_words_per_second: match std::env::var("SOTAY_READING_WORDS_PER_SECOND") {
-                Err(_) => app::reading::DEFAULT_WORDS_PER_SECOND,
+            reading_pace: match std::env::var("SOTAY_READING_WORDS_PER_SECOND") {
+                Err(_) => Pace::default(),
                 Ok(v) => v
                     .trim()
                     .parse::<i64>()
                     .ok()
                     .filter(|n| (1..=10_000).contains(n))
+                    .map(Pace::new)
                     .ok_or_else(|| format!("SOTAY_READING_WORDS_PER_SECOND={v}: một số từ 1 đến 10000"))?,
             },
         })
@@ -148,6 +154,8 @@ impl Settings {
             offline_budget_mb: self.offline_budget_mb,
             assistant_llm: self.assistant_llm.clone(),
             secret_key: self.secret_key.clone(),
+            reading_pace: self.reading_pace,
+            push: self.push.clone(),
         }
     }
 }

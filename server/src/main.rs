@@ -87,7 +87,7 @@ async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), 
     };
     let report = app::documents::import::import_files(&db, &files, &options, |done, total, label| {
         let width = 30;
-        let filled = if total == 0 { width } else { done * width / total };
+        let filled = (done * width).checked_div(total).unwrap_or(width);
         print!("\r[{}{}] {done}/{total} {label:<40.40}", "#".repeat(filled), " ".repeat(width - filled));
         let _ = std::io::stdout().flush();
     })
@@ -102,7 +102,7 @@ async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), 
 
 /// Delivers queued Web Push messages every two seconds. The VAPID key is made now on first run
 /// so the settings page can hand it to browsers at once.
-async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String, secret: app::common::secret::SecretKey) -> Result<(), ServerError> {
+async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, push: app::notifications::push::PushSettings, secret: app::common::secret::SecretKey) -> Result<(), ServerError> {
     let key = app::notifications::push::vapid_key(&db, &secret).await.map_err(|e| ServerError::Config(format!("VAPID: {e}")))?;
     let client = reqwest::Client::builder()
         .timeout(app::notifications::push::SEND_TIMEOUT)
@@ -112,7 +112,7 @@ async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, contact: String, s
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
         loop {
             tick.tick().await;
-            match app::notifications::push::deliver_due(&db, &key, &client, &contact, 200).await {
+            match app::notifications::push::deliver_due(&db, &key, &client, &push, 200).await {
                 Ok(d) if d.sent + d.gone + d.retried + d.dropped > 0 => tracing::info!(?d, "web push"),
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "web push delivery"),
@@ -136,7 +136,6 @@ fn spawn_housekeeping(db: sea_orm::DatabaseConnection) {
 }
 
 async fn serve(settings: Settings) -> Result<(), ServerError> {
-    app::reading::service::set_words_per_second(settings.reading_words_per_second);
     let conf = get_configuration(None).map_err(|e| ServerError::Config(e.to_string()))?;
     let leptos_options = conf.leptos_options;
     let addr = leptos_options.site_addr;
@@ -163,7 +162,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!(comments, "demo consultation on a draft opened");
         }
     }
-    spawn_push_delivery(db.clone(), settings.push_contact.clone(), settings.secret_key.clone()).await?;
+    spawn_push_delivery(db.clone(), settings.push.clone(), settings.secret_key.clone()).await?;
     spawn_housekeeping(db.clone());
     let search = app::documents::search::SearchIndex::build(&db)
         .await

@@ -15,7 +15,7 @@ use app::documents::search::SearchIndex;
 use app::documents::service as docs;
 use app::documents::{SearchFilters, marks};
 use app::error::AppError;
-use app::reading::{ProgressEvent, quiz, service as reading};
+use app::reading::{Pace, ProgressEvent, quiz, service as reading};
 use common::*;
 use common::{document_body as body, document_draft as draft};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
@@ -60,7 +60,7 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         let article_1 = before.iter().find(|s| s.anchor == "dieu-1").unwrap().id;
         let article_3 = before.iter().find(|s| s.anchor == "dieu-3").unwrap().id;
         let events = vec![ProgressEvent { client_id: "0000abcd-0001".into(), document_id: id, section_id: article_1, seconds: 30 }];
-        reading::record(&db, &member, &events).await.unwrap();
+        reading::record(&db, Pace::default(), &member, &events).await.unwrap();
 
         // Version 2 rewrites article 3 and drops nothing else.
         let mut edit = draft(f.district_a);
@@ -374,7 +374,8 @@ async fn the_comprehension_check_gates_confirmation_and_a_resent_sheet_counts_on
     on_both(|db| async move {
         let f = fixture(&db).await;
         let index = SearchIndex::build(&db).await.unwrap();
-        reading::set_words_per_second(1000);
+        // A fast reader's pace, for this test only: the document is read through in seconds.
+        let pace = Pace::new(1000);
         let committee = user(&db, f.committee).await;
         let member = user(&db, f.member_c1).await;
         let mut d = draft(f.district_a);
@@ -390,9 +391,9 @@ async fn the_comprehension_check_gates_confirmation_and_a_resent_sheet_counts_on
             .enumerate()
             .map(|(k, s)| ProgressEvent { client_id: format!("feed0000-{k:04x}"), document_id: id, section_id: s.id, seconds: 30 })
             .collect();
-        let p = reading::record(&db, &member, &events).await.unwrap();
+        let p = reading::record(&db, pace, &member, &events).await.unwrap();
         assert!(p[0].completed);
-        let err = reading::confirm(&db, &member, id).await.unwrap_err();
+        let err = reading::confirm(&db, pace, &member, id).await.unwrap_err();
         assert_eq!(err.field_message("form").unwrap(), "Đồng chí cần trả lời đúng ít nhất 100% câu hỏi kiểm tra trước khi xác nhận.");
 
         // Each viewing is a sheet in its own order; answers are positions in it, found here by
@@ -427,8 +428,7 @@ async fn the_comprehension_check_gates_confirmation_and_a_resent_sheet_counts_on
         let theirs = quiz::for_member(&db, &other, id).await.unwrap().unwrap();
         let replayed = quiz::submit(&db, &other, "5eed0000-0003", id, &theirs.sheet, &pick(&theirs, ["Mỗi tháng", "Mỗi quý một lần"])).await.unwrap_err();
         assert_eq!(replayed.field_message("client_id").as_deref(), Some(app::common::client_id::REJECTED));
-        assert!(reading::confirm(&db, &member, id).await.unwrap().confirmed);
-        reading::set_words_per_second(app::reading::DEFAULT_WORDS_PER_SECOND);
+        assert!(reading::confirm(&db, pace, &member, id).await.unwrap().confirmed);
     })
     .await;
 }

@@ -9,7 +9,7 @@ use app::meetings::{AttendanceMark, CriterionScore, MeetingForm};
 use app::meetings::service as meetings;
 use app::offline::service as offline;
 use app::offline::{MAX_SYNC_BATCH, OfflineWrite, QueuedWrite, SyncStatus};
-use app::reading::{ProgressEvent, service as reading};
+use app::reading::{Pace, ProgressEvent, service as reading};
 use common::*;
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 
@@ -41,27 +41,27 @@ async fn a_queue_read_offline_counts_once_however_often_it_is_replayed() {
             write("0000000a-0001", f.member_c1, read_all("a1", doc, &sections)),
             write("0000000a-0002", f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc }),
         ];
-        let first = offline::sync(&db, &member, &queue).await.unwrap();
+        let first = offline::sync(&db, Pace::default(), &member, &queue).await.unwrap();
         assert_eq!(statuses(&first), vec![SyncStatus::Applied, SyncStatus::Applied]);
-        let after = reading::progress_for(&db, f.member_c1, doc).await.unwrap();
+        let after = reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap();
         assert!(after.confirmed && after.completed, "{after:?}");
         let seconds = after.active_seconds;
         assert_eq!(seconds, 7 * sections.len() as i64);
 
         // The page and the service worker both send it, and then it is sent once more.
         for _ in 0..2 {
-            let again = offline::sync(&db, &member, &queue).await.unwrap();
+            let again = offline::sync(&db, Pace::default(), &member, &queue).await.unwrap();
             assert_eq!(statuses(&again), vec![SyncStatus::Duplicate, SyncStatus::Duplicate]);
         }
-        let after = reading::progress_for(&db, f.member_c1, doc).await.unwrap();
+        let after = reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap();
         assert_eq!(after.active_seconds, seconds);
         assert_eq!(reading_event::Entity::find().count(&db).await.unwrap(), sections.len() as u64);
         assert_eq!(offline_write::Entity::find().count(&db).await.unwrap(), 2);
         // The same events under a new write id (a page that lost track of what it queued): the
         // events' own ids still count them once.
-        let resent = offline::sync(&db, &member, &[write("0000000a-0003", f.member_c1, read_all("a1", doc, &sections))]).await.unwrap();
+        let resent = offline::sync(&db, Pace::default(), &member, &[write("0000000a-0003", f.member_c1, read_all("a1", doc, &sections))]).await.unwrap();
         assert_eq!(statuses(&resent), vec![SyncStatus::Applied]);
-        assert_eq!(reading::progress_for(&db, f.member_c1, doc).await.unwrap().active_seconds, seconds);
+        assert_eq!(reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap().active_seconds, seconds);
     })
     .await;
 }
@@ -74,37 +74,37 @@ async fn refusals_carry_their_reason_and_replays_get_the_same_answer() {
         let (doc, sections) = reading_document(&db, f.root, true, "Hướng dẫn sinh hoạt chi bộ").await;
         // Confirming before reading: refused, with the reader's own numbers, nothing stored.
         let early = [write("0000000b-0001", f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc })];
-        let r = offline::sync(&db, &member, &early).await.unwrap();
+        let r = offline::sync(&db, Pace::default(), &member, &early).await.unwrap();
         assert_eq!(statuses(&r), vec![SyncStatus::Rejected]);
         assert!(r.results[0].message.starts_with("Đồng chí chưa đọc hết tài liệu: đã xem 0/11 phần"), "{r:?}");
-        assert!(!reading::progress_for(&db, f.member_c1, doc).await.unwrap().confirmed);
+        assert!(!reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap().confirmed);
         // Reading later does not turn that old refusal into a success on replay.
-        offline::sync(&db, &member, &[write("0000000b-0002", f.member_c1, read_all("b2", doc, &sections))]).await.unwrap();
-        let replay = offline::sync(&db, &member, &early).await.unwrap();
+        offline::sync(&db, Pace::default(), &member, &[write("0000000b-0002", f.member_c1, read_all("b2", doc, &sections))]).await.unwrap();
+        let replay = offline::sync(&db, Pace::default(), &member, &early).await.unwrap();
         assert_eq!(replay.results[0].status, SyncStatus::Rejected);
         assert_eq!(replay.results[0].message, r.results[0].message);
 
         // A document outside the member's subtree: refused, nothing counted.
         let (other, other_sections) = reading_document(&db, f.bloc_b, false, "Tài liệu riêng của Khối").await;
-        let r = offline::sync(&db, &member, &[write("0000000b-0003", f.member_c1, read_all("c3", other, &other_sections))]).await.unwrap();
+        let r = offline::sync(&db, Pace::default(), &member, &[write("0000000b-0003", f.member_c1, read_all("c3", other, &other_sections))]).await.unwrap();
         assert_eq!(r.results[0].status, SyncStatus::Rejected);
-        assert_eq!(reading::progress_for(&db, f.member_c1, other).await.unwrap().active_seconds, 0);
+        assert_eq!(reading::progress_for(&db, Pace::default(), f.member_c1, other).await.unwrap().active_seconds, 0);
 
         // Queued by another account on the same phone: kept for them, never applied to this one.
         let theirs = [write("0000000b-0004", f.member_c1_b, read_all("d4", doc, &sections))];
-        let r = offline::sync(&db, &member, &theirs).await.unwrap();
+        let r = offline::sync(&db, Pace::default(), &member, &theirs).await.unwrap();
         assert_eq!(r.results[0].status, SyncStatus::OtherAccount);
-        assert_eq!(reading::progress_for(&db, f.member_c1_b, doc).await.unwrap().active_seconds, 0);
+        assert_eq!(reading::progress_for(&db, Pace::default(), f.member_c1_b, doc).await.unwrap().active_seconds, 0);
         let owner = user(&db, f.member_c1_b).await;
-        assert_eq!(offline::sync(&db, &owner, &theirs).await.unwrap().results[0].status, SyncStatus::Applied);
+        assert_eq!(offline::sync(&db, Pace::default(), &owner, &theirs).await.unwrap().results[0].status, SyncStatus::Applied);
 
         // A malformed id and an oversized batch are refused clearly.
-        let r = offline::sync(&db, &member, &[write("không hợp lệ", f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc })]).await.unwrap();
+        let r = offline::sync(&db, Pace::default(), &member, &[write("không hợp lệ", f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc })]).await.unwrap();
         assert_eq!((r.results[0].status, r.results[0].message.as_str()), (SyncStatus::Rejected, app::common::client_id::REJECTED));
         let many: Vec<_> = (0..=MAX_SYNC_BATCH)
             .map(|i| write(&format!("0000000c-{i:04x}"), f.member_c1, OfflineWrite::ReadingConfirm { document_id: doc }))
             .collect();
-        let err = offline::sync(&db, &member, &many).await.unwrap_err();
+        let err = offline::sync(&db, Pace::default(), &member, &many).await.unwrap_err();
         assert_eq!(err.field_message("writes").unwrap(), format!("Mỗi lần gửi tối đa {MAX_SYNC_BATCH} thao tác."));
     })
     .await;
@@ -142,19 +142,19 @@ async fn meeting_writes_made_offline_apply_once_and_an_approved_meeting_refuses_
             write("0000000d-0002", f.secretary, OfflineWrite::MeetingAttendance { meeting_id: id, marks }),
             write("0000000d-0003", f.secretary, OfflineWrite::MeetingScore { meeting_id: id, scores: scores.clone() }),
         ];
-        let r = offline::sync(&db, &secretary, &queue).await.unwrap();
+        let r = offline::sync(&db, Pace::default(), &secretary, &queue).await.unwrap();
         assert_eq!(statuses(&r), vec![SyncStatus::Applied; 3]);
         let detail = meetings::detail(&db, &secretary, id).await.unwrap();
         assert_eq!((detail.facts.expected, detail.facts.attended, detail.facts.unexcused), (3, 2, 1));
         assert_eq!(detail.summary.total_tenths, Some(850));
-        let r = offline::sync(&db, &secretary, &queue).await.unwrap();
+        let r = offline::sync(&db, Pace::default(), &secretary, &queue).await.unwrap();
         assert_eq!(statuses(&r), vec![SyncStatus::Duplicate; 3]);
 
         // The district approves; a rescore the secretary made offline afterwards is refused with
         // the reason, and the approved result stands.
         meetings::review(&db, &committee, id, &[], true).await.unwrap();
         let late: Vec<CriterionScore> = scores.iter().map(|s| CriterionScore { tenths: 100, ..s.clone() }).collect();
-        let r = offline::sync(&db, &secretary, &[write("0000000d-0004", f.secretary, OfflineWrite::MeetingScore { meeting_id: id, scores: late })])
+        let r = offline::sync(&db, Pace::default(), &secretary, &[write("0000000d-0004", f.secretary, OfflineWrite::MeetingScore { meeting_id: id, scores: late })])
             .await
             .unwrap();
         assert_eq!(r.results[0].status, SyncStatus::Rejected);
@@ -162,7 +162,7 @@ async fn meeting_writes_made_offline_apply_once_and_an_approved_meeting_refuses_
         assert_eq!(meetings::detail(&db, &secretary, id).await.unwrap().summary.total_tenths, Some(850));
         // A member who is not the secretary cannot take attendance from a queue either.
         let member = user(&db, f.member_c1).await;
-        let r = offline::sync(&db, &member, &[write("0000000d-0005", f.member_c1, OfflineWrite::MeetingHeld { meeting_id: id, held_minutes: 10 })])
+        let r = offline::sync(&db, Pace::default(), &member, &[write("0000000d-0005", f.member_c1, OfflineWrite::MeetingHeld { meeting_id: id, held_minutes: 10 })])
             .await
             .unwrap();
         assert_eq!(r.results[0].status, SyncStatus::Rejected);

@@ -11,7 +11,7 @@ use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes128Gcm, Nonce};
 use app::db::entities::{notification, push_outbox, push_subscription};
 use app::notifications::KindChoice;
-use app::notifications::push::{self, Delivery};
+use app::notifications::push::{self, Delivery, PushSettings};
 use app::notifications::service::{notify, save_settings, settings};
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -31,6 +31,11 @@ struct Received(Arc<Mutex<Vec<(String, HeaderMap, Vec<u8>)>>>);
 
 /// A push service: `/push/live` accepts, `/push/gone` says the subscription expired (410),
 /// `/push/flaky` fails (500).
+/// Push settings that let subscriptions point at the tests' own push service on 127.0.0.1.
+fn local_push() -> PushSettings {
+    PushSettings { allow_local: true, ..PushSettings::default() }
+}
+
 async fn push_service() -> (String, Received) {
     async fn receive(State(got): State<Received>, Path(name): Path<String>, headers: HeaderMap, body: axum::body::Bytes) -> StatusCode {
         got.0.lock().unwrap().push((name.clone(), headers, body.to_vec()));
@@ -124,29 +129,30 @@ async fn the_vapid_key_is_made_once_and_kept() {
 #[tokio::test]
 async fn pushes_reach_subscribed_browsers_as_each_member_chose() {
     on_both(|db| async move {
-        push::allow_local_endpoints(true);
+        let local = local_push();
         let f = fixture(&db).await;
         let (base, got) = push_service().await;
         let key = push::vapid_key(&db, &secret()).await.unwrap();
         let client = reqwest::Client::new();
         let contact = "mailto:vanphong@haugiang.dcs.vn";
+        let local = PushSettings { contact: contact.into(), ..local };
 
         // Only real push services, and only real keys.
         let member = user(&db, f.member_c1).await;
         let live = Browser::new(7);
         let auth = B64.encode(live.auth);
-        let err = push::subscribe(&db, &member, "https://evil.example/steal", &live.p256dh(), &auth, "").await.unwrap_err();
+        let err = push::subscribe(&db, &local, &member, "https://evil.example/steal", &live.p256dh(), &auth, "").await.unwrap_err();
         assert_eq!(err.field_message("endpoint").unwrap(), "Dịch vụ thông báo đẩy của trình duyệt này không được hỗ trợ.");
-        let err = push::subscribe(&db, &member, &format!("{base}/push/live"), "AAAA", &auth, "").await.unwrap_err();
+        let err = push::subscribe(&db, &local, &member, &format!("{base}/push/live"), "AAAA", &auth, "").await.unwrap_err();
         assert_eq!(err.field_message("endpoint").unwrap(), "Khóa đăng ký thông báo đẩy không hợp lệ.");
         assert_eq!(push_subscription::Entity::find().count(&db).await.unwrap(), 0);
 
-        push::subscribe(&db, &member, &format!("{base}/push/live"), &live.p256dh(), &auth, "Chrome Android").await.unwrap();
+        push::subscribe(&db, &local, &member, &format!("{base}/push/live"), &live.p256dh(), &auth, "Chrome Android").await.unwrap();
         // The same browser subscribing again keeps one row.
-        push::subscribe(&db, &member, &format!("{base}/push/live"), &live.p256dh(), &auth, "Chrome Android").await.unwrap();
+        push::subscribe(&db, &local, &member, &format!("{base}/push/live"), &live.p256dh(), &auth, "Chrome Android").await.unwrap();
         let other = Browser::new(9);
-        push::subscribe(&db, &user(&db, f.member_c1_b).await, &format!("{base}/push/gone"), &other.p256dh(), &B64.encode(other.auth), "").await.unwrap();
-        push::subscribe(&db, &user(&db, f.secretary).await, &format!("{base}/push/flaky"), &other.p256dh(), &B64.encode(other.auth), "").await.unwrap();
+        push::subscribe(&db, &local, &user(&db, f.member_c1_b).await, &format!("{base}/push/gone"), &other.p256dh(), &B64.encode(other.auth), "").await.unwrap();
+        push::subscribe(&db, &local, &user(&db, f.secretary).await, &format!("{base}/push/flaky"), &other.p256dh(), &B64.encode(other.auth), "").await.unwrap();
         assert_eq!(settings(&db, &secret(), &member).await.unwrap().devices, 1);
 
         // The member wants meetings only as pushes, and no pushes for announcements.
@@ -168,7 +174,7 @@ async fn pushes_reach_subscribed_browsers_as_each_member_chose() {
         assert!(queued.contains(&(f.member_c1, "meeting".into())) && !queued.contains(&(f.member_c1, "announcement".into())));
         assert!(!queued.iter().any(|(m, _)| *m == f.member_d1), "no browser, no push");
 
-        let report = push::deliver_due(&db, &key, &client, contact, 100).await.unwrap();
+        let report = push::deliver_due(&db, &key, &client, &local, 100).await.unwrap();
         assert_eq!(report, Delivery { sent: 1, gone: 1, retried: 1, dropped: 0 });
         let received = got.0.lock().unwrap().clone();
         let (_, headers, body) = received.iter().find(|(name, _, _)| name == "live").unwrap();
@@ -198,13 +204,13 @@ async fn pushes_reach_subscribed_browsers_as_each_member_chose() {
         assert_eq!(waiting.len(), 1);
         assert_eq!((waiting[0].member_id, waiting[0].attempts), (f.secretary, 1));
         assert!(waiting[0].next_attempt_at > chrono::Utc::now());
-        assert_eq!(push::deliver_due(&db, &key, &client, contact, 100).await.unwrap(), Delivery::default(), "not due yet");
+        assert_eq!(push::deliver_due(&db, &key, &client, &local, 100).await.unwrap(), Delivery::default(), "not due yet");
         // After five failed tries it is dropped (the inbox still has it).
         for _ in 0..4 {
             let mut due: push_outbox::ActiveModel = outbox(&db).await.remove(0).into();
             due.next_attempt_at = Set(chrono::Utc::now() - chrono::Duration::seconds(1));
             due.update(&db).await.unwrap();
-            push::deliver_due(&db, &key, &client, contact, 100).await.unwrap();
+            push::deliver_due(&db, &key, &client, &local, 100).await.unwrap();
         }
         assert!(outbox(&db).await.is_empty());
         assert_eq!(inbox(f.secretary).await.unwrap(), 1);
@@ -226,18 +232,18 @@ fn subscription_endpoints(rows: &[push_subscription::Model], member: i64) -> Vec
 #[tokio::test]
 async fn a_members_eleventh_browser_replaces_their_oldest_and_spares_everyone_else() {
     on_both(|db| async move {
-        push::allow_local_endpoints(true);
+        let local = local_push();
         let f = fixture(&db).await;
         let member = user(&db, f.member_c1).await;
         let neighbour = user(&db, f.member_c1_b).await;
         let endpoint = |who: &str, n: u8| format!("http://127.0.0.1:9/push/{who}-{n:02}");
         for n in 0..2 {
             let browser = Browser::new(100 + n);
-            push::subscribe(&db, &neighbour, &endpoint("neighbour", n), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
+            push::subscribe(&db, &local, &neighbour, &endpoint("neighbour", n), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
         }
         for n in 0..11 {
             let browser = Browser::new(1 + n);
-            push::subscribe(&db, &member, &endpoint("member", n), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
+            push::subscribe(&db, &local, &member, &endpoint("member", n), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
         }
         let rows = push_subscription::Entity::find().all(&db).await.unwrap();
         let kept = subscription_endpoints(&rows, f.member_c1);
@@ -247,7 +253,7 @@ async fn a_members_eleventh_browser_replaces_their_oldest_and_spares_everyone_el
 
         // A browser already subscribed subscribing again takes no one's place.
         let again = Browser::new(6);
-        push::subscribe(&db, &member, &endpoint("member", 5), &again.p256dh(), &B64.encode(again.auth), "").await.unwrap();
+        push::subscribe(&db, &local, &member, &endpoint("member", 5), &again.p256dh(), &B64.encode(again.auth), "").await.unwrap();
         let rows = push_subscription::Entity::find().all(&db).await.unwrap();
         assert_eq!(subscription_endpoints(&rows, f.member_c1), kept);
         assert_eq!(rows.len(), 12);
@@ -292,16 +298,16 @@ async fn stalling_push_service(expected_fast: usize) -> (String, Stall) {
 #[tokio::test]
 async fn a_stalled_push_service_does_not_hold_up_everyone_elses_pushes() {
     on_both(|db| async move {
-        push::allow_local_endpoints(true);
+        let local = local_push();
         let f = fixture(&db).await;
         let fast_members = [f.secretary, f.member_c1_b, f.member_d1, f.member_e1, f.committee];
         let (base, stall) = stalling_push_service(fast_members.len()).await;
         let key = push::vapid_key(&db, &secret()).await.unwrap();
         let browser = Browser::new(7);
         let auth = B64.encode(browser.auth);
-        push::subscribe(&db, &user(&db, f.member_c1).await, &format!("{base}/push/slow"), &browser.p256dh(), &auth, "").await.unwrap();
+        push::subscribe(&db, &local, &user(&db, f.member_c1).await, &format!("{base}/push/slow"), &browser.p256dh(), &auth, "").await.unwrap();
         for (n, member) in fast_members.iter().enumerate() {
-            push::subscribe(&db, &user(&db, *member).await, &format!("{base}/push/fast-{n}"), &browser.p256dh(), &auth, "").await.unwrap();
+            push::subscribe(&db, &local, &user(&db, *member).await, &format!("{base}/push/fast-{n}"), &browser.p256dh(), &auth, "").await.unwrap();
         }
         let mut everyone = vec![f.member_c1];
         everyone.extend(fast_members);
@@ -313,7 +319,7 @@ async fn a_stalled_push_service_does_not_hold_up_everyone_elses_pushes() {
         first.next_attempt_at = Set(chrono::Utc::now() - chrono::Duration::minutes(1));
         first.update(&db).await.unwrap();
 
-        let report = push::deliver_due(&db, &key, &reqwest::Client::new(), "mailto:vanphong@haugiang.dcs.vn", 100).await.unwrap();
+        let report = push::deliver_due(&db, &key, &reqwest::Client::new(), &local, 100).await.unwrap();
         assert_eq!(report, Delivery { sent: 6, gone: 0, retried: 0, dropped: 0 });
         let mut fast = stall.fast.lock().unwrap().clone();
         fast.sort();

@@ -5,7 +5,7 @@ mod common;
 
 use app::db::entities::{document, quiz_attempt, quiz_question, reading_clock, reading_event, reading_section};
 use app::error::AppError;
-use app::reading::{FIRST_CREDIT_SECONDS, ProgressEvent, QuizView, SECTIONS_AT_ONCE, quiz, service as reading};
+use app::reading::{FIRST_CREDIT_SECONDS, Pace, ProgressEvent, QuizView, SECTIONS_AT_ONCE, quiz, service as reading};
 use common::*;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
 
@@ -55,9 +55,9 @@ async fn skimming_or_jumping_to_the_end_is_not_reading() {
 
         // Jump to the last two articles and stay a long time.
         let jump: Vec<_> = sections[9..].iter().enumerate().map(|(i, s)| event("a", i, doc, *s, 60)).collect();
-        let p = reading::record(&db, &member, &jump).await.unwrap();
+        let p = reading::record(&db, Pace::default(), &member, &jump).await.unwrap();
         assert_eq!((p[0].seen_sections, p[0].total_sections, p[0].completed), (2, 11, false));
-        let err = reading::confirm(&db, &member, doc).await.unwrap_err();
+        let err = reading::confirm(&db, Pace::default(), &member, doc).await.unwrap_err();
         assert!(err.field_message("form").unwrap().starts_with("Đồng chí chưa đọc hết tài liệu: đã xem 2/11 phần"), "{err:?}");
 
         // Scroll through everything at one second per section: on screen, but too fast to read
@@ -65,15 +65,15 @@ async fn skimming_or_jumping_to_the_end_is_not_reading() {
         // (Each send is credited only as far as real time passed since the last: let it pass.)
         time_passes(&db, f.member_c1, doc, 11).await;
         let skim: Vec<_> = sections.iter().enumerate().map(|(i, s)| event("b", i, doc, *s, 1)).collect();
-        let p = reading::record(&db, &member, &skim).await.unwrap();
+        let p = reading::record(&db, Pace::default(), &member, &skim).await.unwrap();
         assert!(!p[0].completed && p[0].seen_sections == 3, "{p:?}");
 
         // Then actually reading each remaining article for 6 seconds in all completes it.
         time_passes(&db, f.member_c1, doc, 40).await;
         let read: Vec<_> = sections[1..9].iter().enumerate().map(|(i, s)| event("c", i, doc, *s, 5)).collect();
-        let p = reading::record(&db, &member, &read).await.unwrap();
+        let p = reading::record(&db, Pace::default(), &member, &read).await.unwrap();
         assert!(p[0].completed && !p[0].confirmed, "{p:?}");
-        let confirmed = reading::confirm(&db, &member, doc).await.unwrap();
+        let confirmed = reading::confirm(&db, Pace::default(), &member, doc).await.unwrap();
         assert!(confirmed.confirmed);
     })
     .await;
@@ -87,14 +87,14 @@ async fn replayed_events_never_count_twice_and_belong_to_their_sender() {
         let other = user(&db, f.member_c1_b).await;
         let (doc, sections) = reading_document(&db, f.root, true, "Tài liệu học tập chuyên đề").await;
         let batch: Vec<_> = sections[..3].iter().enumerate().map(|(i, s)| event("d", i, doc, *s, 5)).collect();
-        let first = reading::record(&db, &member, &batch).await.unwrap();
-        let replay = reading::record(&db, &member, &batch).await.unwrap();
+        let first = reading::record(&db, Pace::default(), &member, &batch).await.unwrap();
+        let replay = reading::record(&db, Pace::default(), &member, &batch).await.unwrap();
         assert_eq!(first, replay);
         assert_eq!(replay[0].active_seconds, 15);
         // The same ids sent by someone else change nothing for anyone.
-        let stolen = reading::record(&db, &other, &batch).await.unwrap();
+        let stolen = reading::record(&db, Pace::default(), &other, &batch).await.unwrap();
         assert_eq!(stolen[0].active_seconds, 0);
-        assert_eq!(reading::progress_for(&db, f.member_c1, doc).await.unwrap().active_seconds, 15);
+        assert_eq!(reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap().active_seconds, 15);
         let stored = reading_event::Entity::find().filter(reading_event::Column::DocumentId.eq(doc)).count(&db).await.unwrap();
         assert_eq!(stored, 3);
     })
@@ -114,18 +114,18 @@ async fn progress_is_refused_for_invisible_documents_and_bad_events() {
         .exec(&db)
         .await
         .unwrap();
-        let err = reading::record(&db, &bloc_member, &[event("e", 1, doc, sections[0], 5)]).await.unwrap_err();
+        let err = reading::record(&db, Pace::default(), &bloc_member, &[event("e", 1, doc, sections[0], 5)]).await.unwrap_err();
         assert_eq!(err, AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into()));
         assert_eq!(reading_event::Entity::find().count(&db).await.unwrap(), 0);
 
         let member = user(&db, f.member_c1).await;
         let (other_doc, other_sections) = reading_document(&db, f.root, true, "Tài liệu khác").await;
-        let err = reading::record(&db, &member, &[event("f", 1, doc, other_sections[0], 5)]).await.unwrap_err();
+        let err = reading::record(&db, Pace::default(), &member, &[event("f", 1, doc, other_sections[0], 5)]).await.unwrap_err();
         assert_eq!(err.field_message("events").as_deref(), Some("Phần văn bản không thuộc tài liệu này."));
-        let err = reading::record(&db, &member, &[event("f", 2, other_doc, other_sections[0], 3600)]).await.unwrap_err();
+        let err = reading::record(&db, Pace::default(), &member, &[event("f", 2, other_doc, other_sections[0], 3600)]).await.unwrap_err();
         assert!(err.field_message("events").unwrap().contains("1 đến 60 giây"));
         let bad_id = ProgressEvent { client_id: "x'; drop".into(), document_id: other_doc, section_id: other_sections[0], seconds: 5 };
-        assert!(reading::record(&db, &member, &[bad_id]).await.is_err());
+        assert!(reading::record(&db, Pace::default(), &member, &[bad_id]).await.is_err());
         assert_eq!(reading_event::Entity::find().count(&db).await.unwrap(), 0, "nothing half-written");
     })
     .await;
@@ -147,17 +147,17 @@ async fn assignments_reach_the_subtree_and_reports_count_per_unit() {
         assert!(reading::assign(&db, &committee, doc, f.district_a, &due).await.is_err(), "no duplicate");
 
         let member = user(&db, f.member_c1).await;
-        let mine = reading::required_for(&db, &member).await.unwrap();
+        let mine = reading::required_for(&db, Pace::default(), &member).await.unwrap();
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0].document.id, doc);
         assert!(!mine[0].overdue && !mine[0].progress.completed);
-        assert!(reading::required_for(&db, &user(&db, f.member_e1).await).await.unwrap().is_empty());
+        assert!(reading::required_for(&db, Pace::default(), &user(&db, f.member_e1).await).await.unwrap().is_empty());
 
         // The member reads and confirms; the secretary starts but does not finish.
         let all: Vec<_> = sections.iter().enumerate().map(|(i, s)| event("ab", i, doc, *s, 6)).collect();
-        reading::record(&db, &member, &all).await.unwrap();
-        reading::confirm(&db, &member, doc).await.unwrap();
-        reading::record(&db, &secretary, &[event("ac", 1, doc, sections[0], 5)]).await.unwrap();
+        reading::record(&db, Pace::default(), &member, &all).await.unwrap();
+        reading::confirm(&db, Pace::default(), &member, doc).await.unwrap();
+        reading::record(&db, Pace::default(), &secretary, &[event("ac", 1, doc, sections[0], 5)]).await.unwrap();
 
         let district = reading::report(&db, &committee, assignment, None).await.unwrap();
         assert_eq!(district.totals.members, 5);
@@ -211,8 +211,8 @@ async fn after_the_due_date_the_report_lists_cells_behind_and_exports_to_xlsx() 
         let id = reading::assign(&db, &committee, doc, f.district_a, &due).await.unwrap();
         let member = user(&db, f.member_c1).await;
         let all: Vec<_> = sections.iter().enumerate().map(|(i, s)| event("ba", i, doc, *s, 6)).collect();
-        reading::record(&db, &member, &all).await.unwrap();
-        reading::confirm(&db, &member, doc).await.unwrap();
+        reading::record(&db, Pace::default(), &member, &all).await.unwrap();
+        reading::confirm(&db, Pace::default(), &member, doc).await.unwrap();
         assert!(!reading::report(&db, &committee, id, None).await.unwrap().past_due);
 
         // Time passes: the due date is now yesterday.
@@ -226,7 +226,7 @@ async fn after_the_due_date_the_report_lists_cells_behind_and_exports_to_xlsx() 
         let behind: Vec<(&str, i64, i64)> = report.overdue.iter().map(|o| (o.cell.name.as_str(), o.not_read, o.members)).collect();
         // Cell C1 has three members (one read), C2 and D1 one each: the most behind first.
         assert_eq!(behind, vec![("Chi bộ ấp 1", 2, 3), ("Chi bộ ấp 2", 1, 1), ("Chi bộ ấp Mỹ Lợi", 1, 1)]);
-        let mine = reading::required_for(&db, &user(&db, f.member_c1_b).await).await.unwrap();
+        let mine = reading::required_for(&db, Pace::default(), &user(&db, f.member_c1_b).await).await.unwrap();
         assert!(mine[0].overdue);
 
         let bytes = app::spreadsheet::workbook(&app::reading::export::sheets(&report)).unwrap();
@@ -254,13 +254,13 @@ async fn a_scripted_batch_is_credited_no_more_than_the_time_that_really_passed()
         let f = fixture(&db).await;
         let member = user(&db, f.member_c1).await;
         let (doc, sections) = long_document(&db, "Nghị quyết Hội nghị Trung ương", f.root).await;
-        let before = reading::progress_for(&db, f.member_c1, doc).await.unwrap();
+        let before = reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap();
         assert_eq!(before.required_seconds, 375, "{before:?}");
 
         // One call claiming 200 minutes of reading, spread over every section, on a document
         // the member never read before: only the first allowance of real time counts.
         let script: Vec<_> = (0..200).map(|i| event("5c", i, doc, sections[i % sections.len()], 60)).collect();
-        let p = reading::record(&db, &member, &script).await.unwrap();
+        let p = reading::record(&db, Pace::default(), &member, &script).await.unwrap();
         assert!(p[0].active_seconds <= FIRST_CREDIT_SECONDS * SECTIONS_AT_ONCE, "{p:?}");
         assert!(p[0].active_seconds > 0, "{p:?}");
         // Only the one-line title was on screen long enough; no article, nor the time in all.
@@ -272,14 +272,14 @@ async fn a_scripted_batch_is_credited_no_more_than_the_time_that_really_passed()
         assert_eq!(reading_event::Entity::find().filter(reading_event::Column::DocumentId.eq(doc)).count(&db).await.unwrap(), 200);
         assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (12_000, p[0].active_seconds));
         // Nothing to confirm, and the report does not count the member as having read it.
-        let err = reading::confirm(&db, &member, doc).await.unwrap_err();
+        let err = reading::confirm(&db, Pace::default(), &member, doc).await.unwrap_err();
         assert!(err.field_message("form").unwrap().starts_with("Đồng chí chưa đọc hết tài liệu"), "{err:?}");
-        assert!(!reading::progress_for(&db, f.member_c1, doc).await.unwrap().confirmed);
+        assert!(!reading::progress_for(&db, Pace::default(), f.member_c1, doc).await.unwrap().confirmed);
 
         // The same right away under new ids: no real time has passed (a few seconds at most while
         // the test runs), so next to nothing more counts of the 12 000 s claimed.
         let again: Vec<_> = (0..200).map(|i| event("5d", i, doc, sections[i % sections.len()], 60)).collect();
-        let p2 = reading::record(&db, &member, &again).await.unwrap();
+        let p2 = reading::record(&db, Pace::default(), &member, &again).await.unwrap();
         assert!(p2[0].active_seconds < p[0].active_seconds + FIRST_CREDIT_SECONDS, "{p2:?}");
         assert!(!p2[0].completed);
         // The clock never runs ahead of the present.
@@ -303,22 +303,22 @@ async fn honest_reading_over_real_time_is_credited_in_full_even_when_it_arrives_
         // The member opened the document online first: a tall screen, four sections at once for
         // five seconds (the tracker counts each of them; that is not cut).
         let first: Vec<_> = sections[..4].iter().enumerate().map(|(i, s)| event("e0", i, doc, *s, 5)).collect();
-        assert_eq!(reading::record(&db, &member, &first).await.unwrap()[0].active_seconds, 20);
+        assert_eq!(reading::record(&db, Pace::default(), &member, &first).await.unwrap()[0].active_seconds, 20);
         // A minute later, still the same screen of four for that minute: four minutes of
         // section time in one minute of real time, credited.
         time_passes(&db, f.member_c1, doc, 60).await;
         let screen: Vec<_> = sections[..4].iter().enumerate().map(|(i, s)| event("e1", i, doc, *s, 60)).collect();
-        assert_eq!(reading::record(&db, &member, &screen).await.unwrap()[0].active_seconds, 260);
+        assert_eq!(reading::record(&db, Pace::default(), &member, &screen).await.unwrap()[0].active_seconds, 260);
         // Then an hour offline; the queue arrives at once when the connection is back.
         time_passes(&db, f.member_c1, doc, 3600).await;
         let mut last = None;
         for send in minutes("e2") {
-            last = reading::record(&db, &member, &send).await.unwrap().pop();
+            last = reading::record(&db, Pace::default(), &member, &send).await.unwrap().pop();
         }
         let p = last.unwrap();
         assert_eq!(p.active_seconds, 260 + 600, "{p:?}");
         assert!(p.completed && p.seen_sections == 11, "{p:?}");
-        assert!(reading::confirm(&db, &member, doc).await.unwrap().confirmed);
+        assert!(reading::confirm(&db, Pace::default(), &member, doc).await.unwrap().confirmed);
         assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (860, 860));
         assert!(credited_until(&db, f.member_c1, doc).await <= chrono::Utc::now());
 
@@ -326,7 +326,7 @@ async fn honest_reading_over_real_time_is_credited_in_full_even_when_it_arrives_
         let hurried = user(&db, f.member_c1_b).await;
         let mut last = None;
         for send in minutes("e3") {
-            last = reading::record(&db, &hurried, &send).await.unwrap().pop();
+            last = reading::record(&db, Pace::default(), &hurried, &send).await.unwrap().pop();
         }
         let p = last.unwrap();
         assert!(p.active_seconds < 2 * FIRST_CREDIT_SECONDS && !p.completed, "{p:?}");
@@ -338,7 +338,7 @@ async fn honest_reading_over_real_time_is_credited_in_full_even_when_it_arrives_
         time_passes(&db, f.member_d1, doc, 3600).await;
         let mut last = None;
         for send in minutes("e4") {
-            last = reading::record(&db, &offline_reader, &send).await.unwrap().pop();
+            last = reading::record(&db, Pace::default(), &offline_reader, &send).await.unwrap().pop();
         }
         assert_eq!(last.unwrap().active_seconds, 600, "an hour's reading done offline is credited");
     })
@@ -354,7 +354,7 @@ async fn a_replay_credits_nothing_twice_even_when_time_has_passed_since() {
         // Five sections a minute each at once, for a first send: more than the first allowance
         // (at most four sections' worth): the sections claiming most are cut to fit.
         let batch: Vec<_> = sections[..5].iter().enumerate().map(|(i, s)| event("f1", i, doc, *s, 60)).collect();
-        let first = reading::record(&db, &member, &batch).await.unwrap();
+        let first = reading::record(&db, Pace::default(), &member, &batch).await.unwrap();
         let credited = first[0].active_seconds;
         assert_eq!(credited, FIRST_CREDIT_SECONDS * SECTIONS_AT_ONCE, "{first:?}");
         assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (300, credited));
@@ -364,7 +364,7 @@ async fn a_replay_credits_nothing_twice_even_when_time_has_passed_since() {
         // time would allow it now, but these events were received already.
         time_passes(&db, f.member_c1, doc, 3600).await;
         let clock = clock - chrono::Duration::seconds(3600);
-        let replay = reading::record(&db, &member, &batch).await.unwrap();
+        let replay = reading::record(&db, Pace::default(), &member, &batch).await.unwrap();
         assert_eq!(replay[0].active_seconds, credited);
         assert_eq!(stored_seconds(&db, f.member_c1, doc).await, (300, credited));
         assert_eq!(reading_event::Entity::find().filter(reading_event::Column::DocumentId.eq(doc)).count(&db).await.unwrap(), 5);
@@ -372,7 +372,7 @@ async fn a_replay_credits_nothing_twice_even_when_time_has_passed_since() {
         assert_eq!(credited_until(&db, f.member_c1, doc).await, clock);
         // The same id twice in one send counts once.
         let twice = vec![event("f2", 1, doc, sections[6], 30), event("f2", 1, doc, sections[6], 30)];
-        assert_eq!(reading::record(&db, &member, &twice).await.unwrap()[0].active_seconds, credited + 30);
+        assert_eq!(reading::record(&db, Pace::default(), &member, &twice).await.unwrap()[0].active_seconds, credited + 30);
     })
     .await;
 }

@@ -226,9 +226,9 @@ async fn a_device_id_is_looked_up_only_among_the_callers_own() {
             label: "thử".into(),
             write: OfflineWrite::ReadingConfirm { document_id: 999_999 },
         };
-        let first = app::offline::service::sync(&db, &asker, &[queued(f.member_c1)]).await.unwrap();
+        let first = app::offline::service::sync(&db, app::reading::Pace::default(), &asker, &[queued(f.member_c1)]).await.unwrap();
         assert_eq!(first.results[0].status, SyncStatus::Rejected, "no such document");
-        let replay = app::offline::service::sync(&db, &admin, &[queued(f.admin)]).await.unwrap();
+        let replay = app::offline::service::sync(&db, app::reading::Pace::default(), &admin, &[queued(f.admin)]).await.unwrap();
         assert_eq!(replay.results[0].status, SyncStatus::Rejected);
         assert_eq!(replay.results[0].message, app::common::client_id::REJECTED);
         assert_ne!(replay.results[0].message, first.results[0].message, "the asker's refusal must not be shown to another");
@@ -525,7 +525,7 @@ async fn the_contact_form_does_not_reveal_or_test_phone_numbers() {
 async fn reading_is_assigned_and_reported_only_for_documents_one_may_read() {
     use app::documents::search::SearchIndex;
     use app::documents::{authoring, service as docs};
-    use app::reading::service as reading;
+    use app::reading::{Pace, service as reading};
     on_both(|db| async move {
         let f = fixture(&db).await;
         let index = SearchIndex::build(&db).await.unwrap();
@@ -543,9 +543,9 @@ async fn reading_is_assigned_and_reported_only_for_documents_one_may_read() {
         assert_eq!(err, missing, "the same answer whether the document exists or not");
 
         let member = user(&db, f.member_c1).await;
-        assert_eq!(reading::my_progress(&db, &member, bloc_only).await.unwrap_err(), AppError::NotFound("tài liệu".into()));
+        assert_eq!(reading::my_progress(&db, Pace::default(), &member, bloc_only).await.unwrap_err(), AppError::NotFound("tài liệu".into()));
         let bloc_member = user(&db, f.member_e1).await;
-        assert_eq!(reading::my_progress(&db, &bloc_member, bloc_only).await.unwrap().document_id, bloc_only);
+        assert_eq!(reading::my_progress(&db, Pace::default(), &bloc_member, bloc_only).await.unwrap().document_id, bloc_only);
         // The administrator above both may assign it to the bloc.
         reading::assign(&db, &admin, bloc_only, f.bloc_b, &due).await.expect("assign within scope");
     })

@@ -4,11 +4,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_params_map;
 
 use super::{AUDIENCES, AnnouncementForm, AnnouncementSummary, announcements_home, confirm_announcement, open_announcement, send_announcement};
 use crate::auth::SessionUser;
-use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser};
+use crate::ui::{FieldMessage, FormMessage, Loaded, WithUser, navigate_on_success};
 
 #[component]
 fn AnnouncementRows(items: Vec<AnnouncementSummary>, #[prop(optional)] receipts: bool) -> impl IntoView {
@@ -31,32 +31,25 @@ pub fn AnnouncementsPage() -> impl IntoView {
     view! {
         <Title text="Thông báo của cấp ủy" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! {
-                            <section class="card" data-testid="announcements">
-                                <div class="title-row">
-                                    <h1>"Thông báo của cấp ủy"</h1>
-                                    {(!d.senders.is_empty()).then(|| view! { <A href="/thong-bao/moi" attr:class="button primary">"Soạn thông báo"</A> })}
-                                </div>
-                                {if d.received.is_empty() {
-                                    view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any()
-                                } else {
-                                    view! { <AnnouncementRows items=d.received.clone() receipts=true /> }.into_any()
-                                }}
-                            </section>
-                            {(!d.sent.is_empty()).then(|| view! {
-                                <section class="card" data-testid="announcements-sent">
-                                    <h2>"Đã gửi"</h2>
-                                    <AnnouncementRows items=d.sent.clone() />
-                                </section>
-                            })}
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
+            <Loaded resource=data children=|d: super::AnnouncementsData| view! {
+                <section class="card" data-testid="announcements">
+                    <div class="title-row">
+                        <h1>"Thông báo của cấp ủy"</h1>
+                        {(!d.senders.is_empty()).then(|| view! { <A href="/thong-bao/moi" attr:class="button primary">"Soạn thông báo"</A> })}
+                    </div>
+                    {if d.received.is_empty() {
+                        view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any()
+                    } else {
+                        view! { <AnnouncementRows items=d.received.clone() receipts=true /> }.into_any()
+                    }}
+                </section>
+                {(!d.sent.is_empty()).then(|| view! {
+                    <section class="card" data-testid="announcements-sent">
+                        <h2>"Đã gửi"</h2>
+                        <AnnouncementRows items=d.sent.clone() />
+                    </section>
                 })}
-            </Suspense>
+            } />
         } />
     }
 }
@@ -67,17 +60,15 @@ pub fn NewAnnouncementPage() -> impl IntoView {
     view! {
         <Title text="Soạn thông báo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) if d.senders.is_empty() => view! {
-                            <div class="alert alert-error" role="alert">"Chỉ cấp ủy viên mới gửi được thông báo."</div>
-                        }.into_any(),
-                        Ok(d) => view! { <Compose senders=d.senders.clone() /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=move |d: super::AnnouncementsData| {
+                if d.senders.is_empty() {
+                    view! {
+                        <div class="alert alert-error" role="alert">"Chỉ cấp ủy viên mới gửi được thông báo."</div>
+                    }.into_any()
+                } else {
+                    view! { <Compose senders=d.senders.clone() /> }.into_any()
+                }
+            } />
         } />
     }
 }
@@ -89,7 +80,6 @@ fn Compose(senders: Vec<crate::units::UnitRef>) -> impl IntoView {
     let body = RwSignal::new(String::new());
     let audience = RwSignal::new("all".to_string());
     let needs_confirm = RwSignal::new(false);
-    let navigate = use_navigate();
     let send = Action::new(move |_: &()| {
         let form = AnnouncementForm {
             unit_id: unit.get_untracked().parse().unwrap_or(0),
@@ -100,11 +90,7 @@ fn Compose(senders: Vec<crate::units::UnitRef>) -> impl IntoView {
         };
         async move { send_announcement(form).await }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = send.value().get() {
-            navigate(&format!("/thong-bao/{id}"), Default::default());
-        }
-    });
+    navigate_on_success(send, |id| format!("/thong-bao/{id}"));
     let error = crate::ui::action_error(send);
     view! {
         <section class="card" data-testid="compose">
@@ -162,38 +148,31 @@ pub fn AnnouncementPage() -> impl IntoView {
     view! {
         <Title text="Thông báo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match view_data.await {
-                        Ok(a) => {
-                            let id = a.summary.id;
+            <Loaded resource=view_data children=move |a: super::AnnouncementView| {
+                let id = a.summary.id;
+                view! {
+                    <section class="card" data-testid="announcement">
+                        <p class="muted"><A href="/thong-bao">"‹ Thông báo của cấp ủy"</A></p>
+                        <h1>{a.summary.title.clone()}</h1>
+                        <p class="muted">{a.summary.unit.name.clone()} " · " {a.author.clone()} " · " {a.summary.created_at.clone()} " · gửi: " {a.audience.clone()}</p>
+                        <div>{a.body.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
+                        {(a.is_recipient && a.summary.needs_confirm).then(|| if a.summary.confirmed {
+                            view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận."</p> }.into_any()
+                        } else {
                             view! {
-                                <section class="card" data-testid="announcement">
-                                    <p class="muted"><A href="/thong-bao">"‹ Thông báo của cấp ủy"</A></p>
-                                    <h1>{a.summary.title.clone()}</h1>
-                                    <p class="muted">{a.summary.unit.name.clone()} " · " {a.author.clone()} " · " {a.summary.created_at.clone()} " · gửi: " {a.audience.clone()}</p>
-                                    <div>{a.body.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
-                                    {(a.is_recipient && a.summary.needs_confirm).then(|| if a.summary.confirmed {
-                                        view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận."</p> }.into_any()
-                                    } else {
-                                        view! {
-                                            <FormMessage error />
-                                            <button type="button" class="primary" on:click=move |_| { confirm.dispatch(id); }>"Xác nhận đã nhận thông báo"</button>
-                                        }.into_any()
-                                    })}
-                                </section>
-                                {a.receipts.map(|r| view! {
-                                    <section class="card" data-testid="receipts">
-                                        <h2>"Tình hình nhận thông báo"</h2>
-                                        <p data-testid="receipt-counts">{format!("{} người nhận · {} đã đọc · {} đã xác nhận", r.recipients, r.read, r.confirmed)}</p>
-                                    </section>
-                                })}
+                                <FormMessage error />
+                                <button type="button" class="primary" on:click=move |_| { confirm.dispatch(id); }>"Xác nhận đã nhận thông báo"</button>
                             }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+                        })}
+                    </section>
+                    {a.receipts.map(|r| view! {
+                        <section class="card" data-testid="receipts">
+                            <h2>"Tình hình nhận thông báo"</h2>
+                            <p data-testid="receipt-counts">{format!("{} người nhận · {} đã đọc · {} đã xác nhận", r.recipients, r.read, r.confirmed)}</p>
+                        </section>
+                    })}
+                }.into_any()
+            } />
         } />
     }
 }

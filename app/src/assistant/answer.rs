@@ -124,12 +124,12 @@ fn pick_sentences<'a>(hit: &'a PassageHit, query: &NormalizedQuery, idf: &impl F
     // "Đảng viên có quyền :" says nothing by itself: the list after it is the answer.
     if let Some(&intro) = chosen.iter().find(|&&i| all[i].text.trim_end().ends_with(':')) {
         let mut chars = 0;
-        for i in intro + 1..all.len() {
+        for (i, sentence) in all.iter().enumerate().skip(intro + 1) {
             if chosen.len() >= LIST_SENTENCES || chars > LIST_CHARS {
                 break;
             }
             if !chosen.contains(&i) {
-                chars += all[i].text.len();
+                chars += sentence.text.len();
                 chosen.push(i);
             }
         }

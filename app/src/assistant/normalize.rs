@@ -235,15 +235,14 @@ pub fn normalize(question: &str) -> NormalizedQuery {
     let words: Vec<&str> = text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
     for (i, word) in words.iter().enumerate() {
         let folded = fold(word);
-        if let Some((_, expansion, caps)) = ABBREVIATIONS.iter().find(|(short, _, _)| *short == folded) {
-            if !*caps || is_capitalised(word) {
+        if let Some((_, expansion, caps)) = ABBREVIATIONS.iter().find(|(short, _, _)| *short == folded)
+            && (!*caps || is_capitalised(word)) {
                 for part in expansion.split(' ') {
                     let stop = QUESTION_WORDS.contains(&part);
                     push(fold(part), stop, &mut query);
                 }
                 continue;
             }
-        }
         if word.chars().all(|c| c.is_ascii_digit()) {
             // "Điều 5": the article asked about.
             if i > 0 && fold(words[i - 1]) == "dieu" {

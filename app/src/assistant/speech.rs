@@ -91,9 +91,9 @@ pub fn spoken_form(text: &str) -> String {
     while i < chars.len() {
         let c = chars[i];
         // "[1]", "[12]": citation marks.
-        if c == '[' {
-            if let Some(len) = chars[i + 1..].iter().position(|&x| x == ']').filter(|&n| n > 0 && n <= 3) {
-                if chars[i + 1..i + 1 + len].iter().all(char::is_ascii_digit) {
+        if c == '['
+            && let Some(len) = chars[i + 1..].iter().position(|&x| x == ']').filter(|&n| n > 0 && n <= 3)
+                && chars[i + 1..i + 1 + len].iter().all(char::is_ascii_digit) {
                     flush(&mut word, &mut out);
                     while out.ends_with(' ') {
                         out.pop();
@@ -101,8 +101,6 @@ pub fn spoken_form(text: &str) -> String {
                     i += len + 2;
                     continue;
                 }
-            }
-        }
         if c.is_alphanumeric() {
             word.push(c);
         } else {

@@ -35,11 +35,10 @@ const LOGIN_BY_ADDRESS: Limit =
 pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
     if let Err(err) = &result {
         let meta = crate::state::request_meta();
-        if !meta.accepts_html {
-            if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if !meta.accepts_html
+            && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 res.set_status(StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
             }
-        }
     }
     result
 }

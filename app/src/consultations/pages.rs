@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     CommentView, ConsultationForm, ConsultationSummary, ConsultationView, DraftArticle, STANCES, close_consultation, consultation,
@@ -14,7 +14,7 @@ use super::{
 use crate::announcements::AUDIENCES;
 use crate::auth::SessionUser;
 use crate::common::label_of;
-use crate::ui::{BoundField, FieldMessage, FormMessage, Loaded, WithUser};
+use crate::ui::{BoundField, FieldMessage, FormMessage, Loaded, WithUser, navigate_on_success};
 
 fn id_param() -> impl Fn() -> i64 + Copy + Send + Sync + 'static {
     let params = use_params_map();
@@ -91,7 +91,6 @@ fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoV
     let audience = RwSignal::new("all".to_string());
     let closes_on = RwSignal::new(data.default_closes_on.clone());
     let intro = RwSignal::new(String::new());
-    let navigate = use_navigate();
     let open = Action::new(move |_: &()| {
         let form = ConsultationForm {
             document_id: document.get_untracked().parse().unwrap_or(0),
@@ -102,11 +101,7 @@ fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoV
         };
         async move { open_consultation(form).await }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = open.value().get() {
-            navigate(&format!("/xin-y-kien/{id}"), Default::default());
-        }
-    });
+    navigate_on_success(open, |id| format!("/xin-y-kien/{id}"));
     let error = crate::ui::action_error(open);
     if data.drafts.is_empty() {
         return view! {

@@ -276,11 +276,10 @@ pub async fn open(db: &DatabaseConnection, user: &SessionUser, form: &Consultati
     }
     let today = today();
     let closes_on = checks.date("closes_on", &form.closes_on, "hạn góp ý");
-    if let Some(day) = closes_on {
-        if day < today || day > today + Duration::days(MAX_DAYS) {
+    if let Some(day) = closes_on
+        && (day < today || day > today + Duration::days(MAX_DAYS)) {
             checks.fail("closes_on", format!("Hạn góp ý phải từ hôm nay đến trong vòng {MAX_DAYS} ngày."));
         }
-    }
     let intro = form.intro.trim().to_string();
     if intro.chars().count() > 5000 {
         checks.fail("intro", "Lời đề nghị không được dài quá 5000 ký tự.");

@@ -141,7 +141,10 @@ fn districts() -> Vec<District> {
 
 /// Provincial agencies under the bloc committee: (name, code, [cells]) — no cells means the
 /// agency is itself a grassroots cell (chi bộ cơ sở).
-const PROVINCIAL_AGENCIES: &[(&str, &str, &[&str])] = &[
+/// Grassroots organisations of a bloc: name, code, and their cells.
+type Organisations = &'static [(&'static str, &'static str, &'static [&'static str])];
+
+const PROVINCIAL_AGENCIES: Organisations = &[
     ("Chi bộ Văn phòng Tỉnh ủy", "VPTU", &[]),
     ("Chi bộ Ban Tổ chức Tỉnh ủy", "BTCTU", &[]),
     ("Chi bộ Ban Tuyên giáo Tỉnh ủy", "BTGTU", &[]),
@@ -263,7 +266,7 @@ fn build_tree(rng: &mut Rng) -> Tree {
         for (i, (agency, cells)) in agencies.iter().enumerate() {
             let full = match i {
                 0 | 1 => format!("{agency} {committee} {short}"),
-                _ => format!("{agency} {}", place.replace("thành phố", "thành phố").trim()),
+                _ => format!("{agency} {}", place.trim()),
             };
             tree.add_org(district, format!("{code}.CQ{:02}", i + 1), &full, cells, from, 12);
         }
@@ -291,7 +294,7 @@ fn build_tree(rng: &mut Rng) -> Tree {
             }
         }
     }
-    let blocs: [(&str, &str, &[(&str, &str, &[&str])]); 4] = [
+    let blocs: [(&str, &str, Organisations); 4] = [
         ("Đảng bộ Khối các cơ quan tỉnh", "KCQ", PROVINCIAL_AGENCIES),
         ("Đảng bộ Khối Doanh nghiệp tỉnh", "KDN", ENTERPRISES),
         ("Đảng bộ Quân sự tỉnh", "QST", MILITARY),
@@ -604,7 +607,9 @@ pub async fn grow_tree(db: &DatabaseConnection, count: usize) -> Result<usize, D
 
 /// The demo library: the official documents vendored under `app/demo-docs` (see its README for
 /// provenance), addressed to every member of the province.
-const DEMO_DOCUMENTS: [(&str, &str, &str, &str, &str, (i32, u32, u32), &str, &str); 4] = [
+/// Number, title, kind, level, issuer, issued on (y, m, d), keywords and the text.
+type DemoDocument = (&'static str, &'static str, &'static str, &'static str, &'static str, (i32, u32, u32), &'static str, &'static str);
+const DEMO_DOCUMENTS: [DemoDocument; 4] = [
     (
         "",
         "Điều lệ Đảng Cộng sản Việt Nam",

@@ -303,11 +303,10 @@ async fn check(db: &impl ConnectionTrait, user: &SessionUser, draft: &DocumentDr
     let status = pick(&mut checks, "status", &draft.status, &STATUSES, "tình trạng hiệu lực");
     let issued_on = checks.optional_date("issued_on", &draft.issued_on, "ngày ban hành");
     let effective_on = checks.optional_date("effective_on", &draft.effective_on, "ngày hiệu lực");
-    if let (Some(i), Some(e)) = (issued_on, effective_on) {
-        if e < i {
+    if let (Some(i), Some(e)) = (issued_on, effective_on)
+        && e < i {
             checks.fail("effective_on", "Ngày hiệu lực không được trước ngày ban hành.");
         }
-    }
     let text = draft.text.replace("\r\n", "\n");
     let sections = if text.trim().is_empty() {
         checks.fail("text", "Vui lòng nhập nội dung tài liệu.");
@@ -420,11 +419,10 @@ pub async fn save(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
     };
     let c = check(db, user, draft).await?;
     let sum = checksum(&c.text);
-    if let Some(twin) = document::Entity::find().filter(document::Column::Checksum.eq(sum.as_str())).one(db).await? {
-        if Some(twin.id) != draft.id {
+    if let Some(twin) = document::Entity::find().filter(document::Column::Checksum.eq(sum.as_str())).one(db).await?
+        && Some(twin.id) != draft.id {
             return Err(AppError::invalid("text", format!("Nội dung trùng với tài liệu đã có: “{}”.", twin.title)));
         }
-    }
     let now = Utc::now();
     let txn = db.begin().await?;
     let mut active: document::ActiveModel = match &existing {

@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use super::pages::CodeSelect;
 use super::{DOC_TYPES, DocumentDraft, EditorData, LEVELS, STATUSES, SaveDocument, document_editor};
 use crate::auth::SessionUser;
-use crate::ui::{ErrorBox, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
+use crate::ui::{Field, FieldMessage, FormMessage, Loaded, WithUser, action_error};
 
 /// `/tai-lieu/moi` and `/tai-lieu/:id/sua`.
 #[component]
@@ -20,14 +20,7 @@ pub fn DocumentEditorPage() -> impl IntoView {
     view! {
         <Title text=move || if id().is_some() { "Sửa tài liệu" } else { "Soạn tài liệu mới" } />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! { <Editor data=d /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=|d| view! { <Editor data=d /> } />
         } />
     }
 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::auth::SessionUser;
 use crate::error::AppError;
-use crate::ui::{ErrorBox, Field, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
+use crate::ui::{Field, FormMessage, Loaded, WithUser, action_error, date_text, optional_date_text};
 
 #[component]
 pub fn LibraryPage() -> impl IntoView {
@@ -102,15 +102,13 @@ fn Library(writer: bool) -> impl IntoView {
                     <button type="submit">"Áp dụng"</button>
                 </details>
             </Form>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) if p.searched => view! { <SearchResults hits=p.hits /> }.into_any(),
-                        Ok(p) => view! { <DocumentList documents=p.documents /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=page transition=true children=move |p: super::LibraryPage| {
+                if p.searched {
+                    view! { <SearchResults hits=p.hits /> }.into_any()
+                } else {
+                    view! { <DocumentList documents=p.documents /> }.into_any()
+                }
+            } />
         </section>
     }
 }
@@ -189,14 +187,7 @@ pub fn DocumentPage() -> impl IntoView {
     let reading = crate::reading::ReadingResources::new(id);
     view! {
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match doc.await {
-                        Ok(d) => view! { <Reader doc=d publish marks reading /> }.into_any(),
-                        Err(error) => view! { <Title text="Tài liệu" /> <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=doc error_title="Tài liệu" children=move |d| view! { <Reader doc=d publish marks reading /> } />
         } />
     }
 }

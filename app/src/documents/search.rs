@@ -342,12 +342,11 @@ impl SearchIndex {
         }
         for id in title_scores.keys() {
             // A title hit shows the document even when no section repeats the words.
-            if let Some(&first) = inner.docs.get(id).and_then(|d| d.sections.first()) {
-                if scores[first] == 0.0 && open[first] {
+            if let Some(&first) = inner.docs.get(id).and_then(|d| d.sections.first())
+                && scores[first] == 0.0 && open[first] {
                     touched.push(first);
                     scores[first] = f64::MIN_POSITIVE; // marks it touched
                 }
-            }
         }
         let mut ranked: Vec<(usize, f64)> = touched
             .into_iter()

@@ -249,14 +249,13 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
             b.open(SectionKind::Part, "", anchor, &heading);
             continue;
         }
-        if let Some((number, rest)) = after_keyword(plain, "PHẦN").or_else(|| after_keyword(plain, "Phần")) {
-            if roman(number) || number.chars().all(|c| c.is_ascii_digit()) || number.eq_ignore_ascii_case("thứ") {
+        if let Some((number, rest)) = after_keyword(plain, "PHẦN").or_else(|| after_keyword(plain, "Phần"))
+            && (roman(number) || number.chars().all(|c| c.is_ascii_digit()) || number.eq_ignore_ascii_case("thứ")) {
                 b.open(SectionKind::Part, number, format!("phan-{}", slug(number)), rest);
                 continue;
             }
-        }
-        if let Some((number, rest)) = after_keyword(plain, "Chương") {
-            if roman(number) || number.chars().all(|c| c.is_ascii_digit()) {
+        if let Some((number, rest)) = after_keyword(plain, "Chương")
+            && (roman(number) || number.chars().all(|c| c.is_ascii_digit())) {
                 let mut heading = rest.to_string();
                 if heading.is_empty() && i < paras.len() && mostly_upper(&paras[i].plain) {
                     heading = paras[i].plain.clone();
@@ -265,15 +264,13 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
                 b.open(SectionKind::Chapter, number, format!("chuong-{}", slug(number)), &heading);
                 continue;
             }
-        }
-        if let Some((number, rest)) = after_keyword(plain, "Mục") {
-            if number.chars().all(|c| c.is_ascii_digit()) {
+        if let Some((number, rest)) = after_keyword(plain, "Mục")
+            && number.chars().all(|c| c.is_ascii_digit()) {
                 b.open(SectionKind::Section, number, format!("muc-{number}"), rest);
                 continue;
             }
-        }
-        if let Some((number, rest)) = after_keyword(plain, "Điều") {
-            if number.chars().all(|c| c.is_ascii_digit()) {
+        if let Some((number, rest)) = after_keyword(plain, "Điều")
+            && number.chars().all(|c| c.is_ascii_digit()) {
                 // "**Điều 1. Phạm vi điều chỉnh**" is a titled article; "**Điều 1.** Ban hành…" is text.
                 let titled = after_keyword(bold, "Điều").map(|(_, t)| t.to_string()).filter(|t| !t.is_empty());
                 let (heading, body) = match titled {
@@ -290,7 +287,6 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
                 }
                 continue;
             }
-        }
         if let Some((number, rest)) = plain.split_once(". ").map(|(n, r)| (n, r.trim())) {
             if roman(number) && mostly_upper(rest) && !bold.is_empty() {
                 b.open(SectionKind::Section, number, format!("muc-{}", slug(number)), rest);

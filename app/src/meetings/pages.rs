@@ -18,7 +18,7 @@ use crate::auth::SessionUser;
 use crate::common::label_of;
 use crate::error::AppError;
 use crate::offline::{OfflineWrite, QueueOutcome, send_or_queue, signed_in_member};
-use crate::ui::{BoundField, ErrorBox, browser_action, Field, FieldMessage, FormMessage, Loading, WithUser, action_error};
+use crate::ui::{BoundField, ErrorBox, browser_action, Field, FieldMessage, FormMessage, Loaded, WithUser, action_error};
 
 /// What the secretary sees after saving: done, or kept on the phone until there is a connection.
 fn saved_text<T>(outcome: &QueueOutcome<T>, what: &str) -> String {
@@ -108,38 +108,31 @@ pub fn MeetingsListPage() -> impl IntoView {
     view! {
         <Title text="Sinh hoạt chi bộ" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) => view! {
-                            <section class="card">
-                                <div class="title-row">
-                                    <h1>"Sinh hoạt chi bộ"</h1>
-                                    {p.can_plan.then(|| view! {
-                                        <A href=format!("/sinh-hoat/moi?don-vi={}", p.cell.id) attr:class="button primary">"Lên kế hoạch"</A>
-                                    })}
-                                    {p.can_plan.then(|| view! {
-                                        <A href=format!("/bao-cao-sinh-hoat?don-vi={}", p.cell.id) attr:class="button">"Báo cáo"</A>
-                                    })}
-                                </div>
-                                <p class="muted">{p.cell.name.clone()}</p>
-                                {if p.meetings.is_empty() {
-                                    view! { <p class="muted">"Chưa có buổi sinh hoạt nào."</p> }.into_any()
-                                } else {
-                                    view! { <MeetingRows meetings=p.meetings.clone() /> }.into_any()
-                                }}
-                            </section>
-                            {(!p.awaiting_review.is_empty()).then(|| view! {
-                                <section class="card" data-testid="awaiting-review">
-                                    <h2>"Chờ cấp ủy duyệt kết quả"</h2>
-                                    <MeetingRows meetings=p.awaiting_review.clone() with_cell=true />
-                                </section>
-                            })}
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
+            <Loaded resource=page children=|p: super::MeetingsPage| view! {
+                <section class="card">
+                    <div class="title-row">
+                        <h1>"Sinh hoạt chi bộ"</h1>
+                        {p.can_plan.then(|| view! {
+                            <A href=format!("/sinh-hoat/moi?don-vi={}", p.cell.id) attr:class="button primary">"Lên kế hoạch"</A>
+                        })}
+                        {p.can_plan.then(|| view! {
+                            <A href=format!("/bao-cao-sinh-hoat?don-vi={}", p.cell.id) attr:class="button">"Báo cáo"</A>
+                        })}
+                    </div>
+                    <p class="muted">{p.cell.name.clone()}</p>
+                    {if p.meetings.is_empty() {
+                        view! { <p class="muted">"Chưa có buổi sinh hoạt nào."</p> }.into_any()
+                    } else {
+                        view! { <MeetingRows meetings=p.meetings.clone() /> }.into_any()
+                    }}
+                </section>
+                {(!p.awaiting_review.is_empty()).then(|| view! {
+                    <section class="card" data-testid="awaiting-review">
+                        <h2>"Chờ cấp ủy duyệt kết quả"</h2>
+                        <MeetingRows meetings=p.awaiting_review.clone() with_cell=true />
+                    </section>
                 })}
-            </Suspense>
+            } />
         } />
     }
 }
@@ -191,17 +184,7 @@ pub fn MeetingPage() -> impl IntoView {
     let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_meeting(id));
     view! {
         <WithUser children=move |user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || {
-                    let user = user.clone();
-                    Suspend::new(async move {
-                        match detail.await {
-                            Ok(d) => view! { <Meeting detail=d user version /> }.into_any(),
-                            Err(error) => view! { <Title text="Sinh hoạt chi bộ" /> <ErrorBox error /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
+            <Loaded resource=detail error_title="Sinh hoạt chi bộ" children=move |d| view! { <Meeting detail=d user=user.clone() version /> } />
         } />
     }
 }
@@ -510,14 +493,7 @@ pub fn MinutesPage() -> impl IntoView {
     view! {
         <Title text="Biên bản sinh hoạt chi bộ" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match view_data.await {
-                        Ok(v) => view! { <Minutes v save /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=view_data children=move |v| view! { <Minutes v save /> } />
         } />
     }
 }
@@ -668,18 +644,15 @@ pub fn CheckInPage() -> impl IntoView {
         <WithUser children=move |_user: SessionUser| view! {
             <section class="card narrow" data-testid="check-in">
                 <h1>"Điểm danh"</h1>
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match (status.await, confirm.value().get()) {
-                            (_, Some(Ok(r))) | (Ok(Some(r)), _) => checked(&r).into_any(),
-                            (Err(error), _) => view! { <ErrorBox error /> }.into_any(),
-                            (Ok(None), outcome) => view! {
-                                {outcome.and_then(|r| r.err()).map(|error| view! { <ErrorBox error /> })}
-                                <button type="button" class="primary" on:click=move |_| { confirm.dispatch(()); }>"Xác nhận có mặt"</button>
-                            }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=status children={move |earlier: Option<CheckInResult>| {
+                    match (earlier, confirm.value().get()) {
+                        (_, Some(Ok(r))) | (Some(r), _) => checked(&r).into_any(),
+                        (None, outcome) => view! {
+                            {outcome.and_then(|r| r.err()).map(|error| view! { <ErrorBox error /> })}
+                            <button type="button" class="primary" on:click=move |_| { confirm.dispatch(()); }>"Xác nhận có mặt"</button>
+                        }.into_any(),
+                    }
+                }} />
                 <p><A href=move || format!("/sinh-hoat/{}", id())>"Xem buổi sinh hoạt"</A></p>
             </section>
         } />

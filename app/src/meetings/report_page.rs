@@ -12,7 +12,7 @@ use crate::common::report::Period;
 use super::rubric::points_text;
 use crate::auth::SessionUser;
 use crate::ui::charts::{BarChart, LineChart, Series};
-use crate::ui::{ErrorBox, Loading, WithUser};
+use crate::ui::{Loaded, WithUser};
 
 /// 12345 → "12.345", as Vietnamese readers group thousands.
 fn count_text(n: i64) -> String {
@@ -45,14 +45,7 @@ pub fn MeetingReportPage() -> impl IntoView {
     view! {
         <Title text="Báo cáo sinh hoạt chi bộ" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Ok(r) => view! { <ReportView report=r /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=report children=|r| view! { <ReportView report=r /> } />
         } />
     }
 }

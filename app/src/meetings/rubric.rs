@@ -146,7 +146,7 @@ impl RubricSpec {
             .iter()
             .find(|t| total_tenths >= t.min_tenths)
             .or_else(|| self.thresholds.last())
-            .unwrap_or_else(|| &FALLBACK)
+            .unwrap_or(&FALLBACK)
     }
 
     /// Problems that make a rubric unusable, in Vietnamese; empty when it is sound.

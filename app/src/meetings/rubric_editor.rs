@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::auth::service_call as call;
 use crate::auth::SessionUser;
 use crate::error::AppError;
-use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser};
+use crate::ui::{FieldMessage, FormMessage, Loaded, WithUser};
 use crate::units::UnitRef;
 
 /// How a criterion can be pre-filled, as the editor offers it.
@@ -234,14 +234,7 @@ pub fn RubricEditorPage() -> impl IntoView {
     view! {
         <Title text="Thang điểm chất lượng sinh hoạt" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match editor.await {
-                        Ok(e) => view! { <EditorForm editor=e saved /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=editor children=move |e| view! { <EditorForm editor=e saved /> } />
         } />
     }
 }

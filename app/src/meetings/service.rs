@@ -738,7 +738,6 @@ pub async fn detail(db: &DatabaseConnection, user: &SessionUser, meeting_id: i64
     let ratings = if can_manage || can_review { Some(rating_summary(db, m.id).await?) } else { None };
     // Why someone stays away is theirs and the secretaries' (and the reviewing committee's):
     // other members see only who came.
-    let mut attendance = attendance;
     if !(can_manage || can_review) {
         for (_, row) in attendance.iter_mut().filter(|(_, row)| row.member_id != user.member_id) {
             row.rsvp_reason.clear();

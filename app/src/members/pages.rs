@@ -12,7 +12,7 @@ use super::{
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
 use crate::units::CellCodeInput;
-use crate::ui::{Field, ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text, optional_date_text};
+use crate::ui::{Field, ErrorBox, FieldMessage, FormMessage, Loaded, Loading, WithUser, action_error, date_text, optional_date_text};
 
 fn gender_label(gender: &str) -> &'static str {
     if gender == "nu" { "Nữ" } else { "Nam" }
@@ -38,6 +38,7 @@ pub fn MemberListPage() -> impl IntoView {
 }
 
 #[component]
+#[allow(clippy::redundant_closure)] // `prop:value=&q` does not live long enough inside the view
 fn MemberList(user: SessionUser) -> impl IntoView {
     let query = use_query_map();
     let fallback_unit = default_unit(&user);
@@ -119,14 +120,7 @@ fn MemberList(user: SessionUser) -> impl IntoView {
                     </select>
                 </div>
             </Form>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match members.await {
-                        Ok(page) => view! { <MemberTable page q=q() sort=sort() status=status() /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Loaded resource=members transition=true children=move |page| view! { <MemberTable page q=q() sort=sort() status=status() /> } />
         </section>
     }
 }
@@ -183,14 +177,7 @@ pub fn MemberProfilePage() -> impl IntoView {
     let profile = Resource::new(move || (member_id(), actions.version()), |(id, _)| get_member_profile(id));
     view! {
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match profile.await {
-                        Ok(p) => view! { <ProfileView profile=p actions /> }.into_any(),
-                        Err(error) => view! { <Title text="Hồ sơ đảng viên" /> <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=profile error_title="Hồ sơ đảng viên" children=move |p| view! { <ProfileView profile=p actions /> } />
         } />
     }
 }

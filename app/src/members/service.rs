@@ -322,11 +322,10 @@ async fn check_unique(
     if !checks.has("card_no") && exclude(member::Entity::find().filter(taken(card_no))).count(db).await? > 0 {
         checks.fail("card_no", "Số thẻ đảng viên này đã có trong hệ thống.");
     }
-    if let Some(phone) = phone {
-        if !checks.has("phone") && exclude(member::Entity::find().filter(taken(phone))).count(db).await? > 0 {
+    if let Some(phone) = phone
+        && !checks.has("phone") && exclude(member::Entity::find().filter(taken(phone))).count(db).await? > 0 {
             checks.fail("phone", "Số điện thoại này đã được đảng viên khác sử dụng.");
         }
-    }
     Ok(())
 }
 
@@ -370,11 +369,10 @@ async fn validate_form(db: &impl ConnectionTrait, form: &MemberForm, except: Opt
         if admitted > today {
             checks.fail("admitted_on", "Ngày vào Đảng không được ở tương lai.");
         }
-        if let Some(official) = official_on {
-            if official < admitted {
+        if let Some(official) = official_on
+            && official < admitted {
                 checks.fail("official_on", "Ngày chính thức phải sau ngày vào Đảng.");
             }
-        }
     }
     check_unique(db, &mut checks, &card_no, phone.as_deref(), except).await?;
     checks.finish()?;
@@ -536,7 +534,7 @@ pub async fn move_member_ids(
 ) -> AppResult<()> {
     for chunk in member_ids.chunks(500) {
         membership::Entity::update_many()
-            .col_expr(membership::Column::ToDate, Expr::val(date).into())
+            .col_expr(membership::Column::ToDate, Expr::val(date))
             .filter(membership::Column::MemberId.is_in(chunk.iter().copied()))
             .filter(membership::Column::ToDate.is_null())
             .exec(db)
@@ -552,8 +550,8 @@ pub async fn move_member_ids(
         .exec(db)
         .await?;
         member::Entity::update_many()
-            .col_expr(member::Column::UnitId, Expr::val(to_unit).into())
-            .col_expr(member::Column::UpdatedAt, Expr::val(Utc::now()).into())
+            .col_expr(member::Column::UnitId, Expr::val(to_unit))
+            .col_expr(member::Column::UpdatedAt, Expr::val(Utc::now()))
             .filter(member::Column::Id.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
@@ -596,14 +594,13 @@ async fn check_change_date(
         if d > crate::common::time::today() {
             checks.fail(field, "Ngày hiệu lực không được sau hôm nay.");
         }
-        if let Some(start) = current_membership_start(db, member_id).await? {
-            if d < start {
+        if let Some(start) = current_membership_start(db, member_id).await?
+            && d < start {
                 checks.fail(
                     field,
                     format!("Ngày hiệu lực không được trước ngày vào chi bộ hiện tại ({}).", crate::validate::format_date(start)),
                 );
             }
-        }
     }
     Ok(date)
 }
@@ -653,7 +650,7 @@ pub async fn move_member(
 /// A secretary who leaves the cell stops being its secretary.
 async fn end_cell_positions(db: &impl ConnectionTrait, member_id: i64, cell_id: i64, date: NaiveDate) -> AppResult<()> {
     position::Entity::update_many()
-        .col_expr(position::Column::ToDate, Expr::val(date).into())
+        .col_expr(position::Column::ToDate, Expr::val(date))
         .filter(position::Column::MemberId.eq(member_id))
         .filter(position::Column::UnitId.eq(cell_id))
         .filter(position::Column::Role.is_in([Role::Secretary.as_str(), Role::DeputySecretary.as_str()]))
@@ -684,13 +681,13 @@ pub async fn set_status(db: &DatabaseConnection, user: &SessionUser, id: i64, st
     let (Some(status), Some(date)) = (status, date) else { return Err(AppError::Internal) };
     let txn = db.begin().await?;
     membership::Entity::update_many()
-        .col_expr(membership::Column::ToDate, Expr::val(date).into())
+        .col_expr(membership::Column::ToDate, Expr::val(date))
         .filter(membership::Column::MemberId.eq(id))
         .filter(membership::Column::ToDate.is_null())
         .exec(&txn)
         .await?;
     position::Entity::update_many()
-        .col_expr(position::Column::ToDate, Expr::val(date).into())
+        .col_expr(position::Column::ToDate, Expr::val(date))
         .filter(position::Column::MemberId.eq(id))
         .filter(position::Column::ToDate.is_null())
         .exec(&txn)
@@ -762,11 +759,10 @@ pub async fn assign_position(
         checks.fail("form", "Chỉ phân công chức vụ cho đảng viên đang sinh hoạt.");
     }
     let date = checks.date("from_date", from_date, "ngày bắt đầu");
-    if let Some(d) = date {
-        if d > crate::common::time::today() + chrono::Duration::days(31) {
+    if let Some(d) = date
+        && d > crate::common::time::today() + chrono::Duration::days(31) {
             checks.fail("from_date", "Ngày bắt đầu không được xa quá một tháng.");
         }
-    }
     if let Some(t) = &target {
         authorize(db, user, Action::AssignPosition(t.id)).await?;
     }
@@ -808,11 +804,10 @@ pub async fn end_position(db: &DatabaseConnection, user: &SessionUser, position_
     if row.to_date.is_some() {
         checks.fail("form", "Chức vụ này đã kết thúc.");
     }
-    if let Some(d) = date {
-        if d < row.from_date {
+    if let Some(d) = date
+        && d < row.from_date {
             checks.fail("to_date", "Ngày kết thúc không được trước ngày bắt đầu.");
         }
-    }
     checks.finish()?;
     let mut active: position::ActiveModel = row.into();
     active.to_date = Set(date);

@@ -93,7 +93,8 @@ pub async fn save_notification_settings(choices: Vec<KindChoice>) -> Result<(), 
 #[server(endpoint = "push-subscribe")]
 pub async fn push_subscribe(endpoint: String, p256dh: String, auth: String) -> Result<(), AppError> {
     let agent = crate::state::request_meta().user_agent.unwrap_or_default();
-    call!(|db, user| push::subscribe(&db, &user, &endpoint, &p256dh, &auth, &agent))
+    let settings = crate::state::push_settings()?;
+    call!(|db, user| push::subscribe(&db, &settings, &user, &endpoint, &p256dh, &auth, &agent))
 }
 
 #[server(endpoint = "push-unsubscribe")]

@@ -6,7 +6,7 @@ use leptos_router::components::A;
 
 use super::{mark_read, my_notifications, unread_count};
 use crate::auth::SessionUser;
-use crate::ui::{ErrorBox, Loading, WithUser};
+use crate::ui::{Loaded, WithUser};
 
 /// How often an open page asks for the unread count.
 const POLL_SECONDS: u64 = 8;
@@ -81,27 +81,25 @@ pub fn NotificationsPage() -> impl IntoView {
                     <button type="button" on:click=move |_| { read_all.dispatch(()); }>"Đánh dấu đã đọc tất cả"</button>
                 </div>
                 <p><A href="/thong-bao-cua-toi/cai-dat">"Cài đặt thông báo (loại thông báo, thông báo đẩy trên điện thoại)"</A></p>
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match list.await {
-                            Ok(items) if items.is_empty() => view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any(),
-                            Ok(items) => view! {
-                                <ul class="notification-list">
-                                    {items.into_iter().map(|n| {
-                                        let id = n.id;
-                                        view! {
-                                            <li class:unread=!n.read>
-                                                <A href=n.link on:click=move |_| open(id)>{n.title}</A>
-                                                <span class="muted small">" · " {n.created_at}</span>
-                                            </li>
-                                        }
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=list children={move |items: Vec<super::NotificationView>| {
+                    if items.is_empty() {
+                        view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="notification-list">
+                                {items.into_iter().map(|n| {
+                                    let id = n.id;
+                                    view! {
+                                        <li class:unread=!n.read>
+                                            <A href=n.link on:click=move |_| open(id)>{n.title}</A>
+                                            <span class="muted small">" · " {n.created_at}</span>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }} />
             </section>
         } />
     }

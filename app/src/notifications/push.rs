@@ -4,7 +4,6 @@
 //! in the transaction of the change they report, so a push exists exactly when the change does.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes128Gcm, Nonce};
@@ -64,19 +63,28 @@ pub enum PushError {
 /// the server post to arbitrary (internal) addresses.
 const PUSH_HOSTS: [&str; 5] = ["fcm.googleapis.com", "android.googleapis.com", "push.services.mozilla.com", "push.apple.com", "notify.windows.com"];
 
-static ALLOW_LOCAL: AtomicBool = AtomicBool::new(false);
-
-/// Lets subscriptions point at `http://127.0.0.1` (a push service run by the tests).
-pub fn allow_local_endpoints(allow: bool) {
-    ALLOW_LOCAL.store(allow, Ordering::Relaxed);
+/// A deployment's push settings (part of its configuration).
+#[derive(Debug, Clone)]
+pub struct PushSettings {
+    /// `SOTAY_PUSH_CONTACT`: how push services reach the operator (`mailto:` or `https:`).
+    pub contact: String,
+    /// Lets subscriptions point at `http://127.0.0.1` (a push service run by the tests); never
+    /// set in production, where only the browsers' push services are allowed.
+    pub allow_local: bool,
 }
 
-fn endpoint_allowed(endpoint: &str) -> bool {
+impl Default for PushSettings {
+    fn default() -> Self {
+        Self { contact: "mailto:quantri@sotay.local".into(), allow_local: false }
+    }
+}
+
+fn endpoint_allowed(settings: &PushSettings, endpoint: &str) -> bool {
     let Ok(url) = reqwest::Url::parse(endpoint) else { return false };
     let host = url.host_str().unwrap_or_default();
     match url.scheme() {
         "https" => PUSH_HOSTS.iter().any(|h| host == *h || host.ends_with(&format!(".{h}"))),
-        "http" => ALLOW_LOCAL.load(Ordering::Relaxed) && matches!(host, "127.0.0.1" | "localhost"),
+        "http" => settings.allow_local && matches!(host, "127.0.0.1" | "localhost"),
         _ => false,
     }
 }
@@ -232,9 +240,9 @@ fn kind_heading(kind: &str) -> &'static str {
 }
 
 /// Stores (or moves to this member) a browser's subscription.
-pub async fn subscribe(db: &DatabaseConnection, user: &SessionUser, endpoint: &str, p256dh: &str, auth: &str, user_agent: &str) -> AppResult<()> {
+pub async fn subscribe(db: &DatabaseConnection, settings: &PushSettings, user: &SessionUser, endpoint: &str, p256dh: &str, auth: &str, user_agent: &str) -> AppResult<()> {
     let endpoint = endpoint.trim();
-    if endpoint.len() > 1024 || !endpoint_allowed(endpoint) {
+    if endpoint.len() > 1024 || !endpoint_allowed(settings, endpoint) {
         return Err(AppError::invalid("endpoint", "Dịch vụ thông báo đẩy của trình duyệt này không được hỗ trợ."));
     }
     let key_ok = B64.decode(p256dh.trim_end_matches('=')).ok().is_some_and(|k| PublicKey::from_sec1_bytes(&k).is_ok());
@@ -315,7 +323,7 @@ pub struct Delivery {
 /// time, each cut at [`SEND_TIMEOUT`]: a push service that stalls delays only its own browsers.
 /// A push that failed for some browser is retried later with back-off, and dropped after
 /// [`MAX_ATTEMPTS`] tries; a subscription the push service says is gone (404, 410) is removed.
-pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwest::Client, contact: &str, limit: u64) -> AppResult<Delivery> {
+pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwest::Client, settings: &PushSettings, limit: u64) -> AppResult<Delivery> {
     use futures::stream::{self, StreamExt};
 
     let now = Utc::now();
@@ -362,7 +370,7 @@ pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwe
         subscriptions.iter().filter_map(|sub| due_to.get(&sub.member_id).map(|pushes| (sub, pushes.as_slice()))).collect();
     // The futures are made first, not by a closure inside the stream: with such a closure over
     // borrowed data the compiler (higher-ranked lifetimes) rejects the spawned delivery loop.
-    let sends: Vec<_> = jobs.into_iter().map(|(sub, pushes)| deliver_to(client, key, contact, sub, pushes, &messages)).collect();
+    let sends: Vec<_> = jobs.into_iter().map(|(sub, pushes)| deliver_to(client, key, &settings.contact, sub, pushes, &messages)).collect();
     let outcomes: Vec<(&push_subscription::Model, BrowserOutcome)> = stream::iter(sends).buffer_unordered(PARALLEL_SENDS).collect().await;
 
     let mut reached = Vec::new();
@@ -493,11 +501,16 @@ mod tests {
 
     #[test]
     fn only_known_push_services_are_accepted() {
-        assert!(endpoint_allowed("https://fcm.googleapis.com/fcm/send/abc"));
-        assert!(endpoint_allowed("https://updates.push.services.mozilla.com/wpush/v2/x"));
-        assert!(endpoint_allowed("https://web.push.apple.com/QGuQ"));
-        assert!(!endpoint_allowed("https://fcm.googleapis.com.evil.example/x"));
-        assert!(!endpoint_allowed("http://fcm.googleapis.com/x"));
-        assert!(!endpoint_allowed("https://10.0.0.1/x"));
+        assert!(endpoint_allowed(&PushSettings::default(), "https://fcm.googleapis.com/fcm/send/abc"));
+        assert!(endpoint_allowed(&PushSettings::default(), "https://updates.push.services.mozilla.com/wpush/v2/x"));
+        assert!(endpoint_allowed(&PushSettings::default(), "https://web.push.apple.com/QGuQ"));
+        assert!(!endpoint_allowed(&PushSettings::default(), "https://fcm.googleapis.com.evil.example/x"));
+        assert!(!endpoint_allowed(&PushSettings::default(), "http://fcm.googleapis.com/x"));
+        assert!(!endpoint_allowed(&PushSettings::default(), "https://10.0.0.1/x"));
+        // A local push service only where the configuration says so (the tests' own).
+        assert!(!endpoint_allowed(&PushSettings::default(), "http://127.0.0.1:9000/push"));
+        let local = PushSettings { allow_local: true, ..PushSettings::default() };
+        assert!(endpoint_allowed(&local, "http://127.0.0.1:9000/push"));
+        assert!(!endpoint_allowed(&local, "http://10.0.0.1/push"));
     }
 }

@@ -16,6 +16,8 @@ use sea_orm::{
 
 use super::{MAX_SYNC_BATCH, OfflinePageRef, OfflinePlan, OfflineWrite, QueuedWrite, SyncResponse, SyncResult, SyncStatus};
 use crate::auth::SessionUser;
+// Replaying a queued reading write counts it at the deployment's reading pace.
+use crate::reading::Pace;
 use crate::db::entities::{bookmark, document, meeting, offline_write};
 use crate::error::{AppError, AppResult};
 use crate::common::client_id::valid as valid_client_id;
@@ -80,19 +82,19 @@ pub async fn plan(db: &DatabaseConnection, user: &SessionUser, budget_bytes: u64
 }
 
 /// Applies a device's queued writes in the order they were made, each at most once.
-pub async fn sync(db: &DatabaseConnection, user: &SessionUser, writes: &[QueuedWrite]) -> AppResult<SyncResponse> {
+pub async fn sync(db: &DatabaseConnection, pace: Pace, user: &SessionUser, writes: &[QueuedWrite]) -> AppResult<SyncResponse> {
     if writes.len() > MAX_SYNC_BATCH {
         return Err(AppError::invalid("writes", format!("Mỗi lần gửi tối đa {MAX_SYNC_BATCH} thao tác.")));
     }
     let mut results = Vec::with_capacity(writes.len());
     for w in writes {
-        let (status, message) = apply_once(db, user, w).await;
+        let (status, message) = apply_once(db, pace, user, w).await;
         results.push(SyncResult { client_id: w.client_id.clone(), status, message });
     }
     Ok(SyncResponse { results })
 }
 
-async fn apply_once(db: &DatabaseConnection, user: &SessionUser, w: &QueuedWrite) -> (SyncStatus, String) {
+async fn apply_once(db: &DatabaseConnection, pace: Pace, user: &SessionUser, w: &QueuedWrite) -> (SyncStatus, String) {
     if !valid_client_id(&w.client_id) {
         return (SyncStatus::Rejected, crate::common::client_id::REJECTED.to_string());
     }
@@ -109,7 +111,7 @@ async fn apply_once(db: &DatabaseConnection, user: &SessionUser, w: &QueuedWrite
         if !claim(&txn, user, w).await? {
             return Ok(Ok(false)); // sent twice at once: the other send applies it
         }
-        match perform(&txn, user, &w.write).await {
+        match perform(&txn, pace, user, &w.write).await {
             Ok(()) => {
                 txn.commit().await?;
                 Ok(Ok(true))
@@ -182,10 +184,10 @@ async fn record_refusal(db: &DatabaseConnection, user: &SessionUser, w: &QueuedW
 }
 
 /// The same operations the pages call online, inside the claiming transaction.
-async fn perform(txn: &DatabaseTransaction, user: &SessionUser, write: &OfflineWrite) -> AppResult<()> {
+async fn perform(txn: &DatabaseTransaction, pace: Pace, user: &SessionUser, write: &OfflineWrite) -> AppResult<()> {
     match write {
-        OfflineWrite::ReadingProgress { events } => crate::reading::service::record(txn, user, events).await.map(drop),
-        OfflineWrite::ReadingConfirm { document_id } => crate::reading::service::confirm(txn, user, *document_id).await.map(drop),
+        OfflineWrite::ReadingProgress { events } => crate::reading::service::record(txn, pace, user, events).await.map(drop),
+        OfflineWrite::ReadingConfirm { document_id } => crate::reading::service::confirm(txn, pace, user, *document_id).await.map(drop),
         OfflineWrite::MeetingAttendance { meeting_id, marks } => {
             let marks: Vec<(i64, String, String)> = marks.iter().map(|m| (m.member_id, m.status.clone(), m.note.clone())).collect();
             crate::meetings::service::mark_attendance(txn, user, *meeting_id, &marks).await

@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     ANONYMITY, AskForm, Forward, KINDS, QuestionDetail, QuestionSummary, STATUSES, TOPICS, answer_question, ask_question, close_question,
@@ -13,7 +13,7 @@ use super::{
 use crate::auth::SessionUser;
 use crate::common::label_of;
 use crate::error::AppError;
-use crate::ui::{ErrorBox, FieldMessage, FormMessage, Loading, WithUser};
+use crate::ui::{FieldMessage, FormMessage, Loaded, WithUser, navigate_on_success};
 
 #[component]
 fn QuestionRows(items: Vec<QuestionSummary>, #[prop(optional)] with_asker: bool) -> impl IntoView {
@@ -43,24 +43,17 @@ pub fn AskPage() -> impl IntoView {
     view! {
         <Title text="Hỏi đáp, kiến nghị" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok(d) => view! {
-                            <AskFormCard recipients=d.recipients.clone() />
-                            <section class="card" data-testid="my-questions">
-                                <h2>"Câu hỏi, kiến nghị của tôi"</h2>
-                                {if d.mine.is_empty() {
-                                    view! { <p class="muted">"Đồng chí chưa gửi câu hỏi nào."</p> }.into_any()
-                                } else {
-                                    view! { <QuestionRows items=d.mine.clone() /> }.into_any()
-                                }}
-                            </section>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=data children=|d: super::AskPageData| view! {
+                <AskFormCard recipients=d.recipients.clone() />
+                <section class="card" data-testid="my-questions">
+                    <h2>"Câu hỏi, kiến nghị của tôi"</h2>
+                    {if d.mine.is_empty() {
+                        view! { <p class="muted">"Đồng chí chưa gửi câu hỏi nào."</p> }.into_any()
+                    } else {
+                        view! { <QuestionRows items=d.mine.clone() /> }.into_any()
+                    }}
+                </section>
+            } />
         } />
     }
 }
@@ -76,8 +69,9 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
     let anonymity = RwSignal::new("named".to_string());
     // Made once per form on the device, so pressing Send twice files one question.
     let client_id = StoredValue::new(None::<String>);
-    let navigate = use_navigate();
     let send = Action::new(move |_: &()| {
+        // A fresh random id, not an empty one: clippy's "use unwrap_or_default" would send "".
+        #[allow(clippy::unwrap_or_default)]
         let id = client_id.get_value().unwrap_or_else(crate::common::client_id::new);
         client_id.set_value(Some(id.clone()));
         let form = AskForm {
@@ -91,11 +85,7 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
         };
         async move { ask_question(form).await }
     });
-    Effect::new(move |_| {
-        if let Some(Ok(id)) = send.value().get() {
-            navigate(&format!("/hoi-dap/{id}"), Default::default());
-        }
-    });
+    navigate_on_success(send, |id| format!("/hoi-dap/{id}"));
     let error = crate::ui::action_error(send);
     view! {
         <section class="card" data-testid="ask">
@@ -167,14 +157,7 @@ pub fn QuestionPage() -> impl IntoView {
     view! {
         <Title text="Câu hỏi, kiến nghị" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <Question detail=d version /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=detail children=move |d| view! { <Question detail=d version /> } />
         } />
     }
 }
@@ -344,32 +327,25 @@ pub fn QuestionInboxPage() -> impl IntoView {
     view! {
         <Title text="Tiếp nhận câu hỏi, kiến nghị" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match inbox.await {
-                        Ok(i) => view! {
-                            <section class="card" data-testid="question-inbox">
-                                <h1>"Tiếp nhận câu hỏi, kiến nghị"</h1>
-                                <p class="muted">{i.units.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", ")}</p>
-                                <p data-testid="inbox-counts">{format!("{} đang chờ trả lời, {} quá hạn", i.open, i.overdue)}</p>
-                                <p><A href="/hoi-dap/bao-cao">"Báo cáo hỏi đáp, kiến nghị"</A></p>
-                                <p class="tabs">
-                                    <A href="/hoi-dap/tiep-nhan">"Đang chờ"</A> " · "
-                                    <A href="/hoi-dap/tiep-nhan?tt=answered">"Đã trả lời"</A> " · "
-                                    <A href="/hoi-dap/tiep-nhan?tt=closed">"Đã đóng"</A> " · "
-                                    <A href="/hoi-dap/tiep-nhan?tt=all">"Tất cả"</A>
-                                </p>
-                                {if i.items.is_empty() {
-                                    view! { <p class="muted">"Không có câu hỏi nào."</p> }.into_any()
-                                } else {
-                                    view! { <QuestionRows items=i.items.clone() with_asker=true /> }.into_any()
-                                }}
-                            </section>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=inbox children=|i: super::QuestionInboxView| view! {
+                <section class="card" data-testid="question-inbox">
+                    <h1>"Tiếp nhận câu hỏi, kiến nghị"</h1>
+                    <p class="muted">{i.units.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", ")}</p>
+                    <p data-testid="inbox-counts">{format!("{} đang chờ trả lời, {} quá hạn", i.open, i.overdue)}</p>
+                    <p><A href="/hoi-dap/bao-cao">"Báo cáo hỏi đáp, kiến nghị"</A></p>
+                    <p class="tabs">
+                        <A href="/hoi-dap/tiep-nhan">"Đang chờ"</A> " · "
+                        <A href="/hoi-dap/tiep-nhan?tt=answered">"Đã trả lời"</A> " · "
+                        <A href="/hoi-dap/tiep-nhan?tt=closed">"Đã đóng"</A> " · "
+                        <A href="/hoi-dap/tiep-nhan?tt=all">"Tất cả"</A>
+                    </p>
+                    {if i.items.is_empty() {
+                        view! { <p class="muted">"Không có câu hỏi nào."</p> }.into_any()
+                    } else {
+                        view! { <QuestionRows items=i.items.clone() with_asker=true /> }.into_any()
+                    }}
+                </section>
+            } />
         } />
     }
 }
@@ -432,25 +408,23 @@ pub fn FaqPage() -> impl IntoView {
                     <input id="faq-q" name="q" type="search" placeholder="Ví dụ: dang phi huu tri" value=q() />
                     <button type="submit" class="button">"Tìm"</button>
                 </form>
-                <Suspense fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match hits.await {
-                            Ok(list) if list.is_empty() => view! { <p class="muted">"Không có câu hỏi nào phù hợp."</p> }.into_any(),
-                            Ok(list) => view! {
-                                <ul class="faq-list">
-                                    {list.into_iter().map(|h| view! {
-                                        <li>
-                                            <p class="faq-question"><strong>{h.question}</strong></p>
-                                            <p>{h.answer}</p>
-                                            <p class="muted small">{h.unit.name} " · " {h.topic} " · " {h.published_at}</p>
-                                        </li>
-                                    }).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Loaded resource=hits children={move |list: Vec<super::FaqHit>| {
+                    if list.is_empty() {
+                        view! { <p class="muted">"Không có câu hỏi nào phù hợp."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="faq-list">
+                                {list.into_iter().map(|h| view! {
+                                    <li>
+                                        <p class="faq-question"><strong>{h.question}</strong></p>
+                                        <p>{h.answer}</p>
+                                        <p class="muted small">{h.unit.name} " · " {h.topic} " · " {h.published_at}</p>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }
+                }} />
             </section>
         } />
     }
@@ -467,61 +441,54 @@ pub fn QuestionReportPage() -> impl IntoView {
     view! {
         <Title text="Báo cáo hỏi đáp, kiến nghị" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Ok(r) => {
-                            let t = r.totals.clone();
-                            let hours = t.median_answer_hours.map_or("—".to_string(), |h| if h < 48 { format!("{h} giờ") } else { format!("{} ngày", h / 24) });
-                            let satisfaction = (t.rated > 0).then(|| t.star_sum * 10 / t.rated).map_or("—".to_string(), |v| format!("{} ★ ({} lượt)", crate::common::tenths_text(v as i32), t.rated));
-                            let ky = r.period_code.clone();
-                            let star_bars: Vec<(String, i64)> = r.stars.iter().enumerate().map(|(i, n)| (format!("{} ★", i + 1), *n)).collect();
-                            view! {
-                                <section class="card" data-testid="question-report">
-                                    <h1>"Báo cáo hỏi đáp, kiến nghị"</h1>
-                                    <p class="lead" data-testid="qr-scope">{r.unit.name.clone()} " · " {r.period_label.clone()}</p>
-                                    <dl class="figures">
-                                        <div><dt>"Đã nhận"</dt><dd data-testid="qr-received">{t.received}</dd></div>
-                                        <div><dt>"Đã trả lời"</dt><dd data-testid="qr-answered">{t.answered}</dd></div>
-                                        <div><dt>"Đang chờ"</dt><dd>{t.open}</dd><dd class="muted">{format!("{} quá hạn", t.overdue)}</dd></div>
-                                        <div><dt>"Thời gian trả lời (trung vị)"</dt><dd data-testid="qr-median">{hours}</dd></div>
-                                        <div><dt>"Mức hài lòng"</dt><dd data-testid="qr-satisfaction">{satisfaction}</dd></div>
-                                    </dl>
-                                    <p class="downloads">"Tải báo cáo: "
-                                        <a href=format!("/api/v1/questions-report.xlsx?unit={}&ky={}", r.unit.id, r.period_code) download>"Excel (XLSX)"</a>
-                                        " · "
-                                        <a href=format!("/api/v1/questions-report.csv?unit={}&ky={}", r.unit.id, r.period_code) download>"CSV"</a>
-                                    </p>
-                                    <div class="charts">
-                                        <crate::ui::charts::BarChart title="Theo lĩnh vực".to_string() bars=r.topics.clone() testid="qr-topics" />
-                                        <crate::ui::charts::BarChart title="Người hỏi chấm câu trả lời".to_string() bars=star_bars testid="qr-stars" />
-                                    </div>
-                                </section>
-                                {(!r.rows.is_empty()).then(|| view! {
-                                    <section class="card">
-                                        <h2>"Theo đơn vị trực thuộc"</h2>
-                                        <div class="table-scroll">
-                                            <table class="report-table">
-                                                <thead><tr><th>"Đơn vị"</th><th>"Đã nhận"</th><th>"Đã trả lời"</th><th>"Quá hạn"</th><th>"Trung vị (giờ)"</th></tr></thead>
-                                                <tbody>
-                                                    {r.rows.clone().into_iter().map(|(u, s)| view! {
-                                                        <tr>
-                                                            <td><A href=format!("/hoi-dap/bao-cao?don-vi={}&ky={}", u.id, ky)>{u.name}</A></td>
-                                                            <td>{s.received}</td><td>{s.answered}</td><td>{s.overdue}</td>
-                                                            <td>{s.median_answer_hours.map_or("—".to_string(), |h| h.to_string())}</td>
-                                                        </tr>
-                                                    }).collect_view()}
-                                                </tbody>
-                                            </table>
-                                        </div>
-                                    </section>
-                                })}
-                            }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=report children=move |r: super::QuestionReportView| {
+                let t = r.totals.clone();
+                let hours = t.median_answer_hours.map_or("—".to_string(), |h| if h < 48 { format!("{h} giờ") } else { format!("{} ngày", h / 24) });
+                let satisfaction = (t.rated > 0).then(|| t.star_sum * 10 / t.rated).map_or("—".to_string(), |v| format!("{} ★ ({} lượt)", crate::common::tenths_text(v as i32), t.rated));
+                let ky = r.period_code.clone();
+                let star_bars: Vec<(String, i64)> = r.stars.iter().enumerate().map(|(i, n)| (format!("{} ★", i + 1), *n)).collect();
+                view! {
+                    <section class="card" data-testid="question-report">
+                        <h1>"Báo cáo hỏi đáp, kiến nghị"</h1>
+                        <p class="lead" data-testid="qr-scope">{r.unit.name.clone()} " · " {r.period_label.clone()}</p>
+                        <dl class="figures">
+                            <div><dt>"Đã nhận"</dt><dd data-testid="qr-received">{t.received}</dd></div>
+                            <div><dt>"Đã trả lời"</dt><dd data-testid="qr-answered">{t.answered}</dd></div>
+                            <div><dt>"Đang chờ"</dt><dd>{t.open}</dd><dd class="muted">{format!("{} quá hạn", t.overdue)}</dd></div>
+                            <div><dt>"Thời gian trả lời (trung vị)"</dt><dd data-testid="qr-median">{hours}</dd></div>
+                            <div><dt>"Mức hài lòng"</dt><dd data-testid="qr-satisfaction">{satisfaction}</dd></div>
+                        </dl>
+                        <p class="downloads">"Tải báo cáo: "
+                            <a href=format!("/api/v1/questions-report.xlsx?unit={}&ky={}", r.unit.id, r.period_code) download>"Excel (XLSX)"</a>
+                            " · "
+                            <a href=format!("/api/v1/questions-report.csv?unit={}&ky={}", r.unit.id, r.period_code) download>"CSV"</a>
+                        </p>
+                        <div class="charts">
+                            <crate::ui::charts::BarChart title="Theo lĩnh vực".to_string() bars=r.topics.clone() testid="qr-topics" />
+                            <crate::ui::charts::BarChart title="Người hỏi chấm câu trả lời".to_string() bars=star_bars testid="qr-stars" />
+                        </div>
+                    </section>
+                    {(!r.rows.is_empty()).then(|| view! {
+                        <section class="card">
+                            <h2>"Theo đơn vị trực thuộc"</h2>
+                            <div class="table-scroll">
+                                <table class="report-table">
+                                    <thead><tr><th>"Đơn vị"</th><th>"Đã nhận"</th><th>"Đã trả lời"</th><th>"Quá hạn"</th><th>"Trung vị (giờ)"</th></tr></thead>
+                                    <tbody>
+                                        {r.rows.clone().into_iter().map(|(u, s)| view! {
+                                            <tr>
+                                                <td><A href=format!("/hoi-dap/bao-cao?don-vi={}&ky={}", u.id, ky)>{u.name}</A></td>
+                                                <td>{s.received}</td><td>{s.answered}</td><td>{s.overdue}</td>
+                                                <td>{s.median_answer_hours.map_or("—".to_string(), |h| h.to_string())}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        </section>
+                    })}
+                }.into_any()
+            } />
         } />
     }
 }

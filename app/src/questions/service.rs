@@ -777,7 +777,7 @@ pub fn sheets(r: &QuestionReportView) -> Vec<crate::spreadsheet::Sheet> {
             Cell::Number(s.overdue),
             s.median_answer_hours.map_or(text(""), Cell::Number),
             Cell::Number(s.rated),
-            (s.rated > 0).then(|| Cell::Tenths(s.star_sum * 10 / s.rated)).unwrap_or_else(|| text("")),
+            if s.rated > 0 { Cell::Tenths(s.star_sum * 10 / s.rated) } else { text("") },
         ]
     };
     let mut summary = vec![

@@ -27,6 +27,28 @@ pub const SEEN_SHARE_PERCENT: i64 = 90;
 /// Default reading-speed ceiling: faster than this many words per second is skimming, not
 /// reading. Configurable per deployment (`SOTAY_READING_WORDS_PER_SECOND`).
 pub const DEFAULT_WORDS_PER_SECOND: i64 = 8;
+
+/// The reading-speed ceiling a deployment runs with (from its configuration, never a global, so
+/// each test and each server sets its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pace(i64);
+
+impl Pace {
+    /// Words per second, kept within 1..=10,000.
+    pub fn new(words_per_second: i64) -> Self {
+        Self(words_per_second.clamp(1, 10_000))
+    }
+
+    pub fn words_per_second(self) -> i64 {
+        self.0
+    }
+}
+
+impl Default for Pace {
+    fn default() -> Self {
+        Self(DEFAULT_WORDS_PER_SECOND)
+    }
+}
 /// The browser reports at most this many seconds per event (it flushes every few seconds).
 pub const MAX_EVENT_SECONDS: i32 = 60;
 pub const MAX_BATCH: usize = 200;
@@ -172,22 +194,26 @@ pub struct OverdueRow {
 
 #[server(endpoint = "reading-progress")]
 pub async fn record_progress(events: Vec<ProgressEvent>) -> Result<Vec<ReadingProgress>, AppError> {
-    call!(|db, user| service::record(&db, &user, &events))
+    let pace = crate::state::reading_pace()?;
+    call!(|db, user| service::record(&db, pace, &user, &events))
 }
 
 #[server(endpoint = "reading-confirm")]
 pub async fn confirm_read(document_id: i64) -> Result<ReadingProgress, AppError> {
-    call!(|db, user| service::confirm(&db, &user, document_id))
+    let pace = crate::state::reading_pace()?;
+    call!(|db, user| service::confirm(&db, pace, &user, document_id))
 }
 
 #[server(endpoint = "reading-mine")]
 pub async fn my_progress(document_id: i64) -> Result<ReadingProgress, AppError> {
-    call!(|db, user| service::my_progress(&db, &user, document_id))
+    let pace = crate::state::reading_pace()?;
+    call!(|db, user| service::my_progress(&db, pace, &user, document_id))
 }
 
 #[server(endpoint = "reading-required")]
 pub async fn get_required_reading() -> Result<Vec<RequiredReading>, AppError> {
-    call!(|db, user| service::required_for(&db, &user))
+    let pace = crate::state::reading_pace()?;
+    call!(|db, user| service::required_for(&db, pace, &user))
 }
 
 #[server(endpoint = "reading-assign")]

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::auth::SessionUser;
 use crate::error::AppError;
-use crate::ui::{ErrorBox, FormMessage, Loading, WithUser, action_error, date_text};
+use crate::ui::{FormMessage, Loaded, WithUser, action_error, date_text};
 
 /// Seconds between looks at which sections are on screen, and between sends.
 const TICK_SECONDS: u64 = 1;
@@ -113,7 +113,7 @@ impl ReaderState {
             if t.sending || t.unsent.is_empty() {
                 return;
             }
-            if !online && !leaving && t.ticks % QUEUE_EVERY_TICKS != 0 {
+            if !online && !leaving && !t.ticks.is_multiple_of(QUEUE_EVERY_TICKS) {
                 let estimate = t.estimate();
                 drop(t);
                 if estimate.is_some() {
@@ -186,7 +186,7 @@ fn start_tracking(reader: ReaderState) {
                 }
                 t.ticks += 1;
             }
-            let due = !visible || ticking.tracker.borrow().ticks % FLUSH_EVERY_TICKS == 0;
+            let due = !visible || ticking.tracker.borrow().ticks.is_multiple_of(FLUSH_EVERY_TICKS);
             if due {
                 ticking.flush(!visible);
             }
@@ -308,8 +308,8 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
     // Confirming without a connection: the reading time first, then the confirmation, both
     // into the device's queue, in that order.
     Effect::new(move |_| {
-        if matches!(confirm.value().get(), Some(Err(AppError::Network))) {
-            if let Some(r) = reader.get_value() {
+        if matches!(confirm.value().get(), Some(Err(AppError::Network)))
+            && let Some(r) = reader.get_value() {
                 let r = r.take();
                 leptos::task::spawn_local(async move {
                     r.queue_everything().await;
@@ -320,7 +320,6 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
                     }
                 });
             }
-        }
     });
     let shown_error = Signal::derive(move || error.get().filter(|_| !confirm_queued.get()));
     view! {
@@ -382,28 +381,25 @@ fn QuizBlock(
     attempt: QuizAttempt,
 ) -> impl IntoView {
     view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                match quiz.await {
-                    Ok(Some(q)) if q.passed => {
-                        quiz_ok.set(true);
-                        q.last
-                            .map(|(correct, total)| view! {
-                                <div class="quiz" data-testid="quiz">
-                                    <p class="alert alert-success" role="status">{format!("Đúng {correct}/{total} câu — đạt.")}</p>
-                                </div>
-                            })
-                            .into_any()
-                    }
-                    Ok(Some(q)) => view! { <QuizForm quiz=q draft attempt /> }.into_any(),
-                    Ok(None) => {
-                        quiz_ok.set(true);
-                        ().into_any()
-                    }
-                    Err(error) => view! { <ErrorBox error /> }.into_any(),
+        <Loaded resource=quiz transition=true fallback={|| ()} children={move |quiz: Option<QuizView>| {
+            match quiz {
+                Some(q) if q.passed => {
+                    quiz_ok.set(true);
+                    q.last
+                        .map(|(correct, total)| view! {
+                            <div class="quiz" data-testid="quiz">
+                                <p class="alert alert-success" role="status">{format!("Đúng {correct}/{total} câu — đạt.")}</p>
+                            </div>
+                        })
+                        .into_any()
                 }
-            })}
-        </Transition>
+                Some(q) => view! { <QuizForm quiz=q draft attempt /> }.into_any(),
+                None => {
+                    quiz_ok.set(true);
+                    ().into_any()
+                }
+            }
+        }} />
     }
 }
 
@@ -490,33 +486,31 @@ pub fn RequiredReadingPage() -> impl IntoView {
             view! {
                 <section class="card">
                     <h1>"Tài liệu cần đọc"</h1>
-                    <Suspense fallback=Loading>
-                        {move || Suspend::new(async move {
-                            match items.await {
-                                Ok(list) if list.is_empty() => view! { <p class="muted">"Hiện chưa có tài liệu nào được giao."</p> }.into_any(),
-                                Ok(list) => view! {
-                                    <ul class="doc-list" data-testid="required-list">
-                                        {list.into_iter().map(|r| {
-                                            let percent = r.progress.percent_seen();
-                                            let state = if r.progress.confirmed { "Đã đọc" } else if r.progress.active_seconds > 0 { "Đang đọc" } else { "Chưa đọc" };
-                                            view! {
-                                                <li class="doc-row">
-                                                    <A href=format!("/tai-lieu/{}", r.document.id) attr:class="doc-title">{r.document.title.clone()}</A>
-                                                    <span class="muted">"Giao cho " {r.unit.name.clone()} " · hạn " {date_text(r.due_on)}</span>
-                                                    <div class="bar"><div class="bar-fill" style:width=format!("{percent}%")></div></div>
-                                                    <span class:overdue=r.overdue>{state} {r.overdue.then_some(" · quá hạn")}</span>
-                                                    {r.report_unit.map(|u| view! {
-                                                        <A href=format!("/bao-cao-doc/{}?don-vi={u}", r.assignment_id)>"Báo cáo tình hình đọc"</A>
-                                                    })}
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any(),
-                                Err(error) => view! { <ErrorBox error /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    <Loaded resource=items children={move |list: Vec<super::RequiredReading>| {
+                        if list.is_empty() {
+                            view! { <p class="muted">"Hiện chưa có tài liệu nào được giao."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="doc-list" data-testid="required-list">
+                                    {list.into_iter().map(|r| {
+                                        let percent = r.progress.percent_seen();
+                                        let state = if r.progress.confirmed { "Đã đọc" } else if r.progress.active_seconds > 0 { "Đang đọc" } else { "Chưa đọc" };
+                                        view! {
+                                            <li class="doc-row">
+                                                <A href=format!("/tai-lieu/{}", r.document.id) attr:class="doc-title">{r.document.title.clone()}</A>
+                                                <span class="muted">"Giao cho " {r.unit.name.clone()} " · hạn " {date_text(r.due_on)}</span>
+                                                <div class="bar"><div class="bar-fill" style:width=format!("{percent}%")></div></div>
+                                                <span class:overdue=r.overdue>{state} {r.overdue.then_some(" · quá hạn")}</span>
+                                                {r.report_unit.map(|u| view! {
+                                                    <A href=format!("/bao-cao-doc/{}?don-vi={u}", r.assignment_id)>"Báo cáo tình hình đọc"</A>
+                                                })}
+                                            </li>
+                                        }
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }
+                    }} />
                 </section>
             }
         } />
@@ -549,14 +543,7 @@ pub fn ReadingReportPage() -> impl IntoView {
     view! {
         <Title text="Báo cáo đọc tài liệu" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match report.await {
-                        Ok(r) => view! { <ReportView report=r /> }.into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=report children=|r| view! { <ReportView report=r /> } />
         } />
     }
 }

@@ -25,24 +25,14 @@ use crate::db::entities::{
 use crate::documents::service::{find_document, visible_ids};
 use crate::error::{AppError, AppResult};
 use crate::units::UnitRef;
+use super::Pace;
 use crate::units::service::find_unit;
 use crate::validate::Checks;
 
-static WORDS_PER_SECOND: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(super::DEFAULT_WORDS_PER_SECOND);
-
-/// Sets the reading-speed ceiling at start-up.
-pub fn set_words_per_second(value: i64) {
-    WORDS_PER_SECOND.store(value.clamp(1, 10_000), std::sync::atomic::Ordering::Relaxed);
-}
-
-fn words_per_second() -> i64 {
-    WORDS_PER_SECOND.load(std::sync::atomic::Ordering::Relaxed)
-}
 
 
-
-fn section_seen(seconds: i64, words: i64) -> bool {
-    super::section_seen(seconds, words, words_per_second())
+fn section_seen(pace: Pace, seconds: i64, words: i64) -> bool {
+    super::section_seen(seconds, words, pace.words_per_second())
 }
 
 /// Sections a member must see: those with text.
@@ -74,14 +64,14 @@ async fn counted_seconds(db: &impl ConnectionTrait, member_id: i64, document_id:
 }
 
 /// Recomputes a member's status for a document from the per-section seconds.
-async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+async fn roll_up(db: &impl ConnectionTrait, pace: Pace, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
     let seconds = counted_seconds(db, member_id, document_id).await?;
     let total_words: i64 = sections.iter().map(|(_, w)| w).sum();
-    let seen = sections.iter().filter(|(id, words)| section_seen(seconds.get(id).copied().unwrap_or(0), *words)).count() as i64;
+    let seen = sections.iter().filter(|(id, words)| section_seen(pace, seconds.get(id).copied().unwrap_or(0), *words)).count() as i64;
     let active: i64 = seconds.values().sum();
     let total = sections.len() as i64;
-    let required_seconds = total_words / words_per_second();
+    let required_seconds = total_words / pace.words_per_second();
     let completed = super::reading_complete(seen, total, active, required_seconds);
 
     let now = Utc::now();
@@ -112,7 +102,7 @@ async fn roll_up(db: &impl ConnectionTrait, member_id: i64, document_id: i64) ->
         completed: completed_at.is_some(),
         confirmed,
         sections: Vec::new(),
-        words_per_second: words_per_second(),
+        words_per_second: pace.words_per_second(),
     })
 }
 
@@ -208,7 +198,7 @@ pub async fn document_received(db: &impl ConnectionTrait, member_id: i64, docume
 /// - two tabs or devices share the member's one clock: "per device" is approximated by per
 ///   member and document (stricter: one person does not read twice as fast on two screens);
 /// - a replayed event is known by its id and credits nothing twice.
-pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &SessionUser, events: &[ProgressEvent]) -> AppResult<Vec<ReadingProgress>> {
+pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, pace: Pace, user: &SessionUser, events: &[ProgressEvent]) -> AppResult<Vec<ReadingProgress>> {
     if events.len() > MAX_BATCH {
         return Err(AppError::invalid("events", format!("Mỗi lần gửi tối đa {MAX_BATCH} bản ghi.")));
     }
@@ -321,35 +311,35 @@ pub async fn record<C: ConnectionTrait + TransactionTrait>(db: &C, user: &Sessio
                 .exec(&txn)
                 .await?;
         }
-        progress.push(roll_up(&txn, user.member_id, document_id).await?);
+        progress.push(roll_up(&txn, pace, user.member_id, document_id).await?);
     }
     txn.commit().await?;
     Ok(progress)
 }
 
 /// A member's progress on a document: the totals lists and checks need.
-pub async fn progress_for(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
-    progress_of(db, member_id, document_id, false).await
+pub async fn progress_for(db: &impl ConnectionTrait, pace: Pace, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    progress_of(db, pace, member_id, document_id, false).await
 }
 
 /// The same with each section's words and counted seconds: what the reader needs to apply the
 /// rule itself while offline.
-pub async fn reader_progress(db: &impl ConnectionTrait, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
-    progress_of(db, member_id, document_id, true).await
+pub async fn reader_progress(db: &impl ConnectionTrait, pace: Pace, member_id: i64, document_id: i64) -> AppResult<ReadingProgress> {
+    progress_of(db, pace, member_id, document_id, true).await
 }
 
 /// The signed-in member's own progress on a document they may open: any other id gets the same
 /// "not found", whether it exists or not.
-pub async fn my_progress(db: &impl ConnectionTrait, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
+pub async fn my_progress(db: &impl ConnectionTrait, pace: Pace, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
     if !visible_ids(db, user).await?.contains(&document_id) {
         return Err(AppError::NotFound("tài liệu".into()));
     }
-    reader_progress(db, user.member_id, document_id).await
+    reader_progress(db, pace, user.member_id, document_id).await
 }
 
-async fn progress_of(db: &impl ConnectionTrait, member_id: i64, document_id: i64, per_section: bool) -> AppResult<ReadingProgress> {
+async fn progress_of(db: &impl ConnectionTrait, pace: Pace, member_id: i64, document_id: i64, per_section: bool) -> AppResult<ReadingProgress> {
     let sections = readable_sections(db, document_id).await?;
-    let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / words_per_second();
+    let required_seconds = sections.iter().map(|(_, w)| w).sum::<i64>() / pace.words_per_second();
     let times: Vec<SectionTime> = if per_section {
         let counted = counted_seconds(db, member_id, document_id).await?;
         sections
@@ -368,7 +358,7 @@ async fn progress_of(db: &impl ConnectionTrait, member_id: i64, document_id: i64
         completed: false,
         confirmed: false,
         sections: times,
-        words_per_second: words_per_second(),
+        words_per_second: pace.words_per_second(),
     };
     Ok(match reading_status::Entity::find_by_id((member_id, document_id)).one(db).await? {
         Some(s) => ReadingProgress {
@@ -384,9 +374,9 @@ async fn progress_of(db: &impl ConnectionTrait, member_id: i64, document_id: i64
 }
 
 /// "Đã đọc và nắm nội dung" — accepted only once the reading rule is met.
-pub async fn confirm(db: &impl ConnectionTrait, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
+pub async fn confirm(db: &impl ConnectionTrait, pace: Pace, user: &SessionUser, document_id: i64) -> AppResult<ReadingProgress> {
     let doc = crate::documents::service::readable_document(db, user, document_id).await?;
-    let progress = progress_for(db, user.member_id, document_id).await?;
+    let progress = progress_for(db, pace, user.member_id, document_id).await?;
     if !progress.completed {
         return Err(AppError::invalid(
             "form",
@@ -405,13 +395,12 @@ pub async fn confirm(db: &impl ConnectionTrait, user: &SessionUser, document_id:
             ),
         ));
     }
-    if let Some(row) = reading_status::Entity::find_by_id((user.member_id, document_id)).one(db).await? {
-        if row.confirmed_at.is_none() {
+    if let Some(row) = reading_status::Entity::find_by_id((user.member_id, document_id)).one(db).await?
+        && row.confirmed_at.is_none() {
             let mut active: reading_status::ActiveModel = row.into();
             active.confirmed_at = Set(Some(Utc::now()));
             active.update(db).await?;
         }
-    }
     Ok(ReadingProgress { confirmed: true, ..progress })
 }
 
@@ -497,7 +486,7 @@ pub async fn assigned_documents(db: &impl ConnectionTrait, user: &SessionUser) -
 }
 
 /// "Tài liệu cần đọc": assignments to any unit containing the member's cell.
-pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppResult<Vec<RequiredReading>> {
+pub async fn required_for(db: &DatabaseConnection, pace: Pace, user: &SessionUser) -> AppResult<Vec<RequiredReading>> {
     let rows = assignments_on_line(user).all(db)
         .await?;
     let names = unit_names(db, rows.iter().map(|r| r.unit_id)).await?;
@@ -509,7 +498,7 @@ pub async fn required_for(db: &DatabaseConnection, user: &SessionUser) -> AppRes
         if !seen_docs.insert(doc.id) {
             continue; // assigned at two levels: the earliest deadline wins
         }
-        let progress = progress_for(db, user.member_id, doc.id).await?;
+        let progress = progress_for(db, pace, user.member_id, doc.id).await?;
         out.push(RequiredReading {
             assignment_id: a.id,
             report_unit: report_start(db, user, a.unit_id).await?,

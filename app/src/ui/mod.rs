@@ -68,14 +68,14 @@ pub fn FieldMessage(error: Signal<Option<AppError>>, field: &'static str) -> imp
 #[component]
 pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
     move || {
-        error.try_get().flatten().and_then(|e| match &e {
+        error.try_get().flatten().map(|e| match &e {
             AppError::Invalid(fields) => {
                 let general = e.field_message("form");
-                Some(general.unwrap_or_else(|| {
+                general.unwrap_or_else(|| {
                     if fields.is_empty() { e.to_string() } else { "Vui lòng sửa các ô được đánh dấu bên dưới.".into() }
-                }))
+                })
             }
-            other => Some(other.to_string()),
+            other => other.to_string(),
         })
         .map(|message| view! { <div class="alert alert-error" role="alert">{message}</div> })
     }
@@ -163,25 +163,58 @@ pub fn BoundField(
 /// A page's data once loaded: "Đang tải…" meanwhile, the error box if it failed, else `children`
 /// with the value — the wrapper every page shares.
 #[component]
-pub fn Loaded<T, F, V>(resource: Resource<Result<T, AppError>>, children: F) -> impl IntoView
+pub fn Loaded<T, F, V>(
+    resource: Resource<Result<T, AppError>>,
+    children: F,
+    /// Keep showing the previous content while the resource reloads (a `<Transition>`), instead
+    /// of going back to the fallback (a `<Suspense>`).
+    #[prop(optional)]
+    transition: bool,
+    /// What shows while loading; "Đang tải…" unless told.
+    #[prop(optional, into)]
+    fallback: Option<ViewFnOnce>,
+    /// The page's title when loading fails, for pages that otherwise take it from the value.
+    #[prop(optional)]
+    error_title: Option<&'static str>,
+) -> impl IntoView
 where
     T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
     F: Fn(T) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    view! {
-        <Suspense fallback=Loading>
-            {move || {
-                let children = children.clone();
-                Suspend::new(async move {
-                    match resource.await {
-                        Ok(value) => children(value).into_any(),
-                        Err(error) => view! { <ErrorBox error /> }.into_any(),
-                    }
-                })
-            }}
-        </Suspense>
+    let fallback = fallback.unwrap_or_else(|| ViewFnOnce::from(Loading));
+    let content = move || {
+        let children = children.clone();
+        Suspend::new(async move {
+            match resource.await {
+                Ok(value) => children(value).into_any(),
+                Err(error) => match error_title {
+                    Some(text) => view! { <Title text /> <ErrorBox error /> }.into_any(),
+                    None => view! { <ErrorBox error /> }.into_any(),
+                },
+            }
+        })
+    };
+    if transition {
+        view! { <Transition fallback>{content}</Transition> }.into_any()
+    } else {
+        view! { <Suspense fallback>{content}</Suspense> }.into_any()
     }
+}
+
+/// Goes to the page `to` names once `action` succeeds with a value (the id of what a compose form
+/// just created): the step every compose-then-open form shares.
+pub fn navigate_on_success<I, O>(action: Action<I, Result<O, AppError>>, to: impl Fn(&O) -> String + 'static)
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(Ok(value)) = action.value().get() {
+            navigate(&to(&value), Default::default());
+        }
+    });
 }
 
 #[component]

@@ -9,7 +9,7 @@ use super::{
     CellOption, CloseUnit, CreateUnit, find_cells, UnitDetail, UnitKind, UnitSummary, UpdateUnit, get_unit_detail, unit_children, unit_roots,
 };
 use crate::auth::SessionUser;
-use crate::ui::{Field, ErrorBox, FieldMessage, FormMessage, Loading, WithUser, action_error, date_text};
+use crate::ui::{Field, FieldMessage, FormMessage, Loaded, WithUser, action_error, date_text};
 
 #[component]
 pub fn UnitTreePage() -> impl IntoView {
@@ -21,18 +21,11 @@ pub fn UnitTreePage() -> impl IntoView {
                 <section class="card">
                     <h1>"Tổ chức đảng"</h1>
                     <p class="lead">"Bấm ▸ để mở các đơn vị trực thuộc; bấm tên để xem chi tiết."</p>
-                    <Suspense fallback=Loading>
-                        {move || Suspend::new(async move {
-                            match roots.await {
-                                Ok(units) => view! {
-                                    <ul class="tree" data-testid="tree">
-                                        {units.into_iter().map(|u| view! { <TreeNode unit=u /> }).collect_view()}
-                                    </ul>
-                                }.into_any(),
-                                Err(error) => view! { <ErrorBox error /> }.into_any(),
-                            }
-                        })}
-                    </Suspense>
+                    <Loaded resource=roots children=|units| view! {
+                        <ul class="tree" data-testid="tree">
+                            {units.into_iter().map(|u| view! { <TreeNode unit=u /> }).collect_view()}
+                        </ul>
+                    } />
                 </section>
             }
         } />
@@ -67,19 +60,16 @@ pub fn TreeNode(unit: UnitSummary) -> impl IntoView {
                 </span>
             </div>
             <Show when=move || open.get()>
-                <Transition fallback=Loading>
-                    {move || Suspend::new(async move {
-                        match children.await {
-                            Ok(Some(units)) => view! {
-                                <ul class="tree">
-                                    {units.into_iter().map(|u| view! { <TreeNode unit=u /> }.into_any()).collect_view()}
-                                </ul>
-                            }.into_any(),
-                            Ok(None) => ().into_any(),
-                            Err(error) => view! { <ErrorBox error /> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <Loaded resource=children transition=true children={move |units: Option<Vec<UnitSummary>>| {
+                    match units {
+                        Some(units) => view! {
+                            <ul class="tree">
+                                {units.into_iter().map(|u| view! { <TreeNode unit=u /> }.into_any()).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        None => ().into_any(),
+                    }
+                }} />
             </Show>
         </li>
     }
@@ -99,14 +89,7 @@ pub fn UnitPage() -> impl IntoView {
     );
     view! {
         <WithUser children=move |_user: SessionUser| view! {
-            <Suspense fallback=Loading>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Ok(d) => view! { <UnitView detail=d create update close show_closed set_show_closed /> }.into_any(),
-                        Err(error) => view! { <Title text="Đơn vị" /> <ErrorBox error /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Loaded resource=detail error_title="Đơn vị" children=move |d| view! { <UnitView detail=d create update close show_closed set_show_closed /> } />
         } />
     }
 }

@@ -209,11 +209,10 @@ pub async fn create(db: &DatabaseConnection, user: &SessionUser, parent_id: i64,
         _ => {}
     }
     let valid_from = checks.date("valid_from", &form.valid_from, "ngày thành lập");
-    if let Some(from) = valid_from {
-        if from < parent.valid_from {
+    if let Some(from) = valid_from
+        && from < parent.valid_from {
             checks.fail("valid_from", "Ngày thành lập không được trước ngày thành lập của đơn vị cấp trên.");
         }
-    }
     if parent.valid_to.is_some() {
         checks.fail("form", "Đơn vị cấp trên đã giải thể hoặc sáp nhập, không thể thêm đơn vị trực thuộc.");
     }
@@ -367,7 +366,7 @@ pub async fn close(
 /// Ends every open position held in a unit on `date`.
 pub async fn end_positions_in_unit(db: &impl ConnectionTrait, unit_id: i64, date: NaiveDate) -> AppResult<()> {
     position::Entity::update_many()
-        .col_expr(position::Column::ToDate, Expr::val(date).into())
+        .col_expr(position::Column::ToDate, Expr::val(date))
         .filter(position::Column::UnitId.eq(unit_id))
         .filter(position::Column::ToDate.is_null())
         .exec(db)
