@@ -7,7 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 source scripts/env.sh
-command -v wrk >/dev/null || { SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo; $SUDO apt-get update -qq; $SUDO apt-get install -y -qq wrk >/dev/null; }
+SUDO=""; [[ $(id -u) -eq 0 ]] || SUDO=sudo
+if ! command -v wrk >/dev/null || [[ ! -x /usr/sbin/nginx ]]; then
+  $SUDO apt-get update -qq; $SUDO apt-get install -y -qq wrk nginx-light >/dev/null
+fi
 
 echo "== release build of the server"
 cargo build --release -p server
@@ -29,3 +32,31 @@ cookie=$(curl -s -D - -o /dev/null -H 'Accept: application/json' \
 [[ -n "$cookie" ]] || { echo "login failed"; exit 1; }
 wrk -t2 -c32 -d10s -H "Cookie: $cookie" -H 'Accept: text/html' -H 'Accept-Encoding: gzip' \
   "http://127.0.0.1:$port/dang-vien?don-vi=1"
+
+echo "== HTTP load on a signed-in member's document page (the Charter), beside nginx serving the same bytes"
+doc_id=$(curl -s -G -H "Cookie: $cookie" --data-urlencode "q=điều lệ đảng" "http://127.0.0.1:$port/api/v1/search" |
+  python3 -c 'import json,sys; print(next(h["document_id"] for h in json.load(sys.stdin)["hits"] if h["title"].startswith("Điều lệ Đảng")))')
+mkdir -p "$workdir/www"
+curl -s -H "Cookie: $cookie" -H 'Accept: text/html' "http://127.0.0.1:$port/tai-lieu/$doc_id" -o "$workdir/www/doc.html"
+echo "page: $(wc -c <"$workdir/www/doc.html") bytes"
+cat >"$workdir/nginx.conf" <<NGINX
+worker_processes 2;
+pid $workdir/nginx.pid;
+error_log $workdir/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  gzip on; gzip_types text/html; gzip_comp_level 1;
+  client_body_temp_path $workdir/nginx-tmp; proxy_temp_path $workdir/nginx-tmp; fastcgi_temp_path $workdir/nginx-tmp;
+  uwsgi_temp_path $workdir/nginx-tmp; scgi_temp_path $workdir/nginx-tmp;
+  server { listen 127.0.0.1:3401; root $workdir/www; default_type text/html; }
+}
+NGINX
+mkdir -p "$workdir/nginx-tmp"
+/usr/sbin/nginx -c "$workdir/nginx.conf"
+trap 'kill $pid 2>/dev/null || true; /usr/sbin/nginx -c "$workdir/nginx.conf" -s stop 2>/dev/null || true' EXIT
+sleep 1
+app_rate=$(wrk -t2 -c32 -d10s -H "Cookie: $cookie" -H 'Accept: text/html' -H 'Accept-Encoding: gzip' \
+  "http://127.0.0.1:$port/tai-lieu/$doc_id" | awk '/Requests\/sec/ {print $2}')
+nginx_rate=$(wrk -t2 -c32 -d10s -H 'Accept-Encoding: gzip' "http://127.0.0.1:3401/doc.html" | awk '/Requests\/sec/ {print $2}')
+echo "document page: app $app_rate req/s, nginx $nginx_rate req/s, ratio $(python3 -c "print(round($app_rate/$nginx_rate, 4))")"

@@ -17,7 +17,7 @@ fi
 export PATH="$tools/node_modules/.bin:$PATH"
 
 echo "== release build (server + wasm-release bundle, wasm-opt)"
-cargo leptos build --release 2>&1 | tail -2
+cargo leptos build --release --precompress 2>&1 | tail -2
 ls -l target/site/pkg
 
 port="${FIGURES_PORT:-3400}"

@@ -54,6 +54,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     pub config: Arc<Config>,
     pub search: Arc<SearchIndex>,
+    /// Documents' sections as readers see them, per version.
+    pub sections: Arc<crate::documents::service::SectionCache>,
 }
 
 /// The running server's state, as every server function reaches it.
@@ -67,6 +69,11 @@ fn app_state() -> Result<AppState, AppError> {
 /// The document search index of the running server.
 pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
     app_state().map(|s| s.search)
+}
+
+/// The running server's cache of documents' sections.
+pub fn section_cache() -> Result<Arc<crate::documents::service::SectionCache>, AppError> {
+    app_state().map(|s| s.sections)
 }
 
 /// The generative endpoint of the running server, if one is configured.
@@ -92,6 +99,44 @@ pub fn push_settings() -> Result<crate::notifications::push::PushSettings, AppEr
 /// The database pool of the running server.
 pub fn db() -> Result<DatabaseConnection, AppError> {
     app_state().map(|s| s.db)
+}
+
+/// What one request looks up once however many server functions it runs (a page rendered on
+/// the server runs several: the layout, the page's data, the reader's marks, reading progress…).
+/// Provided per request by the server; a request either reads or makes one change, so nothing
+/// remembered here goes stale within it.
+#[derive(Clone, Default)]
+pub struct RequestCache {
+    user: Arc<tokio::sync::OnceCell<Option<crate::auth::SessionUser>>>,
+    /// The documents the signed-in member may open, with that member's id.
+    visible: Arc<tokio::sync::OnceCell<(i64, Arc<std::collections::HashSet<i64>>)>>,
+}
+
+impl RequestCache {
+    /// The request's cache, when running inside a request.
+    pub fn current() -> Option<RequestCache> {
+        use_context::<RequestCache>()
+    }
+
+    /// The remembered user, or the result of `lookup` (remembered only if it succeeded).
+    pub async fn user<F, Fut>(&self, lookup: F) -> Result<Option<crate::auth::SessionUser>, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<crate::auth::SessionUser>, AppError>>,
+    {
+        self.user.get_or_try_init(lookup).await.cloned()
+    }
+
+    /// The remembered visible documents of `member_id`, or the result of `lookup` (remembered
+    /// for the first member asked about; any other member is looked up every time).
+    pub async fn visible<F, Fut>(&self, member_id: i64, lookup: F) -> Result<std::collections::HashSet<i64>, AppError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<std::collections::HashSet<i64>, AppError>>,
+    {
+        let (owner, ids) = self.visible.get_or_try_init(|| async { Ok::<_, AppError>((member_id, Arc::new(lookup().await?))) }).await?;
+        if *owner == member_id { Ok(ids.as_ref().clone()) } else { lookup().await }
+    }
 }
 
 /// What the auth code needs to know about the current request.

@@ -37,6 +37,7 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     println!("historical subtree membership on {on}: {} members in {:.2?}", ids.len(), started.elapsed());
     let documents = app::demo::province::seed_documents_if_empty(&db).await?;
     println!("demo library: {documents} documents");
+    document_page_figures(&db).await?;
     meeting_figures(&db).await?;
     let started = Instant::now();
     let extra = app::demo::province::grow_tree(&db, 50_000).await?;
@@ -48,6 +49,43 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     println!("subtree member count at root with 50k+ units: {:.2?} per query", started.elapsed() / rounds);
     search_figures();
     reading_figures(&db).await?;
+    Ok(())
+}
+
+/// Where a signed-in member's document page (the Charter) spends its server time, per call:
+/// who is signed in, which documents they may open, and the whole document view.
+pub async fn document_page_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use app::db::entities::{document, member};
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+
+    let to_db = |e: app::error::AppError| DbErr::Custom(e.to_string());
+    let charter = document::Entity::find().filter(document::Column::Title.eq("Điều lệ Đảng Cộng sản Việt Nam")).one(db).await?;
+    let reader = member::Entity::find().filter(member::Column::Phone.eq("0900000001")).one(db).await?;
+    let (Some(charter), Some(reader)) = (charter, reader) else {
+        println!("document page: demo library or demo member missing, skipped");
+        return Ok(());
+    };
+    let index = app::documents::search::SearchIndex::build(db).await.map_err(to_db)?;
+    let user = app::auth::service::load_session_user(db, reader.id, false).await.map_err(to_db)?;
+    let sections_cache = app::documents::service::SectionCache::default();
+    let rounds = 200u32;
+    let time = |label: &str, started: Instant| println!("document page, {label}: {:.2?} per call", started.elapsed() / rounds);
+    let started = Instant::now();
+    for _ in 0..rounds {
+        app::auth::service::load_session_user(db, reader.id, false).await.map_err(to_db)?;
+    }
+    time("who is signed in (member, cell, positions)", started);
+    let started = Instant::now();
+    for _ in 0..rounds {
+        app::documents::service::visible_ids(db, &user).await.map_err(to_db)?;
+    }
+    time("documents the member may open", started);
+    let started = Instant::now();
+    let mut sections = 0;
+    for _ in 0..rounds {
+        sections = app::documents::service::view(db, &index, &sections_cache, &user, charter.id).await.map_err(to_db)?.sections.len();
+    }
+    time(&format!("whole document view ({sections} sections, related documents included)"), started);
     Ok(())
 }
 

@@ -55,6 +55,13 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         assert_eq!(hits(&index, "sinh hoat chuyen de", &member_sees), vec![id]);
         assert_eq!(hits(&index, "nghiem tuc", &member_sees), vec![id]);
 
+        // The reader's page keeps sections per version (one cache across the edits below).
+        let cache = docs::SectionCache::default();
+        let article_3_text = |v: &app::documents::DocumentView| v.sections.iter().find(|s| s.anchor == "dieu-3").map(|s| s.body.clone());
+        let first = docs::view(&db, &index, &cache, &member, id).await.unwrap();
+        assert!(!article_3_text(&first).unwrap().contains("báo cáo kết quả sinh hoạt"));
+        assert_eq!(docs::view(&db, &index, &cache, &member, id).await.unwrap(), first, "served again from the cache");
+
         // The member reads article 1.
         let before = sections(&db, id).await;
         let article_1 = before.iter().find(|s| s.anchor == "dieu-1").unwrap().id;
@@ -70,6 +77,8 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         assert_eq!(authoring::save(&db, &index, &committee, &edit).await.unwrap(), id);
         let after = sections(&db, id).await;
         assert_eq!(after.len(), before.len());
+        let edited = docs::view(&db, &index, &cache, &member, id).await.unwrap();
+        assert!(article_3_text(&edited).unwrap().contains("báo cáo kết quả sinh hoạt"), "a new version is never served from the old one's entry");
         assert_eq!(after.iter().find(|s| s.anchor == "dieu-1").unwrap().id, article_1, "unchanged article keeps its row");
         assert_eq!(after.iter().find(|s| s.anchor == "dieu-3").unwrap().id, article_3);
         let read = reading_section::Entity::find().filter(reading_section::Column::MemberId.eq(f.member_c1)).count(&db).await.unwrap();
@@ -90,6 +99,7 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         shorter.text = body("").split("\nChương II").next().unwrap().to_string();
         authoring::save(&db, &index, &committee, &shorter).await.unwrap();
         let left = sections(&db, id).await;
+        assert_eq!(article_3_text(&docs::view(&db, &index, &cache, &member, id).await.unwrap()), None);
         let mut anchors: Vec<&str> = left.iter().map(|s| s.anchor.as_str()).collect();
         anchors.sort_unstable();
         assert_eq!(anchors, ["chuong-i", "dieu-1", "dieu-2", "mo-dau"], "article 3 and chapter II gone, the rest kept");
@@ -170,10 +180,10 @@ async fn a_new_document_supersedes_an_old_one_and_both_show_the_link() {
         let sibling = authoring::save(&db, &index, &committee, &sibling).await.unwrap();
         docs::set_published(&db, &index, &committee, sibling, true).await.unwrap();
 
-        let old_view = docs::view(&db, &index, &member, old).await.unwrap();
+        let old_view = docs::view(&db, &index, &docs::SectionCache::default(), &member, old).await.unwrap();
         assert_eq!(old_view.summary.status, "superseded");
         assert_eq!(old_view.superseded_by.unwrap().id, new_id);
-        let new_view = docs::view(&db, &index, &member, new_id).await.unwrap();
+        let new_view = docs::view(&db, &index, &docs::SectionCache::default(), &member, new_id).await.unwrap();
         assert_eq!(new_view.replaces.iter().map(|d| d.id).collect::<Vec<_>>(), vec![old]);
         // The superseding document is not offered again as merely "related"; the sibling is.
         assert_eq!(old_view.related.iter().map(|d| d.id).collect::<Vec<_>>(), vec![sibling]);
@@ -296,7 +306,7 @@ async fn attachments_are_stored_by_checksum_served_only_to_readers_and_checked_o
         std::fs::write(dir.join(&info.sha256[..2]).join(&info.sha256), b"%PDF-1.4 tampered").unwrap();
         assert!(matches!(attachments::open(&db, &dir, &member, info.id).await, Err(AppError::Conflict(_))));
         attachments::remove(&db, &committee, info.id).await.unwrap();
-        assert!(docs::view(&db, &index, &member, id).await.unwrap().attachments.is_empty());
+        assert!(docs::view(&db, &index, &docs::SectionCache::default(), &member, id).await.unwrap().attachments.is_empty());
     })
     .await;
 }

@@ -129,8 +129,8 @@ async fn drafts_and_audiences_limit_who_sees_a_document() {
 
         let draft = import(&db, &ImportMeta { published: false, ..meta("Dự thảo nghị quyết", "nghi_quyet", f.district_a) }, "Điều 1. Nội dung dự thảo.").await;
         assert!(!docs::visible_ids(&db, &member).await.unwrap().contains(&draft));
-        assert_eq!(docs::view(&db, &index, &member, draft).await.unwrap_err(), AppError::NotFound("tài liệu".into()));
-        assert!(docs::view(&db, &index, &committee, draft).await.is_ok(), "the owning committee sees its draft");
+        assert_eq!(docs::view(&db, &index, &docs::SectionCache::default(), &member, draft).await.unwrap_err(), AppError::NotFound("tài liệu".into()));
+        assert!(docs::view(&db, &index, &docs::SectionCache::default(), &committee, draft).await.is_ok(), "the owning committee sees its draft");
 
         // A document addressed to district A reaches its members, not the bloc's.
         let targeted = import(&db, &ImportMeta { audience_all: false, ..meta("Thông báo của Huyện ủy", "thong_bao", f.district_a) }, "Điều 1. Nội dung thông báo.").await;
@@ -143,7 +143,7 @@ async fn drafts_and_audiences_limit_who_sees_a_document() {
         .unwrap();
         assert!(docs::visible_ids(&db, &member).await.unwrap().contains(&targeted));
         assert!(!docs::visible_ids(&db, &bloc_member).await.unwrap().contains(&targeted));
-        assert!(matches!(docs::view(&db, &index, &bloc_member, targeted).await, Err(AppError::Forbidden(_))));
+        assert!(matches!(docs::view(&db, &index, &docs::SectionCache::default(), &bloc_member, targeted).await, Err(AppError::Forbidden(_))));
 
         // The province's unpublished draft addressed to the district stays hidden from the district.
         let province_draft = import(&db, &ImportMeta { published: false, audience_all: false, ..meta("Dự thảo chỉ thị của Tỉnh ủy", "chi_thi", f.root) }, "Điều 1. Dự thảo gửi huyện.").await;

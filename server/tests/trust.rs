@@ -421,14 +421,14 @@ async fn a_superseding_drafts_title_stays_with_the_committee() {
         let secret_title = "Dự thảo hướng dẫn mới về kỷ luật đảng viên";
         let new_id = authoring::save(&db, &index, &committee, &doc_draft(f.district_a, secret_title, Some(old))).await.unwrap();
 
-        let seen = docs::view(&db, &index, &member, old).await.unwrap();
+        let seen = docs::view(&db, &index, &docs::SectionCache::default(), &member, old).await.unwrap();
         assert_eq!(seen.superseded_by, None);
         assert!(!serde_json::to_string(&seen).unwrap().contains(secret_title));
         // The committee that wrote it sees the link...
-        assert_eq!(docs::view(&db, &index, &committee, old).await.unwrap().superseded_by.map(|d| d.id), Some(new_id));
+        assert_eq!(docs::view(&db, &index, &docs::SectionCache::default(), &committee, old).await.unwrap().superseded_by.map(|d| d.id), Some(new_id));
         // ...and members do once it is issued.
         docs::set_published(&db, &index, &committee, new_id, true).await.unwrap();
-        assert_eq!(docs::view(&db, &index, &member, old).await.unwrap().superseded_by.map(|d| d.id), Some(new_id));
+        assert_eq!(docs::view(&db, &index, &docs::SectionCache::default(), &member, old).await.unwrap().superseded_by.map(|d| d.id), Some(new_id));
     })
     .await;
 }

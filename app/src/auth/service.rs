@@ -58,9 +58,19 @@ where
 /// The session user of the current request, if the cookie names a live session.
 pub async fn session_user_from_request() -> AppResult<Option<SessionUser>> {
     let db = crate::state::db()?;
-    match crate::state::request_meta().session_token {
-        Some(token) => session_user(&db, &token).await,
-        None => Ok(None),
+    request_session_user(&db).await
+}
+
+/// Looked up once per request: a page rendered on the server runs several server functions
+/// (the layout, the page's data, the reader's marks, reading progress…), each asking who is
+/// signed in — six queries each without this.
+async fn request_session_user(db: &DatabaseConnection) -> AppResult<Option<SessionUser>> {
+    let Some(token) = crate::state::request_meta().session_token else {
+        return Ok(None);
+    };
+    match crate::state::RequestCache::current() {
+        Some(cache) => cache.user(|| session_user(db, &token)).await,
+        None => session_user(db, &token).await,
     }
 }
 
@@ -78,22 +88,32 @@ pub enum PendingChange {
 pub async fn signed_in(db: &DatabaseConnection, token: Option<&str>, pending: PendingChange) -> AppResult<SessionUser> {
     let token = token.ok_or(AppError::Unauthenticated)?;
     let user = session_user(db, token).await?.ok_or(AppError::Unauthenticated)?;
+    allowed(user, pending)
+}
+
+fn allowed(user: SessionUser, pending: PendingChange) -> AppResult<SessionUser> {
     if user.must_change_password && pending == PendingChange::Refuse {
         return Err(AppError::PasswordChangeRequired);
     }
     Ok(user)
 }
 
+/// The signed-in user of a server function's request (looked up once per request).
+async fn request_signed_in(db: &DatabaseConnection, pending: PendingChange) -> AppResult<SessionUser> {
+    let user = request_session_user(db).await?.ok_or(AppError::Unauthenticated)?;
+    allowed(user, pending)
+}
+
 /// The logged-in user and the pool; fails for anonymous requests and pending password changes.
 pub async fn request_user() -> AppResult<(DatabaseConnection, SessionUser)> {
     let db = crate::state::db()?;
-    let user = signed_in(&db, crate::state::request_meta().session_token.as_deref(), PendingChange::Refuse).await?;
+    let user = request_signed_in(&db, PendingChange::Refuse).await?;
     Ok((db, user))
 }
 
 pub async fn request_user_allowing_pending_change() -> AppResult<(DatabaseConnection, SessionUser)> {
     let db = crate::state::db()?;
-    let user = signed_in(&db, crate::state::request_meta().session_token.as_deref(), PendingChange::Allow).await?;
+    let user = request_signed_in(&db, PendingChange::Allow).await?;
     Ok((db, user))
 }
 

@@ -142,8 +142,9 @@ pub async fn library(
 #[server(endpoint = "document")]
 pub async fn get_document(id: i64) -> Result<DocumentView, AppError> {
     let index = crate::state::search_index()?;
+    let sections = crate::state::section_cache()?;
     call!(|db, user| async move {
-        let view = service::view(&db, &index, &user, id).await?;
+        let view = service::view(&db, &index, &sections, &user, id).await?;
         // The member has the document now: their reading clock starts (reading::service). Off
         // the page's path, so a busy database never holds up the page.
         tokio::spawn(async move {

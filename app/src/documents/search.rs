@@ -277,6 +277,16 @@ impl SearchIndex {
 
     /// Ranked section hits among `allowed` documents that pass the filters.
     pub fn search(&self, filters: &SearchFilters, allowed: &HashSet<i64>, limit: usize) -> Vec<SearchHit> {
+        self.ranked_hits(filters, allowed, limit, true)
+    }
+
+    /// The same ranking without the snippets a results page shows: for "related documents",
+    /// which lists titles only (the snippets were a twentieth of a document page's time).
+    pub fn search_without_snippets(&self, filters: &SearchFilters, allowed: &HashSet<i64>, limit: usize) -> Vec<SearchHit> {
+        self.ranked_hits(filters, allowed, limit, false)
+    }
+
+    fn ranked_hits(&self, filters: &SearchFilters, allowed: &HashSet<i64>, limit: usize, snippets: bool) -> Vec<SearchHit> {
         let Ok(inner) = self.inner.read() else { return Vec::new() };
         let query_syllables = syllables(&filters.q);
         if query_syllables.is_empty() || inner.live_sections == 0 {
@@ -382,7 +392,7 @@ impl SearchIndex {
                 anchor: section.anchor.clone(),
                 section_label: section.label.clone(),
                 score: (score * 1000.0).round() / 1000.0,
-                snippet: snippet(&section.text, &wanted),
+                snippet: if snippets { snippet(&section.text, &wanted) } else { Vec::new() },
             });
             if hits.len() >= limit {
                 break;

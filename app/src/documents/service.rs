@@ -1,6 +1,7 @@
 //! Documents on the server: who may see what, importing structured text, publishing.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::{
@@ -35,6 +36,14 @@ pub fn summary(d: &document::Model) -> DocumentSummary {
 /// Documents this user may open: published ones addressed to everyone, to a unit above their
 /// cell, or to a unit inside a subtree they manage; plus drafts owned inside that subtree.
 pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<HashSet<i64>> {
+    match crate::state::RequestCache::current() {
+        // Once per request: a document page asks four times (page, marks, progress, quiz).
+        Some(cache) => cache.visible(user.member_id, || lookup_visible_ids(db, user)).await,
+        None => lookup_visible_ids(db, user).await,
+    }
+}
+
+async fn lookup_visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<HashSet<i64>> {
     let mut ids: HashSet<i64> = document::Entity::find()
         .select_only()
         .column(document::Column::Id)
@@ -161,34 +170,69 @@ pub fn not_for_you() -> AppError {
     AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into())
 }
 
-pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUser, id: i64) -> AppResult<DocumentView> {
-    let doc = find_document(db, id).await?;
-    let visible = visible_ids(db, user).await?;
-    if !visible.contains(&id) {
-        return Err(if doc.published {
-            AppError::Forbidden("Tài liệu này không được phổ biến đến đơn vị của đồng chí.".into())
-        } else {
-            AppError::NotFound("tài liệu".into())
-        });
+/// The sections of each document version as readers see them — the same for every reader —
+/// kept in memory so a page view does not fetch and decode the whole text again. Keyed by the
+/// document's id, version and last change: every save of the text bumps the version in the
+/// transaction that rewrites the sections, so an entry is never stale, on this server or any
+/// other sharing the database.
+pub struct SectionCache {
+    cache: quick_cache::sync::Cache<(i64, i32, i64), Arc<Vec<SectionView>>, TextWeight>,
+}
+
+/// Weighs an entry by its text, so the cache holds a bounded number of bytes.
+#[derive(Clone)]
+struct TextWeight;
+
+impl quick_cache::Weighter<(i64, i32, i64), Arc<Vec<SectionView>>> for TextWeight {
+    fn weight(&self, _key: &(i64, i32, i64), sections: &Arc<Vec<SectionView>>) -> u64 {
+        sections.iter().map(|s| (s.body.len() + s.heading.len() + s.label.len() + 64) as u64).sum::<u64>().max(1)
     }
+}
+
+impl SectionCache {
+    /// At most `megabytes` of section text.
+    pub fn new(megabytes: u64) -> Self {
+        Self { cache: quick_cache::sync::Cache::with_weighter(256, megabytes * 1024 * 1024, TextWeight) }
+    }
+
+    async fn get_or_load(&self, db: &impl ConnectionTrait, doc: &document::Model) -> AppResult<Arc<Vec<SectionView>>> {
+        let key = (doc.id, doc.version, doc.updated_at.timestamp_micros());
+        if let Some(hit) = self.cache.get(&key) {
+            return Ok(hit);
+        }
+        let loaded = Arc::new(load_sections(db, doc.id).await?);
+        self.cache.insert(key, loaded.clone());
+        Ok(loaded)
+    }
+}
+
+impl Default for SectionCache {
+    fn default() -> Self {
+        Self::new(64)
+    }
+}
+
+/// A document's sections in reading order, each with its depth in the tree.
+async fn load_sections(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<SectionView>> {
     let rows = document_section::Entity::find()
         .filter(document_section::Column::DocumentId.eq(id))
         .order_by_asc(document_section::Column::Ordinal)
         .all(db)
         .await?;
+    let parents: std::collections::HashMap<i64, Option<i64>> = rows.iter().map(|r| (r.id, r.parent_id)).collect();
     let depth_of = |row: &document_section::Model| {
         let mut depth = 0u8;
         let mut parent = row.parent_id;
         while let Some(p) = parent {
             depth += 1;
-            parent = rows.iter().find(|r| r.id == p).and_then(|r| r.parent_id);
+            parent = parents.get(&p).copied().flatten();
             if depth > 8 {
                 break;
             }
         }
         depth
     };
-    let sections = rows
+    Ok(rows
         .iter()
         .map(|r| SectionView {
             id: r.id,
@@ -199,7 +243,26 @@ pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
             body: r.body.clone(),
             depth: depth_of(r),
         })
-        .collect();
+        .collect())
+}
+
+pub async fn view(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    sections: &SectionCache,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<DocumentView> {
+    let doc = find_document(db, id).await?;
+    let visible = visible_ids(db, user).await?;
+    if !visible.contains(&id) {
+        return Err(if doc.published {
+            AppError::Forbidden("Tài liệu này không được phổ biến đến đơn vị của đồng chí.".into())
+        } else {
+            AppError::NotFound("tài liệu".into())
+        });
+    }
+    let sections = sections.get_or_load(db, &doc).await?.as_ref().clone();
     // The replacement is named only to those who may open it: a draft that will replace this
     // document is still the committee's business.
     let superseded_by = match doc.superseded_by {
@@ -207,11 +270,14 @@ pub async fn view(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
         _ => None,
     };
     let can_manage = authorize(db, user, Action::ManageDocument(doc.owner_unit_id)).await.is_ok();
-    let replaces = document::Entity::find()
+    // Filtered here, not with `IN (every visible id)`: a national library has tens of thousands.
+    let replaces: Vec<document::Model> = document::Entity::find()
         .filter(document::Column::SupersededBy.eq(id))
-        .filter(document::Column::Id.is_in(visible.iter().copied()))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|d| visible.contains(&d.id))
+        .collect();
     Ok(DocumentView {
         summary: summary(&doc),
         effective_on: doc.effective_on,
@@ -242,7 +308,7 @@ async fn related(
     }
     let filters = SearchFilters { q: format!("{} {}", doc.title, doc.topics).chars().take(300).collect(), ..Default::default() };
     let mut ids: Vec<i64> = Vec::new();
-    for hit in index.search(&filters, &others, 40) {
+    for hit in index.search_without_snippets(&filters, &others, 40) {
         if !ids.contains(&hit.document_id) {
             ids.push(hit.document_id);
         }
