@@ -108,8 +108,25 @@ pub fn db() -> Result<DatabaseConnection, AppError> {
 #[derive(Clone, Default)]
 pub struct RequestCache {
     user: Arc<tokio::sync::OnceCell<Option<crate::auth::SessionUser>>>,
-    /// The documents the signed-in member may open, with that member's id.
-    visible: Arc<tokio::sync::OnceCell<(i64, Arc<std::collections::HashSet<i64>>)>>,
+    /// The documents the signed-in member may open, with what they were computed for.
+    visible: Arc<tokio::sync::OnceCell<(VisibleFor, Arc<std::collections::HashSet<i64>>)>>,
+}
+
+/// Everything a member's visible documents depend on: the member, their cell and positions. A
+/// change to any of them (a move, a new position) is a different key, so it is looked up again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VisibleFor {
+    member_id: i64,
+    cell_id: i64,
+    positions: Vec<i64>,
+}
+
+impl VisibleFor {
+    pub fn of(user: &crate::auth::SessionUser) -> Self {
+        let mut positions: Vec<i64> = user.positions.iter().map(|p| p.id).collect();
+        positions.sort_unstable();
+        Self { member_id: user.member_id, cell_id: user.cell_id, positions }
+    }
 }
 
 impl RequestCache {
@@ -127,15 +144,15 @@ impl RequestCache {
         self.user.get_or_try_init(lookup).await.cloned()
     }
 
-    /// The remembered visible documents of `member_id`, or the result of `lookup` (remembered
-    /// for the first member asked about; any other member is looked up every time).
-    pub async fn visible<F, Fut>(&self, member_id: i64, lookup: F) -> Result<std::collections::HashSet<i64>, AppError>
+    /// The remembered visible documents for `key`, or the result of `lookup` (remembered for the
+    /// first key asked about; any other is looked up every time).
+    pub async fn visible<F, Fut>(&self, key: VisibleFor, lookup: F) -> Result<std::collections::HashSet<i64>, AppError>
     where
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<std::collections::HashSet<i64>, AppError>>,
     {
-        let (owner, ids) = self.visible.get_or_try_init(|| async { Ok::<_, AppError>((member_id, Arc::new(lookup().await?))) }).await?;
-        if *owner == member_id { Ok(ids.as_ref().clone()) } else { lookup().await }
+        let (owner, ids) = self.visible.get_or_try_init(|| async { Ok::<_, AppError>((key.clone(), Arc::new(lookup().await?))) }).await?;
+        if *owner == key { Ok(ids.as_ref().clone()) } else { lookup().await }
     }
 }
 

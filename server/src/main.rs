@@ -106,6 +106,8 @@ async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, push: app::notific
     let key = app::notifications::push::vapid_key(&db, &secret).await.map_err(|e| ServerError::Config(format!("VAPID: {e}")))?;
     let client = reqwest::Client::builder()
         .timeout(app::notifications::push::SEND_TIMEOUT)
+        // A push service answers; it never sends the server elsewhere.
+        .redirect(reqwest::redirect::Policy::none())
         .build()
         .map_err(|e| ServerError::Config(format!("push client: {e}")))?;
     tokio::spawn(async move {

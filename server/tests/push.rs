@@ -29,13 +29,13 @@ use sha2::Sha256;
 #[derive(Clone, Default)]
 struct Received(Arc<Mutex<Vec<(String, HeaderMap, Vec<u8>)>>>);
 
-/// A push service: `/push/live` accepts, `/push/gone` says the subscription expired (410),
-/// `/push/flaky` fails (500).
 /// Push settings that let subscriptions point at the tests' own push service on 127.0.0.1.
 fn local_push() -> PushSettings {
     PushSettings { allow_local: true, ..PushSettings::default() }
 }
 
+/// A push service: `/push/live` accepts, `/push/gone` says the subscription expired (410),
+/// `/push/flaky` fails (500).
 async fn push_service() -> (String, Received) {
     async fn receive(State(got): State<Received>, Path(name): Path<String>, headers: HeaderMap, body: axum::body::Bytes) -> StatusCode {
         got.0.lock().unwrap().push((name.clone(), headers, body.to_vec()));
@@ -325,6 +325,30 @@ async fn a_stalled_push_service_does_not_hold_up_everyone_elses_pushes() {
         fast.sort();
         assert_eq!(fast, (0..fast_members.len()).map(|n| format!("fast-{n}")).collect::<Vec<_>>());
         assert_eq!(*stall.slow_released.lock().unwrap(), Some(true), "the other pushes arrived while the stalled one was still waiting");
+        assert!(outbox(&db).await.is_empty());
+    })
+    .await;
+}
+
+/// A subscription the server's own settings do not allow (stored by a test server sharing the
+/// database, say) is removed when pushes go out, never posted to.
+#[tokio::test]
+async fn a_subscription_the_settings_do_not_allow_is_removed_not_posted_to() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let (base, got) = push_service().await;
+        let key = push::vapid_key(&db, &secret()).await.unwrap();
+        let browser = Browser::new(9);
+        let member = user(&db, f.member_c1).await;
+        push::subscribe(&db, &local_push(), &member, &format!("{base}/push/live"), &browser.p256dh(), &B64.encode(browser.auth), "").await.unwrap();
+        notify(&db, &[f.member_c1], "announcement", "Thông báo: Lịch tiếp dân tháng 12", "/thong-bao/1").await.unwrap();
+        assert_eq!(outbox(&db).await.len(), 1);
+
+        let production = PushSettings::default();
+        let report = push::deliver_due(&db, &key, &reqwest::Client::new(), &production, 100).await.unwrap();
+        assert_eq!(report, Delivery { sent: 0, gone: 1, retried: 0, dropped: 0 });
+        assert!(got.0.lock().unwrap().is_empty(), "nothing was posted to 127.0.0.1");
+        assert_eq!(push_subscription::Entity::find().count(&db).await.unwrap(), 0);
         assert!(outbox(&db).await.is_empty());
     })
     .await;

@@ -38,7 +38,7 @@ pub fn summary(d: &document::Model) -> DocumentSummary {
 pub async fn visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<HashSet<i64>> {
     match crate::state::RequestCache::current() {
         // Once per request: a document page asks four times (page, marks, progress, quiz).
-        Some(cache) => cache.visible(user.member_id, || lookup_visible_ids(db, user)).await,
+        Some(cache) => cache.visible(crate::state::VisibleFor::of(user), || lookup_visible_ids(db, user)).await,
         None => lookup_visible_ids(db, user).await,
     }
 }
@@ -185,7 +185,7 @@ struct TextWeight;
 
 impl quick_cache::Weighter<(i64, i32, i64), Arc<Vec<SectionView>>> for TextWeight {
     fn weight(&self, _key: &(i64, i32, i64), sections: &Arc<Vec<SectionView>>) -> u64 {
-        sections.iter().map(|s| (s.body.len() + s.heading.len() + s.label.len() + 64) as u64).sum::<u64>().max(1)
+        sections.iter().map(|s| (s.body.len() + s.heading.len() + s.label.len() + s.anchor.len() + s.kind.len() + 160) as u64).sum::<u64>().max(1)
     }
 }
 

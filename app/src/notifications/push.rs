@@ -360,6 +360,10 @@ pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwe
         .order_by_asc(push_subscription::Column::Id)
         .all(db)
         .await?;
+    // Checked again when sending, not only when subscribing: a subscription stored under other
+    // settings (a test server on the same database) is removed, never posted to.
+    let (subscriptions, refused): (Vec<_>, Vec<_>) =
+        subscriptions.into_iter().partition(|s| endpoint_allowed(settings, &s.endpoint));
     // One job per browser, with the pushes due to it in order: a browser gets its pushes one
     // after another, browsers are served side by side.
     let mut due_to: HashMap<i64, Vec<usize>> = HashMap::new();
@@ -374,7 +378,7 @@ pub async fn deliver_due(db: &DatabaseConnection, key: &VapidKey, client: &reqwe
     let outcomes: Vec<(&push_subscription::Model, BrowserOutcome)> = stream::iter(sends).buffer_unordered(PARALLEL_SENDS).collect().await;
 
     let mut reached = Vec::new();
-    let mut gone = Vec::new();
+    let mut gone: Vec<i64> = refused.iter().map(|s| s.id).collect();
     let mut failed: HashSet<usize> = HashSet::new();
     for (sub, outcome) in outcomes {
         report.sent += outcome.sent;
