@@ -562,13 +562,9 @@ pub async fn digest(db: &DatabaseConnection, user: &SessionUser, id: i64) -> App
     Ok(DigestView { summary, invitees: i64::from(c.invitees), commenters: commenters.len() as i64, comments: total, groups, by_unit })
 }
 
-/// Invitees and commenters under each child unit of the asking committee.
-async fn participation(db: &impl ConnectionTrait, c: &consultation::Model, commenters: &HashSet<i64>) -> AppResult<Vec<UnitParticipation>> {
-    let (children, child_of) = children_and_their_subtrees(db, c.unit_id).await?;
-    if children.is_empty() {
-        return Ok(Vec::new());
-    }
-    let invitees: Vec<(i64, i64)> = member::Entity::find()
+/// A consultation's invitees with their cells, in member order.
+pub async fn invitees_and_cells(db: &impl ConnectionTrait, consultation_id: i64) -> Result<Vec<(i64, i64)>, sea_orm::DbErr> {
+    member::Entity::find()
         .select_only()
         .column(member::Column::Id)
         .column(member::Column::UnitId)
@@ -577,13 +573,23 @@ async fn participation(db: &impl ConnectionTrait, c: &consultation::Model, comme
                 Query::select()
                     .column(consultation_invitee::Column::MemberId)
                     .from(consultation_invitee::Entity)
-                    .and_where(consultation_invitee::Column::ConsultationId.eq(c.id))
+                    .and_where(consultation_invitee::Column::ConsultationId.eq(consultation_id))
                     .to_owned(),
             ),
         )
+        .order_by_asc(member::Column::Id)
         .into_tuple()
         .all(db)
-        .await?;
+        .await
+}
+
+/// Invitees and commenters under each child unit of the asking committee.
+async fn participation(db: &impl ConnectionTrait, c: &consultation::Model, commenters: &HashSet<i64>) -> AppResult<Vec<UnitParticipation>> {
+    let (children, child_of) = children_and_their_subtrees(db, c.unit_id).await?;
+    if children.is_empty() {
+        return Ok(Vec::new());
+    }
+    let invitees = invitees_and_cells(db, c.id).await?;
     let mut counts: HashMap<i64, (i64, i64)> = HashMap::new();
     for (member_id, unit_id) in invitees {
         if let Some(child) = child_of.get(&unit_id) {

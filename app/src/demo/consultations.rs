@@ -5,10 +5,9 @@
 //! cell is left without comments so a visitor can write the first one.
 
 use chrono::{Duration, Utc};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, TransactionTrait};
+use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, PaginatorTrait, QueryFilter, Set, TransactionTrait};
 
-use crate::db::entities::{consultation, consultation_comment, consultation_invitee, document_audience, member, unit};
+use crate::db::entities::{consultation, consultation_comment, document_audience, member, unit};
 use super::province::{DEMO_ACCOUNTS, Rng, insert_chunks};
 use crate::auth::service::load_session_user;
 use crate::consultations::ConsultationForm;
@@ -79,24 +78,11 @@ pub async fn seed_consultation_if_empty(db: &DatabaseConnection) -> Result<usize
 /// A few members in every hundred comment, one to three remarks each, over the last days.
 async fn seed_comments(db: &DatabaseConnection, id: i64) -> Result<usize, DbErr> {
     let spared = member::Entity::find().filter(member::Column::Phone.eq(DEMO_ACCOUNTS[3].0)).one(db).await?.map(|m| m.unit_id);
-    let invitees: Vec<(i64, i64)> = member::Entity::find()
-        .select_only()
-        .column(member::Column::Id)
-        .column(member::Column::UnitId)
-        .filter(
-            member::Column::Id.in_subquery(
-                Query::select()
-                    .column(consultation_invitee::Column::MemberId)
-                    .from(consultation_invitee::Entity)
-                    .and_where(consultation_invitee::Column::ConsultationId.eq(id))
-                    .to_owned(),
-            ),
-        )
-        .filter(member::Column::UnitId.ne(spared.unwrap_or(0)))
-        .order_by_asc(member::Column::Id)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let invitees: Vec<(i64, i64)> = crate::consultations::service::invitees_and_cells(db, id)
+        .await?
+        .into_iter()
+        .filter(|(_, cell)| Some(*cell) != spared)
+        .collect();
     let mut rng = Rng(0xc0_2026);
     let now = Utc::now();
     let mut rows = Vec::new();
