@@ -24,8 +24,34 @@ const NETWORK_PATIENCE_MS = 4000;
 
 self.addEventListener('install', (event) => {
   // A new version waits until the member chooses to reload (an open form is never cut off).
-  event.waitUntil(caches.open(VERSION).then((cache) => cache.addAll(SHELL.concat(ASSETS))));
+  event.waitUntil(installShell());
 });
+
+/** A bundle file named by its content (`sotay.<22-character fingerprint>.wasm`). */
+const FINGERPRINTED = /\.[A-Za-z0-9_-]{22}\.[a-z]+$/;
+
+/**
+ * Keeps this version's shell. A file named by its content that an earlier version already kept
+ * is the same file: it is copied over, not downloaded again, so a release that changed one page
+ * costs a phone only that page's chunk (and whatever else changed).
+ */
+async function installShell() {
+  const cache = await caches.open(VERSION);
+  const older = (await caches.keys()).filter((k) => k.startsWith('sotay-shell-') && k !== VERSION);
+  const fetched = [];
+  for (const url of SHELL.concat(ASSETS)) {
+    let kept = null;
+    if (FINGERPRINTED.test(url) && !/_{22}/.test(url)) {
+      for (const name of older) {
+        kept = await (await caches.open(name)).match(url);
+        if (kept) break;
+      }
+    }
+    if (kept) await cache.put(url, kept);
+    else fetched.push(url);
+  }
+  await cache.addAll(fetched);
+}
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(

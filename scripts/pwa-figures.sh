@@ -16,15 +16,31 @@ if [[ ! -x "$tools/node_modules/.bin/wasm-opt" ]]; then
 fi
 export PATH="$tools/node_modules/.bin:$PATH"
 
-echo "== release build (server + wasm-release bundle, wasm-opt)"
-cargo leptos build --release --precompress 2>&1 | tail -2
-ls -l target/site/pkg
-
+# Release A, then release B that differs in one page (the version shown on /ngoai-tuyen), for
+# the returning member's figures.
+build() {
+  echo "== release build $1 (server + wasm-release bundle split per page, wasm-opt, precompressed)"
+  SOTAY_VERSION="$1" cargo leptos build --release --split --precompress 2>&1 | tail -2
+}
 port="${FIGURES_PORT:-3400}"
 workdir=$(mktemp -d)
-SOTAY_SEED_DEMO=true DATABASE_URL="sqlite://$workdir/figures.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_FILES_DIR="$workdir/files" \
-  ./target/release/server serve >"$workdir/server.log" 2>&1 &
-pid=$!
-trap 'kill $pid 2>/dev/null || true' EXIT
-for _ in $(seq 1 90); do curl -fs -o /dev/null "http://127.0.0.1:$port/dang-nhap" && break; sleep 1; done
+pid=""
+trap 'if [[ -n "$pid" ]]; then kill $pid 2>/dev/null || true; fi' EXIT
+start() {
+  SOTAY_SEED_DEMO=true DATABASE_URL="sqlite://$workdir/figures.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_FILES_DIR="$workdir/files" \
+    ./target/release/server serve >>"$workdir/server.log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 90); do curl -fs -o /dev/null "http://127.0.0.1:$port/dang-nhap" && break; sleep 1; done
+}
+
+build figures-a
+ls -l target/site/pkg | grep -v '\.\(br\|gz\)$'
+start
 (cd end2end && node figures/pwa.mjs "http://127.0.0.1:$port")
+echo
+echo "== Returning member (worker installed), slow 4G + 4× CPU"
+(cd end2end && node figures/returning.mjs "http://127.0.0.1:$port" install "$workdir/phone")
+kill $pid; wait $pid 2>/dev/null || true
+build figures-b
+start
+(cd end2end && node figures/returning.mjs "http://127.0.0.1:$port" update "$workdir/phone")

@@ -4,6 +4,26 @@
 
 use leptos::prelude::*;
 
+/// In the page's `<head>`, before any of the app's code: when that code stops (a page chunk that
+/// failed to download on a weak connection panics, and a panic aborts WebAssembly), the page the
+/// member was going to is loaded as a whole page from the server, which renders every page as
+/// HTML. Only once the app had started (before that the page on screen is already the right
+/// one, and plain links work) and at most once in 20 seconds (never a reload loop).
+pub const RECOVERY_SCRIPT: &str = r#"(function () {
+  var last = null;
+  addEventListener('click', function (e) {
+    var a = e.target && e.target.closest && e.target.closest('a[href]');
+    if (a && a.origin === location.origin) last = { href: a.href, at: Date.now() };
+  }, true);
+  window.__sotayRecover = function () {
+    if (!document.body || document.body.getAttribute('data-hydrated') !== 'true') return;
+    var before = Number(sessionStorage.getItem('sotay-recovered') || 0);
+    if (Date.now() - before < 20000) return;
+    sessionStorage.setItem('sotay-recovered', String(Date.now()));
+    location.assign(last && Date.now() - last.at < 30000 ? last.href : location.href);
+  };
+})();"#;
+
 #[cfg(not(feature = "ssr"))]
 mod browser {
     use wasm_bindgen::prelude::*;

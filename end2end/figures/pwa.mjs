@@ -43,6 +43,41 @@ async function shellSize() {
   console.log(`  total: ${files.length} files, ${(raw / 1024).toFixed(0)} KB on the device, ${(gz / 1024).toFixed(0)} KB over the network (gzip)`);
 }
 
+/**
+ * What a first visit downloads to make a page interactive, as served (compressed): the app's
+ * code (JavaScript and WebAssembly: the main bundle and the page's chunk), the rest, and the
+ * page's HTML. No service worker, no cache: a phone opening the page for the first time.
+ */
+async function pageBytes(browser, token, path) {
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  if (token) await context.addCookies([{ name: 'sotay_session', value: token, url: base }]);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const urls = new Map();
+  const sizes = new Map();
+  cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
+  cdp.on('Network.loadingFinished', (e) => sizes.set(e.requestId, e.encodedDataLength));
+  await page.goto(base + path);
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 120_000 });
+  await page.waitForTimeout(500);
+  let code = 0;
+  let html = 0;
+  let other = 0;
+  const files = [];
+  for (const [id, url] of urls) {
+    const bytes = sizes.get(id) ?? 0;
+    const p = new URL(url).pathname;
+    if (/\.(js|wasm)$/.test(p)) {
+      code += bytes;
+      files.push(`${p.replace('/pkg/', '')} ${(bytes / 1024).toFixed(0)} KB`);
+    } else if (p === path.split('#')[0]) html += bytes;
+    else other += bytes;
+  }
+  await context.close();
+  console.log(`  ${path.padEnd(16)} code ${(code / 1024).toFixed(0).padStart(5)} KB   HTML ${(html / 1024).toFixed(0).padStart(4)} KB   other ${(other / 1024).toFixed(0).padStart(4)} KB   (${files.join(', ')})`);
+}
+
 /** Milliseconds from navigation start until the page is hydrated (interactive). */
 async function timeToInteractive(page, url) {
   await page.goto(url, { waitUntil: 'commit' });
@@ -113,6 +148,11 @@ function lighthouse(token, path) {
 const token = await sessionCookie();
 await shellSize();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+console.log('\n== First visit: bytes over the network (as served, compressed) until the page is interactive');
+await pageBytes(browser, null, '/dang-nhap');
+await pageBytes(browser, token, '/');
+await pageBytes(browser, token, '/tai-lieu/1');
+await pageBytes(browser, token, '/tai-lieu/2');
 console.log(`\n== Time to interactive (hydrated), slow 4G + ${CPU_SLOWDOWN}× CPU slowdown, signed-in member`);
 await throttledRuns(browser, token, '/');
 await throttledRuns(browser, token, '/tai-lieu/2');

@@ -86,6 +86,18 @@ pub async fn document_page_figures(db: &sea_orm::DatabaseConnection) -> Result<(
         sections = app::documents::service::view(db, &index, &sections_cache, &user, charter.id).await.map_err(to_db)?.sections.len();
     }
     time(&format!("whole document view ({sections} sections, related documents included)"), started);
+    let started = Instant::now();
+    let mut body = 0;
+    for _ in 0..rounds {
+        body = app::documents::service::reader_view(db, &index, &sections_cache, &user, charter.id).await.map_err(to_db)?.body_html.len();
+    }
+    time(&format!("reading page's document (outline + body HTML of {} KB, rendered once per version)", body / 1024), started);
+    let started = Instant::now();
+    let all = app::documents::service::view(db, &index, &sections_cache, &user, charter.id).await.map_err(to_db)?.sections;
+    for _ in 0..rounds {
+        body = app::documents::body::render(&all).len();
+    }
+    time(&format!("rendering the body's HTML when a version is first read ({} KB)", body / 1024), started);
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! subcommands (`seed`, `bench`).
 
 mod api;
+mod assets;
 mod bench;
 mod config;
 mod fn_status;
@@ -137,12 +138,23 @@ fn spawn_housekeeping(db: sea_orm::DatabaseConnection) {
     });
 }
 
+/// A build made with `hash-files` leaves `hash.txt` beside the binary and names its bundle files
+/// by content; the pages must then ask for those names (cargo-leptos would say so through
+/// `LEPTOS_HASH_FILES` only when it starts the server itself).
+fn with_fingerprints(mut options: LeptosOptions) -> LeptosOptions {
+    if !options.hash_files {
+        let hash_file = std::env::current_exe().ok().and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())));
+        options.hash_files = hash_file.is_some_and(|path| path.exists());
+    }
+    options
+}
+
 /// Brotli and gzip level for responses made per request (pages, server functions, API).
 const DYNAMIC_COMPRESSION_LEVEL: i32 = 5;
 
 async fn serve(settings: Settings) -> Result<(), ServerError> {
     let conf = get_configuration(None).map_err(|e| ServerError::Config(e.to_string()))?;
-    let leptos_options = conf.leptos_options;
+    let leptos_options = with_fingerprints(conf.leptos_options);
     let addr = leptos_options.site_addr;
 
     let db = app::db::connect(&settings.database_url).await?;
@@ -207,6 +219,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn(fn_status::typed_error_status))
+        .layer(axum::middleware::from_fn(assets::cache_bundle))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pwa::mark_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
         // Responses made per request are compressed at a fast level: brotli's default (quality

@@ -50,8 +50,10 @@ fn bundle_files(pkg: &Path) -> Vec<String> {
             let url = format!("{prefix}/{name}");
             match entry.file_type() {
                 Ok(t) if t.is_dir() => walk(&entry.path(), &url, out),
-                Ok(_) if !name.ends_with(".d.ts") => out.push(url), // type declarations: never loaded
-                Ok(_) => {}
+                // Never loaded by name: type declarations, and the precompressed copies the
+                // server answers with for the plain name.
+                Ok(_) if [".d.ts", ".br", ".gz"].iter().any(|ext| name.ends_with(ext)) => {}
+                Ok(_) => out.push(url),
                 Err(_) => {}
             }
         }

@@ -61,6 +61,12 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         let first = docs::view(&db, &index, &cache, &member, id).await.unwrap();
         assert!(!article_3_text(&first).unwrap().contains("báo cáo kết quả sinh hoạt"));
         assert_eq!(docs::view(&db, &index, &cache, &member, id).await.unwrap(), first, "served again from the cache");
+        // The reading page gets the text once, as the body's HTML: its sections carry none.
+        let page = docs::reader_view(&db, &index, &cache, &member, id).await.unwrap();
+        assert_eq!(page.view.sections.len(), first.sections.len());
+        assert!(page.view.sections.iter().all(|s| s.body.is_empty()));
+        assert!(page.body_html.contains(r#"<section id="dieu-3""#), "{}", page.body_html);
+        assert!(!page.body_html.contains("báo cáo kết quả sinh hoạt"));
 
         // The member reads article 1.
         let before = sections(&db, id).await;
@@ -79,6 +85,8 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         assert_eq!(after.len(), before.len());
         let edited = docs::view(&db, &index, &cache, &member, id).await.unwrap();
         assert!(article_3_text(&edited).unwrap().contains("báo cáo kết quả sinh hoạt"), "a new version is never served from the old one's entry");
+        let page = docs::reader_view(&db, &index, &cache, &member, id).await.unwrap();
+        assert!(page.body_html.contains("báo cáo kết quả sinh hoạt"), "the new version's body is rendered anew");
         assert_eq!(after.iter().find(|s| s.anchor == "dieu-1").unwrap().id, article_1, "unchanged article keeps its row");
         assert_eq!(after.iter().find(|s| s.anchor == "dieu-3").unwrap().id, article_3);
         let read = reading_section::Entity::find().filter(reading_section::Column::MemberId.eq(f.member_c1)).count(&db).await.unwrap();

@@ -525,6 +525,7 @@ struct ListenUnit {
 /// Longest piece sent to the voice at once (the server takes up to 4,000 characters).
 const CHUNK_CHARS: usize = 3000;
 
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 fn chunks_of(text: &str) -> Vec<String> {
     let mut chunks = vec![String::new()];
     for sentence in text.split_inclusive(['.', ';', '\n']) {
@@ -546,6 +547,7 @@ fn chunks_of(text: &str) -> Vec<String> {
     chunks.into_iter().map(|c| c.trim().to_string()).filter(|c| c.chars().any(char::is_alphanumeric)).collect()
 }
 
+#[cfg_attr(feature = "ssr", allow(dead_code))]
 fn listen_units(sections: &[crate::documents::SectionView]) -> Vec<ListenUnit> {
     let mut units: Vec<(String, String, Vec<String>, String)> = Vec::new();
     for s in sections {
@@ -652,9 +654,18 @@ impl Listener {
 /// marked on screen, with pause, previous and next; it continues where the listener stopped
 /// (kept on this device).
 #[component]
-pub fn DocumentListener(document_id: i64, sections: Vec<crate::documents::SectionView>) -> impl IntoView {
+pub fn DocumentListener(
+    document_id: i64,
+    /// The document's sections without their text: that is read from the page's body, where it
+    /// already is (it travels once, as HTML).
+    sections: Vec<crate::documents::SectionView>,
+) -> impl IntoView {
+    let empty = sections.is_empty();
+    let outline = StoredValue::new(sections);
+    #[cfg(feature = "ssr")]
+    let _ = outline;
     let listener = Listener {
-        units: StoredValue::new(listen_units(&sections)),
+        units: StoredValue::new(Vec::new()),
         at: RwSignal::new(None),
         playing: RwSignal::new(false),
         run: RwSignal::new(0),
@@ -666,6 +677,11 @@ pub fn DocumentListener(document_id: i64, sections: Vec<crate::documents::Sectio
     Effect::new(move |_| {
         #[cfg(not(feature = "ssr"))]
         {
+            let texts = crate::documents::body::browser::section_texts();
+            let sections: Vec<crate::documents::SectionView> = outline.with_value(|all| {
+                all.iter().map(|s| crate::documents::SectionView { body: texts.get(&s.id).cloned().unwrap_or_default(), ..s.clone() }).collect()
+            });
+            listener.units.set_value(listen_units(&sections));
             let saved = browser::listen_position(&listener.key.get_value());
             let found = listener.units.with_value(|u| u.iter().position(|x| x.anchor == saved));
             resume.set(found.filter(|i| *i > 0));
@@ -683,7 +699,6 @@ pub fn DocumentListener(document_id: i64, sections: Vec<crate::documents::Sectio
         let last = listener.units.with_value(Vec::len) as isize - 1;
         listener.play((unit + delta).clamp(0, last.max(0)) as usize, 0);
     };
-    let empty = listener.units.with_value(Vec::is_empty);
     view! {
         <Show when=move || !empty>
             <div class="listen-controls" role="group" aria-label="Nghe đọc tài liệu" data-testid="listener">

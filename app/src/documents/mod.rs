@@ -4,6 +4,7 @@
 pub mod attachments;
 #[cfg(feature = "ssr")]
 pub mod authoring;
+pub mod body;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
@@ -89,6 +90,38 @@ pub struct DocumentView {
     pub can_manage: bool,
 }
 
+/// The reading page's document: its sections without their text, which comes once, as the body's
+/// HTML (`body`), rendered once per version on the server and the same for every reader.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReaderDocument {
+    /// Sections with kind, anchor, label and heading; `body` empty.
+    pub view: DocumentView,
+    pub body_html: String,
+}
+
+/// A [`ReaderDocument`] as the reading page carries it for hydration: without the body's HTML,
+/// which the same page holds already as HTML (the browser takes it from there). A document page
+/// then carries the document once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InPageDocument(pub ReaderDocument);
+
+impl Serialize for InPageDocument {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct WithoutBody<'a> {
+            view: &'a DocumentView,
+            body_html: &'a str,
+        }
+        WithoutBody { view: &self.0.view, body_html: "" }.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for InPageDocument {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        ReaderDocument::deserialize(deserializer).map(InPageDocument)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SearchFilters {
     pub q: String,
@@ -140,11 +173,11 @@ pub async fn library(
 }
 
 #[server(endpoint = "document")]
-pub async fn get_document(id: i64) -> Result<DocumentView, AppError> {
+pub async fn get_document(id: i64) -> Result<ReaderDocument, AppError> {
     let index = crate::state::search_index()?;
     let sections = crate::state::section_cache()?;
     call!(|db, user| async move {
-        let view = service::view(&db, &index, &sections, &user, id).await?;
+        let view = service::reader_view(&db, &index, &sections, &user, id).await?;
         // The member has the document now: their reading clock starts (reading::service). Off
         // the page's path, so a busy database never holds up the page.
         tokio::spawn(async move {

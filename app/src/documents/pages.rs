@@ -1,12 +1,13 @@
 //! Library (list, filters, search) and the reading view.
 
+use leptos::portal::Portal;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::{A, Form};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
-    DOC_TYPES, DocumentSummary, DocumentView, LEVELS, NoteView, STATUSES, SearchHit, SectionView, SetPublished,
+    DOC_TYPES, DocumentSummary, InPageDocument, LEVELS, ReaderDocument, NoteView, STATUSES, SearchHit, SectionView, SetPublished,
     delete_note, get_document, label_of, library, my_bookmarks, reader_marks, save_note, set_bookmark, set_font_size,
 };
 use crate::auth::SessionUser;
@@ -181,15 +182,32 @@ pub fn DocumentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let publish = ServerAction::<SetPublished>::new();
-    let doc = Resource::new(move || (id(), publish.version().get()), |(id, _)| get_document(id));
+    // The document and the reader's own marks arrive together, so the page is drawn (and
+    // hydrated) with the marks in place; the page's data leaves the body's HTML out, since the
+    // page holds it as HTML already.
+    let page = Resource::new(
+        move || (id(), publish.version().get()),
+        |(id, _)| async move {
+            let doc = InPageDocument(get_document(id).await?);
+            // Marks that cannot be loaded (already logged by the server) leave the text readable.
+            let marks = reader_marks(id).await.unwrap_or_default();
+            Ok(ReaderPage { doc, marks })
+        },
+    );
     // Everything the reader loads is created here, next to the document, never inside it.
-    let marks = Resource::new(id, reader_marks);
     let reading = crate::reading::ReadingResources::new(id);
     view! {
         <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=doc error_title="Tài liệu" children=move |d| view! { <Reader doc=d publish marks reading /> } />
+            <Loaded resource=page error_title="Tài liệu" children=move |p: ReaderPage| view! { <Reader doc=p.doc.0 marks=p.marks publish reading /> } />
         } />
     }
+}
+
+/// A document page's data: the document (without its body's HTML) and the reader's marks on it.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct ReaderPage {
+    doc: InPageDocument,
+    marks: super::MyMarks,
 }
 
 const FONT_KEY: &str = "sotay-co-chu";
@@ -218,7 +236,57 @@ struct Marks {
     quote: RwSignal<String>,
 }
 
+impl Marks {
+    /// Bookmarks the section or takes the bookmark away, at once on the page; the server's
+    /// refusal puts it back.
+    #[cfg_attr(feature = "ssr", allow(dead_code))]
+    fn toggle_bookmark(self, sid: i64) {
+        let on = !self.bookmarks.read_untracked().contains(&sid);
+        self.bookmarks.update(|b| if on { b.push(sid) } else { b.retain(|x| *x != sid) });
+        leptos::task::spawn_local(async move {
+            if set_bookmark(sid, on).await.is_err() {
+                self.bookmarks.update(|b| if on { b.retain(|x| *x != sid) } else { b.push(sid) });
+            }
+        });
+    }
+
+    /// Sections showing something of this reader's under their text: notes, or the note form.
+    fn sections_with_marks(self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.notes.read().iter().map(|n| n.section_id).collect();
+        ids.extend(self.editing.get());
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// Each section's notes and note form, placed under that section's text in the body's HTML.
+#[component]
+fn SectionMarks() -> impl IntoView {
+    let marks = expect_context::<Marks>();
+    // Placed once the page is interactive: the server's HTML has no such places to fill.
+    let placed = RwSignal::new(false);
+    Effect::new(move |_| placed.set(true));
+    view! {
+        <For each=move || if placed.get() { marks.sections_with_marks() } else { Vec::new() } key=|id| *id let(sid)>
+            {
+                #[cfg(not(feature = "ssr"))]
+                let slot = super::body::browser::marks_slot(sid);
+                #[cfg(feature = "ssr")]
+                let slot: Option<web_sys::Element> = None;
+                slot.map(|mount| view! {
+                    <Portal mount>
+                        <SectionNotes section_id=sid />
+                        {move || (marks.editing.get() == Some(sid)).then(|| view! { <NoteForm section_id=sid /> })}
+                    </Portal>
+                })
+            }
+        </For>
+    }
+}
+
 /// The selected text if it lies inside the given section.
+#[cfg(not(feature = "ssr"))]
 fn selection_in_section(section_id: i64) -> String {
     let selected = selected_text();
     let inside = document()
@@ -231,44 +299,82 @@ fn selection_in_section(section_id: i64) -> String {
 }
 
 /// Text the reader has selected, if any (the passage a note highlights).
+#[cfg(not(feature = "ssr"))]
 fn selected_text() -> String {
     window().get_selection().ok().flatten().and_then(|s| s.to_string().as_string()).unwrap_or_default().trim().to_string()
 }
 
 #[component]
 fn Reader(
-    doc: DocumentView,
+    doc: ReaderDocument,
     publish: ServerAction<SetPublished>,
-    marks: Resource<Result<super::MyMarks, AppError>>,
+    marks: super::MyMarks,
     reading: crate::reading::ReadingResources,
 ) -> impl IntoView {
-    let loaded = marks;
-    let (font, set_font) = signal(100u32);
+    let saved_font = marks.font_percent.map(|size| size.clamp(80, 200) as u32);
+    let (font, set_font) = signal(saved_font.unwrap_or(100));
     let marks = Marks {
-        bookmarks: RwSignal::new(Vec::new()),
-        notes: RwSignal::new(Vec::new()),
+        bookmarks: RwSignal::new(marks.bookmarks),
+        notes: RwSignal::new(marks.notes),
         editing: RwSignal::new(None),
         quote: RwSignal::new(String::new()),
     };
     provide_context(marks);
+    // Hydrating, the body's HTML is already in the page (its data leaves it out); opened from
+    // another page, it comes with the document.
+    let ReaderDocument { view: doc, body_html } = doc;
+    #[cfg(not(feature = "ssr"))]
+    let body_html = if body_html.is_empty() { super::body::browser::html_in_page() } else { body_html };
     let s = doc.summary.clone();
     let id = s.id;
     let published = s.published;
-    Effect::new(move |_| {
-        if let Some(size) = stored_font_size() {
-            set_font.set(size.clamp(80, 200));
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(m)) = loaded.get() {
-            if let Some(size) = m.font_percent {
-                set_font.set(size.clamp(80, 200) as u32);
-                store_font_size(size as u32);
+    // The server's copy of the reading size wins; without one, this device's.
+    Effect::new(move |_| match saved_font {
+        Some(size) => store_font_size(size),
+        None => {
+            if let Some(size) = stored_font_size() {
+                set_font.set(size.clamp(80, 200));
             }
-            marks.bookmarks.set(m.bookmarks);
-            marks.notes.set(m.notes);
         }
     });
+    // The reader's marks shown on the body's HTML, whenever they change.
+    Effect::new(move |_| {
+        let bookmarks = marks.bookmarks.get();
+        #[cfg(not(feature = "ssr"))]
+        super::body::browser::show_bookmarks(&bookmarks);
+        drop(bookmarks);
+    });
+    Effect::new(move |_| {
+        let notes = marks.notes.get();
+        #[cfg(not(feature = "ssr"))]
+        super::body::browser::show_highlights(&notes);
+        drop(notes);
+    });
+    // One listener for every tool button of the body.
+    let pressed = move |ev: leptos::ev::PointerEvent| {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(super::body::Tool::Note(sid)) = super::body::browser::tool_of(&ev) {
+            // Taken before the press can clear the selection.
+            marks.quote.set(selection_in_section(sid));
+        }
+        #[cfg(feature = "ssr")]
+        drop(ev);
+    };
+    let clicked = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(not(feature = "ssr"))]
+        match super::body::browser::tool_of(&ev) {
+            Some(super::body::Tool::Bookmark(sid)) => marks.toggle_bookmark(sid),
+            Some(super::body::Tool::Note(sid)) => {
+                if marks.quote.get_untracked().is_empty() {
+                    marks.quote.set(selection_in_section(sid));
+                }
+                marks.editing.set(Some(sid));
+            }
+            None => {}
+        }
+        #[cfg(feature = "ssr")]
+        drop(ev);
+    };
     let change_font = move |delta: i32| {
         let next = (font.get_untracked() as i32 + delta).clamp(80, 200) as u32;
         set_font.set(next);
@@ -350,12 +456,9 @@ fn Reader(
                 </ul>
             </details>
             <MyNotes labels />
-            <div class="doc-body" style:font-size=move || format!("{}%", font.get())>
-                {
-                    let levels = HeadingLevels::of(&doc.sections);
-                    doc.sections.into_iter().map(|x| view! { <Section section=x levels /> }).collect_view()
-                }
-            </div>
+            <div id=super::body::BODY_ID class="doc-body" style:font-size=move || format!("{}%", font.get())
+                inner_html=body_html on:pointerdown=pressed on:click=clicked></div>
+            <SectionMarks />
             {(!doc.attachments.is_empty()).then(move || view! {
                 <section class="attachments-box">
                     <h2>"Tệp đính kèm"</h2>
@@ -433,143 +536,6 @@ fn MyNotes(labels: Vec<(i64, String, String)>) -> impl IntoView {
                 }
             })
         }}
-    }
-}
-
-/// A paragraph with the reader's highlighted passages marked.
-fn highlighted(paragraph: &str, quotes: &[String]) -> Vec<(String, bool)> {
-    let mut parts = vec![(paragraph.to_string(), false)];
-    for q in quotes.iter().filter(|q| !q.is_empty()) {
-        parts = parts
-            .into_iter()
-            .flat_map(|(text, marked)| {
-                if marked || !text.contains(q.as_str()) {
-                    return vec![(text, marked)];
-                }
-                let mut out = Vec::new();
-                let mut rest = text.as_str();
-                while let Some(at) = rest.find(q.as_str()) {
-                    if at > 0 {
-                        out.push((rest[..at].to_string(), false));
-                    }
-                    out.push((q.clone(), true));
-                    rest = &rest[at + q.len()..];
-                }
-                if !rest.is_empty() {
-                    out.push((rest.to_string(), false));
-                }
-                out
-            })
-            .collect();
-    }
-    parts
-}
-
-/// Heading levels for the kinds a document has, so they descend without gaps (h1 → h2 → h3)
-/// whatever its shape: a Charter has chapters and articles, a Hướng dẫn parts and items.
-#[derive(Clone, Copy)]
-struct HeadingLevels {
-    article: u8,
-    item: u8,
-}
-
-impl HeadingLevels {
-    fn of(sections: &[SectionView]) -> HeadingLevels {
-        let has = |kinds: &[&str]| sections.iter().any(|s| kinds.contains(&s.kind.as_str()));
-        let article = if has(&["part", "chapter", "section"]) { 3 } else { 2 };
-        let item = if has(&["article"]) { article + 1 } else { article };
-        HeadingLevels { article, item }
-    }
-}
-
-/// A heading of the given level (2–4).
-fn heading(level: u8, text: String) -> AnyView {
-    match level {
-        2 => view! { <h2>{text}</h2> }.into_any(),
-        3 => view! { <h3>{text}</h3> }.into_any(),
-        _ => view! { <h4>{text}</h4> }.into_any(),
-    }
-}
-
-#[component]
-fn Section(section: SectionView, levels: HeadingLevels) -> impl IntoView {
-    let marks = expect_context::<Marks>();
-    let sid = section.id;
-    let heading = match section.kind.as_str() {
-        "part" | "chapter" | "section" => Some(heading(
-            2,
-            format!(
-                "{}{}",
-                section.label,
-                if !section.heading.is_empty() && section.heading != section.label { format!(". {}", section.heading) } else { String::new() }
-            ),
-        )),
-        "article" => Some(heading(
-            levels.article,
-            format!("{}.{}", section.label, if section.heading.is_empty() { String::new() } else { format!(" {}", section.heading) }),
-        )),
-        "item" if !section.heading.is_empty() => {
-            Some(heading(levels.item, format!("{}. {}", section.label.trim_start_matches("Điểm "), section.heading)))
-        }
-        _ => None,
-    };
-    let prefix = match section.kind.as_str() {
-        "clause" => Some(format!("{}. ", section.label.trim_start_matches("Khoản "))),
-        "item" if section.heading.is_empty() => Some(format!("{}. ", section.label.trim_start_matches("Điểm "))),
-        _ => None,
-    };
-    let paragraphs: Vec<String> = section.body.lines().map(str::to_string).collect();
-    let has_text = !paragraphs.is_empty();
-    let bookmarkable = matches!(section.kind.as_str(), "article" | "chapter" | "part" | "section" | "preamble" | "item");
-    let bookmarked = move || marks.bookmarks.read().contains(&sid);
-    let toggle = move |_| {
-        let on = !bookmarked();
-        marks.bookmarks.update(|b| if on { b.push(sid) } else { b.retain(|x| *x != sid) });
-        leptos::task::spawn_local(async move {
-            if set_bookmark(sid, on).await.is_err() {
-                marks.bookmarks.update(|b| if on { b.retain(|x| *x != sid) } else { b.push(sid) });
-            }
-        });
-    };
-    let quotes = move || marks.notes.read().iter().filter(|n| n.section_id == sid).map(|n| n.quote.clone()).collect::<Vec<_>>();
-    view! {
-        <section id=section.anchor.clone() class=format!("doc-section kind-{}", section.kind) data-section-id=section.id>
-            {heading}
-            {move || {
-                let quotes = quotes();
-                paragraphs.iter().enumerate().map(|(i, p)| {
-                    let lead = if i == 0 { prefix.clone() } else { None };
-                    view! { <p>{lead.map(|l| view! { <strong>{l}</strong> })}
-                        {highlighted(p, &quotes).into_iter().map(|(text, marked)| if marked {
-                            view! { <mark class="my-highlight">{text}</mark> }.into_any()
-                        } else {
-                            text.into_any()
-                        }).collect_view()}
-                    </p> }
-                }).collect_view()
-            }}
-            {(bookmarkable || has_text).then(|| view! {
-                <div class="section-tools">
-                    {bookmarkable.then(|| view! {
-                        <button type="button" class="tool" aria-pressed=move || bookmarked().to_string() on:click=toggle>
-                            {move || if bookmarked() { "★ Đã đánh dấu" } else { "☆ Đánh dấu" }}
-                        </button>
-                    })}
-                    {has_text.then(|| view! {
-                        <button type="button" class="tool"
-                            on:pointerdown=move |_| marks.quote.set(selection_in_section(sid))
-                            on:click=move |_| {
-                                if marks.quote.get_untracked().is_empty() {
-                                    marks.quote.set(selection_in_section(sid));
-                                }
-                                marks.editing.set(Some(sid));
-                            }>"✎ Ghi chú"</button>
-                    })}
-                </div>
-            })}
-            <SectionNotes section_id=sid />
-            {move || (marks.editing.get() == Some(sid)).then(|| view! { <NoteForm section_id=sid /> })}
-        </section>
     }
 }
 

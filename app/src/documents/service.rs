@@ -170,37 +170,55 @@ pub fn not_for_you() -> AppError {
     AppError::Forbidden("Tài liệu này không được phổ biến đến đồng chí.".into())
 }
 
-/// The sections of each document version as readers see them — the same for every reader —
-/// kept in memory so a page view does not fetch and decode the whole text again. Keyed by the
-/// document's id, version and last change: every save of the text bumps the version in the
+/// A document version as every reader gets it: its sections, the same without their text (the
+/// reading page's outline), and the body rendered as HTML once.
+pub struct VersionBody {
+    pub sections: Vec<SectionView>,
+    pub outline: Vec<SectionView>,
+    pub html: String,
+}
+
+impl VersionBody {
+    fn new(sections: Vec<SectionView>) -> VersionBody {
+        let html = super::body::render(&sections);
+        let outline = sections.iter().map(|s| SectionView { body: String::new(), ..s.clone() }).collect();
+        VersionBody { sections, outline, html }
+    }
+}
+
+/// Each document version as readers see it — the same for every reader — kept in memory so a
+/// page view neither fetches and decodes the whole text again nor renders it again. Keyed by
+/// the document's id, version and last change: every save of the text bumps the version in the
 /// transaction that rewrites the sections, so an entry is never stale, on this server or any
 /// other sharing the database.
 pub struct SectionCache {
-    cache: quick_cache::sync::Cache<(i64, i32, i64), Arc<Vec<SectionView>>, TextWeight>,
+    cache: quick_cache::sync::Cache<(i64, i32, i64), Arc<VersionBody>, TextWeight>,
 }
 
-/// Weighs an entry by its text, so the cache holds a bounded number of bytes.
+/// Weighs an entry by its text and HTML, so the cache holds a bounded number of bytes.
 #[derive(Clone)]
 struct TextWeight;
 
-impl quick_cache::Weighter<(i64, i32, i64), Arc<Vec<SectionView>>> for TextWeight {
-    fn weight(&self, _key: &(i64, i32, i64), sections: &Arc<Vec<SectionView>>) -> u64 {
-        sections.iter().map(|s| (s.body.len() + s.heading.len() + s.label.len() + s.anchor.len() + s.kind.len() + 160) as u64).sum::<u64>().max(1)
+impl quick_cache::Weighter<(i64, i32, i64), Arc<VersionBody>> for TextWeight {
+    fn weight(&self, _key: &(i64, i32, i64), body: &Arc<VersionBody>) -> u64 {
+        let strings = |s: &SectionView| (s.body.len() + s.heading.len() + s.label.len() + s.anchor.len() + s.kind.len() + 160) as u64;
+        let sections: u64 = body.sections.iter().chain(&body.outline).map(strings).sum();
+        (sections + body.html.len() as u64).max(1)
     }
 }
 
 impl SectionCache {
-    /// At most `megabytes` of section text.
+    /// At most `megabytes` of section text and HTML.
     pub fn new(megabytes: u64) -> Self {
         Self { cache: quick_cache::sync::Cache::with_weighter(256, megabytes * 1024 * 1024, TextWeight) }
     }
 
-    async fn get_or_load(&self, db: &impl ConnectionTrait, doc: &document::Model) -> AppResult<Arc<Vec<SectionView>>> {
+    async fn get_or_load(&self, db: &impl ConnectionTrait, doc: &document::Model) -> AppResult<Arc<VersionBody>> {
         let key = (doc.id, doc.version, doc.updated_at.timestamp_micros());
         if let Some(hit) = self.cache.get(&key) {
             return Ok(hit);
         }
-        let loaded = Arc::new(load_sections(db, doc.id).await?);
+        let loaded = Arc::new(VersionBody::new(load_sections(db, doc.id).await?));
         self.cache.insert(key, loaded.clone());
         Ok(loaded)
     }
@@ -246,6 +264,7 @@ async fn load_sections(db: &impl ConnectionTrait, id: i64) -> AppResult<Vec<Sect
         .collect())
 }
 
+/// A document with every section's text, for a reader who may open it.
 pub async fn view(
     db: &DatabaseConnection,
     index: &SearchIndex,
@@ -253,6 +272,32 @@ pub async fn view(
     user: &SessionUser,
     id: i64,
 ) -> AppResult<DocumentView> {
+    let (mut view, body) = assemble(db, index, sections, user, id).await?;
+    view.sections = body.sections.clone();
+    Ok(view)
+}
+
+/// A document as the reading page shows it: sections without their text, and the body as HTML.
+pub async fn reader_view(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    sections: &SectionCache,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<super::ReaderDocument> {
+    let (mut view, body) = assemble(db, index, sections, user, id).await?;
+    view.sections = body.outline.clone();
+    Ok(super::ReaderDocument { view, body_html: body.html.clone() })
+}
+
+/// Everything about the document but its sections (left empty), and its version's body.
+async fn assemble(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    sections: &SectionCache,
+    user: &SessionUser,
+    id: i64,
+) -> AppResult<(DocumentView, Arc<VersionBody>)> {
     let doc = find_document(db, id).await?;
     let visible = visible_ids(db, user).await?;
     if !visible.contains(&id) {
@@ -262,7 +307,7 @@ pub async fn view(
             AppError::NotFound("tài liệu".into())
         });
     }
-    let sections = sections.get_or_load(db, &doc).await?.as_ref().clone();
+    let body = sections.get_or_load(db, &doc).await?;
     // The replacement is named only to those who may open it: a draft that will replace this
     // document is still the committee's business.
     let superseded_by = match doc.superseded_by {
@@ -278,19 +323,20 @@ pub async fn view(
         .into_iter()
         .filter(|d| visible.contains(&d.id))
         .collect();
-    Ok(DocumentView {
+    let view = DocumentView {
         summary: summary(&doc),
         effective_on: doc.effective_on,
         topics: doc.topics.clone(),
         source: doc.source.clone(),
-        sections,
+        sections: Vec::new(),
         superseded_by,
         replaces: replaces.iter().map(summary).collect(),
         related: related(db, index, &doc, &visible).await?,
         attachments: super::authoring::attachments_of(db, id).await?,
         version: doc.version,
         can_manage,
-    })
+    };
+    Ok((view, body))
 }
 
 /// Up to five other documents the reader may open, ranked by how well they match this one's

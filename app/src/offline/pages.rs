@@ -465,6 +465,9 @@ pub fn OfflinePage() -> impl IntoView {
             <button type="button" disabled=move || busy.get() || !device.online.get() on:click=refresh_kept>
                 {move || if busy.get() { "Đang cập nhật…" } else { "Cập nhật bản lưu" }}
             </button>
+            // Which release this phone runs, for whoever helps a member on the telephone
+            // (set at build time: `SOTAY_VERSION=… cargo leptos build --release`).
+            <p class="muted small" data-testid="app-version">"Phiên bản ứng dụng: " {option_env!("SOTAY_VERSION").unwrap_or("bản phát triển")}</p>
         </section>
     }
 }
