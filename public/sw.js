@@ -24,22 +24,40 @@ const NETWORK_PATIENCE_MS = 4000;
 
 self.addEventListener('install', (event) => {
   // A new version waits until the member chooses to reload (an open form is never cut off).
-  event.waitUntil(installShell());
+  event.waitUntil(keepShell(CORE, true));
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    caches
+      .keys()
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('sotay-shell-') && k !== VERSION).map((k) => caches.delete(k))))
+      .then(() => self.clients.claim())
+      .then(() => { warmPages(); }),
+  );
 });
 
 /** A bundle file named by its content (`sotay.<22-character fingerprint>.wasm`). */
 const FINGERPRINTED = /\.[A-Za-z0-9_-]{22}\.[a-z]+$/;
+/** The pages' own code chunks (one or more per page, `cargo leptos build --split`). */
+const PAGE_CHUNK = /\/(chunk_|split_)[^/]*\.wasm$/;
+/** What every page needs to start: kept before this version takes over. */
+const CORE = SHELL.concat(ASSETS.filter((url) => !PAGE_CHUNK.test(url)));
+/** The pages' chunks: fetched when a page first needs them, and all kept in the background. */
+const CHUNKS = ASSETS.filter((url) => PAGE_CHUNK.test(url));
 
 /**
- * Keeps this version's shell. A file named by its content that an earlier version already kept
- * is the same file: it is copied over, not downloaded again, so a release that changed one page
- * costs a phone only that page's chunk (and whatever else changed).
+ * Keeps files of this version's shell. A file named by its content that an earlier version
+ * already kept is the same file: it is copied over, not downloaded again, so a release that
+ * changed one page costs a phone only what changed. `all` fetches the rest at once (the core
+ * the pages cannot start without); otherwise one at a time, behind whatever the member does.
  */
-async function installShell() {
+async function keepShell(urls, all) {
   const cache = await caches.open(VERSION);
   const older = (await caches.keys()).filter((k) => k.startsWith('sotay-shell-') && k !== VERSION);
-  const fetched = [];
-  for (const url of SHELL.concat(ASSETS)) {
+  const missing = [];
+  for (const url of urls) {
+    if (await cache.match(url)) continue;
     let kept = null;
     if (FINGERPRINTED.test(url) && !/_{22}/.test(url)) {
       for (const name of older) {
@@ -48,19 +66,24 @@ async function installShell() {
       }
     }
     if (kept) await cache.put(url, kept);
-    else fetched.push(url);
+    else missing.push(url);
   }
-  await cache.addAll(fetched);
+  if (all) return cache.addAll(missing);
+  for (const url of missing) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) await cache.put(url, response);
+    } catch (_) {
+      return; // no network now: the next keeping tries again
+    }
+  }
 }
 
-self.addEventListener('activate', (event) => {
-  event.waitUntil(
-    caches
-      .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k.startsWith('sotay-shell-') && k !== VERSION).map((k) => caches.delete(k))))
-      .then(() => self.clients.claim()),
-  );
-});
+/** Every page's chunk on the device (a page kept offline must become interactive offline). */
+function warmPages() {
+  keeping = keeping.then(() => keepShell(CHUNKS, false)).catch(() => {});
+  return keeping;
+}
 
 self.addEventListener('message', (event) => {
   const data = event.data;
@@ -239,7 +262,10 @@ let keepingNow = null;
 function keepOfflineOnce(force) {
   if (keepingNow) return keepingNow.then(() => (force ? keepOfflineOnce(true) : { shared: true }));
   keepingNow = keepOffline(force).finally(() => { keepingNow = null; });
-  keeping = keepingNow.catch(() => {});
+  // 'settled' waits for the plan and for the pages' chunks still being kept.
+  const plan = keepingNow;
+  keeping = keeping.then(() => plan).catch(() => {});
+  warmPages();
   return keepingNow;
 }
 

@@ -141,6 +141,8 @@ test('signing out deletes every kept page; another sign-in on the same phone nev
   await loginAs(page, 'member');
   await page.getByRole('button', { name: /Danh mục/ }).click();
   await page.getByTestId('menu').getByRole('link', { name: 'Hồ sơ của tôi' }).click();
+  // The page's code chunk arrives before the address changes.
+  await expect(page).toHaveURL(/\/dang-vien\/\d+$/);
   await hydrated(page);
   const profile = new URL(page.url()).pathname;
   await page.reload(); // a full page load, which the worker keeps

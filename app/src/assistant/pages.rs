@@ -579,6 +579,10 @@ fn listen_units(sections: &[crate::documents::SectionView]) -> Vec<ListenUnit> {
 /// What the listener is doing; `Copy`, so callbacks can carry it.
 #[derive(Clone, Copy)]
 struct Listener {
+    /// The document's sections without their text (it is read from the page when needed).
+    #[cfg_attr(feature = "ssr", allow(dead_code))]
+    outline: StoredValue<Vec<crate::documents::SectionView>>,
+    /// What is read, made from the page's body the first time it is needed.
     units: StoredValue<Vec<ListenUnit>>,
     /// (unit, chunk) now playing or paused at.
     at: RwSignal<Option<(usize, usize)>>,
@@ -591,7 +595,27 @@ struct Listener {
 }
 
 impl Listener {
+    /// The pieces to read, taken from the body on the page the first time (the text travels
+    /// once, as HTML; by the time anyone presses a button, the page shows it).
+    fn ensure_units(self) {
+        #[cfg(not(feature = "ssr"))]
+        if self.units.with_value(Vec::is_empty) {
+            let texts = crate::documents::body::browser::section_texts();
+            let sections: Vec<crate::documents::SectionView> = self.outline.with_value(|all| {
+                all.iter().map(|s| crate::documents::SectionView { body: texts.get(&s.id).cloned().unwrap_or_default(), ..s.clone() }).collect()
+            });
+            self.units.set_value(listen_units(&sections));
+        }
+    }
+
+    /// The unit starting at the section with this anchor.
+    fn unit_at(self, anchor: &str) -> usize {
+        self.ensure_units();
+        self.units.with_value(|u| u.iter().position(|x| x.anchor == anchor)).unwrap_or(0)
+    }
+
     fn play(self, unit: usize, chunk: usize) {
+        self.ensure_units();
         let Some((anchor, anchors, text)) = self.units.with_value(|u| u.get(unit).and_then(|x| x.chunks.get(chunk).map(|c| (x.anchor.clone(), x.anchors.clone(), c.clone())))) else {
             self.stop();
             return;
@@ -662,9 +686,8 @@ pub fn DocumentListener(
 ) -> impl IntoView {
     let empty = sections.is_empty();
     let outline = StoredValue::new(sections);
-    #[cfg(feature = "ssr")]
-    let _ = outline;
     let listener = Listener {
+        outline,
         units: StoredValue::new(Vec::new()),
         at: RwSignal::new(None),
         playing: RwSignal::new(false),
@@ -672,29 +695,30 @@ pub fn DocumentListener(
         problem: RwSignal::new(None),
         key: StoredValue::new(format!("sotay-nghe-{document_id}")),
     };
-    // Where this device stopped last time, once in the browser.
-    let resume = RwSignal::new(None::<usize>);
+    // Where this device stopped last time (anchor and label), once in the browser; not when
+    // that was the very start.
+    let resume = RwSignal::new(None::<(String, String)>);
     Effect::new(move |_| {
         #[cfg(not(feature = "ssr"))]
         {
-            let texts = crate::documents::body::browser::section_texts();
-            let sections: Vec<crate::documents::SectionView> = outline.with_value(|all| {
-                all.iter().map(|s| crate::documents::SectionView { body: texts.get(&s.id).cloned().unwrap_or_default(), ..s.clone() }).collect()
-            });
-            listener.units.set_value(listen_units(&sections));
             let saved = browser::listen_position(&listener.key.get_value());
-            let found = listener.units.with_value(|u| u.iter().position(|x| x.anchor == saved));
-            resume.set(found.filter(|i| *i > 0));
+            let found = outline.with_value(|all| {
+                let at = all.iter().position(|s| s.anchor == saved).filter(|i| *i > 0)?;
+                let s = &all[at];
+                Some((s.anchor.clone(), if s.kind == "preamble" { "Phần mở đầu".to_string() } else { s.label.clone() }))
+            });
+            resume.set(found);
         }
     });
     on_cleanup(stop_speaking);
     let current_label = move || listener.at.get().and_then(|(u, _)| listener.units.with_value(|x| x.get(u).map(|x| x.label.clone())));
     let start = move |_| match (listener.at.get_untracked(), resume.get_untracked()) {
         (Some((unit, _)), _) => listener.play(unit, 0),
-        (None, Some(unit)) => listener.play(unit, 0),
+        (None, Some((anchor, _))) => listener.play(listener.unit_at(&anchor), 0),
         (None, None) => listener.play(0, 0),
     };
     let step = move |delta: isize| {
+        listener.ensure_units();
         let unit = listener.at.get_untracked().map_or(0, |(u, _)| u as isize);
         let last = listener.units.with_value(Vec::len) as isize - 1;
         listener.play((unit + delta).clamp(0, last.max(0)) as usize, 0);
@@ -708,7 +732,7 @@ pub fn DocumentListener(
                         <button type="button" class="primary" on:click=start data-testid="listen-play">
                             {move || match (listener.at.get(), resume.get()) {
                                 (Some(_), _) => format!("Nghe tiếp {}", current_label().unwrap_or_default()),
-                                (None, Some(unit)) => format!("Nghe tiếp từ {}", listener.units.with_value(|u| u[unit].label.clone())),
+                                (None, Some((_, label))) => format!("Nghe tiếp từ {label}"),
                                 (None, None) => "Nghe đọc tài liệu".to_string(),
                             }}
                         </button>
