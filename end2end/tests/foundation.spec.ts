@@ -198,4 +198,6 @@ test('every page carries the security headers', async ({ request }) => {
     expect(headers['referrer-policy'], path).toBe('same-origin');
     expect(headers['x-content-type-options'], path).toBe('nosniff');
   }
+  // A page (a member's own data) is never kept by a shared cache.
+  expect((await request.get('/dang-nhap')).headers()['cache-control']).toBe('private, no-cache');
 });

@@ -48,7 +48,7 @@ mod tests {
     #[test]
     fn only_names_with_a_content_fingerprint_count() {
         assert!(is_fingerprinted("sotay.hBlSEcC4YC3JpA6ozA2yBQ.wasm"));
-        assert!(is_fingerprinted("__wasm_split.9f2Xq_-aaaaaaaaaaaaaaaaa.js"));
+        assert!(is_fingerprinted("__wasm_split.rQMf3_4J6F7WrjvkbbD-YQ.js"));
         assert!(!is_fingerprinted("sotay.wasm"));
         assert!(!is_fingerprinted("sotay_bg.wasm"));
         assert!(!is_fingerprinted("__wasm_split.______________________.js"));
