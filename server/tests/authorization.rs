@@ -618,8 +618,10 @@ async fn place(server: &Server, root: &str, cell: i64, code: &str, upper: i64, m
     draft.quiz = "Chi bộ sinh hoạt thường kỳ bao lâu một lần?\n- Mỗi quý\n* Mỗi tháng".into();
     let document = server.ok(root, sf(documents::SaveDocument { draft })).await.as_i64().expect("document id");
     server.ok(root, sf(documents::SetPublished { id: document, published: true })).await;
-    let view = server.ok(root, sf(documents::GetDocument { id: document })).await;
-    let section = view["sections"]
+    let page = server.ok(root, sf(documents::GetDocument { id: document })).await;
+    // The reading page's document: sections (without their text) under `view`, and the body.
+    assert!(page["body_html"].as_str().is_some_and(|html| html.contains("data-section-id")), "{page}");
+    let section = page["view"]["sections"]
         .as_array()
         .and_then(|s| s.iter().rev().find(|s| s["kind"] == "article"))
         .and_then(|s| s["id"].as_i64())
