@@ -19,8 +19,8 @@ export PATH="$tools/node_modules/.bin:$PATH"
 # Release A, then release B that differs in one page (the version shown on /ngoai-tuyen), for
 # the returning member's figures.
 build() {
-  echo "== release build $1 (server + wasm-release bundle split per page, wasm-opt, precompressed)"
-  SOTAY_VERSION="$1" cargo leptos build --release --split --precompress 2>&1 | tail -2
+  echo "== release build $1 (server + wasm-release bundle, wasm-opt, precompressed)"
+  SOTAY_VERSION="$1" cargo leptos build --release --precompress 2>&1 | tail -2
 }
 port="${FIGURES_PORT:-3400}"
 workdir=$(mktemp -d)

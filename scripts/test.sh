@@ -15,8 +15,8 @@ cargo clippy --workspace --exclude frontend -- -D warnings
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend
 
-echo "== build (cargo leptos build --split: server + hydrate bundle, one chunk per page)"
-cargo leptos build --split
+echo "== build (cargo leptos build: server + hydrate bundle)"
+cargo leptos build
 
 echo "== browser tests (headless Chromium)"
 port="${E2E_PORT:-3300}"

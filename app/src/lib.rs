@@ -18,7 +18,6 @@ pub mod offline;
 pub mod pwa;
 pub mod questions;
 pub mod reading;
-pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;
 #[cfg(feature = "ssr")]
@@ -30,7 +29,7 @@ pub mod validate;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{Lazy, SsrMode, path};
+use leptos_router::{SsrMode, path};
 
 use crate::auth::Auth;
 use crate::ui::{Layout, NotFound};
@@ -75,45 +74,45 @@ pub fn App() -> impl IntoView {
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
-                    <Route path=path!("/") view={Lazy::<routes::HomeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dang-nhap") view={Lazy::<routes::LoginRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/doi-mat-khau") view={Lazy::<routes::ChangePasswordRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/to-chuc") view={Lazy::<routes::UnitTreeRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/to-chuc/:id") view={Lazy::<routes::UnitRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dang-vien") view={Lazy::<routes::MemberListRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dang-vien/moi") view={Lazy::<routes::NewMemberRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/dang-vien/:id") view={Lazy::<routes::MemberProfileRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tai-lieu") view={Lazy::<routes::LibraryRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tai-lieu/moi") view={Lazy::<routes::DocumentEditorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tai-lieu/:id") view={Lazy::<routes::DocumentRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tai-lieu/:id/sua") view={Lazy::<routes::DocumentEditorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/can-doc") view={Lazy::<routes::RequiredReadingRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat") view={Lazy::<routes::MeetingsListRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat/moi") view={Lazy::<routes::PlanMeetingRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat/thang-diem") view={Lazy::<routes::RubricEditorRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat/:id") view={Lazy::<routes::MeetingRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat/:id/bien-ban") view={Lazy::<routes::MinutesRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat/:id/ma-qr") view={Lazy::<routes::QrScreenRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/sinh-hoat/:id/co-mat") view={Lazy::<routes::CheckInRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/bao-cao-doc/:id") view={Lazy::<routes::ReadingReportRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/bao-cao-sinh-hoat") view={Lazy::<routes::MeetingReportRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/hoi-dap") view={Lazy::<routes::AskRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/hoi-dap/tiep-nhan") view={Lazy::<routes::QuestionInboxRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/hoi-dap/chung") view={Lazy::<routes::FaqRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/hoi-dap/bao-cao") view={Lazy::<routes::QuestionReportRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/hoi-dap/:id") view={Lazy::<routes::QuestionRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/xin-y-kien") view={Lazy::<routes::ConsultationsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/xin-y-kien/moi") view={Lazy::<routes::NewConsultationRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/xin-y-kien/:id") view={Lazy::<routes::ConsultationRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/xin-y-kien/:id/tong-hop") view={Lazy::<routes::ConsultationDigestRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/thong-bao-cua-toi/cai-dat") view={Lazy::<routes::NotificationSettingsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/thong-bao-cua-toi") view={Lazy::<routes::NotificationsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/ngoai-tuyen") view={Lazy::<routes::OfflineRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/thong-bao") view={Lazy::<routes::AnnouncementsRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tro-ly") view={Lazy::<routes::AssistantRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/tro-ly/bao-cao") view={Lazy::<routes::AssistantReportRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/thong-bao/moi") view={Lazy::<routes::NewAnnouncementRoute>::new()} ssr=SsrMode::Async />
-                    <Route path=path!("/thong-bao/:id") view={Lazy::<routes::AnnouncementRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("/") view=crate::ui::HomePage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-nhap") view=crate::auth::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/doi-mat-khau") view=crate::auth::ChangePasswordPage ssr=SsrMode::Async />
+                    <Route path=path!("/to-chuc") view=crate::units::UnitTreePage ssr=SsrMode::Async />
+                    <Route path=path!("/to-chuc/:id") view=crate::units::UnitPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien") view=crate::members::MemberListPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien/moi") view=crate::members::NewMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien/:id") view=crate::members::MemberProfilePage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu") view=crate::documents::LibraryPage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu/moi") view=crate::documents::DocumentEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu/:id") view=crate::documents::DocumentPage ssr=SsrMode::Async />
+                    <Route path=path!("/tai-lieu/:id/sua") view=crate::documents::DocumentEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/can-doc") view=crate::reading::RequiredReadingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat") view=crate::meetings::MeetingsListPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/moi") view=crate::meetings::PlanMeetingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/thang-diem") view=crate::meetings::RubricEditorPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id") view=crate::meetings::MeetingPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id/bien-ban") view=crate::meetings::MinutesPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id/ma-qr") view=crate::meetings::QrScreenPage ssr=SsrMode::Async />
+                    <Route path=path!("/sinh-hoat/:id/co-mat") view=crate::meetings::CheckInPage ssr=SsrMode::Async />
+                    <Route path=path!("/bao-cao-doc/:id") view=crate::reading::ReadingReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/bao-cao-sinh-hoat") view=crate::meetings::MeetingReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap") view=crate::questions::AskPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/tiep-nhan") view=crate::questions::QuestionInboxPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/chung") view=crate::questions::FaqPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/bao-cao") view=crate::questions::QuestionReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/hoi-dap/:id") view=crate::questions::QuestionPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien") view=crate::consultations::ConsultationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien/moi") view=crate::consultations::NewConsultationPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien/:id") view=crate::consultations::ConsultationPage ssr=SsrMode::Async />
+                    <Route path=path!("/xin-y-kien/:id/tong-hop") view=crate::consultations::ConsultationDigestPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao-cua-toi/cai-dat") view=crate::notifications::NotificationSettingsPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao-cua-toi") view=crate::notifications::NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("/ngoai-tuyen") view=crate::offline::OfflinePage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao") view=crate::announcements::AnnouncementsPage ssr=SsrMode::Async />
+                    <Route path=path!("/tro-ly") view=crate::assistant::AssistantPage ssr=SsrMode::Async />
+                    <Route path=path!("/tro-ly/bao-cao") view=crate::assistant::AssistantReportPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao/moi") view=crate::announcements::NewAnnouncementPage ssr=SsrMode::Async />
+                    <Route path=path!("/thong-bao/:id") view=crate::announcements::AnnouncementPage ssr=SsrMode::Async />
                 </Routes>
             </Layout>
         </Router>

@@ -192,9 +192,8 @@ pub mod browser {
     }
 
     /// Shows which sections this reader has bookmarked on their buttons.
-    pub fn show_bookmarks(bookmarks: &[i64]) {
-        let Some(body) = body() else { return };
-        each(&body, "button[data-tool=bookmark]", |button| {
+    pub fn show_bookmarks(body: &Element, bookmarks: &[i64]) {
+        each(body, "button[data-tool=bookmark]", |button| {
             let on = section_id(&button).is_some_and(|id| bookmarks.contains(&id));
             let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
             button.set_text_content(Some(if on { "★ Đã đánh dấu" } else { "☆ Đánh dấu" }));
@@ -203,9 +202,8 @@ pub mod browser {
 
     /// Marks this reader's highlighted passages (`<mark class="my-highlight">`), first taking away
     /// the marks shown before.
-    pub fn show_highlights(notes: &[NoteView]) {
-        let Some(body) = body() else { return };
-        each(&body, "mark.my-highlight", |mark| {
+    pub fn show_highlights(body: &Element, notes: &[NoteView]) {
+        each(body, "mark.my-highlight", |mark| {
             if let (Some(parent), Some(text)) = (mark.parent_node(), mark.text_content()) {
                 let plain = document().create_text_node(&text);
                 let _ = parent.replace_child(&plain, &mark);
@@ -249,8 +247,8 @@ pub mod browser {
     }
 
     /// Where a section's notes and note form go.
-    pub fn marks_slot(section_id: i64) -> Option<Element> {
-        body()?.query_selector(&format!("section[data-section-id=\"{section_id}\"] > .section-marks")).ok().flatten()
+    pub fn marks_slot(body: &Element, section_id: i64) -> Option<Element> {
+        body.query_selector(&format!("section[data-section-id=\"{section_id}\"] > .section-marks")).ok().flatten()
     }
 
     /// Each section's text as the page shows it (paragraphs on lines, without the lead numbers):

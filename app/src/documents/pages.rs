@@ -234,6 +234,9 @@ struct Marks {
     /// The passage selected when the note button was pressed (taken before the press can
     /// clear the selection).
     quote: RwSignal<String>,
+    /// The body's element once it exists (opened from another page, the marks are applied to
+    /// it before it joins the document).
+    body: NodeRef<leptos::html::Div>,
 }
 
 impl Marks {
@@ -268,10 +271,10 @@ fn SectionMarks() -> impl IntoView {
     let placed = RwSignal::new(false);
     Effect::new(move |_| placed.set(true));
     view! {
-        <For each=move || if placed.get() { marks.sections_with_marks() } else { Vec::new() } key=|id| *id let(sid)>
+        <For each=move || if placed.get() && marks.body.get().is_some() { marks.sections_with_marks() } else { Vec::new() } key=|id| *id let(sid)>
             {
                 #[cfg(not(feature = "ssr"))]
-                let slot = super::body::browser::marks_slot(sid);
+                let slot = marks.body.get_untracked().and_then(|body| super::body::browser::marks_slot(&body, sid));
                 #[cfg(feature = "ssr")]
                 let slot: Option<web_sys::Element> = None;
                 slot.map(|mount| view! {
@@ -318,6 +321,7 @@ fn Reader(
         notes: RwSignal::new(marks.notes),
         editing: RwSignal::new(None),
         quote: RwSignal::new(String::new()),
+        body: NodeRef::new(),
     };
     provide_context(marks);
     // Hydrating, the body's HTML is already in the page (its data leaves it out); opened from
@@ -341,13 +345,17 @@ fn Reader(
     Effect::new(move |_| {
         let bookmarks = marks.bookmarks.get();
         #[cfg(not(feature = "ssr"))]
-        super::body::browser::show_bookmarks(&bookmarks);
+        if let Some(body) = marks.body.get() {
+            super::body::browser::show_bookmarks(&body, &bookmarks);
+        }
         drop(bookmarks);
     });
     Effect::new(move |_| {
         let notes = marks.notes.get();
         #[cfg(not(feature = "ssr"))]
-        super::body::browser::show_highlights(&notes);
+        if let Some(body) = marks.body.get() {
+            super::body::browser::show_highlights(&body, &notes);
+        }
         drop(notes);
     });
     // One listener for every tool button of the body.
@@ -456,7 +464,7 @@ fn Reader(
                 </ul>
             </details>
             <MyNotes labels />
-            <div id=super::body::BODY_ID class="doc-body" style:font-size=move || format!("{}%", font.get())
+            <div id=super::body::BODY_ID node_ref=marks.body class="doc-body" style:font-size=move || format!("{}%", font.get())
                 inner_html=body_html on:pointerdown=pressed on:click=clicked></div>
             <SectionMarks />
             {(!doc.attachments.is_empty()).then(move || view! {
