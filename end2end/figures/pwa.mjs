@@ -3,26 +3,13 @@
 // cache, and Lighthouse's performance / accessibility / best-practices scores.
 // Usage: node figures/pwa.mjs http://127.0.0.1:3400   (a server with the demo province)
 import { chromium } from '@playwright/test';
+import { FLAGS, SLOW_4G, sessionCookie } from './phone.mjs';
 import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 
 const base = process.argv[2] ?? 'http://127.0.0.1:3400';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-// Lighthouse's "slow 4G" (its mobile default): 150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up.
-const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
 const CPU_SLOWDOWN = 4;
 const RUNS = 3;
-
-async function sessionCookie() {
-  const r = await fetch(`${base}/api/login`, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'identifier=0900000004&password=sotay2024',
-  });
-  const m = /sotay_session=([^;]+)/.exec(r.headers.get('set-cookie') ?? '');
-  if (!m) throw new Error('đăng nhập thất bại');
-  return m[1];
-}
 
 async function shellSize() {
   const sw = await (await fetch(`${base}/sw.js`)).text();
@@ -145,7 +132,7 @@ function lighthouse(token, path) {
   for (const a of failing) console.log(`      · ${a.id}: ${a.title}${a.displayValue ? ` (${a.displayValue})` : ''}`);
 }
 
-const token = await sessionCookie();
+const token = await sessionCookie(base);
 await shellSize();
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
 console.log('\n== First visit: bytes over the network (as served, compressed) until the page is interactive');

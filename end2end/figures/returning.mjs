@@ -4,24 +4,11 @@
 //   node figures/returning.mjs BASE update  PROFILE_DIR   after release B: what the phone downloads
 // The same profile directory is the same phone. Slow 4G and 4× CPU as in pwa.mjs.
 import { chromium } from '@playwright/test';
+import { FLAGS, SLOW_4G, sessionCookie } from './phone.mjs';
 
 const [base, step, profile] = process.argv.slice(2);
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const SLOW_4G = { offline: false, latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8 };
-
-async function sessionCookie() {
-  const r = await fetch(`${base}/api/login`, {
-    method: 'POST',
-    headers: { Accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'identifier=0900000004&password=sotay2024',
-  });
-  const m = /sotay_session=([^;]+)/.exec(r.headers.get('set-cookie') ?? '');
-  if (!m) throw new Error('đăng nhập thất bại');
-  return m[1];
-}
-
 const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: FLAGS, viewport: { width: 412, height: 915 } });
-await context.addCookies([{ name: 'sotay_session', value: await sessionCookie(), url: base }]);
+await context.addCookies([{ name: 'sotay_session', value: await sessionCookie(base), url: base }]);
 const page = context.pages()[0] ?? (await context.newPage());
 const cdp = await context.newCDPSession(page);
 await cdp.send('Network.enable');
@@ -66,7 +53,7 @@ if (step === 'install') {
   const bundleBytes = bundle.reduce((sum, [, b]) => sum + b, 0);
   // "Tải lại": the new worker takes over; the next open is interactive from the device's copy.
   await page.evaluate(async () => (await navigator.serviceWorker.getRegistration('/'))?.waiting?.postMessage('skip-waiting'));
-  await page.waitForFunction(async (old) => (await caches.keys()).filter((k) => k.startsWith('sotay-shell-')).every((k) => !old.includes(k)), before, { timeout: 60_000 });
+  await page.waitForFunction(async (old) => { const now = (await caches.keys()).filter((k) => k.startsWith('sotay-shell-')); return now.length > 0 && now.every((k) => !old.includes(k)); }, before, { timeout: 60_000 });
   const next = await hydratedAt(`${base}/tai-lieu/1`);
   console.log(`  release B: the worker downloaded ${bundle.length} bundle file(s), ${(bundleBytes / 1024).toFixed(0)} KB (${bundle.map(([p, b]) => `${p.replace('/pkg/', '')} ${(b / 1024).toFixed(0)} KB`).join(', ') || 'none'})`);
   console.log(`  document page interactive: ${(first / 1000).toFixed(2)} s on the first open after the release, ${(next / 1000).toFixed(2)} s once release B is in charge`);

@@ -64,6 +64,7 @@ async fn a_committee_drafts_publishes_and_edits_with_versions_that_keep_reading_
         // The reading page gets the text once, as the body's HTML: its sections carry none.
         let page = docs::reader_view(&db, &index, &cache, &member, id).await.unwrap();
         assert_eq!(page.view.sections.len(), first.sections.len());
+        assert!(!page.view.sections.is_empty());
         assert!(page.view.sections.iter().all(|s| s.body.is_empty()));
         assert!(page.body_html.contains(r#"<section id="dieu-3""#), "{}", page.body_html);
         assert!(!page.body_html.contains("báo cáo kết quả sinh hoạt"));
