@@ -11,6 +11,8 @@ export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
 
 echo "== lints (workspace lints in Cargo.toml: no unwrap/expect outside tests, no unsafe)"
 cargo clippy --workspace --exclude frontend -- -D warnings
+# The browser's code, also as islands (the build the pages are moving to; README "The app on a phone").
+cargo clippy -p app -p frontend --features hydrate,islands --target wasm32-unknown-unknown -- -D warnings
 
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend

@@ -50,7 +50,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <script inner_html=pwa::RECOVERY_SCRIPT></script>
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                <HydrationScripts options islands=cfg!(feature = "islands") />
                 <MetaTags />
             </head>
             <body>

@@ -121,7 +121,7 @@ fn remember_dismissal() {
 }
 
 /// Registers the service worker and shows the install invitation when there is one to show.
-#[component]
+#[crate::ui::interactive]
 pub fn InstallBanner() -> impl IntoView {
     let offer = RwSignal::new(Offer::None);
     let update = RwSignal::new(false);

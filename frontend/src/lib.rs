@@ -2,6 +2,11 @@
 
 use wasm_bindgen::prelude::*;
 
+// Islands are exported by the app's crate itself (one export per island); nothing here names
+// them, so the crate is linked explicitly.
+#[cfg(feature = "islands")]
+extern crate app;
+
 #[wasm_bindgen]
 extern "C" {
     /// The shell's recovery script (`app::pwa::RECOVERY_SCRIPT`).
@@ -18,12 +23,25 @@ pub fn hydrate() {
         console_error_panic_hook::hook(info);
         let _ = recover();
     }));
-    // The page says it is interactive once hydrating is done (also when a page's code would
-    // come in a chunk of its own, `cargo leptos build --split`, where an effect of the app's
-    // root runs before that). The browser tests and the figures wait for this mark.
+    // The page says it is interactive once hydrating is done. The browser tests and the
+    // figures wait for this mark.
+    #[cfg(not(feature = "islands"))]
     wasm_bindgen_futures::spawn_local(async {
         let body = leptos::tachys::dom::body();
         leptos::mount::hydrate_from_async(body.clone(), app::App).await.forget();
         let _ = body.set_attribute("data-hydrated", "true");
     });
+    // Islands: the page's script hydrates each island once this returns, without waiting in
+    // between; a task queued behind it runs when they all are.
+    #[cfg(feature = "islands")]
+    {
+        leptos::mount::hydrate_islands();
+        use wasm_bindgen::JsCast;
+        let mark = wasm_bindgen::closure::Closure::once_into_js(|| {
+            let _ = leptos::tachys::dom::body().set_attribute("data-hydrated", "true");
+        });
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback(mark.unchecked_ref());
+        }
+    }
 }

@@ -637,11 +637,11 @@ impl Listener {
                         self.advance();
                     }
                 };
-                if let Err(message) = speak_text(text, next).await {
-                    if self.run.get_untracked() == run {
-                        self.playing.set(false);
-                        self.problem.set(Some(message));
-                    }
+                if let Err(message) = speak_text(text, next).await
+                    && self.run.get_untracked() == run
+                {
+                    self.playing.set(false);
+                    self.problem.set(Some(message));
                 }
             });
         }
@@ -677,7 +677,7 @@ impl Listener {
 /// "Nghe đọc" on a document: the same voice reads it article by article, the article being read
 /// marked on screen, with pause, previous and next; it continues where the listener stopped
 /// (kept on this device).
-#[component]
+#[crate::ui::interactive]
 pub fn DocumentListener(
     document_id: i64,
     /// The document's sections without their text: that is read from the page's body, where it

@@ -193,6 +193,8 @@ impl Auth {
     }
 }
 
+/// The app's auth state (provided by `App`). Not for the page's interactive parts: built as
+/// islands they cannot see it, and what they need comes in their props.
 pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }

@@ -26,7 +26,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     options
         .max_connections(if url.starts_with("sqlite") { 8 } else { 20 })
         .connect_timeout(Duration::from_secs(10))
-        .sqlx_logging(false)
+        // Every statement logged (target `sqlx::query`) only when asked: for
+        // counting what a page costs, never in production.
+        .sqlx_logging(std::env::var_os("SOTAY_LOG_SQL").is_some())
         .map_sqlx_sqlite_opts(|o| {
             o.journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)

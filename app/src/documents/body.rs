@@ -5,8 +5,10 @@
 
 use super::SectionView;
 
-/// The element holding the body on the reading page.
+/// The element holding the body on the reading page (and the reader's tools on it).
 pub const BODY_ID: &str = "doc-body";
+/// The element inside it whose content is exactly the body's HTML.
+pub const TEXT_ID: &str = "doc-text";
 
 /// Heading levels for the kinds a document has, so they descend without gaps (h1 → h2 → h3)
 /// whatever its shape: a Charter has chapters and articles, a Hướng dẫn parts and items.
@@ -153,7 +155,7 @@ pub mod browser {
     use wasm_bindgen::JsCast;
     use web_sys::{Element, Node};
 
-    use super::{BODY_ID, Tool, highlighted};
+    use super::{BODY_ID, TEXT_ID, Tool, highlighted};
     use crate::documents::NoteView;
 
     fn body() -> Option<Element> {
@@ -162,7 +164,7 @@ pub mod browser {
 
     /// The body's HTML as the server put it in the page (the page's data leaves it out).
     pub fn html_in_page() -> String {
-        body().map(|b| b.inner_html()).unwrap_or_default()
+        document().get_element_by_id(TEXT_ID).map(|b| b.inner_html()).unwrap_or_default()
     }
 
     fn each(parent: &Element, selector: &str, mut f: impl FnMut(Element)) {
@@ -191,12 +193,36 @@ pub mod browser {
         }
     }
 
-    /// Shows which sections this reader has bookmarked on their buttons.
+    /// Shows which sections this reader has bookmarked on their buttons and, with a star, in
+    /// the table of contents (found from the body: opened from another page, the reader is
+    /// not in the document yet when its marks are first shown).
     pub fn show_bookmarks(body: &Element, bookmarks: &[i64]) {
+        // Only the buttons whose state changes are touched: the server's HTML shows none pressed,
+        // and rewriting hundreds of buttons on opening would block the phone for nothing.
         each(body, "button[data-tool=bookmark]", |button| {
             let on = section_id(&button).is_some_and(|id| bookmarks.contains(&id));
-            let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
-            button.set_text_content(Some(if on { "★ Đã đánh dấu" } else { "☆ Đánh dấu" }));
+            let shown = button.get_attribute("aria-pressed").as_deref() == Some("true");
+            if on != shown {
+                let _ = button.set_attribute("aria-pressed", if on { "true" } else { "false" });
+                button.set_text_content(Some(if on { "★ Đã đánh dấu" } else { "☆ Đánh dấu" }));
+            }
+        });
+        let Ok(Some(reader)) = body.closest(".reader") else { return };
+        each(&reader, ".toc li[data-section-id]", |entry| {
+            let on = entry.get_attribute("data-section-id").and_then(|v| v.parse::<i64>().ok()).is_some_and(|id| bookmarks.contains(&id));
+            let star = entry.query_selector(":scope > .star").ok().flatten();
+            match (on, star) {
+                (true, None) => {
+                    if let Ok(star) = document().create_element("span") {
+                        star.set_class_name("star");
+                        let _ = star.set_attribute("title", "Đã đánh dấu");
+                        star.set_text_content(Some(" ★"));
+                        let _ = entry.append_child(&star);
+                    }
+                }
+                (false, Some(star)) => star.remove(),
+                _ => {}
+            }
         });
     }
 

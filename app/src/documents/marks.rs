@@ -199,9 +199,16 @@ pub async fn notes(db: &DatabaseConnection, user: &SessionUser, document_id: i64
         .filter(reader_note::Column::DocumentId.eq(document_id))
         .all(db)
         .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Only the sections that carry a note (a document has hundreds, with their text).
+    let mut ids: Vec<i64> = rows.iter().map(|n| n.section_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
     let sections = document_section::Entity::find()
         .filter(document_section::Column::DocumentId.eq(document_id))
-        .order_by_asc(document_section::Column::Ordinal)
+        .filter(document_section::Column::Id.is_in(ids))
         .all(db)
         .await?;
     let mut out: Vec<(i32, NoteView)> = rows

@@ -181,24 +181,23 @@ fn SearchResults(hits: Vec<SearchHit>) -> impl IntoView {
 pub fn DocumentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let publish = ServerAction::<SetPublished>::new();
     // The document and the reader's own marks arrive together, so the page is drawn (and
     // hydrated) with the marks in place; the page's data leaves the body's HTML out, since the
     // page holds it as HTML already.
-    let page = Resource::new(
-        move || (id(), publish.version().get()),
-        |(id, _)| async move {
-            let doc = InPageDocument(get_document(id).await?);
-            // Marks that cannot be loaded (already logged by the server) leave the text readable.
-            let marks = reader_marks(id).await.unwrap_or_default();
-            Ok(ReaderPage { doc, marks })
-        },
-    );
-    // Everything the reader loads is created here, next to the document, never inside it.
-    let reading = crate::reading::ReadingResources::new(id);
+    let page = Resource::new(id, |id| async move {
+        let doc = InPageDocument(get_document(id).await?);
+        // Marks that cannot be loaded (already logged by the server) leave the text readable.
+        let marks = reader_marks(id).await.unwrap_or_default();
+        Ok(ReaderPage { doc, marks })
+    });
+    // A fully hydrated app creates what the reading panel loads here, next to the document,
+    // never inside it; an island of an islands build loads its own.
+    let reading = (!cfg!(feature = "islands")).then(|| crate::reading::ReadingResources::new(id));
     view! {
-        <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=page error_title="Tài liệu" children=move |p: ReaderPage| view! { <Reader doc=p.doc.0 marks=p.marks publish reading /> } />
+        <WithUser children=move |user: SessionUser| view! {
+            <Loaded resource=page error_title="Tài liệu" children=move |p: ReaderPage| view! {
+                <Reader doc=p.doc.0 marks=p.marks reading member_id=user.member_id />
+            } />
         } />
     }
 }
@@ -237,6 +236,8 @@ struct Marks {
     /// The body's element once it exists (opened from another page, the marks are applied to
     /// it before it joins the document).
     body: NodeRef<leptos::html::Div>,
+    /// Reading size in percent.
+    font: RwSignal<u32>,
 }
 
 impl Marks {
@@ -307,90 +308,24 @@ fn selected_text() -> String {
     window().get_selection().ok().flatten().and_then(|s| s.to_string().as_string()).unwrap_or_default().trim().to_string()
 }
 
+/// The reading page: the document as the server renders it, with the reader's tools
+/// (`ReaderTools`, `ReaderBody`, `MyNotes`, the reading panel, the listener, the manager's row)
+/// as the page's interactive parts.
 #[component]
 fn Reader(
     doc: ReaderDocument,
-    publish: ServerAction<SetPublished>,
     marks: super::MyMarks,
-    reading: crate::reading::ReadingResources,
+    reading: Option<crate::reading::ReadingResources>,
+    member_id: i64,
 ) -> impl IntoView {
-    let saved_font = marks.font_percent.map(|size| size.clamp(80, 200) as u32);
-    let (font, set_font) = signal(saved_font.unwrap_or(100));
-    let marks = Marks {
-        bookmarks: RwSignal::new(marks.bookmarks),
-        notes: RwSignal::new(marks.notes),
-        editing: RwSignal::new(None),
-        quote: RwSignal::new(String::new()),
-        body: NodeRef::new(),
-    };
-    provide_context(marks);
-    // Hydrating, the body's HTML is already in the page (its data leaves it out); opened from
-    // another page, it comes with the document.
     let ReaderDocument { view: doc, body_html } = doc;
+    // Hydrating a fully hydrated app, the body's HTML is already in the page (its data leaves
+    // it out); opened from another page, it comes with the document.
     #[cfg(not(feature = "ssr"))]
     let body_html = if body_html.is_empty() { super::body::browser::html_in_page() } else { body_html };
     let s = doc.summary.clone();
     let id = s.id;
     let published = s.published;
-    // The server's copy of the reading size wins; without one, this device's.
-    Effect::new(move |_| match saved_font {
-        Some(size) => store_font_size(size),
-        None => {
-            if let Some(size) = stored_font_size() {
-                set_font.set(size.clamp(80, 200));
-            }
-        }
-    });
-    // The reader's marks shown on the body's HTML, whenever they change.
-    Effect::new(move |_| {
-        let bookmarks = marks.bookmarks.get();
-        #[cfg(not(feature = "ssr"))]
-        if let Some(body) = marks.body.get() {
-            super::body::browser::show_bookmarks(&body, &bookmarks);
-        }
-        drop(bookmarks);
-    });
-    Effect::new(move |_| {
-        let notes = marks.notes.get();
-        #[cfg(not(feature = "ssr"))]
-        if let Some(body) = marks.body.get() {
-            super::body::browser::show_highlights(&body, &notes);
-        }
-        drop(notes);
-    });
-    // One listener for every tool button of the body.
-    let pressed = move |ev: leptos::ev::PointerEvent| {
-        #[cfg(not(feature = "ssr"))]
-        if let Some(super::body::Tool::Note(sid)) = super::body::browser::tool_of(&ev) {
-            // Taken before the press can clear the selection.
-            marks.quote.set(selection_in_section(sid));
-        }
-        #[cfg(feature = "ssr")]
-        drop(ev);
-    };
-    let clicked = move |ev: leptos::ev::MouseEvent| {
-        #[cfg(not(feature = "ssr"))]
-        match super::body::browser::tool_of(&ev) {
-            Some(super::body::Tool::Bookmark(sid)) => marks.toggle_bookmark(sid),
-            Some(super::body::Tool::Note(sid)) => {
-                if marks.quote.get_untracked().is_empty() {
-                    marks.quote.set(selection_in_section(sid));
-                }
-                marks.editing.set(Some(sid));
-            }
-            None => {}
-        }
-        #[cfg(feature = "ssr")]
-        drop(ev);
-    };
-    let change_font = move |delta: i32| {
-        let next = (font.get_untracked() as i32 + delta).clamp(80, 200) as u32;
-        set_font.set(next);
-        store_font_size(next);
-        leptos::task::spawn_local(async move {
-            let _ = set_font_size(next as i32).await;
-        });
-    };
     let toc: Vec<SectionView> = doc
         .sections
         .iter()
@@ -398,7 +333,12 @@ fn Reader(
         .cloned()
         .collect();
     let (replaces, related) = (doc.replaces.clone(), doc.related.clone());
-    let labels: Vec<(i64, String, String)> = doc.sections.iter().map(|x| (x.id, x.anchor.clone(), x.label.clone())).collect();
+    let outline: Vec<SectionView> = doc.sections.clone();
+    let title = s.title.clone();
+    let panel = published.then(move || match reading {
+        Some(data) => view! { <crate::reading::ReadingPanel document_id=id title data member_id /> }.into_any(),
+        None => view! { <crate::reading::ReadingPanelIsland document_id=id title member_id /> }.into_any(),
+    });
     view! {
         <Title text=s.title.clone() />
         <article class="card reader" data-testid="reader">
@@ -420,53 +360,35 @@ fn Reader(
                 </p>
             })}
             {(!published).then(|| view! { <div class="alert alert-info">"Bản nháp: đảng viên chưa nhìn thấy tài liệu này."</div> })}
-            <div class="font-controls" role="group" aria-label="Cỡ chữ">
-                <button type="button" on:click=move |_| change_font(-10) title="Giảm cỡ chữ">"A−"<span class="sr-only">" Giảm cỡ chữ"</span></button>
-                <span data-testid="font-size">{move || format!("{}%", font.get())}</span>
-                <button type="button" on:click=move |_| change_font(10) title="Tăng cỡ chữ">"A+"<span class="sr-only">" Tăng cỡ chữ"</span></button>
-            </div>
-            {doc.can_manage.then(|| view! {
-                <div class="manage-row">
-                    <A href=format!("/tai-lieu/{id}/sua") attr:class="button">"Sửa tài liệu"</A>
-                    <ActionForm action=publish attr:class="inline-form">
-                        <input type="hidden" name="id" value=id />
-                        <input type="hidden" name="published" value=(!published).to_string() />
-                        <button type="submit">{if published { "Thu hồi (chuyển về bản nháp)" } else { "Ban hành" }}</button>
-                    </ActionForm>
-                    {(!published).then(|| view! {
-                        <A href=format!("/xin-y-kien/moi?tai-lieu={id}") attr:class="button">"Lấy ý kiến dự thảo"</A>
-                    })}
-                </div>
-                <FormMessage error=action_error(publish) />
-                {published.then(|| view! { <AssignForm document_id=id /> })}
-            })}
-            {published.then(|| view! { <crate::reading::ReadingPanel document_id=id title=s.title.clone() data=reading /> })}
-            <crate::assistant::DocumentListener document_id=id sections=doc.sections.clone() />
-            <details class="toc" open>
-                <summary>"Mục lục"</summary>
-                <ul>
-                    {toc.into_iter().map(|x| {
-                        let text = if x.kind == "preamble" {
-                            "Phần mở đầu".to_string()
-                        } else if x.heading.is_empty() || x.label == x.heading {
-                            x.label.clone()
-                        } else {
-                            format!("{}. {}", x.label, x.heading)
-                        };
-                        let sid = x.id;
-                        view! {
-                            <li class=format!("toc-depth-{}", x.depth.min(4))>
-                                <a href=format!("#{}", x.anchor)>{text}</a>
-                                {move || marks.bookmarks.read().contains(&sid).then(|| view! { <span class="star" title="Đã đánh dấu">" ★"</span> })}
-                            </li>
-                        }
-                    }).collect_view()}
-                </ul>
-            </details>
-            <MyNotes labels />
-            <div id=super::body::BODY_ID node_ref=marks.body class="doc-body" style:font-size=move || format!("{}%", font.get())
-                inner_html=body_html on:pointerdown=pressed on:click=clicked></div>
-            <SectionMarks />
+            <ReaderTools marks>
+                {doc.can_manage.then(|| view! { <ManageDocument document_id=id published /> })}
+                {panel}
+                <crate::assistant::DocumentListener document_id=id sections=outline />
+                <details class="toc" open>
+                    <summary>"Mục lục"</summary>
+                    <ul>
+                        {toc.into_iter().map(|x| {
+                            let text = if x.kind == "preamble" {
+                                "Phần mở đầu".to_string()
+                            } else if x.heading.is_empty() || x.label == x.heading {
+                                x.label.clone()
+                            } else {
+                                format!("{}. {}", x.label, x.heading)
+                            };
+                            // The star of a bookmarked section is added in the browser.
+                            view! {
+                                <li class=format!("toc-depth-{}", x.depth.min(4)) data-section-id=x.id>
+                                    <a href=format!("#{}", x.anchor)>{text}</a>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </details>
+                <MyNotes />
+                <ReaderBody>
+                    <div id=super::body::TEXT_ID inner_html=body_html></div>
+                </ReaderBody>
+            </ReaderTools>
             {(!doc.attachments.is_empty()).then(move || view! {
                 <section class="attachments-box">
                     <h2>"Tệp đính kèm"</h2>
@@ -493,6 +415,128 @@ fn Reader(
     }
 }
 
+/// The reader's marks and reading size: shared by the tools inside (`children`), which the
+/// server renders; shown on the body's HTML whenever they change.
+#[crate::ui::interactive]
+fn ReaderTools(marks: super::MyMarks, children: Children) -> impl IntoView {
+    let saved_font = marks.font_percent.map(|size| size.clamp(80, 200) as u32);
+    let font = RwSignal::new(saved_font.unwrap_or(100));
+    let marks = Marks {
+        bookmarks: RwSignal::new(marks.bookmarks),
+        notes: RwSignal::new(marks.notes),
+        editing: RwSignal::new(None),
+        quote: RwSignal::new(String::new()),
+        body: NodeRef::new(),
+        font,
+    };
+    provide_context(marks);
+    // The server's copy of the reading size wins; without one, this device's.
+    Effect::new(move |_| match saved_font {
+        Some(size) => store_font_size(size),
+        None => {
+            if let Some(size) = stored_font_size() {
+                font.set(size.clamp(80, 200));
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let bookmarks = marks.bookmarks.get();
+        #[cfg(not(feature = "ssr"))]
+        if let Some(body) = marks.body.get() {
+            super::body::browser::show_bookmarks(&body, &bookmarks);
+        }
+        drop(bookmarks);
+    });
+    Effect::new(move |_| {
+        let notes = marks.notes.get();
+        #[cfg(not(feature = "ssr"))]
+        if let Some(body) = marks.body.get() {
+            super::body::browser::show_highlights(&body, &notes);
+        }
+        drop(notes);
+    });
+    let change_font = move |delta: i32| {
+        let next = (font.get_untracked() as i32 + delta).clamp(80, 200) as u32;
+        font.set(next);
+        store_font_size(next);
+        leptos::task::spawn_local(async move {
+            let _ = set_font_size(next as i32).await;
+        });
+    };
+    view! {
+        <div class="font-controls" role="group" aria-label="Cỡ chữ">
+            <button type="button" on:click=move |_| change_font(-10) title="Giảm cỡ chữ">"A−"<span class="sr-only">" Giảm cỡ chữ"</span></button>
+            <span data-testid="font-size">{move || format!("{}%", font.get())}</span>
+            <button type="button" on:click=move |_| change_font(10) title="Tăng cỡ chữ">"A+"<span class="sr-only">" Tăng cỡ chữ"</span></button>
+        </div>
+        {children()}
+    }
+}
+
+/// The body's element: its size, one listener for every tool button in it, and each section's
+/// notes and note form.
+#[crate::ui::interactive]
+fn ReaderBody(children: Children) -> impl IntoView {
+    let marks = expect_context::<Marks>();
+    let pressed = move |ev: leptos::ev::PointerEvent| {
+        #[cfg(not(feature = "ssr"))]
+        if let Some(super::body::Tool::Note(sid)) = super::body::browser::tool_of(&ev) {
+            // Taken before the press can clear the selection.
+            marks.quote.set(selection_in_section(sid));
+        }
+        #[cfg(feature = "ssr")]
+        drop(ev);
+    };
+    let clicked = move |ev: leptos::ev::MouseEvent| {
+        #[cfg(not(feature = "ssr"))]
+        match super::body::browser::tool_of(&ev) {
+            Some(super::body::Tool::Bookmark(sid)) => marks.toggle_bookmark(sid),
+            Some(super::body::Tool::Note(sid)) => {
+                if marks.quote.get_untracked().is_empty() {
+                    marks.quote.set(selection_in_section(sid));
+                }
+                marks.editing.set(Some(sid));
+            }
+            None => {}
+        }
+        #[cfg(feature = "ssr")]
+        drop(ev);
+    };
+    view! {
+        <div id=super::body::BODY_ID node_ref=marks.body class="doc-body" style:font-size=move || format!("{}%", marks.font.get())
+            on:pointerdown=pressed on:click=clicked>{children()}</div>
+        <SectionMarks />
+    }
+}
+
+/// Publishing, withdrawing and assigning the document, for those who manage it. A change loads
+/// the page again (it changes what the page shows throughout).
+#[crate::ui::interactive]
+fn ManageDocument(document_id: i64, published: bool) -> impl IntoView {
+    let publish = ServerAction::<SetPublished>::new();
+    Effect::new(move |_| {
+        if matches!(publish.value().get(), Some(Ok(_))) {
+            let _ = window().location().reload();
+        }
+    });
+    let id = document_id;
+    view! {
+        <div class="manage-row">
+            <a href=format!("/tai-lieu/{id}/sua") class="button">"Sửa tài liệu"</a>
+            <ActionForm action=publish attr:class="inline-form">
+                <input type="hidden" name="id" value=id />
+                <input type="hidden" name="published" value=(!published).to_string() />
+                <button type="submit">{if published { "Thu hồi (chuyển về bản nháp)" } else { "Ban hành" }}</button>
+            </ActionForm>
+            {(!published).then(|| view! {
+                <a href=format!("/xin-y-kien/moi?tai-lieu={id}") class="button">"Lấy ý kiến dự thảo"</a>
+            })}
+        </div>
+        <FormMessage error=action_error(publish) />
+        {published.then(|| view! { <AssignForm document_id=id /> })}
+    }
+}
+
 /// The committee assigns the document as required reading to a unit's subtree.
 #[component]
 fn AssignForm(document_id: i64) -> impl IntoView {
@@ -509,7 +553,7 @@ fn AssignForm(document_id: i64) -> impl IntoView {
                 <button type="submit" class="primary">"Giao đọc"</button>
                 {move || match assign.value().get() {
                     Some(Ok(aid)) => Some(view! {
-                        <p class="alert alert-success" role="status">"Đã giao đọc. " <A href=format!("/bao-cao-doc/{aid}")>"Xem báo cáo"</A></p>
+                        <p class="alert alert-success" role="status">"Đã giao đọc. " <a href=format!("/bao-cao-doc/{aid}")>"Xem báo cáo"</a></p>
                     }),
                     _ => None,
                 }}
@@ -519,22 +563,20 @@ fn AssignForm(document_id: i64) -> impl IntoView {
 }
 
 /// The reader's notes on this document, each linking to its passage.
-#[component]
-fn MyNotes(labels: Vec<(i64, String, String)>) -> impl IntoView {
+#[crate::ui::interactive]
+fn MyNotes() -> impl IntoView {
     let marks = expect_context::<Marks>();
     view! {
         {move || {
             let notes = marks.notes.get();
             (!notes.is_empty()).then(|| {
-                let labels = labels.clone();
                 view! {
                     <details class="my-notes" data-testid="my-notes">
                         <summary>{format!("Ghi chú của tôi ({})", notes.len())}</summary>
                         <ul>
                             {notes.into_iter().map(|n| {
-                                let anchor = labels.iter().find(|(id, _, _)| *id == n.section_id).map(|(_, a, _)| a.clone()).unwrap_or(n.anchor.clone());
                                 view! {
-                                    <li><a href=format!("#{anchor}")>{n.label.clone()}</a> ": "
+                                    <li><a href=format!("#{}", n.anchor)>{n.label.clone()}</a> ": "
                                         {(!n.quote.is_empty()).then(|| view! { <q>{n.quote.clone()}</q> " " })}
                                         {n.note.clone()}</li>
                                 }

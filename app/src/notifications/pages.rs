@@ -37,7 +37,7 @@ pub fn NotificationBell() -> impl IntoView {
         on_cleanup(move || listener.remove());
     });
     view! {
-        <A href="/thong-bao-cua-toi" attr:class="bell" attr:data-testid="bell">
+        <a href="/thong-bao-cua-toi" class="bell" data-testid="bell">
             <svg viewBox="0 0 24 24" width="24" height="24" aria-hidden="true" fill="currentColor">
                 <path d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22zm7-6V11a7 7 0 0 0-5.5-6.84V3.5a1.5 1.5 0 0 0-3 0v.66A7 7 0 0 0 5 11v5l-2 2v1h18v-1z" />
             </svg>
@@ -45,7 +45,7 @@ pub fn NotificationBell() -> impl IntoView {
             {move || count.get().filter(|n| *n > 0).map(|n| view! {
                 <span class="badge" data-testid="unread" aria-label=format!("{n} thông báo chưa đọc")>{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
             })}
-        </A>
+        </a>
     }
 }
 

@@ -272,10 +272,9 @@ fn saved_text(iso: &str) -> String {
 
 /// Under the header: offline, a kept copy, writes waiting or refused. Also starts the device's
 /// work on every page: sending the queue, refreshing kept pages, forgetting them on sign-out.
-#[component]
-pub fn OfflineStatus() -> impl IntoView {
+#[crate::ui::interactive]
+pub fn OfflineStatus(signed_in: bool) -> impl IntoView {
     let device = use_context::<Device>().unwrap_or_else(Device::provide);
-    let auth = crate::auth::use_auth();
     Effect::new(move |_| {
         #[cfg(not(feature = "ssr"))]
         {
@@ -301,7 +300,6 @@ pub fn OfflineStatus() -> impl IntoView {
     });
     // Signed in and online: bring the kept pages up to date.
     Effect::new(move |_| {
-        let signed_in = auth.user.get().and_then(|r| r.ok()).flatten().is_some();
         #[cfg(not(feature = "ssr"))]
         if signed_in && device.online.get_untracked() && device.saved_at.get_untracked().is_none() {
             leptos::task::spawn_local(async move {
@@ -312,9 +310,10 @@ pub fn OfflineStatus() -> impl IntoView {
         let _ = signed_in;
     });
     // Signed out: nothing private stays on the device (the worker also forgets on the first
-    // page the server sends without a session).
+    // page the server sends without a session, which is how an island's sign-out does it).
+    let logout = use_context::<crate::auth::Auth>().map(|auth| auth.logout);
     Effect::new(move |_| {
-        if matches!(auth.logout.value().get(), Some(Ok(()))) {
+        if logout.is_some_and(|logout| matches!(logout.value().get(), Some(Ok(())))) {
             #[cfg(not(feature = "ssr"))]
             leptos::task::spawn_local(async move {
                 let _ = browser::forget_private().await;

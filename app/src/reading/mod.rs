@@ -10,7 +10,7 @@ pub mod quiz;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{ReadingPanel, ReadingReportPage, ReadingResources, RequiredReadingPage};
+pub use pages::{ReadingPanel, ReadingPanelIsland, ReadingReportPage, ReadingResources, RequiredReadingPage};
 
 use chrono::NaiveDate;
 use leptos::prelude::*;

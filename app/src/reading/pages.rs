@@ -248,8 +248,21 @@ struct QuizDraft {
 /// An attempt, answered with the sheet it was made on.
 type QuizAttempt = Action<QuizDraft, (String, Result<QuizResult, AppError>)>;
 
+/// The reading panel as an island of an islands build: it loads what it shows itself.
+#[crate::ui::interactive]
+pub fn ReadingPanelIsland(document_id: i64, title: String, member_id: i64) -> impl IntoView {
+    let data = ReadingResources::new(move || document_id);
+    view! { <ReadingPanel document_id title data member_id /> }
+}
+
 #[component]
-pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> impl IntoView {
+pub fn ReadingPanel(
+    document_id: i64,
+    title: String,
+    data: ReadingResources,
+    /// The signed-in member, whose device keeps the reading time while offline.
+    member_id: i64,
+) -> impl IntoView {
     let (live, set_live) = signal(None::<ReadingProgress>);
     // False while a comprehension check is waiting to be passed.
     let quiz_ok = RwSignal::new(false);
@@ -278,7 +291,6 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
     // The last progress the server gave, for when it cannot be asked (offline).
     let last_known = StoredValue::new(None::<ReadingProgress>);
     let confirm_queued = RwSignal::new(false);
-    let auth = crate::auth::use_auth();
     // Made only in the browser (by the effect below), so the server never holds — nor drops on
     // another thread — the browser-only tracker.
     let reader = StoredValue::new(None::<send_wrapper::SendWrapper<ReaderState>>);
@@ -286,7 +298,7 @@ pub fn ReadingPanel(document_id: i64, title: String, data: ReadingResources) -> 
         let state = ReaderState {
             document_id,
             title: title.clone(),
-            member_id: crate::offline::signed_in_member(auth),
+            member_id: Some(member_id),
             tracker: Rc::new(RefCell::new(Tracker::default())),
             set_progress: set_live,
         };

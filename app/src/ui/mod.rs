@@ -12,6 +12,17 @@ use crate::auth::{Role, SessionUser, use_auth};
 use crate::error::AppError;
 use crate::validate::format_date;
 
+/// The attribute for the interactive parts of a page. Built with the `islands` feature they are
+/// islands: the page is rendered on the server only and just these parts hydrate, so the code a
+/// phone downloads grows with what is interactive, not with the number of pages. Otherwise
+/// (today's default) they are ordinary components of a fully hydrated app. Either way their
+/// props are plain serializable data and they take nothing from a parent's context that an
+/// island could not have.
+#[cfg(feature = "islands")]
+pub use leptos::island as interactive;
+#[cfg(not(feature = "islands"))]
+pub use leptos::component as interactive;
+
 pub fn date_text(date: NaiveDate) -> String {
     format_date(date)
 }
@@ -302,8 +313,6 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
-    let logout = auth.logout;
-    let (menu_open, set_menu_open) = signal(false);
     provide_context(crate::notifications::pages_unread());
     crate::offline::Device::provide();
     view! {
@@ -316,41 +325,62 @@ pub fn Layout(children: Children) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match auth.user.await {
                         Ok(Some(user)) if !user.must_change_password => {
-                            let items = menu_items(&user);
-                            view! {
-                                <crate::assistant::AssistantButton />
-                                <crate::notifications::NotificationBell />
-                                <button
-                                    class="menu-toggle"
-                                    aria-expanded=move || menu_open.get().to_string()
-                                    aria-controls="main-menu"
-                                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
-                                >
-                                    "☰ Danh mục"
-                                </button>
-                                <nav id="main-menu" class="menu" class:open=move || menu_open.get() data-testid="menu">
-                                    {items
-                                        .into_iter()
-                                        .map(|(href, label)| {
-                                            view! {
-                                                <A href=href on:click=move |_| set_menu_open.set(false)>{label}</A>
-                                            }
-                                        })
-                                        .collect_view()}
-                                    <ActionForm action=logout attr:class="logout-form">
-                                        <button type="submit" class="link-button">"Đăng xuất"</button>
-                                    </ActionForm>
-                                </nav>
-                            }
-                                .into_any()
+                            let items = menu_items(&user).into_iter().map(|(href, label)| (href, label.to_string())).collect();
+                            view! { <crate::assistant::AssistantButton /> <MainMenu items /> }.into_any()
                         }
                         _ => ().into_any(),
                     }
                 })}
             </Transition>
         </header>
-        <main class="content"><crate::offline::OfflineStatus /><crate::pwa::InstallBanner />{children()}</main>
+        <main class="content">
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let signed_in = matches!(auth.user.await, Ok(Some(_)));
+                    view! { <crate::offline::OfflineStatus signed_in /> }
+                })}
+            </Transition>
+            <crate::pwa::InstallBanner />
+            {children()}
+        </main>
         <footer class="footer">"Đảng bộ tỉnh Hậu Giang · Sổ tay đảng viên điện tử"</footer>
+    }
+}
+
+/// The bell, the menu button, the menu and signing out: the header's interactive part.
+#[interactive]
+fn MainMenu(items: Vec<(String, String)>) -> impl IntoView {
+    // The app's own sign-out where there is one, so everything that depends on who is signed
+    // in follows; an island signs out by itself.
+    let logout = use_context::<crate::auth::Auth>().map(|auth| auth.logout).unwrap_or_default();
+    let (menu_open, set_menu_open) = signal(false);
+    // A page of an islands build has no router to send the member on: go to the login page.
+    #[cfg(all(feature = "islands", not(feature = "ssr")))]
+    Effect::new(move |_| {
+        if matches!(logout.value().get(), Some(Ok(()))) {
+            let _ = window().location().set_href("/dang-nhap");
+        }
+    });
+    view! {
+        <crate::notifications::NotificationBell />
+        <button
+            class="menu-toggle"
+            aria-expanded=move || menu_open.get().to_string()
+            aria-controls="main-menu"
+            on:click=move |_| set_menu_open.update(|open| *open = !*open)
+        >
+            "☰ Danh mục"
+        </button>
+        <nav id="main-menu" class="menu" class:open=move || menu_open.get() data-testid="menu">
+            // Plain links: the router takes their clicks in a hydrated app; an island has none.
+            {items
+                .into_iter()
+                .map(|(href, label)| view! { <a href=href on:click=move |_| set_menu_open.set(false)>{label}</a> })
+                .collect_view()}
+            <ActionForm action=logout attr:class="logout-form">
+                <button type="submit" class="link-button">"Đăng xuất"</button>
+            </ActionForm>
+        </nav>
     }
 }
 
