@@ -153,6 +153,10 @@ pub struct Device {
     queue: RwSignal<DeviceQueue>,
     /// Bumps after the queue was sent, so pages showing what it changed load it again.
     pub synced: RwSignal<u32>,
+    /// Whether the device's watchers are in place: the notice is drawn again when the member
+    /// signs in or out, and the page must not then listen twice (nor send its queue twice).
+    #[cfg_attr(feature = "ssr", allow(dead_code))] // read in the browser only
+    watching: StoredValue<bool>,
 }
 
 impl Device {
@@ -163,6 +167,7 @@ impl Device {
             saved_at: RwSignal::new(None),
             queue: RwSignal::new(DeviceQueue::default()),
             synced: RwSignal::new(0),
+            watching: StoredValue::new(false),
         };
         provide_context(device);
         device
@@ -277,7 +282,8 @@ pub fn OfflineStatus(signed_in: bool) -> impl IntoView {
     let device = use_context::<Device>().unwrap_or_else(Device::provide);
     Effect::new(move |_| {
         #[cfg(not(feature = "ssr"))]
-        {
+        if !device.watching.get_value() {
+            device.watching.set_value(true);
             use wasm_bindgen::prelude::Closure;
             let on_connection = Closure::<dyn FnMut(bool)>::new(move |online: bool| {
                 device.online.set(online);
