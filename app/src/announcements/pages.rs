@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::{AUDIENCES, AnnouncementForm, AnnouncementSummary, announcements_home, confirm_announcement, open_announcement, send_announcement};
@@ -16,7 +15,7 @@ fn AnnouncementRows(items: Vec<AnnouncementSummary>, #[prop(optional)] receipts:
         <ul class="notification-list">
             {items.into_iter().map(|a| view! {
                 <li class:unread=receipts && !a.read>
-                    <A href=format!("/thong-bao/{}", a.id)>{a.title}</A>
+                    <a href=format!("/thong-bao/{}", a.id)>{a.title}</a>
                     <span class="muted small">" · " {a.unit.name} " · " {a.created_at}</span>
                     {(receipts && a.needs_confirm && !a.confirmed).then(|| view! { <span class="state state-not_started">" Cần xác nhận"</span> })}
                 </li>
@@ -35,7 +34,7 @@ pub fn AnnouncementsPage() -> impl IntoView {
                 <section class="card" data-testid="announcements">
                     <div class="title-row">
                         <h1>"Thông báo của cấp ủy"</h1>
-                        {(!d.senders.is_empty()).then(|| view! { <A href="/thong-bao/moi" attr:class="button primary">"Soạn thông báo"</A> })}
+                        {(!d.senders.is_empty()).then(|| view! { <a href="/thong-bao/moi" class="button primary">"Soạn thông báo"</a> })}
                     </div>
                     {if d.received.is_empty() {
                         view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any()
@@ -73,7 +72,8 @@ pub fn NewAnnouncementPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The compose form: the page's interactive part.
+#[crate::ui::interactive]
 fn Compose(senders: Vec<crate::units::UnitRef>) -> impl IntoView {
     let unit = RwSignal::new(senders.first().map_or(String::new(), |u| u.id.to_string()));
     let title = RwSignal::new(String::new());
@@ -132,19 +132,7 @@ fn Compose(senders: Vec<crate::units::UnitRef>) -> impl IntoView {
 pub fn AnnouncementPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let version = RwSignal::new(0u32);
-    let view_data = Resource::new(move || (id(), version.get()), |(id, _)| open_announcement(id));
-    let confirm = Action::new(move |id: &i64| {
-        let id = *id;
-        async move {
-            let r = confirm_announcement(id).await;
-            if r.is_ok() {
-                version.update(|v| *v += 1);
-            }
-            r
-        }
-    });
-    let error = crate::ui::action_error(confirm);
+    let view_data = Resource::new(id, open_announcement);
     view! {
         <Title text="Thông báo" />
         <WithUser children=move |_user: SessionUser| view! {
@@ -152,17 +140,12 @@ pub fn AnnouncementPage() -> impl IntoView {
                 let id = a.summary.id;
                 view! {
                     <section class="card" data-testid="announcement">
-                        <p class="muted"><A href="/thong-bao">"‹ Thông báo của cấp ủy"</A></p>
+                        <p class="muted"><a href="/thong-bao">"‹ Thông báo của cấp ủy"</a></p>
                         <h1>{a.summary.title.clone()}</h1>
                         <p class="muted">{a.summary.unit.name.clone()} " · " {a.author.clone()} " · " {a.summary.created_at.clone()} " · gửi: " {a.audience.clone()}</p>
                         <div>{a.body.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
-                        {(a.is_recipient && a.summary.needs_confirm).then(|| if a.summary.confirmed {
-                            view! { <p class="alert alert-success" role="status">"Đồng chí đã xác nhận."</p> }.into_any()
-                        } else {
-                            view! {
-                                <FormMessage error />
-                                <button type="button" class="primary" on:click=move |_| { confirm.dispatch(id); }>"Xác nhận đã nhận thông báo"</button>
-                            }.into_any()
+                        {(a.is_recipient && a.summary.needs_confirm).then(|| view! {
+                            <ConfirmAnnouncement id confirmed=a.summary.confirmed />
                         })}
                     </section>
                     {a.receipts.map(|r| view! {
@@ -174,5 +157,21 @@ pub fn AnnouncementPage() -> impl IntoView {
                 }.into_any()
             } />
         } />
+    }
+}
+
+/// "Xác nhận đã nhận thông báo", and what it says once confirmed.
+#[crate::ui::interactive]
+fn ConfirmAnnouncement(id: i64, confirmed: bool) -> impl IntoView {
+    let confirm = Action::new(move |id: &i64| confirm_announcement(*id));
+    let error = crate::ui::action_error(confirm);
+    let done = move || confirmed || matches!(confirm.value().get(), Some(Ok(())));
+    view! {
+        <Show when=done fallback=move || view! {
+            <FormMessage error />
+            <button type="button" class="primary" on:click=move |_| { confirm.dispatch(id); }>"Xác nhận đã nhận thông báo"</button>
+        }>
+            <p class="alert alert-success" role="status">"Đồng chí đã xác nhận."</p>
+        </Show>
     }
 }

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::{AssistantReportData, Exchange, ReportRow, ask_assistant, assistant_home, assistant_report, forward_to_cell, rate_answer};
 use crate::auth::SessionUser;
@@ -190,7 +189,7 @@ pub fn AssistantPage() -> impl IntoView {
                 <section class="card assistant">
                     <h1>"Trợ lý ảo"</h1>
                     <p class="lead">"Hỏi về công tác Đảng bằng lời của đồng chí; trợ lý trích nguyên văn văn bản đồng chí được xem và dẫn đến đúng điều khoản."</p>
-                    {is_admin.then(|| view! { <p><A href="/tro-ly/bao-cao">"Báo cáo câu hỏi chưa có trả lời"</A></p> })}
+                    {is_admin.then(|| view! { <p><a href="/tro-ly/bao-cao">"Báo cáo câu hỏi chưa có trả lời"</a></p> })}
                     <Loaded resource=home children=move |home: super::AssistantPageData| view! { <Conversation history=home.history suggestions=home.suggestions /> } />
                 </section>
             }
@@ -198,7 +197,8 @@ pub fn AssistantPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The conversation: asking by text or voice, answers read aloud, rating them.
+#[crate::ui::interactive]
 fn Conversation(history: Vec<Exchange>, suggestions: Vec<String>) -> impl IntoView {
     let exchanges = RwSignal::new(history);
     let question = RwSignal::new(String::new());
@@ -398,7 +398,7 @@ fn NotFound(id: i64) -> impl IntoView {
         {move || match forward.value().get() {
             Some(Ok(question)) => view! {
                 <p class="alert alert-success" role="status" data-testid="forwarded">
-                    "Đã gửi lên chi bộ. " <A href=format!("/hoi-dap/{question}")>"Xem câu hỏi"</A>
+                    "Đã gửi lên chi bộ. " <a href=format!("/hoi-dap/{question}")>"Xem câu hỏi"</a>
                 </p>
             }
                 .into_any(),

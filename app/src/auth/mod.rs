@@ -193,6 +193,16 @@ impl Auth {
     }
 }
 
+/// The app's own auth action where there is one (a hydrated app, or the server rendering an
+/// island), so that everything depending on who is signed in follows; an island's own otherwise.
+pub fn app_action<S>(pick: fn(&Auth) -> ServerAction<S>) -> ServerAction<S>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Clone + Send + Sync + 'static,
+{
+    use_context::<Auth>().map(|auth| pick(&auth)).unwrap_or_default()
+}
+
 /// The app's auth state (provided by `App`). Not for the page's interactive parts: built as
 /// islands they cannot see it, and what they need comes in their props.
 pub fn use_auth() -> Auth {

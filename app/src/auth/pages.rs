@@ -11,7 +11,6 @@ use crate::ui::{Field, FieldMessage, FormMessage, Loading, WithUser, action_erro
 pub fn LoginPage() -> impl IntoView {
     let auth = use_auth();
     let login = auth.login;
-    let error = action_error(login);
     view! {
         <Title text="Đăng nhập" />
         <Suspense fallback=Loading>
@@ -25,23 +24,7 @@ pub fn LoginPage() -> impl IntoView {
                     <section class="card narrow">
                         <h1>"Đăng nhập"</h1>
                         <p class="lead">"Dùng số điện thoại hoặc số thẻ đảng viên của đồng chí."</p>
-                        <ActionForm action=login attr:class="form" attr:novalidate=true>
-                            <FormMessage error />
-                            <label for="identifier">"Số điện thoại hoặc số thẻ đảng viên"</label>
-                            <input
-                                id="identifier"
-                                name="identifier"
-                                type="text"
-                                inputmode="numeric"
-                                autocomplete="username"
-                                required
-                            />
-                            <FieldMessage error field="identifier" />
-                            <Field id="password" name="password" field="password" label="Mật khẩu" error input_type="password" autocomplete="current-password" />
-                            <button type="submit" class="primary" disabled=move || login.pending().get()>
-                                {move || if login.pending().get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
-                            </button>
-                        </ActionForm>
+                        <LoginForm />
                         <p class="hint">"Quên mật khẩu? Liên hệ bí thư chi bộ hoặc quản trị viên để được cấp lại."</p>
                     </section>
                 }
@@ -51,14 +34,40 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// The login form: the login page's interactive part.
+#[crate::ui::interactive]
+fn LoginForm() -> impl IntoView {
+    let login = super::app_action(|auth| auth.login);
+    let error = action_error(login);
+    // Without a router (islands) the form itself opens the home page once signed in.
+    #[cfg(feature = "islands")]
+    crate::ui::navigate_on_success(*login, |_| "/".to_string());
+    view! {
+        <ActionForm action=login attr:class="form" attr:novalidate=true>
+            <FormMessage error />
+            <label for="identifier">"Số điện thoại hoặc số thẻ đảng viên"</label>
+            <input
+                id="identifier"
+                name="identifier"
+                type="text"
+                inputmode="numeric"
+                autocomplete="username"
+                required
+            />
+            <FieldMessage error field="identifier" />
+            <Field id="password" name="password" field="password" label="Mật khẩu" error input_type="password" autocomplete="current-password" />
+            <button type="submit" class="primary" disabled=move || login.pending().get()>
+                {move || if login.pending().get() { "Đang đăng nhập…" } else { "Đăng nhập" }}
+            </button>
+        </ActionForm>
+    }
+}
+
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let action = use_auth().change_password;
-    let error = action_error(action);
     view! {
         <Title text="Đổi mật khẩu" />
         <WithUser children=move |user: SessionUser| {
-            let done = move || matches!(action.value().get(), Some(Ok(())));
             view! {
                 <section class="card narrow">
                     <h1>"Đổi mật khẩu"</h1>
@@ -67,20 +76,31 @@ pub fn ChangePasswordPage() -> impl IntoView {
                             "Đây là lần đăng nhập đầu tiên: đồng chí cần đặt mật khẩu mới trước khi sử dụng."
                         </div>
                     })}
-                    <Show when=done fallback=move || view! {
-                        <ActionForm action=action attr:class="form" attr:novalidate=true>
-                            <FormMessage error />
-                            <Field id="current_password" name="current_password" field="current_password" label="Mật khẩu hiện tại" error input_type="password" autocomplete="current-password" />
-                            <Field id="new_password" name="new_password" field="new_password" label="Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)" error input_type="password" autocomplete="new-password" />
-                            <Field id="confirm_password" name="confirm_password" field="confirm_password" label="Nhập lại mật khẩu mới" error input_type="password" autocomplete="new-password" />
-                            <button type="submit" class="primary">"Lưu mật khẩu mới"</button>
-                        </ActionForm>
-                    }>
-                        <div class="alert alert-success" role="status">"Đã đổi mật khẩu."</div>
-                        <p><a href="/">"Về trang chủ"</a></p>
-                    </Show>
+                    <ChangePasswordForm />
                 </section>
             }
         } />
+    }
+}
+
+/// The password form and what it says once saved: the password page's interactive part.
+#[crate::ui::interactive]
+fn ChangePasswordForm() -> impl IntoView {
+    let action = super::app_action(|auth| auth.change_password);
+    let error = action_error(action);
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    view! {
+        <Show when=done fallback=move || view! {
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormMessage error />
+                <Field id="current_password" name="current_password" field="current_password" label="Mật khẩu hiện tại" error input_type="password" autocomplete="current-password" />
+                <Field id="new_password" name="new_password" field="new_password" label="Mật khẩu mới (ít nhất 8 ký tự, có chữ và số)" error input_type="password" autocomplete="new-password" />
+                <Field id="confirm_password" name="confirm_password" field="confirm_password" label="Nhập lại mật khẩu mới" error input_type="password" autocomplete="new-password" />
+                <button type="submit" class="primary">"Lưu mật khẩu mới"</button>
+            </ActionForm>
+        }>
+            <div class="alert alert-success" role="status">"Đã đổi mật khẩu."</div>
+            <p><a href="/">"Về trang chủ"</a></p>
+        </Show>
     }
 }

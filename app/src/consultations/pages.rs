@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -29,7 +28,7 @@ fn ConsultationRows(items: Vec<ConsultationSummary>, #[prop(optional)] digest: b
                 let href = if digest { format!("/xin-y-kien/{}/tong-hop", c.id) } else { format!("/xin-y-kien/{}", c.id) };
                 view! {
                     <li>
-                        <A href=href>{c.title.clone()}</A>
+                        <a href=href>{c.title.clone()}</a>
                         <span class="muted small">" · " {c.unit.name.clone()} " · hạn " {c.closes_on.clone()} " · "</span>
                         <span class=if c.open { "state state-in_progress" } else { "state state-done" }>{c.status.clone()}</span>
                         {(!digest && c.my_comments > 0).then(|| view! { <span class="muted small">{format!(" · đã góp {} ý kiến", c.my_comments)}</span> })}
@@ -51,7 +50,7 @@ pub fn ConsultationsPage() -> impl IntoView {
                 <section class="card" data-testid="consultations">
                     <div class="title-row">
                         <h1>"Góp ý dự thảo"</h1>
-                        {d.can_open.then(|| view! { <A href="/xin-y-kien/moi" attr:class="button primary">"Lấy ý kiến dự thảo"</A> })}
+                        {d.can_open.then(|| view! { <a href="/xin-y-kien/moi" class="button primary">"Lấy ý kiến dự thảo"</a> })}
                     </div>
                     {if d.invited.is_empty() {
                         view! { <p class="muted">"Hiện chưa có dự thảo nào cần đồng chí góp ý."</p> }.into_any()
@@ -83,7 +82,8 @@ pub fn NewConsultationPage() -> impl IntoView {
     }
 }
 
-#[component]
+/// The form that opens a consultation: the page's interactive part.
+#[crate::ui::interactive]
 fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoView {
     let first = data.drafts.iter().find(|d| d.id.to_string() == preselected).or(data.drafts.first()).map_or(String::new(), |d| d.id.to_string());
     let document = RwSignal::new(first);
@@ -108,7 +108,7 @@ fn OpenForm(data: super::NewConsultationView, preselected: String) -> impl IntoV
             <section class="card">
                 <h1>"Lấy ý kiến dự thảo"</h1>
                 <p class="muted">"Chưa có dự thảo nào để lấy ý kiến. Hãy soạn tài liệu mới (chưa ban hành) trong thư viện trước."</p>
-                <p><A href="/tai-lieu/moi">"Soạn tài liệu mới"</A></p>
+                <p><a href="/tai-lieu/moi">"Soạn tài liệu mới"</a></p>
             </section>
         }
         .into_any();
@@ -163,103 +163,116 @@ struct Comments {
 #[component]
 pub fn ConsultationPage() -> impl IntoView {
     let id = id_param();
-    let version = RwSignal::new(0u32);
-    let data = Resource::new(move || (id(), version.get()), |(id, _)| consultation(id));
+    let data = Resource::new(id, consultation);
     view! {
         <Title text="Góp ý dự thảo" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=data children=move |v| view! { <Draft view=v version /> } />
+            <Loaded resource=data children=move |v| view! { <Draft view=v /> } />
         } />
     }
 }
 
+/// The draft as server HTML; the member's comments, their count and the committee's close
+/// button are its interactive parts.
 #[component]
-fn Draft(view: ConsultationView, version: RwSignal<u32>) -> impl IntoView {
+fn Draft(view: ConsultationView) -> impl IntoView {
     let s = view.summary.clone();
-    let comments = Comments {
-        consultation_id: s.id,
-        mine: RwSignal::new(view.mine.clone()),
-        editing: RwSignal::new(None),
-        can_comment: view.can_comment,
-    };
-    provide_context(comments);
-    let close = Action::new(move |id: &i64| {
-        let id = *id;
-        async move {
-            let r = close_consultation(id).await;
-            if r.is_ok() {
-                version.update(|v| *v += 1);
-            }
-            r
-        }
-    });
-    let close_error = crate::ui::action_error(close);
-    let count = move || comments.mine.read().len();
     let id = s.id;
     view! {
-        <section class="card" data-testid="consultation">
-            <p class="muted"><A href="/xin-y-kien">"‹ Góp ý dự thảo"</A></p>
-            <h1>{format!("Dự thảo {}", s.title)}</h1>
-            <p class="muted">{s.number.clone()} " · " {s.unit.name.clone()} " lấy ý kiến " {view.audience.to_lowercase()} " · " {view.asked_by.clone()}</p>
-            <p data-testid="consultation-status">
-                <strong>{format!("Hạn góp ý: hết ngày {}", s.closes_on)}</strong> " · "
-                <span class=if s.open { "state state-in_progress" } else { "state state-done" }>{s.status.clone()}</span>
-            </p>
-            {(!view.intro.is_empty()).then(|| view! { <div class="intro">{view.intro.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div> })}
-            {view.can_comment.then(|| view! {
-                <p class="hint">"Bấm “Góp ý” dưới từng điều để ghi ý kiến. Ý kiến được gửi đến " {s.unit.name.clone()} " kèm họ tên và chi bộ của đồng chí; đồng chí sửa hoặc rút lại được cho đến hết hạn."</p>
-            })}
-            <p data-testid="my-count">{move || format!("Đồng chí đã góp {} ý kiến.", count())}</p>
-            {view.can_manage.then(|| view! {
-                <div class="actions">
-                    <A href=format!("/xin-y-kien/{id}/tong-hop") attr:class="button">"Xem tổng hợp góp ý"</A>
-                    {s.open.then(|| view! {
-                        <button type="button" on:click=move |_| { close.dispatch(id); }>"Kết thúc lấy ý kiến"</button>
-                    })}
-                </div>
-                <FormMessage error=close_error />
-            })}
-        </section>
-        <section class="card draft" data-testid="draft">
-            <ArticleBlock article=DraftArticle { anchor: String::new(), label: "Góp ý chung về dự thảo".into(), chapter: None, paragraphs: Vec::new() } />
-            {view.articles.into_iter().map(|a| view! { <ArticleBlock article=a /> }).collect_view()}
-        </section>
+        <DraftComments consultation_id=id mine=view.mine.clone() can_comment=view.can_comment>
+            <section class="card" data-testid="consultation">
+                <p class="muted"><a href="/xin-y-kien">"‹ Góp ý dự thảo"</a></p>
+                <h1>{format!("Dự thảo {}", s.title)}</h1>
+                <p class="muted">{s.number.clone()} " · " {s.unit.name.clone()} " lấy ý kiến " {view.audience.to_lowercase()} " · " {view.asked_by.clone()}</p>
+                <p data-testid="consultation-status">
+                    <strong>{format!("Hạn góp ý: hết ngày {}", s.closes_on)}</strong> " · "
+                    <span class=if s.open { "state state-in_progress" } else { "state state-done" }>{s.status.clone()}</span>
+                </p>
+                {(!view.intro.is_empty()).then(|| view! { <div class="intro">{view.intro.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div> })}
+                {view.can_comment.then(|| view! {
+                    <p class="hint">"Bấm “Góp ý” dưới từng điều để ghi ý kiến. Ý kiến được gửi đến " {s.unit.name.clone()} " kèm họ tên và chi bộ của đồng chí; đồng chí sửa hoặc rút lại được cho đến hết hạn."</p>
+                })}
+                <MyCommentCount />
+                {view.can_manage.then(|| view! {
+                    <div class="actions">
+                        <a href=format!("/xin-y-kien/{id}/tong-hop") class="button">"Xem tổng hợp góp ý"</a>
+                        {s.open.then(|| view! { <CloseConsultation id /> })}
+                    </div>
+                })}
+            </section>
+            <section class="card draft" data-testid="draft">
+                <ArticleBlock article=DraftArticle { anchor: String::new(), label: "Góp ý chung về dự thảo".into(), chapter: None, paragraphs: Vec::new() } />
+                {view.articles.into_iter().map(|a| view! { <ArticleBlock article=a /> }).collect_view()}
+            </section>
+        </DraftComments>
+    }
+}
+
+/// Holds the member's comments for the parts inside it (count, each article's comments).
+#[crate::ui::interactive]
+fn DraftComments(consultation_id: i64, mine: Vec<CommentView>, can_comment: bool, children: Children) -> impl IntoView {
+    provide_context(Comments { consultation_id, mine: RwSignal::new(mine), editing: RwSignal::new(None), can_comment });
+    children()
+}
+
+#[crate::ui::interactive]
+fn MyCommentCount() -> impl IntoView {
+    let comments = expect_context::<Comments>();
+    view! { <p data-testid="my-count">{move || format!("Đồng chí đã góp {} ý kiến.", comments.mine.read().len())}</p> }
+}
+
+/// "Kết thúc lấy ý kiến"; the page shows the new status once it is done.
+#[crate::ui::interactive]
+fn CloseConsultation(id: i64) -> impl IntoView {
+    let close = Action::new(move |id: &i64| close_consultation(*id));
+    crate::ui::reload_on_success(close);
+    let error = crate::ui::action_error(close);
+    view! {
+        <button type="button" on:click=move |_| { close.dispatch(id); }>"Kết thúc lấy ý kiến"</button>
+        <FormMessage error />
     }
 }
 
 #[component]
 fn ArticleBlock(article: DraftArticle) -> impl IntoView {
-    let comments = expect_context::<Comments>();
-    let anchor = article.anchor.clone();
-    let testid = if anchor.is_empty() { "article-general".to_string() } else { format!("article-{anchor}") };
-    let a1 = anchor.clone();
-    let mine = move || comments.mine.read().iter().filter(|c| c.anchor == a1).cloned().collect::<Vec<_>>();
-    let a2 = anchor.clone();
-    let adding = move || comments.editing.read().as_ref().is_some_and(|(a, c)| *a == a2 && c.is_none());
-    let a3 = anchor.clone();
-    let element_id = (!anchor.is_empty()).then(|| anchor.clone());
-    let general = anchor.is_empty();
+    let element_id = (!article.anchor.is_empty()).then(|| article.anchor.clone());
+    let testid = if article.anchor.is_empty() { "article-general".to_string() } else { format!("article-{}", article.anchor) };
     view! {
         {article.chapter.map(|c| view! { <h2 class="draft-chapter">{c}</h2> })}
         <article class="draft-article" id=element_id data-testid=testid>
             <h3>{article.label.clone()}</h3>
             {article.paragraphs.into_iter().map(|p| view! { <p>{p}</p> }).collect_view()}
-            <ul class="my-comments">
-                {move || mine().into_iter().map(|c| view! { <MyComment comment=c /> }).collect_view()}
-            </ul>
-            {move || if adding() {
-                view! { <CommentForm anchor=a3.clone() existing=None /> }.into_any()
-            } else if comments.can_comment {
-                let a = anchor.clone();
-                view! {
-                    <button type="button" class="tool" on:click=move |_| comments.editing.set(Some((a.clone(), None)))>
-                        {if general { "Góp ý chung" } else { "Góp ý điều này" }}
-                    </button>
-                }.into_any()
-            } else {
-                ().into_any()
-            }}
+            <ArticleComments anchor=article.anchor />
         </article>
+    }
+}
+
+/// An article's comments by the member and the form to add one.
+#[crate::ui::interactive]
+fn ArticleComments(anchor: String) -> impl IntoView {
+    let comments = expect_context::<Comments>();
+    let a1 = anchor.clone();
+    let mine = move || comments.mine.read().iter().filter(|c| c.anchor == a1).cloned().collect::<Vec<_>>();
+    let a2 = anchor.clone();
+    let adding = move || comments.editing.read().as_ref().is_some_and(|(a, c)| *a == a2 && c.is_none());
+    let a3 = anchor.clone();
+    let general = anchor.is_empty();
+    view! {
+        <ul class="my-comments">
+            {move || mine().into_iter().map(|c| view! { <MyComment comment=c /> }).collect_view()}
+        </ul>
+        {move || if adding() {
+            view! { <CommentForm anchor=a3.clone() existing=None /> }.into_any()
+        } else if comments.can_comment {
+            let a = anchor.clone();
+            view! {
+                <button type="button" class="tool" on:click=move |_| comments.editing.set(Some((a.clone(), None)))>
+                    {if general { "Góp ý chung" } else { "Góp ý điều này" }}
+                </button>
+            }.into_any()
+        } else {
+            ().into_any()
+        }}
     }
 }
 
@@ -374,7 +387,7 @@ fn Digest(digest: super::DigestView) -> impl IntoView {
     let share = if digest.invitees > 0 { digest.commenters as f64 * 100.0 / digest.invitees as f64 } else { 0.0 };
     view! {
         <section class="card" data-testid="digest">
-            <p class="muted"><A href=format!("/xin-y-kien/{}", s.id)>"‹ Dự thảo"</A></p>
+            <p class="muted"><a href=format!("/xin-y-kien/{}", s.id)>"‹ Dự thảo"</a></p>
             <h1>{format!("Tổng hợp góp ý: {}", s.title)}</h1>
             <p class="muted">{s.unit.name.clone()} " · hạn " {s.closes_on.clone()} " · " {s.status.clone()}</p>
             <p data-testid="digest-totals">

@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::pages::CodeSelect;
@@ -43,23 +42,50 @@ fn UploadMessage() -> impl IntoView {
 
 #[component]
 fn Editor(data: EditorData) -> impl IntoView {
-    let save = ServerAction::<SaveDocument>::new();
-    let error = action_error(save);
-    let d: DocumentDraft = data.draft.clone();
-    let editing = d.id;
-    let audience_all = d.audience_all == "true";
+    let editing = data.draft.id;
     view! {
         <section class="card">
-            <p class="muted"><A href=editing.map(|id| format!("/tai-lieu/{id}")).unwrap_or_else(|| "/tai-lieu".into())>"‹ Quay lại"</A></p>
+            <p class="muted"><a href=editing.map(|id| format!("/tai-lieu/{id}")).unwrap_or_else(|| "/tai-lieu".into())>"‹ Quay lại"</a></p>
             <h1>{if editing.is_some() { "Sửa tài liệu" } else { "Soạn tài liệu mới" }}</h1>
             <UploadMessage />
             {editing.is_none().then(|| view! { <ImportForm owners=data.owners.clone() /> })}
+            <EditorForm draft=data.draft owners=data.owners replaceable=data.replaceable />
+        </section>
+        {editing.map(|id| view! { <AttachmentsEditor id attachments=data.attachments.clone() /> })}
+        {(!data.versions.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>"Lịch sử phiên bản"</h2>
+                <ol class="versions" data-testid="versions" reversed>
+                    {data.versions.iter().map(|v| view! {
+                        <li>
+                            <strong>{format!("Phiên bản {}", v.version)}</strong>
+                            " · " {v.edited_at.clone()} " · " {v.edited_by.clone()}
+                            {(!v.change_note.is_empty()).then(|| view! { <span class="muted">" — " {v.change_note.clone()}</span> })}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            </section>
+        })}
+    }
+}
+
+/// The document's form: the editor's interactive part (the server sends the committee to the
+/// document once saved).
+#[crate::ui::interactive]
+fn EditorForm(draft: DocumentDraft, owners: Vec<crate::units::UnitRef>, replaceable: Vec<super::DocumentSummary>) -> impl IntoView {
+    let save = ServerAction::<SaveDocument>::new();
+    let error = action_error(save);
+    let d = draft;
+    let editing = d.id;
+    let audience_all = d.audience_all == "true";
+    let data = (owners, replaceable);
+    view! {
             <ActionForm action=save attr:class="form editor" attr:novalidate=true attr:data-testid="editor-form">
                 {editing.map(|id| view! { <input type="hidden" name="draft[id]" value=id /> })}
                 <FormMessage error />
                 <label for="ed-owner">"Cấp ủy quản lý tài liệu"</label>
                 <select id="ed-owner" name="draft[owner_unit_id]">
-                    {data.owners.iter().map(|u| view! {
+                    {data.0.iter().map(|u| view! {
                         <option value=u.id selected=u.id == d.owner_unit_id>{u.name.clone()}</option>
                     }).collect_view()}
                 </select>
@@ -82,7 +108,7 @@ fn Editor(data: EditorData) -> impl IntoView {
                 <label for="ed-supersedes">"Thay thế văn bản"</label>
                 <select id="ed-supersedes" name="draft[supersedes]">
                     <option value="">"— Không thay thế văn bản nào —"</option>
-                    {data.replaceable.iter().map(|r| {
+                    {data.1.iter().map(|r| {
                         let selected = d.supersedes == r.id.to_string();
                         let text = if r.number.is_empty() { r.title.clone() } else { format!("{} ({})", r.title, r.number) };
                         view! { <option value=r.id selected=selected>{text}</option> }
@@ -103,22 +129,6 @@ fn Editor(data: EditorData) -> impl IntoView {
                 <Field id="ed-note" name="draft[change_note]" field="change_note" label="Ghi chú thay đổi (lưu trong lịch sử phiên bản)" error value=String::new() />
                 <button type="submit" class="primary">{if editing.is_some() { "Lưu phiên bản mới" } else { "Lưu bản nháp" }}</button>
             </ActionForm>
-        </section>
-        {editing.map(|id| view! { <AttachmentsEditor id attachments=data.attachments.clone() /> })}
-        {(!data.versions.is_empty()).then(|| view! {
-            <section class="card">
-                <h2>"Lịch sử phiên bản"</h2>
-                <ol class="versions" data-testid="versions" reversed>
-                    {data.versions.iter().map(|v| view! {
-                        <li>
-                            <strong>{format!("Phiên bản {}", v.version)}</strong>
-                            " · " {v.edited_at.clone()} " · " {v.edited_by.clone()}
-                            {(!v.change_note.is_empty()).then(|| view! { <span class="muted">" — " {v.change_note.clone()}</span> })}
-                        </li>
-                    }).collect_view()}
-                </ol>
-            </section>
-        })}
     }
 }
 
@@ -150,7 +160,7 @@ fn size_text(bytes: i64) -> String {
     }
 }
 
-#[component]
+#[crate::ui::interactive]
 fn AttachmentsEditor(id: i64, attachments: Vec<super::AttachmentInfo>) -> impl IntoView {
     let gone = RwSignal::new(Vec::<i64>::new());
     let remove = Action::new(move |aid: &i64| {

@@ -3,7 +3,7 @@
 use leptos::portal::Portal;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Form};
+use leptos_router::components::Form;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -58,7 +58,7 @@ fn Bookmarks() -> impl IntoView {
                         <summary>{format!("Đã đánh dấu ({})", b.len())}</summary>
                         <ul>
                             {b.into_iter().map(|x| view! {
-                                <li><A href=format!("/tai-lieu/{}#{}", x.document_id, x.anchor)>{x.label} " — " {x.document_title}</A></li>
+                                <li><a href=format!("/tai-lieu/{}#{}", x.document_id, x.anchor)>{x.label} " — " {x.document_title}</a></li>
                             }).collect_view()}
                         </ul>
                     </details>
@@ -80,7 +80,7 @@ fn Library(writer: bool) -> impl IntoView {
         <section class="card">
             <div class="title-row">
                 <h1>"Thư viện tài liệu"</h1>
-                {writer.then(|| view! { <A href="/tai-lieu/moi" attr:class="button primary">"Soạn tài liệu mới"</A> })}
+                {writer.then(|| view! { <a href="/tai-lieu/moi" class="button primary">"Soạn tài liệu mới"</a> })}
             </div>
             <Bookmarks />
             <Form method="GET" action="/tai-lieu" attr:class="search-form" attr:role="search">
@@ -137,7 +137,7 @@ fn DocumentList(documents: Vec<DocumentSummary>) -> impl IntoView {
                 let meta = doc_meta(&d);
                 view! {
                     <li class="doc-row">
-                        <A href=format!("/tai-lieu/{}", d.id) attr:class="doc-title">{d.title.clone()}</A>
+                        <a href=format!("/tai-lieu/{}", d.id) class="doc-title">{d.title.clone()}</a>
                         {(!d.published).then(|| view! { <span class="badge">"Bản nháp"</span> })}
                         {(d.status != "in_force").then(|| view! { <span class="badge">{label_of(&STATUSES, &d.status)}</span> })}
                         <span class="muted">{meta}</span>
@@ -159,9 +159,9 @@ fn SearchResults(hits: Vec<SearchHit>) -> impl IntoView {
         <ol class="hits" data-testid="hits">
             {hits.into_iter().map(|h| view! {
                 <li class="hit">
-                    <A href=format!("/tai-lieu/{}#{}", h.document_id, h.anchor) attr:class="doc-title">
+                    <a href=format!("/tai-lieu/{}#{}", h.document_id, h.anchor) class="doc-title">
                         {h.title.clone()} " — " {h.section_label.clone()}
-                    </A>
+                    </a>
                     {(!h.number.is_empty()).then(|| view! { <span class="muted">" (" {h.number.clone()} ")"</span> })}
                     <p class="snippet">
                         {h.snippet.into_iter().map(|part| if part.hit {
@@ -342,7 +342,7 @@ fn Reader(
     view! {
         <Title text=s.title.clone() />
         <article class="card reader" data-testid="reader">
-            <p class="muted"><A href="/tai-lieu">"‹ Thư viện"</A></p>
+            <p class="muted"><a href="/tai-lieu">"‹ Thư viện"</a></p>
             <h1>{s.title.clone()}</h1>
             <p class="muted">{doc_meta(&s)}</p>
             <dl class="facts">
@@ -352,11 +352,11 @@ fn Reader(
             </dl>
             {doc.superseded_by.clone().map(|next| view! {
                 <div class="alert alert-info" data-testid="superseded-by">"Văn bản này đã được thay thế bởi "
-                    <A href=format!("/tai-lieu/{}", next.id)>{next.title}</A></div>
+                    <a href=format!("/tai-lieu/{}", next.id)>{next.title}</a></div>
             })}
             {(!replaces.is_empty()).then(move || view! {
                 <p class="muted" data-testid="replaces">"Thay thế: "
-                    {replaces.into_iter().map(|r| view! { <A href=format!("/tai-lieu/{}", r.id)>{r.title.clone()}</A> " " }).collect_view()}
+                    {replaces.into_iter().map(|r| view! { <a href=format!("/tai-lieu/{}", r.id)>{r.title.clone()}</a> " " }).collect_view()}
                 </p>
             })}
             {(!published).then(|| view! { <div class="alert alert-info">"Bản nháp: đảng viên chưa nhìn thấy tài liệu này."</div> })}
@@ -405,7 +405,7 @@ fn Reader(
                     <ul data-testid="related">
                         {related.into_iter().map(|r| {
                             let meta = doc_meta(&r);
-                            view! { <li><A href=format!("/tai-lieu/{}", r.id)>{r.title}</A> " " <span class="muted">{meta}</span></li> }
+                            view! { <li><a href=format!("/tai-lieu/{}", r.id)>{r.title}</a> " " <span class="muted">{meta}</span></li> }
                         }).collect_view()}
                     </ul>
                 </section>
@@ -514,11 +514,7 @@ fn ReaderBody(children: Children) -> impl IntoView {
 #[crate::ui::interactive]
 fn ManageDocument(document_id: i64, published: bool) -> impl IntoView {
     let publish = ServerAction::<SetPublished>::new();
-    Effect::new(move |_| {
-        if matches!(publish.value().get(), Some(Ok(_))) {
-            let _ = window().location().reload();
-        }
-    });
+    crate::ui::reload_on_success(*publish);
     let id = document_id;
     view! {
         <div class="manage-row">

@@ -5,7 +5,6 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::rubric::{parse_points, points_text};
@@ -17,7 +16,7 @@ use super::{
 use crate::auth::SessionUser;
 use crate::common::label_of;
 use crate::error::AppError;
-use crate::offline::{OfflineWrite, QueueOutcome, send_or_queue, signed_in_member};
+use crate::offline::{OfflineWrite, QueueOutcome, send_or_queue};
 use crate::ui::{BoundField, ErrorBox, browser_action, Field, FieldMessage, FormMessage, Loaded, WithUser, action_error};
 
 /// What the secretary sees after saving: done, or kept on the phone until there is a connection.
@@ -52,7 +51,7 @@ fn MeetingRows(meetings: Vec<MeetingSummary>, #[prop(optional)] with_cell: bool)
                 let result = result_text(&m);
                 view! {
                     <li class="doc-row">
-                        <A href=format!("/sinh-hoat/{}", m.id) attr:class="doc-title">{m.topic.clone()}</A>
+                        <a href=format!("/sinh-hoat/{}", m.id) class="doc-title">{m.topic.clone()}</a>
                         <span class="muted">
                             {label_of(&KINDS, &m.kind)} " · " {m.starts_at.clone()}
                             {with_cell.then(|| format!(" · {}", m.unit.name))}
@@ -85,7 +84,7 @@ pub fn UpcomingMeetings(meetings: Resource<Result<Vec<super::UpcomingMeeting>, A
                                 };
                                 view! {
                                     <li>
-                                        <A href=format!("/sinh-hoat/{}", m.summary.id)>{m.summary.topic}</A>
+                                        <a href=format!("/sinh-hoat/{}", m.summary.id)>{m.summary.topic}</a>
                                         <span class="muted">" · " {m.summary.starts_at} " · " {m.place}</span>
                                         <br /><span class=if m.rsvp.is_empty() { "state state-not_started" } else { "state state-read" }>{answer}</span>
                                     </li>
@@ -113,10 +112,10 @@ pub fn MeetingsListPage() -> impl IntoView {
                     <div class="title-row">
                         <h1>"Sinh hoạt chi bộ"</h1>
                         {p.can_plan.then(|| view! {
-                            <A href=format!("/sinh-hoat/moi?don-vi={}", p.cell.id) attr:class="button primary">"Lên kế hoạch"</A>
+                            <a href=format!("/sinh-hoat/moi?don-vi={}", p.cell.id) class="button primary">"Lên kế hoạch"</a>
                         })}
                         {p.can_plan.then(|| view! {
-                            <A href=format!("/bao-cao-sinh-hoat?don-vi={}", p.cell.id) attr:class="button">"Báo cáo"</A>
+                            <a href=format!("/bao-cao-sinh-hoat?don-vi={}", p.cell.id) class="button">"Báo cáo"</a>
                         })}
                     </div>
                     <p class="muted">{p.cell.name.clone()}</p>
@@ -141,37 +140,45 @@ pub fn MeetingsListPage() -> impl IntoView {
 #[component]
 pub fn PlanMeetingPage() -> impl IntoView {
     let query = use_query_map();
-    let plan = ServerAction::<PlanMeeting>::new();
-    let error = action_error(plan);
     view! {
         <Title text="Lên kế hoạch sinh hoạt" />
         <WithUser children=move |user: SessionUser| {
             let cell = query.read_untracked().get("don-vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(user.cell_id);
             view! {
                 <section class="card">
-                    <p class="muted"><A href="/sinh-hoat">"‹ Sinh hoạt chi bộ"</A></p>
+                    <p class="muted"><a href="/sinh-hoat">"‹ Sinh hoạt chi bộ"</a></p>
                     <h1>"Lên kế hoạch sinh hoạt"</h1>
-                    <ActionForm action=plan attr:class="form" attr:novalidate=true>
-                        <input type="hidden" name="form[unit_id]" value=cell />
-                        <FormMessage error />
-                        <label for="mt-kind">"Loại buổi sinh hoạt"</label>
-                        <select id="mt-kind" name="form[kind]">
-                            {KINDS.iter().map(|(code, text)| view! { <option value=*code>{*text}</option> }).collect_view()}
-                        </select>
-                        <FieldMessage error field="kind" />
-                        <label class="choice"><input type="checkbox" name="form[with_thematic]" value="true" />" Kết hợp sinh hoạt chuyên đề trong cùng buổi (tối thiểu 120 phút)"</label>
-                        <Field id="mt-topic" name="form[topic]" field="topic" label="Chủ đề" error placeholder="Sinh hoạt thường kỳ tháng 12" />
-                        <label for="mt-agenda">"Chương trình"</label>
-                        <textarea id="mt-agenda" name="form[agenda]" rows="5" placeholder="1. Đánh giá tình hình thực hiện nghị quyết tháng trước\n2. Phương hướng, nhiệm vụ tháng tới"></textarea>
-                        <FieldMessage error field="agenda" />
-                        <Field id="mt-place" name="form[place]" field="place" label="Địa điểm" error placeholder="Nhà văn hóa ấp" />
-                        <Field id="mt-start" name="form[starts_at]" field="starts_at" label="Thời gian bắt đầu" error input_type="datetime-local" />
-                        <Field id="mt-minutes" name="form[planned_minutes]" field="planned_minutes" label="Thời lượng dự kiến (phút)" error value="90" inputmode="numeric" />
-                        <button type="submit" class="primary">"Lưu kế hoạch và mời đảng viên"</button>
-                    </ActionForm>
+                    <PlanForm cell />
                 </section>
             }
         } />
+    }
+}
+
+/// The plan's form (the server opens the new meeting once saved).
+#[crate::ui::interactive]
+fn PlanForm(cell: i64) -> impl IntoView {
+    let plan = ServerAction::<PlanMeeting>::new();
+    let error = action_error(plan);
+    view! {
+        <ActionForm action=plan attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="form[unit_id]" value=cell />
+            <FormMessage error />
+            <label for="mt-kind">"Loại buổi sinh hoạt"</label>
+            <select id="mt-kind" name="form[kind]">
+                {KINDS.iter().map(|(code, text)| view! { <option value=*code>{*text}</option> }).collect_view()}
+            </select>
+            <FieldMessage error field="kind" />
+            <label class="choice"><input type="checkbox" name="form[with_thematic]" value="true" />" Kết hợp sinh hoạt chuyên đề trong cùng buổi (tối thiểu 120 phút)"</label>
+            <Field id="mt-topic" name="form[topic]" field="topic" label="Chủ đề" error placeholder="Sinh hoạt thường kỳ tháng 12" />
+            <label for="mt-agenda">"Chương trình"</label>
+            <textarea id="mt-agenda" name="form[agenda]" rows="5" placeholder="1. Đánh giá tình hình thực hiện nghị quyết tháng trước\n2. Phương hướng, nhiệm vụ tháng tới"></textarea>
+            <FieldMessage error field="agenda" />
+            <Field id="mt-place" name="form[place]" field="place" label="Địa điểm" error placeholder="Nhà văn hóa ấp" />
+            <Field id="mt-start" name="form[starts_at]" field="starts_at" label="Thời gian bắt đầu" error input_type="datetime-local" />
+            <Field id="mt-minutes" name="form[planned_minutes]" field="planned_minutes" label="Thời lượng dự kiến (phút)" error value="90" inputmode="numeric" />
+            <button type="submit" class="primary">"Lưu kế hoạch và mời đảng viên"</button>
+        </ActionForm>
     }
 }
 
@@ -180,26 +187,36 @@ pub fn PlanMeetingPage() -> impl IntoView {
 pub fn MeetingPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let version = RwSignal::new(0u32);
-    let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_meeting(id));
+    let detail = Resource::new(id, get_meeting);
     view! {
         <WithUser children=move |user: SessionUser| view! {
-            <Loaded resource=detail error_title="Sinh hoạt chi bộ" children=move |d| view! { <Meeting detail=d user=user.clone() version /> } />
+            <Loaded resource=detail error_title="Sinh hoạt chi bộ" children=move |d: MeetingDetail| view! {
+                <Title text=d.summary.topic.clone() />
+                <MeetingView detail=d member_id=user.member_id />
+            } />
         } />
     }
 }
 
+/// The meeting with everything one can do on it. Each change loads the meeting again and
+/// redraws it, as the page would after a reload.
+#[crate::ui::interactive]
+fn MeetingView(detail: MeetingDetail, member_id: i64) -> impl IntoView {
+    let id = detail.summary.id;
+    let (current, version) = crate::ui::reloaded(detail, move || get_meeting(id));
+    move || view! { <Meeting detail=current.get() member_id version /> }
+}
+
 #[component]
-fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> impl IntoView {
+fn Meeting(detail: MeetingDetail, member_id: i64, version: RwSignal<u32>) -> impl IntoView {
     let s = detail.summary.clone();
     let id = s.id;
-    let invited = detail.attendance.iter().find(|a| a.member_id == user.member_id).cloned();
+    let invited = detail.attendance.iter().find(|a| a.member_id == member_id).cloned();
     let planned = s.status == "planned";
     let f = detail.facts;
     view! {
-        <Title text=s.topic.clone() />
         <section class="card" data-testid="meeting">
-            <p class="muted"><A href=format!("/sinh-hoat?don-vi={}", s.unit.id)>"‹ Sinh hoạt chi bộ"</A></p>
+            <p class="muted"><a href=format!("/sinh-hoat?don-vi={}", s.unit.id)>"‹ Sinh hoạt chi bộ"</a></p>
             <h1>{s.topic.clone()}</h1>
             <dl class="facts">
                 <dt>"Chi bộ"</dt><dd>{s.unit.name.clone()}</dd>
@@ -214,15 +231,15 @@ fn Meeting(detail: MeetingDetail, user: SessionUser, version: RwSignal<u32>) -> 
                 <div class="agenda">{detail.agenda.lines().map(|l| view! { <p>{l.to_string()}</p> }).collect_view()}</div>
             })}
             <div class="manage-row">
-                {(!planned).then(|| view! { <A href=format!("/sinh-hoat/{id}/bien-ban") attr:class="button">"Biên bản"</A> })}
-                {(detail.can_manage && s.status != "approved").then(|| view! { <A href=format!("/sinh-hoat/{id}/ma-qr") attr:class="button">"Mã QR điểm danh"</A> })}
+                {(!planned).then(|| view! { <a href=format!("/sinh-hoat/{id}/bien-ban") class="button">"Biên bản"</a> })}
+                {(detail.can_manage && s.status != "approved").then(|| view! { <a href=format!("/sinh-hoat/{id}/ma-qr") class="button">"Mã QR điểm danh"</a> })}
             </div>
             <MeetingDocuments detail=detail.clone() version />
             {(planned && invited.is_some()).then(|| view! { <Invitation meeting_id=id version current=invited.clone().map(|a| a.rsvp).unwrap_or_default() /> })}
         </section>
-        {detail.can_manage.then(|| view! { <AttendanceForm detail=detail.clone() version /> })}
-        {(detail.can_manage && !planned).then(|| view! { <ScoreForm detail=detail.clone() version review=false /> })}
-        {(detail.can_review && s.status == "scored").then(|| view! { <ScoreForm detail=detail.clone() version review=true /> })}
+        {detail.can_manage.then(|| view! { <AttendanceForm detail=detail.clone() version member_id /> })}
+        {(detail.can_manage && !planned).then(|| view! { <ScoreForm detail=detail.clone() version review=false member_id /> })}
+        {(detail.can_review && s.status == "scored").then(|| view! { <ScoreForm detail=detail.clone() version review=true member_id /> })}
         {(invited.is_some() && !planned).then(|| view! { <RatingForm meeting_id=id /> })}
         {detail.ratings.clone().map(|summary| view! { <Ratings summary /> })}
     }
@@ -261,10 +278,9 @@ fn Invitation(meeting_id: i64, version: RwSignal<u32>, current: String) -> impl 
 }
 
 #[component]
-fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoView {
+fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>, member_id: i64) -> impl IntoView {
     let id = detail.summary.id;
     let topic = detail.summary.topic.clone();
-    let auth = crate::auth::use_auth();
     let marks: RwSignal<HashMap<i64, String>> =
         RwSignal::new(detail.attendance.iter().map(|a| (a.member_id, a.status.clone())).collect());
     let label = format!("Điểm danh: {topic}");
@@ -278,7 +294,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
         let write = OfflineWrite::MeetingAttendance { meeting_id: id, marks: list.clone() };
         let label = label.clone();
         async move {
-            let r = send_or_queue(signed_in_member(auth), save_attendance(id, list), write, label).await;
+            let r = send_or_queue(Some(member_id), save_attendance(id, list), write, label).await;
             if matches!(r, Ok(QueueOutcome::Done(()))) {
                 version.update(|v| *v += 1);
             }
@@ -294,7 +310,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
         async move {
             let minutes = typed.trim().parse::<i32>().map_err(|_| AppError::invalid("held_minutes", "Vui lòng nhập số phút."))?;
             let write = OfflineWrite::MeetingHeld { meeting_id: id, held_minutes: minutes };
-            let r = send_or_queue(signed_in_member(auth), record_meeting_held(id, typed), write, label).await;
+            let r = send_or_queue(Some(member_id), record_meeting_held(id, typed), write, label).await;
             if matches!(r, Ok(QueueOutcome::Done(()))) {
                 version.update(|v| *v += 1);
             }
@@ -346,7 +362,7 @@ fn AttendanceForm(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoVie
 
 /// The secretary's scoring, or (with `review`) the committee's adjustments and approval.
 #[component]
-fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> impl IntoView {
+fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool, member_id: i64) -> impl IntoView {
     let id = detail.summary.id;
     let approved = detail.summary.status == "approved";
     let initial: HashMap<i64, String> = detail
@@ -358,7 +374,6 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
     let reasons = RwSignal::new(HashMap::<i64, String>::new());
     let local_error = RwSignal::new(None::<AppError>);
     let scores = detail.scores.clone();
-    let auth = crate::auth::use_auth();
     let label = format!("Chấm điểm sinh hoạt: {}", detail.summary.topic);
     let submit = browser_action(move |approve: &bool| {
         let label = label.clone();
@@ -383,7 +398,7 @@ fn ScoreForm(detail: MeetingDetail, version: RwSignal<u32>, review: bool) -> imp
                 review_meeting(id, list, approve).await.map(QueueOutcome::Done)
             } else {
                 let write = OfflineWrite::MeetingScore { meeting_id: id, scores: list.clone() };
-                send_or_queue(signed_in_member(auth), score_meeting(id, list), write, label).await
+                send_or_queue(Some(member_id), score_meeting(id, list), write, label).await
             };
             if matches!(r, Ok(QueueOutcome::Done(_))) {
                 version.update(|v| *v += 1);
@@ -488,14 +503,27 @@ fn Ratings(summary: RatingSummary) -> impl IntoView {
 pub fn MinutesPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let save = ServerAction::<super::SaveMinutes>::new();
-    let view_data = Resource::new(move || (id(), save.version().get()), |(id, _)| super::get_minutes(id));
+    let view_data = Resource::new(id, super::get_minutes);
     view! {
         <Title text="Biên bản sinh hoạt chi bộ" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=view_data children=move |v| view! { <Minutes v save /> } />
+            <Loaded resource=view_data children=move |v| view! { <MinutesView v /> } />
         } />
     }
+}
+
+/// The minutes and their form; once saved they are loaded again and redrawn.
+#[crate::ui::interactive]
+fn MinutesView(v: super::MinutesView) -> impl IntoView {
+    let id = v.summary.id;
+    let (current, version) = crate::ui::reloaded(v, move || super::get_minutes(id));
+    let save = ServerAction::<super::SaveMinutes>::new();
+    Effect::new(move |_| {
+        if matches!(save.value().get(), Some(Ok(()))) {
+            version.update(|v| *v += 1);
+        }
+    });
+    move || view! { <Minutes v=current.get() save /> }
 }
 
 #[component]
@@ -508,7 +536,7 @@ fn Minutes(v: super::MinutesView, save: ServerAction<super::SaveMinutes>) -> imp
     let unexcused: Vec<String> = absent.iter().filter(|a| !a.excused).map(|a| a.full_name.clone()).collect();
     let result = if s.total_tenths.is_some() { result_text(&s) } else { "chưa chấm điểm".to_string() };
     view! {
-        <p class="muted no-print"><A href=format!("/sinh-hoat/{id}")>"‹ Buổi sinh hoạt"</A>
+        <p class="muted no-print"><a href=format!("/sinh-hoat/{id}")>"‹ Buổi sinh hoạt"</a>
             " · " <button type="button" class="tool" onclick="window.print()">"In biên bản"</button></p>
         <article class="card minutes" data-testid="minutes">
             <header class="minutes-head">
@@ -582,6 +610,22 @@ fn Minutes(v: super::MinutesView, save: ServerAction<super::SaveMinutes>) -> imp
 pub fn QrScreenPage() -> impl IntoView {
     let params = use_params_map();
     let id = params.read_untracked().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    view! {
+        <Title text="Mã QR điểm danh" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card qr-screen">
+                <p class="muted"><a href=format!("/sinh-hoat/{id}")>"‹ Buổi sinh hoạt"</a></p>
+                <h1>"Quét mã để điểm danh"</h1>
+                <p class="muted">"Mỗi mã chỉ dùng cho một đồng chí và đổi sau vài giây."</p>
+                <QrCode id />
+            </section>
+        } />
+    }
+}
+
+/// The code itself, made anew every few seconds, and how many are present.
+#[crate::ui::interactive]
+fn QrCode(id: i64) -> impl IntoView {
     let (qr, set_qr) = signal(None::<Result<super::QrCodeView, AppError>>);
     Effect::new(move |_| {
         let refresh = move || {
@@ -598,23 +642,13 @@ pub fn QrScreenPage() -> impl IntoView {
             }
         });
     });
-    view! {
-        <Title text="Mã QR điểm danh" />
-        <WithUser children=move |_user: SessionUser| view! {
-            <section class="card qr-screen">
-                <p class="muted"><A href=format!("/sinh-hoat/{id}")>"‹ Buổi sinh hoạt"</A></p>
-                <h1>"Quét mã để điểm danh"</h1>
-                <p class="muted">"Mỗi mã chỉ dùng cho một đồng chí và đổi sau vài giây."</p>
-                {move || match qr.get() {
-                    None => view! { <p class="loading">"Đang tạo mã…"</p> }.into_any(),
-                    Some(Ok(q)) => view! {
-                        <div class="qr" data-testid="qr" data-url=q.url.clone() inner_html=q.svg.clone()></div>
-                        <p class="lead" data-testid="qr-present">{format!("Đã có mặt: {} đồng chí", q.present)}</p>
-                    }.into_any(),
-                    Some(Err(error)) => view! { <ErrorBox error /> }.into_any(),
-                }}
-            </section>
-        } />
+    move || match qr.get() {
+        None => view! { <p class="loading">"Đang tạo mã…"</p> }.into_any(),
+        Some(Ok(q)) => view! {
+            <div class="qr" data-testid="qr" data-url=q.url.clone() inner_html=q.svg.clone()></div>
+            <p class="lead" data-testid="qr-present">{format!("Đã có mặt: {} đồng chí", q.present)}</p>
+        }.into_any(),
+        Some(Err(error)) => view! { <ErrorBox error /> }.into_any(),
     }
 }
 
@@ -626,11 +660,25 @@ pub fn CheckInPage() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
     let status = Resource::new(id, super::check_in_status);
-    let confirm = Action::new(move |_: &()| {
-        let code = query.read_untracked().get("ma").unwrap_or_default();
-        let meeting = id();
-        async move { super::check_in(meeting, code).await }
-    });
+    view! {
+        <Title text="Điểm danh" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <section class="card narrow" data-testid="check-in">
+                <h1>"Điểm danh"</h1>
+                <Loaded resource=status children={move |earlier: Option<CheckInResult>| {
+                    let code = query.read_untracked().get("ma").unwrap_or_default();
+                    view! { <CheckIn meeting=id() code earlier /> }
+                }} />
+                <p><a href=move || format!("/sinh-hoat/{}", id())>"Xem buổi sinh hoạt"</a></p>
+            </section>
+        } />
+    }
+}
+
+/// "Xác nhận có mặt" with the scanned code, or when the member was checked in.
+#[crate::ui::interactive]
+fn CheckIn(meeting: i64, code: String, earlier: Option<CheckInResult>) -> impl IntoView {
+    let confirm = Action::new(move |_: &()| super::check_in(meeting, code.clone()));
     let checked = move |r: &CheckInResult| {
         view! {
             <p class="alert alert-success" role="status">
@@ -639,23 +687,12 @@ pub fn CheckInPage() -> impl IntoView {
             <p>{r.topic.clone()}</p>
         }
     };
-    view! {
-        <Title text="Điểm danh" />
-        <WithUser children=move |_user: SessionUser| view! {
-            <section class="card narrow" data-testid="check-in">
-                <h1>"Điểm danh"</h1>
-                <Loaded resource=status children={move |earlier: Option<CheckInResult>| {
-                    match (earlier, confirm.value().get()) {
-                        (_, Some(Ok(r))) | (Some(r), _) => checked(&r).into_any(),
-                        (None, outcome) => view! {
-                            {outcome.and_then(|r| r.err()).map(|error| view! { <ErrorBox error /> })}
-                            <button type="button" class="primary" on:click=move |_| { confirm.dispatch(()); }>"Xác nhận có mặt"</button>
-                        }.into_any(),
-                    }
-                }} />
-                <p><A href=move || format!("/sinh-hoat/{}", id())>"Xem buổi sinh hoạt"</A></p>
-            </section>
-        } />
+    move || match (earlier.clone(), confirm.value().get()) {
+        (_, Some(Ok(r))) | (Some(r), _) => checked(&r).into_any(),
+        (None, outcome) => view! {
+            {outcome.and_then(|r| r.err()).map(|error| view! { <ErrorBox error /> })}
+            <button type="button" class="primary" on:click=move |_| { confirm.dispatch(()); }>"Xác nhận có mặt"</button>
+        }.into_any(),
     }
 }
 
@@ -686,7 +723,7 @@ fn MeetingDocuments(detail: MeetingDetail, version: RwSignal<u32>) -> impl IntoV
                 <ul data-testid="meeting-documents">
                     {detail.documents.into_iter().map(|d| view! {
                         <li>
-                            <A href=format!("/tai-lieu/{}", d.document_id)>{d.title}</A>
+                            <a href=format!("/tai-lieu/{}", d.document_id)>{d.title}</a>
                             <span class="muted">{format!(" · đăng lúc {}{}", d.posted_at, if d.early { "" } else { " (chưa đủ 1 ngày trước buổi sinh hoạt)" })}</span>
                         </li>
                     }).collect_view()}

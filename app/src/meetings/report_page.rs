@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 
 use super::meeting_report;
@@ -149,7 +148,7 @@ fn ReportView(report: MeetingReport) -> impl IntoView {
                 <a href=download("csv") download>"CSV"</a>
             </p>
             {r.can_edit_rubric.then(|| view! {
-                <p><A href=format!("/sinh-hoat/thang-diem?don-vi={}", r.unit.id)>"Thang điểm chấm chất lượng sinh hoạt của đơn vị"</A></p>
+                <p><a href=format!("/sinh-hoat/thang-diem?don-vi={}", r.unit.id)>"Thang điểm chấm chất lượng sinh hoạt của đơn vị"</a></p>
             })}
         </section>
         {(!rows.is_empty()).then(|| view! {
@@ -166,7 +165,7 @@ fn ReportView(report: MeetingReport) -> impl IntoView {
                                 let s = row.stats;
                                 view! {
                                     <tr>
-                                        <td><A href=link(row.unit.id)>{row.unit.name}</A></td>
+                                        <td><a href=link(row.unit.id)>{row.unit.name}</a></td>
                                         <td>{count_text(s.cells)}</td>
                                         <td>{format!("{}/{}", count_text(s.regular_held), count_text(s.regular_due))}</td>
                                         <td>{format!("{}/{}", count_text(s.thematic_held), count_text(s.thematic_due))}</td>
@@ -195,7 +194,7 @@ fn ReportView(report: MeetingReport) -> impl IntoView {
                         <tbody>
                             {lagging.into_iter().map(|l| view! {
                                 <tr>
-                                    <td><A href=link(l.cell.id)>{l.cell.name}</A></td>
+                                    <td><a href=link(l.cell.id)>{l.cell.name}</a></td>
                                     <td>{l.parent}</td>
                                     <td>{l.regular_missing}</td>
                                     <td>{l.thematic_missing}</td>
@@ -223,7 +222,7 @@ fn ReportView(report: MeetingReport) -> impl IntoView {
                         <tbody>
                             {years.into_iter().map(|y| view! {
                                 <tr>
-                                    <td><A href=link(y.cell.id)>{y.cell.name}</A></td>
+                                    <td><a href=link(y.cell.id)>{y.cell.name}</a></td>
                                     <td>{y.parent}</td>
                                     <td>{y.months_with_regular}</td>
                                     <td>{y.tot}</td>
@@ -246,7 +245,7 @@ fn ReportView(report: MeetingReport) -> impl IntoView {
                         let result = super::pages::result_text(&m);
                         view! {
                             <li>
-                                <A href=format!("/sinh-hoat/{}", m.id)>{m.topic}</A>
+                                <a href=format!("/sinh-hoat/{}", m.id)>{m.topic}</a>
                                 <span class="muted">" · " {m.starts_at} " · " {result}</span>
                             </li>
                         }

@@ -4,7 +4,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
 
@@ -229,14 +228,21 @@ impl Row {
 pub fn RubricEditorPage() -> impl IntoView {
     let query = use_query_map();
     let unit = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok());
-    let saved = RwSignal::new(0u32);
-    let editor = Resource::new(move || (unit(), saved.get()), |(u, _)| rubric_editor(u));
+    let editor = Resource::new(unit, rubric_editor);
     view! {
         <Title text="Thang điểm chất lượng sinh hoạt" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=editor children=move |e| view! { <EditorForm editor=e saved /> } />
+            <Loaded resource=editor children=move |e| view! { <RubricEditor editor=e /> } />
         } />
     }
+}
+
+/// The editor; once saved it is loaded again (the new version and its number).
+#[crate::ui::interactive]
+fn RubricEditor(editor: RubricEditorView) -> impl IntoView {
+    let unit_id = editor.unit.id;
+    let (current, saved) = crate::ui::reloaded(editor, move || rubric_editor(Some(unit_id)));
+    move || view! { <EditorForm editor=current.get() saved /> }
 }
 
 #[component]
@@ -353,6 +359,6 @@ fn EditorForm(editor: RubricEditorView, saved: RwSignal<u32>) -> impl IntoView {
                 </ul>
             </section>
         })}
-        <p><A href=format!("/bao-cao-sinh-hoat?don-vi={unit_id}")>"‹ Báo cáo sinh hoạt của đơn vị"</A></p>
+        <p><a href=format!("/bao-cao-sinh-hoat?don-vi={unit_id}")>"‹ Báo cáo sinh hoạt của đơn vị"</a></p>
     }
 }

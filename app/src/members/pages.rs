@@ -2,8 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Form};
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     AssignPosition, CreateMember, EndPosition, MemberPage, MemberProfile, MemberSort, MemberStatus, MoveMember,
@@ -38,48 +37,86 @@ pub fn MemberListPage() -> impl IntoView {
 }
 
 #[component]
-#[allow(clippy::redundant_closure)] // `prop:value=&q` does not live long enough inside the view
 fn MemberList(user: SessionUser) -> impl IntoView {
     let query = use_query_map();
     let fallback_unit = default_unit(&user);
-    let param = move |key: &str| query.read().get(key).unwrap_or_default();
-    let unit_id = move || param("don-vi").parse::<i64>().unwrap_or(fallback_unit);
-    let q = move || param("q");
-    let sort = move || MemberSort::parse(&param("sap-xep"));
-    let status = move || {
-        let raw = param("trang-thai");
-        if MemberStatus::parse(&raw).is_some() { raw } else { MemberStatus::Active.as_str().to_string() }
-    };
-    let page = move || param("trang").parse::<u64>().unwrap_or(1).max(1);
-    let members = Resource::new(
-        move || (unit_id(), q(), status(), sort(), page()),
-        |(unit, q, status, sort, page)| list_members(unit, q, status, sort.as_str().to_string(), page),
-    );
+    // Drawn again when the address changes under a router (a menu link to another unit).
+    move || {
+        let q = query.read();
+        let param = |key: &str| q.get(key).unwrap_or_default();
+        let raw_status = param("trang-thai");
+        let filter = MemberFilter {
+            unit: param("don-vi").parse::<i64>().unwrap_or(fallback_unit),
+            q: param("q"),
+            sort: MemberSort::parse(&param("sap-xep")),
+            status: if MemberStatus::parse(&raw_status).is_some() { raw_status } else { MemberStatus::Active.as_str().to_string() },
+            page: param("trang").parse::<u64>().unwrap_or(1).max(1),
+        };
+        view! { <MemberSearch filter /> }
+    }
+}
 
-    // Search as you type: the URL (and so the list) follows the box after a short pause.
-    let navigate = use_navigate();
+/// What the member list shows: the address's query, as the search box and filters change it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+struct MemberFilter {
+    unit: i64,
+    q: String,
+    sort: MemberSort,
+    status: String,
+    page: u64,
+}
+
+impl MemberFilter {
+    fn url(&self) -> String {
+        let mut url =
+            format!("/dang-vien?don-vi={}&q={}&sap-xep={}&trang-thai={}", self.unit, encode(&self.q), self.sort.as_str(), self.status);
+        if self.page > 1 {
+            url.push_str(&format!("&trang={}", self.page));
+        }
+        url
+    }
+}
+
+/// The search box, filters and list: the list follows the box as the member types (after a
+/// short pause) without loading the page again; the address follows too, so reloading or
+/// sharing it shows the same list. Without its script the form is a plain GET form.
+#[crate::ui::interactive]
+fn MemberSearch(filter: MemberFilter) -> impl IntoView {
+    let unit = filter.unit;
+    let current = RwSignal::new(filter.clone());
+    let members = Resource::new(
+        move || current.get(),
+        |f| list_members(f.unit, f.q, f.status, f.sort.as_str().to_string(), f.page),
+    );
     let (typed, set_typed) = signal(None::<String>);
+    let apply = move |change: &dyn Fn(&mut MemberFilter)| {
+        current.update(|f| {
+            change(f);
+            f.page = 1;
+        });
+        #[cfg(not(feature = "ssr"))]
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&current.get_untracked().url()));
+        }
+    };
     Effect::new(move |_| {
         if let Some(text) = typed.get() {
-            let navigate = navigate.clone();
             set_timeout(
                 move || {
                     if typed.get_untracked().as_deref() == Some(text.as_str()) {
-                        let url = format!(
-                            "/dang-vien?don-vi={}&q={}&sap-xep={}&trang-thai={}",
-                            unit_id(),
-                            encode(&text),
-                            sort().as_str(),
-                            status()
-                        );
-                        navigate(&url, Default::default());
+                        apply(&|f| f.q = text.clone());
                     }
                 },
                 std::time::Duration::from_millis(350),
             );
         }
     });
-
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(text) = typed.get_untracked() {
+            apply(&|f| f.q = text.clone());
+        }
+    };
     view! {
         <section class="card">
             <Suspense fallback=Loading>
@@ -90,37 +127,37 @@ fn MemberList(user: SessionUser) -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <Form method="GET" action="/dang-vien" attr:class="search-form" attr:role="search">
-                <input type="hidden" name="don-vi" prop:value=move || unit_id().to_string() />
+            <form method="get" action="/dang-vien" class="search-form" role="search" on:submit=submit>
+                <input type="hidden" name="don-vi" value=unit />
                 <label for="q">"Tìm theo họ tên (có dấu hoặc không dấu), số thẻ hoặc số điện thoại"</label>
                 <div class="search-row">
                     <input id="q" name="q" type="search" placeholder="Ví dụ: nguyen thi hoa"
-                        prop:value=move || q()
+                        value=filter.q.clone()
                         on:input=move |ev| set_typed.set(Some(event_target_value(&ev))) />
                     <button type="submit" class="primary">"Tìm"</button>
                 </div>
                 <div class="filters">
                     <label for="sort">"Sắp xếp"</label>
                     <select id="sort" name="sap-xep" on:change=move |ev| {
-                        let form = event_target::<leptos::web_sys::HtmlSelectElement>(&ev).form();
-                        if let Some(form) = form { let _ = form.request_submit(); }
+                        let sort = MemberSort::parse(&event_target_value(&ev));
+                        apply(&|f| f.sort = sort);
                     }>
                         {MemberSort::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || sort() == s>{s.label()}</option>
+                            <option value=s.as_str() selected=filter.sort == s>{s.label()}</option>
                         }).collect_view()}
                     </select>
                     <label for="status">"Tình trạng"</label>
                     <select id="status" name="trang-thai" on:change=move |ev| {
-                        let form = event_target::<leptos::web_sys::HtmlSelectElement>(&ev).form();
-                        if let Some(form) = form { let _ = form.request_submit(); }
+                        let status = event_target_value(&ev);
+                        apply(&|f| f.status = status.clone());
                     }>
                         {MemberStatus::ALL.into_iter().map(|s| view! {
-                            <option value=s.as_str() selected=move || status() == s.as_str()>{s.label()}</option>
+                            <option value=s.as_str() selected=filter.status == s.as_str()>{s.label()}</option>
                         }).collect_view()}
                     </select>
                 </div>
-            </Form>
-            <Loaded resource=members transition=true children=move |page| view! { <MemberTable page q=q() sort=sort() status=status() /> } />
+            </form>
+            <Loaded resource=members transition=true children=move |page| view! { <MemberTable page filter=current.get_untracked() /> } />
         </section>
     }
 }
@@ -137,23 +174,19 @@ fn encode(text: &str) -> String {
 }
 
 #[component]
-fn MemberTable(page: MemberPage, q: String, sort: MemberSort, status: String) -> impl IntoView {
-    let link = {
-        let (q, status) = (q.clone(), status.clone());
-        let unit = page.unit.id;
-        move |p: u64| format!("/dang-vien?don-vi={unit}&q={}&sap-xep={}&trang-thai={status}&trang={p}", encode(&q), sort.as_str())
-    };
+fn MemberTable(page: MemberPage, filter: MemberFilter) -> impl IntoView {
+    let link = move |p: u64| MemberFilter { unit: page.unit.id, page: p, ..filter.clone() }.url();
     let prev = (page.page > 1).then(|| link(page.page - 1));
     let next = (page.page < page.page_count).then(|| link(page.page + 1));
     view! {
         <p class="muted" data-testid="result-count">"Tìm thấy " {page.total} " đảng viên"</p>
         {page.can_manage.then(|| view! {
-            <p><A href=format!("/dang-vien/moi?don-vi={}", page.unit.id) attr:class="button">"＋ Thêm đảng viên vào chi bộ"</A></p>
+            <p><a href=format!("/dang-vien/moi?don-vi={}", page.unit.id) class="button">"＋ Thêm đảng viên vào chi bộ"</a></p>
         })}
         <ul class="member-list" data-testid="member-list">
             {page.items.into_iter().map(|m| view! {
                 <li class="member-row">
-                    <A href=format!("/dang-vien/{}", m.id) attr:class="member-name">{m.full_name}</A>
+                    <a href=format!("/dang-vien/{}", m.id) class="member-name">{m.full_name}</a>
                     <span class="muted">
                         {gender_label(&m.gender)} " · sinh " {date_text(m.birth_date)} " · vào Đảng " {date_text(m.admitted_on)}
                     </span>
@@ -162,9 +195,9 @@ fn MemberTable(page: MemberPage, q: String, sort: MemberSort, status: String) ->
             }).collect_view()}
         </ul>
         <nav class="pager" aria-label="Phân trang">
-            {prev.map(|href| view! { <A href=href attr:rel="prev">"‹ Trang trước"</A> })}
+            {prev.map(|href| view! { <a href=href rel="prev">"‹ Trang trước"</a> })}
             <span>"Trang " {page.page} " / " {page.page_count}</span>
-            {next.map(|href| view! { <A href=href attr:rel="next">"Trang sau ›"</A> })}
+            {next.map(|href| view! { <a href=href rel="next">"Trang sau ›"</a> })}
         </nav>
     }
 }
@@ -173,13 +206,25 @@ fn MemberTable(page: MemberPage, q: String, sort: MemberSort, status: String) ->
 pub fn MemberProfilePage() -> impl IntoView {
     let params = use_params_map();
     let member_id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let actions = ProfileActions::new();
-    let profile = Resource::new(move || (member_id(), actions.version()), |(id, _)| get_member_profile(id));
+    let profile = Resource::new(member_id, get_member_profile);
     view! {
         <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=profile error_title="Hồ sơ đảng viên" children=move |p| view! { <ProfileView profile=p actions /> } />
+            <Loaded resource=profile error_title="Hồ sơ đảng viên" children=move |p: MemberProfile| view! {
+                <Title text=p.full_name.clone() />
+                <Profile profile=p />
+            } />
         } />
     }
+}
+
+/// The profile with its forms; it is loaded again and redrawn after any of them succeeds.
+#[crate::ui::interactive]
+fn Profile(profile: MemberProfile) -> impl IntoView {
+    let id = profile.id;
+    let (current, version) = crate::ui::reloaded(profile, move || get_member_profile(id));
+    let actions = ProfileActions::new();
+    Effect::watch(move || actions.version(), move |_, _, _| version.update(|v| *v += 1), false);
+    move || view! { <ProfileView profile=current.get() actions /> }
 }
 
 /// Every form on the profile page; the profile reloads after any of them succeeds.
@@ -221,10 +266,9 @@ impl ProfileActions {
 fn ProfileView(profile: MemberProfile, actions: ProfileActions) -> impl IntoView {
     let p = profile.clone();
     view! {
-        <Title text=p.full_name.clone() />
         <section class="card">
             <h1 data-testid="profile-name">{p.full_name.clone()}</h1>
-            <p class="lead">{p.status.label()} " · " <A href=format!("/to-chuc/{}", p.cell.id)>{p.cell.name.clone()}</A></p>
+            <p class="lead">{p.status.label()} " · " <a href=format!("/to-chuc/{}", p.cell.id)>{p.cell.name.clone()}</a></p>
             <dl class="facts">
                 <dt>"Ngày sinh"</dt><dd>{date_text(p.birth_date)}</dd>
                 <dt>"Giới tính"</dt><dd>{gender_label(&p.gender)}</dd>
@@ -240,7 +284,7 @@ fn ProfileView(profile: MemberProfile, actions: ProfileActions) -> impl IntoView
             <ul class="history">
                 {p.memberships.clone().into_iter().map(|m| view! {
                     <li>
-                        <A href=format!("/to-chuc/{}", m.unit.id)>{m.unit.name}</A>
+                        <a href=format!("/to-chuc/{}", m.unit.id)>{m.unit.name}</a>
                         " · từ " {date_text(m.from_date)}
                         {m.to_date.map(|d| format!(" đến {}", date_text(d)))}
                         <span class="muted">" · " {m.reason}</span>
@@ -420,31 +464,37 @@ fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoVie
 pub fn NewMemberPage() -> impl IntoView {
     let query = use_query_map();
     let unit_id = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let create = ServerAction::<CreateMember>::new();
-    let error = action_error(create);
     view! {
         <Title text="Thêm đảng viên" />
         <WithUser children=move |_user: SessionUser| view! {
             <section class="card">
                 <h1>"Thêm đảng viên"</h1>
-                {move || match create.value().get() {
-                    Some(Ok(created)) => view! {
-                        <div class="alert alert-success" role="status">
-                            <p>"Đã thêm đảng viên. Mật khẩu tạm thời: " <strong data-testid="temp-password">{created.temporary_password.clone()}</strong></p>
-                            <p><A href=format!("/dang-vien/{}", created.id)>"Xem hồ sơ"</A></p>
-                        </div>
-                    }.into_any(),
-                    _ => view! {
-                        <ActionForm action=create attr:class="form" attr:novalidate=true>
-                            <input type="hidden" name="unit_id" value=unit_id() />
-                            <FormMessage error />
-                            <FieldMessage error field="unit" />
-                            <MemberFields error />
-                            <button type="submit" class="primary">"Thêm đảng viên"</button>
-                        </ActionForm>
-                    }.into_any(),
-                }}
+                <NewMemberForm unit_id=unit_id() />
             </section>
         } />
+    }
+}
+
+/// The new member's form, then their temporary password.
+#[crate::ui::interactive]
+fn NewMemberForm(unit_id: i64) -> impl IntoView {
+    let create = ServerAction::<CreateMember>::new();
+    let error = action_error(create);
+    move || match create.value().get() {
+        Some(Ok(created)) => view! {
+            <div class="alert alert-success" role="status">
+                <p>"Đã thêm đảng viên. Mật khẩu tạm thời: " <strong data-testid="temp-password">{created.temporary_password.clone()}</strong></p>
+                <p><a href=format!("/dang-vien/{}", created.id)>"Xem hồ sơ"</a></p>
+            </div>
+        }.into_any(),
+        _ => view! {
+            <ActionForm action=create attr:class="form" attr:novalidate=true>
+                <input type="hidden" name="unit_id" value=unit_id />
+                <FormMessage error />
+                <FieldMessage error field="unit" />
+                <MemberFields error />
+                <button type="submit" class="primary">"Thêm đảng viên"</button>
+            </ActionForm>
+        }.into_any(),
     }
 }

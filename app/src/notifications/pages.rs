@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::{mark_read, my_notifications, unread_count};
 use crate::auth::SessionUser;
@@ -51,8 +50,21 @@ pub fn NotificationBell() -> impl IntoView {
 
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
-    let version = RwSignal::new(0u32);
-    let list = Resource::new(move || version.get(), |_| my_notifications());
+    let list = Resource::new(|| (), |_| my_notifications());
+    view! {
+        <Title text="Thông báo của tôi" />
+        <WithUser children=move |_user: SessionUser| view! {
+            <Loaded resource=list children=|items| view! { <Inbox items /> } />
+        } />
+    }
+}
+
+/// The inbox: opening one marks it read first (a page left at once could drop the request),
+/// "read all" marks them all and loads the list again.
+#[crate::ui::interactive]
+fn Inbox(items: Vec<super::NotificationView>) -> impl IntoView {
+    let (list, version) = crate::ui::reloaded(items, my_notifications);
+    // The bell's count where the bell shares this page's state (a hydrated app).
     let unread = use_context::<Unread>();
     let read_all = Action::new(move |_: &()| async move {
         let r = mark_read(None).await;
@@ -64,43 +76,46 @@ pub fn NotificationsPage() -> impl IntoView {
         }
         r
     });
-    let open = move |id: i64| {
+    let navigate = crate::ui::navigator();
+    let open = move |id: i64, link: String| {
+        let navigate = navigate.clone();
         leptos::task::spawn_local(async move {
             let _ = mark_read(Some(id)).await;
             if let Some(u) = unread {
                 u.0.update(|n| *n = n.map(|n| (n - 1).max(0)));
             }
+            navigate(&link);
         });
     };
     view! {
-        <Title text="Thông báo của tôi" />
-        <WithUser children=move |_user: SessionUser| view! {
-            <section class="card" data-testid="notifications">
-                <div class="title-row">
-                    <h1>"Thông báo của tôi"</h1>
-                    <button type="button" on:click=move |_| { read_all.dispatch(()); }>"Đánh dấu đã đọc tất cả"</button>
-                </div>
-                <p><A href="/thong-bao-cua-toi/cai-dat">"Cài đặt thông báo (loại thông báo, thông báo đẩy trên điện thoại)"</A></p>
-                <Loaded resource=list children={move |items: Vec<super::NotificationView>| {
-                    if items.is_empty() {
-                        view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="notification-list">
-                                {items.into_iter().map(|n| {
-                                    let id = n.id;
-                                    view! {
-                                        <li class:unread=!n.read>
-                                            <A href=n.link on:click=move |_| open(id)>{n.title}</A>
-                                            <span class="muted small">" · " {n.created_at}</span>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }
-                }} />
-            </section>
-        } />
+        <section class="card" data-testid="notifications">
+            <div class="title-row">
+                <h1>"Thông báo của tôi"</h1>
+                <button type="button" on:click=move |_| { read_all.dispatch(()); }>"Đánh dấu đã đọc tất cả"</button>
+            </div>
+            <p><a href="/thong-bao-cua-toi/cai-dat">"Cài đặt thông báo (loại thông báo, thông báo đẩy trên điện thoại)"</a></p>
+            {move || {
+                let items = list.get();
+                if items.is_empty() {
+                    view! { <p class="muted">"Chưa có thông báo nào."</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="notification-list">
+                            {items.into_iter().map(|n| {
+                                let id = n.id;
+                                let open = open.clone();
+                                let link = n.link.clone();
+                                view! {
+                                    <li class:unread=!n.read>
+                                        <a href=n.link on:click=move |ev| { ev.prevent_default(); open(id, link.clone()); }>{n.title}</a>
+                                        <span class="muted small">" · " {n.created_at}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </section>
     }
 }

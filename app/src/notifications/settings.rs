@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 
 use super::{KindChoice, NotificationSettingsView, notification_settings, save_notification_settings};
 use crate::auth::SessionUser;
@@ -71,7 +70,7 @@ pub fn NotificationSettingsPage() -> impl IntoView {
 }
 
 /// Web Push on this browser: what the browser allows, and a button to turn it on or off.
-#[component]
+#[crate::ui::interactive]
 fn PushDevice(settings: NotificationSettingsView) -> impl IntoView {
     // "unsupported", "default", "denied", "granted" (+ "on" when this browser is subscribed).
     let state = RwSignal::new(String::new());
@@ -143,7 +142,7 @@ fn PushDevice(settings: NotificationSettingsView) -> impl IntoView {
     };
     view! {
         <section class="card" data-testid="push-device">
-            <p class="muted"><A href="/thong-bao-cua-toi">"‹ Thông báo của tôi"</A></p>
+            <p class="muted"><a href="/thong-bao-cua-toi">"‹ Thông báo của tôi"</a></p>
             <h1>"Cài đặt thông báo"</h1>
             <h2>"Thông báo đẩy trên thiết bị này"</h2>
             <p data-testid="push-status">{status}</p>
@@ -158,7 +157,7 @@ fn PushDevice(settings: NotificationSettingsView) -> impl IntoView {
     }
 }
 
-#[component]
+#[crate::ui::interactive]
 fn KindChoices(kinds: Vec<KindChoice>) -> impl IntoView {
     let choices: Vec<(KindChoice, RwSignal<bool>, RwSignal<bool>)> = kinds.into_iter().map(|k| (k.clone(), RwSignal::new(k.in_app), RwSignal::new(k.push))).collect();
     let rows = choices.clone();

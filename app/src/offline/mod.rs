@@ -6,7 +6,7 @@ mod pages;
 #[cfg(feature = "ssr")]
 pub mod service;
 
-pub use pages::{Device, OfflinePage, OfflineStatus, QueueOutcome, queue_write, send_or_queue, signed_in_member, use_device};
+pub use pages::{Device, OfflinePage, OfflineStatus, QueueOutcome, queue_write, send_or_queue, use_device};
 
 use serde::{Deserialize, Serialize};
 

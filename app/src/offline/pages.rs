@@ -8,7 +8,6 @@ use leptos_meta::Title;
 use serde::Deserialize;
 
 use super::{OfflineWrite, QueuedWrite};
-use crate::auth::Auth;
 use crate::error::AppError;
 
 #[cfg(not(feature = "ssr"))]
@@ -200,13 +199,30 @@ impl Device {
     }
 }
 
-pub fn use_device() -> Option<Device> {
-    use_context::<Device>()
+#[cfg(not(feature = "ssr"))]
+thread_local! {
+    /// The page's device in an islands build, made by the first interactive part that asks.
+    static PAGE_DEVICE: std::cell::Cell<Option<Device>> = const { std::cell::Cell::new(None) };
 }
 
-/// The signed-in member, as the page already knows it (never a server call).
-pub fn signed_in_member(auth: Auth) -> Option<i64> {
-    auth.user.get_untracked().and_then(|r| r.ok()).flatten().map(|u| u.member_id)
+/// The page's device state: the layout's where the parts share the app's context (a hydrated
+/// app, or the server); in an islands build, where each part is its own root, one per page.
+pub fn use_device() -> Device {
+    if let Some(device) = use_context::<Device>() {
+        return device;
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        PAGE_DEVICE.with(|cell| {
+            cell.get().unwrap_or_else(|| {
+                let device = Device::provide();
+                cell.set(Some(device));
+                device
+            })
+        })
+    }
+    #[cfg(feature = "ssr")]
+    Device::provide()
 }
 
 /// Keeps a write on the device to be sent when the connection returns; false when it could not
@@ -226,9 +242,7 @@ pub async fn queue_write(member_id: Option<i64>, write: OfflineWrite, label: Str
             return false;
         }
         browser::request_background_sync();
-        if let Some(device) = use_device() {
-            device.refresh();
-        }
+        use_device().refresh();
         true
     }
 }
@@ -279,7 +293,7 @@ fn saved_text(iso: &str) -> String {
 /// work on every page: sending the queue, refreshing kept pages, forgetting them on sign-out.
 #[crate::ui::interactive]
 pub fn OfflineStatus(signed_in: bool) -> impl IntoView {
-    let device = use_context::<Device>().unwrap_or_else(Device::provide);
+    let device = use_device();
     Effect::new(move |_| {
         #[cfg(not(feature = "ssr"))]
         if !device.watching.get_value() {
@@ -374,7 +388,15 @@ fn size_text(bytes: f64) -> String {
 /// "Dùng khi mất mạng": what waits to be sent, what was refused and why, what is kept to read.
 #[component]
 pub fn OfflinePage() -> impl IntoView {
-    let device = use_context::<Device>().unwrap_or_else(Device::provide);
+    view! {
+        <Title text="Dùng khi mất mạng" />
+        <OfflineBook />
+    }
+}
+
+#[crate::ui::interactive]
+fn OfflineBook() -> impl IntoView {
+    let device = use_device();
     let kept = RwSignal::new(None::<KeptPages>);
     let busy = RwSignal::new(false);
     let load_kept = move || {
@@ -406,7 +428,6 @@ pub fn OfflinePage() -> impl IntoView {
         let _ = client_id;
     };
     view! {
-        <Title text="Dùng khi mất mạng" />
         <section class="card" data-testid="offline-page">
             <h1>"Dùng khi mất mạng"</h1>
             <p class="lead">

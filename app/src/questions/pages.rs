@@ -3,7 +3,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -21,7 +20,7 @@ fn QuestionRows(items: Vec<QuestionSummary>, #[prop(optional)] with_asker: bool)
         <ul class="question-list">
             {items.into_iter().map(|q| view! {
                 <li class:overdue=q.overdue>
-                    <A href=format!("/hoi-dap/{}", q.id)>{q.title}</A>
+                    <a href=format!("/hoi-dap/{}", q.id)>{q.title}</a>
                     <span class="muted small">
                         " · " {label_of(&KINDS, &q.kind)} " · " {q.topic} " · gửi " {q.unit.name} " · " {q.created_at}
                         {with_asker.then(|| format!(" · {}", q.asker.clone().unwrap_or_else(|| "Người hỏi ẩn danh".into())))}
@@ -58,7 +57,7 @@ pub fn AskPage() -> impl IntoView {
     }
 }
 
-#[component]
+#[crate::ui::interactive]
 fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
     let first_above = recipients.get(1).or(recipients.first()).map_or(0, |u| u.id);
     let unit = RwSignal::new(first_above.to_string());
@@ -90,7 +89,7 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
     view! {
         <section class="card" data-testid="ask">
             <h1>"Hỏi đáp, kiến nghị"</h1>
-            <p><A href="/hoi-dap/chung">"Xem hỏi đáp chung (các câu đã được trả lời công khai)"</A></p>
+            <p><a href="/hoi-dap/chung">"Xem hỏi đáp chung (các câu đã được trả lời công khai)"</a></p>
             <p class="muted">{format!("Cấp ủy trả lời trong {} ngày. Đồng chí được báo khi có trả lời.", super::DAYS_TO_ANSWER)}</p>
             <div class="field">
                 <label for="q-unit">"Gửi đến"</label>
@@ -152,14 +151,21 @@ fn AskFormCard(recipients: Vec<crate::units::UnitRef>) -> impl IntoView {
 pub fn QuestionPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
-    let version = RwSignal::new(0u32);
-    let detail = Resource::new(move || (id(), version.get()), |(id, _)| get_question(id));
+    let detail = Resource::new(id, get_question);
     view! {
         <Title text="Câu hỏi, kiến nghị" />
         <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=detail children=move |d| view! { <Question detail=d version /> } />
+            <Loaded resource=detail children=move |d| view! { <QuestionView detail=d /> } />
         } />
     }
+}
+
+/// The question with the handler's and the asker's actions; loaded again after each.
+#[crate::ui::interactive]
+fn QuestionView(detail: QuestionDetail) -> impl IntoView {
+    let id = detail.summary.id;
+    let (current, version) = crate::ui::reloaded(detail, move || get_question(id));
+    move || view! { <Question detail=current.get() version /> }
 }
 
 /// Runs a question action and refreshes the page's data when it succeeds.
@@ -218,7 +224,7 @@ fn Question(detail: QuestionDetail, version: RwSignal<u32>) -> impl IntoView {
     let asker = d.summary.asker.clone().unwrap_or_else(|| "Người hỏi ẩn danh".into());
     view! {
         <section class="card" data-testid="question">
-            <p class="muted"><A href=if d.is_asker { "/hoi-dap" } else { "/hoi-dap/tiep-nhan" }>"‹ Hỏi đáp, kiến nghị"</A></p>
+            <p class="muted"><a href=if d.is_asker { "/hoi-dap" } else { "/hoi-dap/tiep-nhan" }>"‹ Hỏi đáp, kiến nghị"</a></p>
             <h1>{d.summary.title.clone()}</h1>
             <dl class="facts">
                 <dt>"Số"</dt><dd data-testid="question-number">{d.summary.id}</dd>
@@ -332,12 +338,12 @@ pub fn QuestionInboxPage() -> impl IntoView {
                     <h1>"Tiếp nhận câu hỏi, kiến nghị"</h1>
                     <p class="muted">{i.units.iter().map(|u| u.name.clone()).collect::<Vec<_>>().join(", ")}</p>
                     <p data-testid="inbox-counts">{format!("{} đang chờ trả lời, {} quá hạn", i.open, i.overdue)}</p>
-                    <p><A href="/hoi-dap/bao-cao">"Báo cáo hỏi đáp, kiến nghị"</A></p>
+                    <p><a href="/hoi-dap/bao-cao">"Báo cáo hỏi đáp, kiến nghị"</a></p>
                     <p class="tabs">
-                        <A href="/hoi-dap/tiep-nhan">"Đang chờ"</A> " · "
-                        <A href="/hoi-dap/tiep-nhan?tt=answered">"Đã trả lời"</A> " · "
-                        <A href="/hoi-dap/tiep-nhan?tt=closed">"Đã đóng"</A> " · "
-                        <A href="/hoi-dap/tiep-nhan?tt=all">"Tất cả"</A>
+                        <a href="/hoi-dap/tiep-nhan">"Đang chờ"</a> " · "
+                        <a href="/hoi-dap/tiep-nhan?tt=answered">"Đã trả lời"</a> " · "
+                        <a href="/hoi-dap/tiep-nhan?tt=closed">"Đã đóng"</a> " · "
+                        <a href="/hoi-dap/tiep-nhan?tt=all">"Tất cả"</a>
                     </p>
                     {if i.items.is_empty() {
                         view! { <p class="muted">"Không có câu hỏi nào."</p> }.into_any()
@@ -477,7 +483,7 @@ pub fn QuestionReportPage() -> impl IntoView {
                                     <tbody>
                                         {r.rows.clone().into_iter().map(|(u, s)| view! {
                                             <tr>
-                                                <td><A href=format!("/hoi-dap/bao-cao?don-vi={}&ky={}", u.id, ky)>{u.name}</A></td>
+                                                <td><a href=format!("/hoi-dap/bao-cao?don-vi={}&ky={}", u.id, ky)>{u.name}</a></td>
                                                 <td>{s.received}</td><td>{s.answered}</td><td>{s.overdue}</td>
                                                 <td>{s.median_answer_hours.map_or("—".to_string(), |h| h.to_string())}</td>
                                             </tr>

@@ -8,7 +8,6 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
@@ -222,10 +221,10 @@ impl ReadingResources {
     pub fn new(document_id: impl Fn() -> i64 + Copy + Send + Sync + 'static) -> ReadingResources {
         let confirm = ServerAction::<ConfirmRead>::new();
         // Loaded again after writes queued offline reached the server.
-        let synced = crate::offline::use_device().map(|d| d.synced);
+        let synced = crate::offline::use_device().synced;
         ReadingResources {
             progress: Resource::new(
-                move || (document_id(), confirm.version().get(), synced.map(|s| s.get())),
+                move || (document_id(), confirm.version().get(), synced.get()),
                 |(id, _, _)| my_progress(id),
             ),
             quiz: Resource::new(document_id, get_quiz),
@@ -509,12 +508,12 @@ pub fn RequiredReadingPage() -> impl IntoView {
                                         let state = if r.progress.confirmed { "Đã đọc" } else if r.progress.active_seconds > 0 { "Đang đọc" } else { "Chưa đọc" };
                                         view! {
                                             <li class="doc-row">
-                                                <A href=format!("/tai-lieu/{}", r.document.id) attr:class="doc-title">{r.document.title.clone()}</A>
+                                                <a href=format!("/tai-lieu/{}", r.document.id) class="doc-title">{r.document.title.clone()}</a>
                                                 <span class="muted">"Giao cho " {r.unit.name.clone()} " · hạn " {date_text(r.due_on)}</span>
                                                 <div class="bar"><div class="bar-fill" style:width=format!("{percent}%")></div></div>
                                                 <span class:overdue=r.overdue>{state} {r.overdue.then_some(" · quá hạn")}</span>
                                                 {r.report_unit.map(|u| view! {
-                                                    <A href=format!("/bao-cao-doc/{}?don-vi={u}", r.assignment_id)>"Báo cáo tình hình đọc"</A>
+                                                    <a href=format!("/bao-cao-doc/{}?don-vi={u}", r.assignment_id)>"Báo cáo tình hình đọc"</a>
                                                 })}
                                             </li>
                                         }
@@ -575,7 +574,7 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
     view! {
         <section class="card" data-testid="report">
             <h1>"Tình hình đọc tài liệu"</h1>
-            <p class="lead"><A href=format!("/tai-lieu/{}", report.document.id)>{report.document.title.clone()}</A></p>
+            <p class="lead"><a href=format!("/tai-lieu/{}", report.document.id)>{report.document.title.clone()}</a></p>
             <p class="muted">{report.unit.name.clone()} " · hạn " {date_text(report.due_on)}</p>
             <p data-testid="report-totals">
                 {t.read} " đã đọc · " {t.reading} " đang đọc · " {t.not_started} " chưa đọc / " {t.members} " đảng viên"
@@ -595,7 +594,7 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
                     <tbody>
                         {report.rows.clone().into_iter().map(|row| view! {
                             <tr>
-                                <td><A href=format!("/bao-cao-doc/{id}?don-vi={}", row.unit.id)>{row.unit.name.clone()}</A></td>
+                                <td><a href=format!("/bao-cao-doc/{id}?don-vi={}", row.unit.id)>{row.unit.name.clone()}</a></td>
                                 <td>{row.counts.read}</td>
                                 <td>{row.counts.reading}</td>
                                 <td>{row.counts.not_started}</td>
@@ -609,7 +608,7 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
                 <ul class="member-list" data-testid="report-members">
                     {report.members.clone().into_iter().map(|m| view! {
                         <li class="member-row">
-                            <A href=format!("/dang-vien/{}", m.member_id) attr:class="member-name">{m.full_name}</A>
+                            <a href=format!("/dang-vien/{}", m.member_id) class="member-name">{m.full_name}</a>
                             <span class=format!("state state-{}", m.state)>{member_state_label(&m.state)} " · đã xem " {m.percent_seen} "%"</span>
                         </li>
                     }).collect_view()}
@@ -623,7 +622,7 @@ fn ReportView(report: ReadingReport) -> impl IntoView {
                         <tbody>
                             {report.overdue.clone().into_iter().map(|o| view! {
                                 <tr>
-                                    <td><A href=format!("/bao-cao-doc/{id}?don-vi={}", o.cell.id)>{o.cell.name}</A></td>
+                                    <td><a href=format!("/bao-cao-doc/{id}?don-vi={}", o.cell.id)>{o.cell.name}</a></td>
                                     <td>{o.not_read}</td>
                                     <td>{o.members}</td>
                                 </tr>

@@ -5,7 +5,7 @@ pub mod charts;
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::{A, Redirect};
+use leptos_router::components::Redirect;
 use leptos_router::hooks::use_location;
 
 use crate::auth::{Role, SessionUser, use_auth};
@@ -220,12 +220,72 @@ where
     I: Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = navigator();
     Effect::new(move |_| {
         if let Some(Ok(value)) = action.value().get() {
-            navigate(&to(&value), Default::default());
+            navigate(&to(&value));
         }
     });
+}
+
+/// Loads the page again once `action` succeeds: after a change the server-rendered rest of the
+/// page shows (a status, a list), which an interactive part cannot redraw by itself.
+pub fn reload_on_success<I, O>(action: Action<I, Result<O, AppError>>)
+where
+    I: Send + Sync + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) {
+            let _ = window().location().reload();
+        }
+    });
+}
+
+/// The value an interactive part shows, loaded again from the server each time the returned
+/// version changes: for parts that start from their props (islands are given their data, they
+/// do not fetch it again) and redraw themselves after a change.
+pub fn reloaded<T, F, Fu>(initial: T, load: F) -> (RwSignal<T>, RwSignal<u32>)
+where
+    T: Send + Sync + 'static,
+    F: Fn() -> Fu + Send + Sync + 'static,
+    Fu: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let current = RwSignal::new(initial);
+    let version = RwSignal::new(0u32);
+    Effect::watch(
+        move || version.get(),
+        move |_, _, _| {
+            let next = load();
+            leptos::task::spawn_local(async move {
+                match next.await {
+                    Ok(value) => current.set(value),
+                    Err(error) => leptos::logging::warn!("not reloaded: {error}"),
+                }
+            });
+        },
+        false,
+    );
+    (current, version)
+}
+
+/// Goes to another page: by the router in a hydrated app; in an islands build, where an
+/// interactive part has no router, by loading the page.
+pub fn navigator() -> impl Fn(&str) + Clone + 'static {
+    #[cfg(not(feature = "islands"))]
+    {
+        let navigate = leptos_router::hooks::use_navigate();
+        move |to: &str| navigate(to, Default::default())
+    }
+    #[cfg(feature = "islands")]
+    {
+        move |to: &str| {
+            #[cfg(not(feature = "ssr"))]
+            let _ = window().location().set_href(to);
+            #[cfg(feature = "ssr")]
+            let _ = to;
+        }
+    }
 }
 
 #[component]
@@ -234,7 +294,7 @@ pub fn ErrorBox(error: AppError) -> impl IntoView {
     view! {
         <div class="alert alert-error" role="alert">
             <p>{error.to_string()}</p>
-            {login.then(|| view! { <p><A href="/dang-nhap">"Đăng nhập"</A></p> })}
+            {login.then(|| view! { <p><a href="/dang-nhap">"Đăng nhập"</a></p> })}
         </div>
     }
 }
@@ -352,7 +412,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 fn MainMenu(items: Vec<(String, String)>) -> impl IntoView {
     // The app's own sign-out where there is one, so everything that depends on who is signed
     // in follows; an island signs out by itself.
-    let logout = use_context::<crate::auth::Auth>().map(|auth| auth.logout).unwrap_or_default();
+    let logout = crate::auth::app_action(|auth| auth.logout);
     let (menu_open, set_menu_open) = signal(false);
     // A page of an islands build has no router to send the member on: go to the login page.
     #[cfg(all(feature = "islands", not(feature = "ssr")))]
@@ -397,7 +457,7 @@ pub fn HomePage() -> impl IntoView {
                 <section class="card">
                     <h1>"Xin chào đồng chí " {user.full_name}</h1>
                     <p class="lead">
-                        "Chi bộ: " <A href=cell_href>{user.cell_name}</A>
+                        "Chi bộ: " <a href=cell_href>{user.cell_name}</a>
                     </p>
                     <h2>"Vai trò của tôi"</h2>
                     <ul class="roles" data-testid="roles">
@@ -415,7 +475,7 @@ pub fn HomePage() -> impl IntoView {
                         {links
                             .into_iter()
                             .skip(1)
-                            .map(|(href, label)| view! { <li><A href=href>{label}</A></li> })
+                            .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })
                             .collect_view()}
                     </ul>
                 </section>
@@ -435,7 +495,7 @@ pub fn NotFound() -> impl IntoView {
         <section class="card">
             <h1>"Không tìm thấy trang"</h1>
             <p>"Trang bạn tìm không tồn tại hoặc đã được chuyển đi."</p>
-            <p><A href="/">"Về trang chủ"</A></p>
+            <p><a href="/">"Về trang chủ"</a></p>
         </section>
     }
 }

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
 use super::{
@@ -33,7 +32,7 @@ pub fn UnitTreePage() -> impl IntoView {
 }
 
 /// One unit in the tree; its children load in the browser when opened (no page reload).
-#[component]
+#[crate::ui::interactive]
 pub fn TreeNode(unit: UnitSummary) -> impl IntoView {
     let (open, set_open) = signal(false);
     let id = unit.id;
@@ -55,7 +54,7 @@ pub fn TreeNode(unit: UnitSummary) -> impl IntoView {
                     </button>
                 })}
                 <span class="tree-label">
-                    <A href=format!("/to-chuc/{id}")>{unit.name.clone()}</A>
+                    <a href=format!("/to-chuc/{id}")>{unit.name.clone()}</a>
                     <span class="muted">" · " {unit.member_count} " đảng viên"</span>
                 </span>
             </div>
@@ -79,19 +78,33 @@ pub fn TreeNode(unit: UnitSummary) -> impl IntoView {
 pub fn UnitPage() -> impl IntoView {
     let params = use_params_map();
     let unit_id = move || params.read().get("id").and_then(|v| v.parse::<i64>().ok()).unwrap_or(0);
+    let detail = Resource::new(unit_id, |id| get_unit_detail(id, false));
+    view! {
+        <WithUser children=move |_user: SessionUser| view! {
+            <Loaded resource=detail error_title="Đơn vị" children=move |d: UnitDetail| view! {
+                <Title text=d.unit.name.clone() />
+                <Unit detail=d />
+            } />
+        } />
+    }
+}
+
+/// The unit with its subunits and the administrator's forms; loaded again and redrawn after a
+/// change or when closed subunits are shown.
+#[crate::ui::interactive]
+fn Unit(detail: UnitDetail) -> impl IntoView {
+    let id = detail.unit.id;
     let create = ServerAction::<CreateUnit>::new();
     let update = ServerAction::<UpdateUnit>::new();
     let close = ServerAction::<CloseUnit>::new();
     let (show_closed, set_show_closed) = signal(false);
-    let detail = Resource::new(
-        move || (unit_id(), show_closed.get(), create.version().get(), update.version().get(), close.version().get()),
-        |(id, closed, ..)| get_unit_detail(id, closed),
+    let (current, version) = crate::ui::reloaded(detail, move || get_unit_detail(id, show_closed.get_untracked()));
+    Effect::watch(
+        move || (show_closed.get(), create.version().get(), update.version().get(), close.version().get()),
+        move |_, _, _| version.update(|v| *v += 1),
+        false,
     );
-    view! {
-        <WithUser children=move |_user: SessionUser| view! {
-            <Loaded resource=detail error_title="Đơn vị" children=move |d| view! { <UnitView detail=d create update close show_closed set_show_closed /> } />
-        } />
-    }
+    move || view! { <UnitView detail=current.get() create update close show_closed set_show_closed /> }
 }
 
 #[component]
@@ -109,9 +122,8 @@ fn UnitView(
         None => format!("Hoạt động từ {}", date_text(unit.valid_from)),
     };
     view! {
-        <Title text=unit.name.clone() />
         <nav class="breadcrumb" aria-label="Đơn vị cấp trên">
-            {detail.path.clone().into_iter().map(|p| view! { <A href=format!("/to-chuc/{}", p.id)>{p.name}</A> " › " }).collect_view()}
+            {detail.path.clone().into_iter().map(|p| view! { <a href=format!("/to-chuc/{}", p.id)>{p.name}</a> " › " }).collect_view()}
         </nav>
         <section class="card">
             <h1>{unit.name.clone()}</h1>
@@ -122,7 +134,7 @@ fn UnitView(
                 <dt>"Số đảng viên"</dt><dd data-testid="member-count">{unit.member_count}</dd>
             </dl>
             {detail.can_list_members.then(|| view! {
-                <p><A href=format!("/dang-vien?don-vi={}", unit.id) attr:class="button">"Danh sách đảng viên"</A></p>
+                <p><a href=format!("/dang-vien?don-vi={}", unit.id) class="button">"Danh sách đảng viên"</a></p>
             })}
         </section>
         {(!detail.children.is_empty() || show_closed.get_untracked()).then(|| view! {
@@ -138,7 +150,7 @@ fn UnitView(
                         let closed = u.valid_to.map(|d| format!(" (đã đóng {})", date_text(d)));
                         view! {
                             <li class="tree-row">
-                                <A href=format!("/to-chuc/{}", u.id)>{u.name}</A>
+                                <a href=format!("/to-chuc/{}", u.id)>{u.name}</a>
                                 <span class="muted">" · " {u.member_count} " đảng viên" {closed}</span>
                             </li>
                         }
