@@ -2,7 +2,8 @@
 # Figures for the installable app (printed, never asserted): the offline shell's size, time to
 # interactive on a throttled "slow 4G, 4× CPU" phone with a cold and a warm cache, Lighthouse
 # scores for the home page and a document page. Measures the shipped (release) bundle.
-# Usage: bash scripts/pwa-figures.sh   (FIGURES_FEATURES=islands bash scripts/pwa-figures.sh: the islands build)
+# Usage: bash scripts/pwa-figures.sh   (the whole app hydrating instead of islands: `default = []`
+# in frontend/Cargo.toml and server/Cargo.toml first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
@@ -20,8 +21,7 @@ export PATH="$tools/node_modules/.bin:$PATH"
 # the returning member's figures.
 build() {
   echo "== release build $1 (server + wasm-release bundle, wasm-opt, precompressed)"
-  # FIGURES_FEATURES=islands measures the islands build (README "The app on a phone").
-  SOTAY_VERSION="$1" cargo leptos build --release --precompress ${FIGURES_FEATURES:+--features "$FIGURES_FEATURES"} 2>&1 | tail -2
+  SOTAY_VERSION="$1" cargo leptos build --release --precompress 2>&1 | tail -2
 }
 port="${FIGURES_PORT:-3400}"
 workdir=$(mktemp -d)

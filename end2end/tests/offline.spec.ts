@@ -167,6 +167,8 @@ test('signing out deletes every kept page; another sign-in on the same phone nev
   // Signing out: nothing private stays on the device.
   await page.getByRole('button', { name: /Danh mục/ }).click();
   await page.getByTestId('menu').getByRole('button', { name: 'Đăng xuất' }).click();
+  await expect(page).toHaveURL(/\/dang-nhap$/);
+  await hydrated(page);
   await page.waitForFunction(async () => (await (await caches.open('sotay-pages')).keys()).length === 0, null, { timeout: 30_000 });
   // The worker empties the index before the cache; poll anyway so the check waits for both.
   await expect.poll(() => stored(page, 'pages'), { timeout: 30_000 }).toEqual([]);

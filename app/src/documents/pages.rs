@@ -86,7 +86,7 @@ fn Library(writer: bool) -> impl IntoView {
             <Form method="GET" action="/tai-lieu" attr:class="search-form" attr:role="search">
                 <label for="doc-q">"Tìm trong văn bản (gõ có dấu hoặc không dấu)"</label>
                 <div class="search-row">
-                    <input id="doc-q" name="q" type="search" placeholder="Ví dụ: sinh hoat chi bo" prop:value=move || param("q") />
+                    <input id="doc-q" name="q" type="search" placeholder="Ví dụ: sinh hoat chi bo" value=move || param("q") />
                     <button type="submit" class="primary">"Tìm"</button>
                 </div>
                 <details class="filters-box">
@@ -96,9 +96,9 @@ fn Library(writer: bool) -> impl IntoView {
                         <CodeSelect id="doc-level" name="cap" label="Cấp ban hành" options=&LEVELS selected=param("cap") any="Tất cả" />
                         <CodeSelect id="doc-status" name="hieu-luc" label="Hiệu lực" options=&STATUSES selected=param("hieu-luc") any="Tất cả" />
                         <label for="doc-year">"Năm ban hành"</label>
-                        <input id="doc-year" name="nam" inputmode="numeric" placeholder="Ví dụ: 2025" prop:value=move || param("nam") />
+                        <input id="doc-year" name="nam" inputmode="numeric" placeholder="Ví dụ: 2025" value=move || param("nam") />
                         <label for="doc-issuer">"Cơ quan ban hành"</label>
-                        <input id="doc-issuer" name="co-quan" placeholder="Ví dụ: Ban Tổ chức Trung ương" prop:value=move || param("co-quan") />
+                        <input id="doc-issuer" name="co-quan" placeholder="Ví dụ: Ban Tổ chức Trung ương" value=move || param("co-quan") />
                     </div>
                     <button type="submit">"Áp dụng"</button>
                 </details>
