@@ -3,6 +3,7 @@
 //   node figures/returning.mjs BASE install PROFILE_DIR   first visit: the worker keeps release A
 //   node figures/returning.mjs BASE update  PROFILE_DIR   after release B: what the phone downloads
 // The same profile directory is the same phone. Slow 4G and 4× CPU as in pwa.mjs.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { chromium } from '@playwright/test';
 import { FLAGS, SLOW_4G, sessionCookie } from './phone.mjs';
 
@@ -40,9 +41,13 @@ if (step === 'install') {
   await hydratedAt(`${base}/tai-lieu/1`);
   await page.waitForFunction(async () => !!navigator.serviceWorker.controller && (await caches.keys()).some((k) => k.startsWith('sotay-shell-')), null, { timeout: 300_000 });
   await page.waitForTimeout(3000);
-  console.log(`  release A kept on the phone: ${(await shells()).join(', ')}`);
+  const kept = await shells();
+  // Remembered beside the phone's profile: a fresh page of the next run is not yet on the
+  // handbook's origin, where alone the caches can be read.
+  writeFileSync(`${profile}.shells.json`, JSON.stringify(kept));
+  console.log(`  release A kept on the phone: ${kept.join(', ')}`);
 } else {
-  const before = await shells();
+  const before = JSON.parse(readFileSync(`${profile}.shells.json`, 'utf8'));
   fetched.clear();
   // The member opens the handbook: the page comes from the network, the worker notices release B
   // and installs it in the background (the member is offered "tải lại").

@@ -12,12 +12,13 @@ use crate::auth::{Role, SessionUser, use_auth};
 use crate::error::AppError;
 use crate::validate::format_date;
 
-/// The attribute for the interactive parts of a page. Built with the `islands` feature they are
-/// islands: the page is rendered on the server only and just these parts hydrate, so the code a
-/// phone downloads grows with what is interactive, not with the number of pages. Otherwise
-/// (today's default) they are ordinary components of a fully hydrated app. Either way their
-/// props are plain serializable data and they take nothing from a parent's context that an
-/// island could not have.
+/// The attribute for the interactive parts of a page. Built with the `islands` feature (the
+/// default, what ships) they are islands: the page is rendered on the server only and just these
+/// parts hydrate, so the code a phone downloads grows with what is interactive, not with the
+/// number of pages. Without it they are ordinary components of one fully hydrated app (kept
+/// compiling for comparison). Either way their props are plain serializable data, and they take
+/// nothing from a parent's context (the router, the signed-in state, `<Title>`) that an island
+/// could not have, except from an enclosing interactive part.
 #[cfg(feature = "islands")]
 pub use leptos::island as interactive;
 #[cfg(not(feature = "islands"))]
@@ -373,6 +374,7 @@ pub fn menu_items(user: &SessionUser) -> Vec<(String, &'static str)> {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let auth = use_auth();
+    let location = use_location();
     provide_context(crate::notifications::pages_unread());
     crate::offline::Device::provide();
     view! {
@@ -382,15 +384,19 @@ pub fn Layout(children: Children) -> impl IntoView {
                 <span>"Sổ tay đảng viên"</span>
             </a>
             <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || {
+                    // The page the menu marks as the current one.
+                    let current = location.pathname.get();
+                    Suspend::new(async move {
                     match auth.user.await {
                         Ok(Some(user)) if !user.must_change_password => {
                             let items = menu_items(&user).into_iter().map(|(href, label)| (href, label.to_string())).collect();
-                            view! { <crate::assistant::AssistantButton /> <MainMenu items /> }.into_any()
+                            view! { <crate::assistant::AssistantButton /> <MainMenu items current /> }.into_any()
                         }
                         _ => ().into_any(),
                     }
-                })}
+                    })
+                }}
             </Transition>
         </header>
         <main class="content">
@@ -409,7 +415,7 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 /// The bell, the menu button, the menu and signing out: the header's interactive part.
 #[interactive]
-fn MainMenu(items: Vec<(String, String)>) -> impl IntoView {
+fn MainMenu(items: Vec<(String, String)>, current: String) -> impl IntoView {
     // The app's own sign-out where there is one, so everything that depends on who is signed
     // in follows; an island signs out by itself.
     let logout = crate::auth::app_action(|auth| auth.logout);
@@ -435,7 +441,10 @@ fn MainMenu(items: Vec<(String, String)>) -> impl IntoView {
             // Plain links: the router takes their clicks in a hydrated app; an island has none.
             {items
                 .into_iter()
-                .map(|(href, label)| view! { <a href=href on:click=move |_| set_menu_open.set(false)>{label}</a> })
+                .map(|(href, label)| {
+                    let here = (href == current).then_some("page");
+                    view! { <a href=href aria-current=here on:click=move |_| set_menu_open.set(false)>{label}</a> }
+                })
                 .collect_view()}
             <ActionForm action=logout attr:class="logout-form">
                 <button type="submit" class="link-button">"Đăng xuất"</button>
