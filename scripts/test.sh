@@ -15,6 +15,7 @@ cargo clippy --workspace --exclude frontend -- -D warnings
 # hydrated app (`--no-default-features`), which is kept compiling for comparison.
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 cargo clippy -p frontend --no-default-features --target wasm32-unknown-unknown -- -D warnings
+cargo clippy -p server --no-default-features -- -D warnings
 
 echo "== Rust tests (SQLite and PostgreSQL)"
 cargo test --workspace --exclude frontend

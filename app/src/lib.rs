@@ -49,6 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // The stylesheet's name carries its fingerprint in a release build (`hash-files`).
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <script inner_html=pwa::RECOVERY_SCRIPT></script>
+                <script inner_html=pwa::IDLE_DEADLINE_SCRIPT></script>
                 <AutoReload options=options.clone() />
                 <HydrationScripts options islands=cfg!(feature = "islands") />
                 <MetaTags />

@@ -24,6 +24,19 @@ pub const RECOVERY_SCRIPT: &str = r#"(function () {
   };
 })();"#;
 
+/// In the page's `<head>`, before Leptos' islands bootstrap: that bootstrap starts loading the
+/// WebAssembly in `requestIdleCallback` without a deadline, and a page the browser never finds
+/// idle (busy, or in a window it is not painting) would stay without its interactive parts; the
+/// browser tests saw it now and then. Every idle callback asked for without a deadline gets one
+/// of a second, as Leptos gives its whole-app bootstrap (two seconds).
+pub const IDLE_DEADLINE_SCRIPT: &str = r#"(function () {
+  if (!('requestIdleCallback' in window)) return;
+  var idle = window.requestIdleCallback.bind(window);
+  window.requestIdleCallback = function (callback, options) {
+    return idle(callback, Object.assign({ timeout: 1000 }, options || {}));
+  };
+})();"#;
+
 #[cfg(not(feature = "ssr"))]
 mod browser {
     use wasm_bindgen::prelude::*;

@@ -169,7 +169,7 @@ fn ConfirmAnnouncement(id: i64, confirmed: bool) -> impl IntoView {
     view! {
         <Show when=done fallback=move || view! {
             <FormMessage error />
-            <button type="button" class="primary" on:click=move |_| { confirm.dispatch(id); }>"Xác nhận đã nhận thông báo"</button>
+            <button type="button" class="primary" disabled=move || confirm.pending().get() on:click=move |_| { confirm.dispatch(id); }>"Xác nhận đã nhận thông báo"</button>
         }>
             <p class="alert alert-success" role="status">"Đồng chí đã xác nhận."</p>
         </Show>

@@ -228,7 +228,7 @@ fn CloseConsultation(id: i64) -> impl IntoView {
     crate::ui::reload_on_success(close);
     let error = crate::ui::action_error(close);
     view! {
-        <button type="button" on:click=move |_| { close.dispatch(id); }>"Kết thúc lấy ý kiến"</button>
+        <button type="button" disabled=move || close.pending().get() on:click=move |_| { close.dispatch(id); }>"Kết thúc lấy ý kiến"</button>
         <FormMessage error />
     }
 }

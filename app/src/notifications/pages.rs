@@ -107,7 +107,13 @@ fn Inbox(items: Vec<super::NotificationView>) -> impl IntoView {
                                 let link = n.link.clone();
                                 view! {
                                     <li class:unread=!n.read>
-                                        <a href=n.link on:click=move |ev| { ev.prevent_default(); open(id, link.clone()); }>{n.title}</a>
+                                        <a href=n.link on:click=move |ev| {
+                                            // A new tab or window (a modifier, another button) is the browser's own.
+                                            if ev.button() == 0 && !(ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key()) {
+                                                ev.prevent_default();
+                                                open(id, link.clone());
+                                            }
+                                        }>{n.title}</a>
                                         <span class="muted small">" · " {n.created_at}</span>
                                     </li>
                                 }

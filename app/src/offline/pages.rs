@@ -229,6 +229,9 @@ pub fn use_device() -> Device {
 /// be kept (no one signed in, or the browser has no storage for it).
 pub async fn queue_write(member_id: Option<i64>, write: OfflineWrite, label: String) -> bool {
     let Some(member_id) = member_id else { return false };
+    // Taken before waiting: after an await no page context is at hand.
+    #[cfg(not(feature = "ssr"))]
+    let device = use_device();
     let queued = QueuedWrite { client_id: crate::common::client_id::new(), member_id, label, write };
     #[cfg(feature = "ssr")]
     {
@@ -242,7 +245,7 @@ pub async fn queue_write(member_id: Option<i64>, write: OfflineWrite, label: Str
             return false;
         }
         browser::request_background_sync();
-        use_device().refresh();
+        device.refresh();
         true
     }
 }

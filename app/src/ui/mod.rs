@@ -256,10 +256,15 @@ where
     let version = RwSignal::new(0u32);
     Effect::watch(
         move || version.get(),
-        move |_, _, _| {
-            let next = load();
+        move |asked: &u32, _, _| {
+            let (asked, next) = (*asked, load());
             leptos::task::spawn_local(async move {
-                match next.await {
+                let loaded = next.await;
+                // Two changes in a row: only the answer to the latest one is shown.
+                if version.get_untracked() != asked {
+                    return;
+                }
+                match loaded {
                     Ok(value) => current.set(value),
                     Err(error) => leptos::logging::warn!("not reloaded: {error}"),
                 }
@@ -385,8 +390,8 @@ pub fn Layout(children: Children) -> impl IntoView {
             </a>
             <Transition fallback=|| ()>
                 {move || {
-                    // The page the menu marks as the current one.
-                    let current = location.pathname.get();
+                    // The page the menu marks as the current one (the page the server draws).
+                    let current = location.pathname.get_untracked();
                     Suspend::new(async move {
                     match auth.user.await {
                         Ok(Some(user)) if !user.must_change_password => {
