@@ -301,11 +301,14 @@ pub async fn logout(db: &DatabaseConnection, token: &str) -> AppResult<()> {
 }
 
 /// Resolves a cookie token to its user; expired sessions are removed on sight.
+///
+/// Two queries (the session with its member, cell and credential; the member's positions with
+/// their units' names): every signed-in page and API call starts here.
 pub async fn session_user(db: &DatabaseConnection, token: &str) -> AppResult<Option<SessionUser>> {
     if token.len() != 64 {
         return Ok(None);
     }
-    let Some(found) = session::Entity::find_by_id(token_hash(token)).one(db).await? else {
+    let Some(found) = live_session(db, &token_hash(token)).await? else {
         return Ok(None);
     };
     let now = Utc::now();
@@ -322,16 +325,86 @@ pub async fn session_user(db: &DatabaseConnection, token: &str) -> AppResult<Opt
             .exec(db)
             .await?;
     }
-    let must_change = credential::Entity::find_by_id(found.member_id)
-        .one(db)
-        .await?
-        .map(|c| c.must_change)
-        .unwrap_or(true);
-    match load_session_user(db, found.member_id, must_change).await {
-        Ok(user) => Ok(Some(user)),
-        Err(AppError::NotFound(_)) => Ok(None),
-        Err(other) => Err(other),
+    if found.status != "active" {
+        return Ok(None);
     }
+    Ok(Some(SessionUser {
+        member_id: found.member_id,
+        full_name: found.full_name,
+        cell_id: found.cell_id,
+        cell_name: found.cell_name.unwrap_or_default(),
+        positions: current_positions(db, found.member_id).await?,
+        // No credential row means no password was ever set: it must be chosen first.
+        must_change_password: found.must_change.unwrap_or(true),
+    }))
+}
+
+/// A session row with what the signed-in view needs of its member.
+#[derive(Debug, sea_orm::FromQueryResult)]
+struct LiveSession {
+    id: String,
+    member_id: i64,
+    created_at: chrono::DateTime<Utc>,
+    expires_at: chrono::DateTime<Utc>,
+    last_seen_at: Option<chrono::DateTime<Utc>>,
+    full_name: String,
+    status: String,
+    cell_id: i64,
+    cell_name: Option<String>,
+    must_change: Option<bool>,
+}
+
+async fn live_session(db: &DatabaseConnection, id_hash: &str) -> AppResult<Option<LiveSession>> {
+    use sea_orm::JoinType;
+    let to_member = session::Entity::belongs_to(member::Entity)
+        .from(session::Column::MemberId)
+        .to(member::Column::Id)
+        .into();
+    let to_cell = member::Entity::belongs_to(unit::Entity).from(member::Column::UnitId).to(unit::Column::Id).into();
+    let to_credential =
+        member::Entity::belongs_to(credential::Entity).from(member::Column::Id).to(credential::Column::MemberId).into();
+    Ok(session::Entity::find_by_id(id_hash.to_string())
+        .select_only()
+        .column(session::Column::Id)
+        .column(session::Column::MemberId)
+        .column(session::Column::CreatedAt)
+        .column(session::Column::ExpiresAt)
+        .column(session::Column::LastSeenAt)
+        .column(member::Column::FullName)
+        .column(member::Column::Status)
+        .column_as(member::Column::UnitId, "cell_id")
+        .column_as(unit::Column::Name, "cell_name")
+        .column(credential::Column::MustChange)
+        .join(JoinType::InnerJoin, to_member)
+        .join(JoinType::LeftJoin, to_cell)
+        .join(JoinType::LeftJoin, to_credential)
+        .into_model::<LiveSession>()
+        .one(db)
+        .await?)
+}
+
+/// The member's positions valid today, with their units' names (one query).
+async fn current_positions(db: &impl ConnectionTrait, member_id: i64) -> AppResult<Vec<PositionInfo>> {
+    use sea_orm::JoinType;
+    let today = crate::common::time::today();
+    let to_unit = position::Entity::belongs_to(unit::Entity).from(position::Column::UnitId).to(unit::Column::Id).into();
+    let rows: Vec<(i64, String, i64, String)> = position::Entity::find()
+        .select_only()
+        .column(position::Column::Id)
+        .column(position::Column::Role)
+        .column(position::Column::UnitId)
+        .column(unit::Column::Name)
+        .join(JoinType::InnerJoin, to_unit)
+        .filter(position::Column::MemberId.eq(member_id))
+        .filter(position::Column::FromDate.lte(today))
+        .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, role, unit_id, unit_name)| Some(PositionInfo { id, role: Role::parse(&role)?, unit_id, unit_name }))
+        .collect())
 }
 
 /// Builds the session view of a member: their cell and the positions valid today.
@@ -350,27 +423,12 @@ pub async fn load_session_user(
         .await?
         .map(|u| u.name)
         .unwrap_or_default();
-    let today = crate::common::time::today();
-    let rows = position::Entity::find()
-        .filter(position::Column::MemberId.eq(member_id))
-        .filter(position::Column::FromDate.lte(today))
-        .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
-        .all(db)
-        .await?;
-    let names = unit_names(db, rows.iter().map(|p| p.unit_id)).await?;
-    let positions = rows
-        .into_iter()
-        .filter_map(|p| {
-            let unit_name = names.get(&p.unit_id)?.clone();
-            Some(PositionInfo { id: p.id, role: Role::parse(&p.role)?, unit_id: p.unit_id, unit_name })
-        })
-        .collect();
     Ok(SessionUser {
         member_id,
         full_name: member.full_name,
         cell_id: member.unit_id,
         cell_name,
-        positions,
+        positions: current_positions(db, member_id).await?,
         must_change_password,
     })
 }

@@ -34,6 +34,11 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // SQLite's worker thread hands rows over a bounded channel; at the default of
+                // 50 a longer result (a document's ~200 sections, a member's reading of them)
+                // wakes the worker and the request's task once per further row. Room for a whole
+                // page's result lets the worker finish in one go (it holds rows, not pages).
+                .row_buffer_size(1024)
         });
     Database::connect(options).await
 }

@@ -72,6 +72,9 @@ pub async fn bookmarks(db: &DatabaseConnection, user: &SessionUser, document_id:
     }
     let rows: Vec<bookmark::Model> =
         query.order_by_desc(bookmark::Column::CreatedAt).all(db).await?.into_iter().filter(|b| visible.contains(&b.document_id)).collect();
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
     // Two queries for all bookmarks, not two per bookmark: the library shows this on every visit.
     let sections: HashMap<i64, document_section::Model> = document_section::Entity::find()
         .filter(document_section::Column::Id.is_in(rows.iter().map(|b| b.section_id)))
