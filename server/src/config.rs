@@ -8,6 +8,8 @@ use app::state::Config;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Serve,
+    /// Applies the schema's migrations and exits (deployments run it before starting servers).
+    Migrate,
     Seed,
     Bench,
     /// The assistant's question set: Recall@1/@5, MRR, latency.
@@ -83,6 +85,7 @@ impl Settings {
     pub fn from_env(mut args: impl Iterator<Item = String>) -> Result<Settings, String> {
         let command = match args.next().as_deref() {
             None | Some("serve") => Command::Serve,
+            Some("migrate") => Command::Migrate,
             Some("seed") => Command::Seed,
             Some("bench") => Command::Bench,
             Some("assistant-eval") => Command::AssistantEval,
@@ -95,7 +98,7 @@ impl Settings {
                     .ok_or("cách dùng: server import <thư mục> [--publish]")?;
                 Command::Import { folder, publish }
             }
-            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | seed | bench | assistant-eval | import)")),
+            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import)")),
         };
         let database_url = std::env::var("DATABASE_URL")
             .ok()

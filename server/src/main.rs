@@ -1,5 +1,5 @@
 //! The handbook's server: configuration, database start-up, HTTP serving, and maintenance
-//! subcommands (`seed`, `bench`).
+//! subcommands (`migrate`, `seed`, `import`, `bench`, `assistant-eval`).
 
 mod api;
 mod assets;
@@ -50,8 +50,17 @@ async fn run() -> Result<(), ServerError> {
     let settings = Settings::from_env(std::env::args().skip(1)).map_err(ServerError::Config)?;
     match settings.command {
         Command::Serve => serve(settings).await,
+        Command::Migrate => {
+            let db = app::db::connect(&settings.database_url).await?;
+            let lock = app::db::startup_lock(&settings.database_url).await?;
+            app::db::migrate(&db).await?;
+            lock.release().await?;
+            println!("Cấu trúc cơ sở dữ liệu đã đủ cho phiên bản này.");
+            Ok(())
+        }
         Command::Seed => {
             let db = app::db::connect(&settings.database_url).await?;
+            let lock = app::db::startup_lock(&settings.database_url).await?;
             app::db::migrate(&db).await?;
             let report = app::demo::province::seed_if_empty(&db).await?;
             let documents = app::demo::province::seed_documents_if_empty(&db).await?;
@@ -59,6 +68,7 @@ async fn run() -> Result<(), ServerError> {
             let comments = app::demo::consultations::seed_consultation_if_empty(&db).await?;
             let index = app::documents::search::SearchIndex::build(&db).await.map_err(|e| ServerError::Config(format!("search index: {e}")))?;
             let exchanges = app::demo::assistant::seed_assistant_if_empty(&db, &index).await?;
+            lock.release().await?;
             println!("{report:?}, {documents} documents, {meetings} meetings, {comments} comments on the draft under consultation, {exchanges} questions to the assistant");
             Ok(())
         }
@@ -73,7 +83,9 @@ async fn run() -> Result<(), ServerError> {
 async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), ServerError> {
     use std::io::Write;
     let db = app::db::connect(&settings.database_url).await?;
+    let lock = app::db::startup_lock(&settings.database_url).await?;
     app::db::migrate(&db).await?;
+    lock.release().await?;
     let root = app::units::service::root_unit(&db)
         .await
         .map_err(|e| ServerError::Config(e.to_string()))?
@@ -158,6 +170,9 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     let addr = leptos_options.site_addr;
 
     let db = app::db::connect(&settings.database_url).await?;
+    // Servers started together on one database take turns at migrating and seeding; the one
+    // that comes second finds the work done.
+    let startup = app::db::startup_lock(&settings.database_url).await?;
     app::db::migrate(&db).await?;
     if settings.seed_demo {
         let started = std::time::Instant::now();
@@ -179,8 +194,12 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!(comments, "demo consultation on a draft opened");
         }
     }
-    spawn_push_delivery(db.clone(), settings.push.clone(), settings.secret_key.clone()).await?;
-    spawn_housekeeping(db.clone());
+    // Held on only while the demo's assistant still needs the search index to seed.
+    let mut startup = Some(startup);
+    if !settings.seed_demo
+        && let Some(lock) = startup.take() {
+            lock.release().await?;
+        }
     let search = app::documents::search::SearchIndex::build(&db)
         .await
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;
@@ -191,6 +210,13 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
             tracing::info!(exchanges, "demo questions to the assistant seeded");
         }
     }
+    if let Some(lock) = startup.take() {
+        lock.release().await?;
+    }
+    // Both safe to start on every server at once: the VAPID key is inserted once and read back,
+    // and each queued push is claimed by one server.
+    spawn_push_delivery(db.clone(), settings.push.clone(), settings.secret_key.clone()).await?;
+    spawn_housekeeping(db.clone());
 
     let state = AppState {
         leptos_options: leptos_options.clone(),

@@ -13,7 +13,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::{Child, Command, Stdio};
 
 use app::db::entities::position;
 use app::{announcements, assistant, auth, consultations, documents, meetings, members, notifications, questions, reading, units};
@@ -406,60 +405,23 @@ fn pdf() -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // The running server.
 
-/// The server binary serving one database on a free port; killed when dropped.
+/// The server binary serving one database on a free port, with a client that keeps redirects.
 struct Server {
-    child: Child,
+    process: common::ServerProcess,
     base: String,
     http: reqwest::Client,
-    log: std::path::PathBuf,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 impl Server {
     async fn start(database_url: &str) -> Server {
-        let dir = std::env::temp_dir().join(format!("sotay-authz-{}-{}", std::process::id(), chrono::Utc::now().timestamp_nanos_opt().unwrap_or(0)));
-        let site = dir.join("site");
-        std::fs::create_dir_all(site.join("pkg")).expect("site dir");
-        std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/sw.js"), site.join("sw.js")).expect("worker");
-        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("address").port();
-        let log = dir.join("server.log");
-        let child = Command::new(env!("CARGO_BIN_EXE_server"))
-            .arg("serve")
-            .env("DATABASE_URL", database_url)
-            .env("LEPTOS_OUTPUT_NAME", "sotay")
-            .env("LEPTOS_SITE_ROOT", &site)
-            .env("LEPTOS_SITE_PKG_DIR", "pkg")
-            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-            .env("SOTAY_SEED_DEMO", "false")
-            .env("SOTAY_SECRET_KEY_FILE", dir.join("secret.key"))
-            .env("SOTAY_FILES_DIR", dir.join("files"))
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start the server binary");
+        let mut process = common::ServerProcess::spawn(database_url, false, None);
+        process.wait_ready(60).await;
         let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("http client");
-        let mut server = Server { child, base: format!("http://127.0.0.1:{port}"), http, log };
-        for _ in 0..600 {
-            if server.http.get(format!("{}/dang-nhap", server.base)).send().await.is_ok() {
-                return server;
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                panic!("the server stopped ({status}):\n{}", server.log_text());
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("the server did not answer within a minute:\n{}", server.log_text());
+        Server { base: process.base.clone(), process, http }
     }
 
     fn log_text(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
+        self.process.log_text()
     }
 
     async fn send(&self, cookie: Option<&str>, call: &Call) -> (u16, String) {

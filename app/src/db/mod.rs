@@ -9,7 +9,7 @@ pub mod migration;
 use std::time::Duration;
 
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection, DbErr, Statement};
 use sea_orm_migration::MigratorTrait;
 
 /// Default database: an SQLite file under `data/`, created if missing.
@@ -43,9 +43,105 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     Database::connect(options).await
 }
 
-/// Applies every pending migration.
+/// Brings the schema up to what this build needs. A schema that is already newer (a later
+/// release's migrations, applied by a newer server sharing the database) is left as it is:
+/// this build needs its own migrations to be there, not to be the last — so during a rolling
+/// update the servers not yet replaced keep serving.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    let applied: std::collections::HashSet<String> =
+        migration::Migrator::get_migration_models(db).await?.into_iter().map(|m| m.version).collect();
+    let known: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+    let newer = applied.iter().filter(|v| !known.contains(v)).count();
+    if known.iter().all(|k| applied.contains(k)) {
+        if newer > 0 {
+            tracing::info!(newer, "the database's schema is newer than this build; serving with it");
+        }
+        return Ok(());
+    }
+    if newer > 0 {
+        // Later migrations applied over a gap in this build's own: not a state any release makes.
+        return Err(DbErr::Custom(format!(
+            "cơ sở dữ liệu đã có {newer} bản cập nhật cấu trúc của phiên bản mới hơn nhưng còn thiếu bản của phiên bản này; hãy chạy `server migrate` bằng phiên bản mới nhất"
+        )));
+    }
     migration::Migrator::up(db, None).await
+}
+
+/// PostgreSQL advisory lock key of start-up work ("sotay" in ASCII).
+const STARTUP_LOCK_KEY: i64 = 0x73_6f_74_61_79;
+
+/// Held while a server migrates and seeds at start-up, so that servers started together on one
+/// PostgreSQL database take turns instead of racing (two `CREATE TABLE`s at once fail on
+/// PostgreSQL's catalogue). The lock lives on a connection of its own: if the process dies
+/// holding it, the connection closes and the lock goes with it. SQLite is one server's file:
+/// nothing is taken.
+/// Released by [`StartupLock::release`], or when the process ends (every start-up failure ends
+/// it). `DATABASE_URL` must reach PostgreSQL directly or through session-mode pooling: a
+/// transaction-mode pooler (PgBouncer) cannot keep a session's lock.
+#[must_use = "release the lock once start-up work is done"]
+pub struct StartupLock(Option<DatabaseConnection>);
+
+/// Takes the start-up lock, waiting (and saying so) while another server holds it.
+pub async fn startup_lock(url: &str) -> Result<StartupLock, DbErr> {
+    if !url.starts_with("postgres") {
+        return Ok(StartupLock(None));
+    }
+    let mut options = ConnectOptions::new(url.to_string());
+    // One connection that stays open however long the work takes (the lock is the connection's).
+    options
+        .max_connections(1)
+        .min_connections(1)
+        .idle_timeout(Duration::from_secs(86_400))
+        .max_lifetime(Duration::from_secs(86_400))
+        .connect_timeout(Duration::from_secs(10))
+        .sqlx_logging(false);
+    let conn = Database::connect(options).await?;
+    // Waiting for another server's start-up is normal here: no statement or lock timeout set
+    // for the role may turn it into a failure, and the idle lock connection must not be closed
+    // by the server while the migrations run on the other pool (PostgreSQL 14+ knows
+    // `idle_session_timeout`; older ones refuse the name, which is harmless).
+    conn.execute_unprepared("SET statement_timeout = 0").await?;
+    conn.execute_unprepared("SET lock_timeout = 0").await?;
+    if conn.execute_unprepared("SET idle_session_timeout = 0").await.is_err() {
+        tracing::debug!("idle_session_timeout unknown to this PostgreSQL");
+    }
+    let taken = conn
+        .query_one_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            format!("SELECT pg_try_advisory_lock({STARTUP_LOCK_KEY}) AS taken"),
+        ))
+        .await?
+        .map(|row| row.try_get::<bool>("", "taken"))
+        .transpose()?
+        .unwrap_or(false);
+    if !taken {
+        tracing::info!("another server is migrating or seeding this database; waiting for it");
+        conn.execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")).await?;
+    }
+    Ok(StartupLock(Some(conn)))
+}
+
+impl StartupLock {
+    pub async fn release(self) -> Result<(), DbErr> {
+        if let Some(conn) = self.0 {
+            let released = conn
+                .query_one_raw(Statement::from_string(
+                    DatabaseBackend::Postgres,
+                    format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY}) AS released"),
+                ))
+                .await?
+                .map(|row| row.try_get::<bool>("", "released"))
+                .transpose()?
+                .unwrap_or(false);
+            if !released {
+                // The lock's connection was lost while the work ran (a proxy or the database
+                // closed it): another server may have started its work meanwhile.
+                tracing::warn!("the start-up lock was no longer held when released");
+            }
+            conn.close().await?;
+        }
+        Ok(())
+    }
 }
 
 fn sqlite_file_path(url: &str) -> Option<String> {

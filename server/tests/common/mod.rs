@@ -327,3 +327,81 @@ pub fn ask_form(unit_id: i64, anonymity: &str, client_id: &str) -> app::question
         anonymity: anonymity.into(),
     }
 }
+
+/// An empty PostgreSQL database (no migrations): what a deployment starts from.
+pub async fn empty_postgres() -> String {
+    let admin_url = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL is not set: run the tests through scripts/test.sh");
+    let admin = Database::connect(&admin_url).await.expect("connect postgres admin");
+    let name = unique_name();
+    admin.execute_unprepared(&format!("CREATE DATABASE {name}")).await.expect("create database");
+    admin.close().await.ok();
+    name
+}
+
+/// The server binary serving one database on a free port; killed when dropped.
+pub struct ServerProcess {
+    pub child: std::process::Child,
+    pub base: String,
+    pub dir: std::path::PathBuf,
+    log: std::path::PathBuf,
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl ServerProcess {
+    /// Starts `server serve` on `database_url` (demo seeding as asked) without waiting for it.
+    /// Servers sharing a database must share their secret key too (`secret_key_file`); `None`
+    /// gives this one its own.
+    pub fn spawn(database_url: &str, seed_demo: bool, secret_key_file: Option<&std::path::Path>) -> ServerProcess {
+        let dir = std::env::temp_dir().join(format!("sotay-server-{}", unique_name()));
+        let site = dir.join("site");
+        std::fs::create_dir_all(site.join("pkg")).expect("site dir");
+        std::fs::copy(concat!(env!("CARGO_MANIFEST_DIR"), "/../public/sw.js"), site.join("sw.js")).expect("worker");
+        let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("address").port();
+        let log = dir.join("server.log");
+        let log_file = std::fs::File::create(&log).expect("log file");
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .arg("serve")
+            .env("DATABASE_URL", database_url)
+            .env("LEPTOS_OUTPUT_NAME", "sotay")
+            .env("LEPTOS_SITE_ROOT", &site)
+            .env("LEPTOS_SITE_PKG_DIR", "pkg")
+            .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+            .env("SOTAY_SEED_DEMO", if seed_demo { "true" } else { "false" })
+            .env("SOTAY_SECRET_KEY_FILE", secret_key_file.map(std::path::Path::to_path_buf).unwrap_or_else(|| dir.join("secret.key")))
+            .env("SOTAY_FILES_DIR", dir.join("files"))
+            .env("RUST_LOG", "info,sqlx=warn")
+            // The server's log (stdout) and its last words (stderr) in one file.
+            .stdout(log_file.try_clone().expect("log file"))
+            .stderr(log_file)
+            .spawn()
+            .expect("start the server binary");
+        ServerProcess { child, base: format!("http://127.0.0.1:{port}"), dir, log }
+    }
+
+    /// Waits until the login page answers 200; panics with the log if the server stops or takes
+    /// longer than `seconds`.
+    pub async fn wait_ready(&mut self, seconds: u64) {
+        let http = reqwest::Client::new();
+        for _ in 0..seconds * 10 {
+            if let Ok(res) = http.get(format!("{}/dang-nhap", self.base)).send().await {
+                assert_eq!(res.status().as_u16(), 200, "the login page answered {}:\n{}", res.status(), self.log_text());
+                return;
+            }
+            if let Ok(Some(status)) = self.child.try_wait() {
+                panic!("the server stopped ({status}):\n{}", self.log_text());
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the server did not answer within {seconds} s:\n{}", self.log_text());
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
