@@ -20,6 +20,15 @@ impl Checks {
         }
     }
 
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// The failures so far, by field.
+    pub fn errors(&self) -> &[FieldError] {
+        &self.errors
+    }
+
     pub fn has(&self, field: &str) -> bool {
         self.errors.iter().any(|e| e.field == field)
     }

@@ -16,6 +16,8 @@ pub enum Command {
     AssistantEval,
     /// `import <folder> [--publish]`
     Import { folder: String, publish: bool },
+    /// `import-members <file> [--unit CODE] [--dry-run]`
+    ImportMembers { file: String, unit: Option<String>, dry_run: bool },
 }
 
 #[derive(Debug, Clone)]
@@ -98,7 +100,27 @@ impl Settings {
                     .ok_or("cách dùng: server import <thư mục> [--publish]")?;
                 Command::Import { folder, publish }
             }
-            Some(other) => return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import)")),
+            Some("import-members") => {
+                const USAGE: &str = "cách dùng: server import-members <tệp .xlsx|.xls|.ods|.csv> [--unit MÃ_ĐƠN_VỊ] [--dry-run]";
+                let rest: Vec<String> = args.by_ref().collect();
+                let mut file = None;
+                let mut unit = None;
+                let mut dry_run = false;
+                let mut words = rest.into_iter();
+                while let Some(word) = words.next() {
+                    match word.as_str() {
+                        "--dry-run" => dry_run = true,
+                        "--unit" => unit = Some(words.next().ok_or(USAGE)?),
+                        other if other.starts_with("--") => return Err(USAGE.into()),
+                        _ if file.is_none() => file = Some(word),
+                        _ => return Err(USAGE.into()),
+                    }
+                }
+                Command::ImportMembers { file: file.ok_or(USAGE)?, unit, dry_run }
+            }
+            Some(other) => {
+                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members)"));
+            }
         };
         let database_url = std::env::var("DATABASE_URL")
             .ok()

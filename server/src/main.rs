@@ -75,7 +75,72 @@ async fn run() -> Result<(), ServerError> {
         Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
         Command::AssistantEval => bench::assistant_figures().await.map_err(ServerError::from),
         Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
+        Command::ImportMembers { ref file, ref unit, dry_run } => import_members(&settings, file, unit.as_deref(), dry_run).await,
     }
+}
+
+/// `server import-members <file> [--unit CODE] [--dry-run]`: a province's units and members from
+/// a spreadsheet, into the unit with that code (the province's root by default). All or nothing:
+/// refused rows are printed and nothing is written (README "Moving a province in").
+async fn import_members(settings: &Settings, file: &str, unit: Option<&str>, dry_run: bool) -> Result<(), ServerError> {
+    let bytes = std::fs::read(file).map_err(|e| ServerError::Config(format!("{file}: {e}")))?;
+    let db = app::db::connect(&settings.database_url).await?;
+    let lock = app::db::startup_lock(&settings.database_url).await?;
+    app::db::migrate(&db).await?;
+    lock.release().await?;
+    let config_error = |e: app::error::AppError| ServerError::Config(e.field_message("file").or_else(|| e.field_message("unit_code")).unwrap_or_else(|| e.to_string()));
+    let root = match unit {
+        Some(code) => app::units::service::find_by_code(&db, code).await.map_err(config_error)?,
+        None => {
+            let id = app::units::service::root_unit(&db)
+                .await
+                .map_err(config_error)?
+                .ok_or_else(|| ServerError::Config("cơ sở dữ liệu chưa có đơn vị gốc".into()))?;
+            app::units::service::find_unit(&db, id).await.map_err(config_error)?
+        }
+    };
+    let rows = app::members::import::read_rows(file, &bytes).map_err(config_error)?;
+    // Drawn on standard error, and only when it is a terminal (indicatif hides it otherwise).
+    let bar = indicatif::ProgressBar::new(1);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
+            .map_err(|e| ServerError::Config(e.to_string()))?,
+    );
+    bar.set_message(if dry_run { "kiểm tra" } else { "nhập" });
+    let report = app::members::import::import(&db, &root, rows, dry_run, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .await
+    .map_err(config_error)?;
+    bar.finish_and_clear();
+    print_import_report(&root.name, &report, dry_run);
+    if report.refused.is_empty() { Ok(()) } else { Err(ServerError::Config(format!("{} dòng bị từ chối; chưa ghi gì.", report.refused.len()))) }
+}
+
+fn print_import_report(unit: &str, report: &app::members::ImportReport, dry_run: bool) {
+    println!("{} dòng dữ liệu, nhập vào {unit}{}:", report.rows, if dry_run { " (chạy thử, chưa ghi)" } else { "" });
+    println!("  đơn vị mới: {}", report.new_units.len());
+    for path in &report.new_units {
+        println!("    + {path}");
+    }
+    println!("  đảng viên mới: {}", report.created);
+    println!("  cập nhật: {}", report.updated.len());
+    for change in &report.updated {
+        println!("    dòng {}: {} ({}) — {}", change.row, change.full_name, change.card_no, change.fields.join(", "));
+    }
+    println!("  không đổi: {}", report.unchanged);
+    println!("  có trong hệ thống nhưng không có trong tệp (không xoá): {}", report.missing.len());
+    for m in &report.missing {
+        println!("    - {} ({}), {}", m.full_name, m.card_no, m.cell);
+    }
+    if !report.refused.is_empty() {
+        println!("  bị từ chối: {}", report.refused.len());
+        for p in &report.refused {
+            println!("    dòng {}, cột “{}”: {}", p.row, p.column, p.message);
+        }
+    }
+    println!("{}", if report.applied { "Đã ghi vào cơ sở dữ liệu." } else { "Chưa ghi gì vào cơ sở dữ liệu." });
 }
 
 /// `server import <folder> [--publish]`: bulk import into the province's root unit, one

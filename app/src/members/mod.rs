@@ -1,6 +1,8 @@
 //! Party members: records, dated cell history, positions, and the searchable list.
 
 #[cfg(feature = "ssr")]
+pub mod import;
+#[cfg(feature = "ssr")]
 pub mod service;
 mod pages;
 
@@ -231,4 +233,51 @@ pub async fn assign_position(
 #[server(endpoint = "end-position")]
 pub async fn end_position(position_id: i64, to_date: String) -> Result<(), AppError> {
     call!(|db, user| service::end_position(&db, &user, position_id, &to_date))
+}
+
+/// What importing a spreadsheet of members did — or, in a dry run, would do.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// Data rows read (the header row and empty rows not counted).
+    pub rows: usize,
+    /// Units the file names that do not exist yet, as paths ("Đảng bộ xã A › Chi bộ ấp 1").
+    pub new_units: Vec<String>,
+    /// Members whose card number is new.
+    pub created: usize,
+    /// Members found by card number whose record the file changes.
+    pub updated: Vec<MemberChange>,
+    /// Members found by card number whose record the file leaves as it is.
+    pub unchanged: usize,
+    /// Rows that cannot be imported, with the reason; while there is any, nothing is written.
+    pub refused: Vec<RowProblem>,
+    /// Active members of the unit imported into that the file does not name (never removed:
+    /// listed for the committee to look into).
+    pub missing: Vec<MissingMember>,
+    /// Whether the changes were written (false for a dry run and for a file with refused rows).
+    pub applied: bool,
+}
+
+/// A row the import refuses: the sheet's row number (as the spreadsheet shows it), the column's
+/// header as written in the file, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowProblem {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+/// A member the file changes, and which of their fields (Vietnamese labels).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberChange {
+    pub row: usize,
+    pub card_no: String,
+    pub full_name: String,
+    pub fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MissingMember {
+    pub card_no: String,
+    pub full_name: String,
+    pub cell: String,
 }

@@ -264,15 +264,17 @@ pub async fn profile(db: &DatabaseConnection, user: &SessionUser, id: i64) -> Ap
 }
 
 /// Validated member fields, ready to store.
-struct CleanMember {
-    full_name: String,
-    birth_date: NaiveDate,
-    gender: String,
-    card_no: String,
-    phone: Option<String>,
-    email: Option<String>,
-    admitted_on: NaiveDate,
-    official_on: Option<NaiveDate>,
+/// A member's fields once checked: what the form, the API and a spreadsheet row all become.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct CleanMember {
+    pub(super) full_name: String,
+    pub(super) birth_date: NaiveDate,
+    pub(super) gender: String,
+    pub(super) card_no: String,
+    pub(super) phone: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) admitted_on: NaiveDate,
+    pub(super) official_on: Option<NaiveDate>,
 }
 
 fn check_phone(checks: &mut Checks, raw: &str) -> Option<String> {
@@ -331,6 +333,23 @@ async fn check_unique(
 
 async fn validate_form(db: &impl ConnectionTrait, form: &MemberForm, except: Option<i64>) -> AppResult<CleanMember> {
     let mut checks = Checks::new();
+    let checked = check_fields(&mut checks, form);
+    check_unique(db, &mut checks, &checked.card_no, checked.phone.as_deref(), except).await?;
+    checks.finish()?;
+    checked.clean.ok_or(AppError::Internal)
+}
+
+/// The outcome of [`check_fields`]: the clean member when every field passed, and the
+/// normalised numbers either way (their uniqueness is checked against the database apart).
+pub(super) struct Checked {
+    pub(super) clean: Option<CleanMember>,
+    pub(super) card_no: String,
+    pub(super) phone: Option<String>,
+}
+
+/// Every rule on a member's own fields that needs no database (the Charter's age of admission,
+/// dates in order, formats); failures are recorded in `checks` by field.
+pub(super) fn check_fields(checks: &mut Checks, form: &MemberForm) -> Checked {
     let full_name = checks.text("full_name", &form.full_name, "họ và tên", 4, 120);
     if !checks.has("full_name") && !full_name.chars().all(|c| c.is_alphabetic() || c == ' ') {
         checks.fail("full_name", "Họ và tên chỉ gồm chữ cái.");
@@ -350,8 +369,8 @@ async fn validate_form(db: &impl ConnectionTrait, form: &MemberForm, except: Opt
     } else if !(6..=12).contains(&card_no.len()) || !card_no.chars().all(|c| c.is_ascii_digit()) {
         checks.fail("card_no", "Số thẻ đảng viên gồm 6 đến 12 chữ số.");
     }
-    let phone = check_phone(&mut checks, &form.phone);
-    let email = check_email(&mut checks, &form.email);
+    let phone = check_phone(checks, &form.phone);
+    let email = check_email(checks, &form.email);
     let admitted_on = checks.date("admitted_on", &form.admitted_on, "ngày vào Đảng");
     let official_on = checks.optional_date("official_on", &form.official_on, "ngày chính thức");
     if let Some(born) = birth_date {
@@ -374,21 +393,20 @@ async fn validate_form(db: &impl ConnectionTrait, form: &MemberForm, except: Opt
                 checks.fail("official_on", "Ngày chính thức phải sau ngày vào Đảng.");
             }
     }
-    check_unique(db, &mut checks, &card_no, phone.as_deref(), except).await?;
-    checks.finish()?;
-    match (birth_date, admitted_on) {
-        (Some(birth_date), Some(admitted_on)) => Ok(CleanMember {
+    let clean = match (birth_date, admitted_on) {
+        (Some(birth_date), Some(admitted_on)) if checks.is_empty() => Some(CleanMember {
             full_name,
             birth_date,
             gender,
-            card_no,
-            phone,
+            card_no: card_no.clone(),
+            phone: phone.clone(),
             email,
             admitted_on,
             official_on,
         }),
-        _ => Err(AppError::Internal),
-    }
+        _ => None,
+    };
+    Checked { clean, card_no, phone }
 }
 
 fn cell_check(model: &unit::Model) -> AppResult<()> {

@@ -1,0 +1,324 @@
+//! Moving a province in: its units and members imported from spreadsheets (.xlsx, .ods, .csv),
+//! re-imported with changes, and refused row by row when wrong — on SQLite and PostgreSQL.
+
+mod common;
+
+use std::collections::HashMap;
+
+use app::db::entities::{member, membership, unit};
+use app::members::import::{TEMPLATE_HEADERS, import, read_rows};
+use app::members::ImportReport;
+use app::units::UnitKind;
+use common::{add_member, add_unit, on_both};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+
+type Row = Vec<String>;
+
+/// The demo province's active members as a sheet of the template's columns: real unit names,
+/// the demo's Vietnamese names, dates as dd/mm/yyyy.
+async fn demo_province_sheet() -> Vec<Row> {
+    let db = common::sqlite().await;
+    app::demo::province::seed_if_empty(&db).await.expect("seed the demo province");
+    let units: HashMap<i64, unit::Model> = unit::Entity::find().all(&db).await.expect("units").into_iter().map(|u| (u.id, u)).collect();
+    let members = member::Entity::find()
+        .filter(member::Column::Status.eq("active"))
+        .order_by_asc(member::Column::Id)
+        .all(&db)
+        .await
+        .expect("members");
+    members
+        .iter()
+        .map(|m| {
+            let mut row = vec![
+                m.full_name.clone(),
+                m.card_no.clone(),
+                m.birth_date.format("%d/%m/%Y").to_string(),
+                if m.gender == "nam" { "Nam" } else { "Nữ" }.to_string(),
+                m.phone.clone().unwrap_or_default(),
+                m.email.clone().unwrap_or_default(),
+                m.admitted_on.format("%d/%m/%Y").to_string(),
+                m.official_on.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+            let mut at = units.get(&m.unit_id);
+            while let Some(u) = at.filter(|u| u.parent_id.is_some()) {
+                let column = match u.kind.as_str() {
+                    "upper_grassroots" => 8,
+                    "grassroots" => 9,
+                    "partial" => 10,
+                    _ => 11,
+                };
+                row[column] = u.name.clone();
+                at = u.parent_id.and_then(|p| units.get(&p));
+            }
+            row
+        })
+        .collect()
+}
+
+fn csv_file(rows: &[Row], delimiter: char) -> Vec<u8> {
+    let mut out = String::from("\u{feff}");
+    for row in std::iter::once(TEMPLATE_HEADERS.iter().map(|h| h.to_string()).collect::<Row>()).chain(rows.iter().cloned()) {
+        let fields: Vec<String> = row.iter().map(|f| if f.contains([',', ';', '"']) { format!("\"{}\"", f.replace('"', "\"\"")) } else { f.clone() }).collect();
+        out.push_str(&fields.join(&delimiter.to_string()));
+        out.push_str("\r\n");
+    }
+    out.into_bytes()
+}
+
+fn sheet(rows: &[Row]) -> Vec<(usize, Row)> {
+    read_rows("danh-sach.csv", &csv_file(rows, ',')).expect("read the sheet")
+}
+
+async fn province_root(db: &DatabaseConnection) -> unit::Model {
+    let id = add_unit(db, None, UnitKind::Provincial, "Đảng bộ tỉnh Hậu Giang", "HG").await;
+    unit::Entity::find_by_id(id).one(db).await.expect("query").expect("root")
+}
+
+async fn run(db: &DatabaseConnection, root: &unit::Model, rows: &[Row], dry_run: bool) -> ImportReport {
+    import(db, root, sheet(rows), dry_run, |_, _| {}).await.expect("import")
+}
+
+/// A realistic province (34,500 rows from the demo's names and units) is created from nothing,
+/// then a re-import with 100 changes updates exactly those members.
+#[tokio::test]
+async fn a_province_sheet_is_imported_then_updated_by_a_second_import() {
+    let rows = demo_province_sheet().await;
+    assert!(rows.len() > 30_000, "the demo province has its ~34,500 active members: {}", rows.len());
+    on_both(|db| {
+        let rows = rows.clone();
+        async move {
+            let root = province_root(&db).await;
+            let dry = run(&db, &root, &rows, true).await;
+            assert_eq!((dry.created, dry.updated.len(), dry.refused.len(), dry.applied), (rows.len(), 0, 0, false), "{:?}", dry.refused.first());
+            assert!(dry.new_units.len() > 1000, "the demo's units are made: {}", dry.new_units.len());
+            assert_eq!(member::Entity::find().count(&db).await.expect("count"), 0, "a dry run writes nothing");
+
+            let first = run(&db, &root, &rows, false).await;
+            assert!(first.applied);
+            assert_eq!((first.created, first.new_units.len()), (rows.len(), dry.new_units.len()));
+            assert_eq!(member::Entity::find().count(&db).await.expect("count") as usize, rows.len());
+            assert_eq!(membership::Entity::find().count(&db).await.expect("count") as usize, rows.len(), "one open membership each");
+            // A member sits in the cell their row names, under the units the row names.
+            let sample = &rows[rows.len() / 2];
+            let m = member::Entity::find().filter(member::Column::CardNo.eq(sample[1].as_str())).one(&db).await.expect("query").expect("imported");
+            let cell = unit::Entity::find_by_id(m.unit_id).one(&db).await.expect("query").expect("cell");
+            assert_eq!((m.full_name.as_str(), cell.name.as_str()), (sample[0].as_str(), sample[11].as_str()));
+            let parent = unit::Entity::find_by_id(cell.parent_id.expect("parent")).one(&db).await.expect("query").expect("parent");
+            assert!(sample[8..11].contains(&parent.name), "{} under one of {:?}", parent.name, &sample[8..11]);
+
+            // 100 changes: 60 new phone numbers, 40 corrected names.
+            let mut changed = rows.clone();
+            for k in 0..100 {
+                let row = &mut changed[7 + 300 * k];
+                if k < 60 {
+                    row[4] = format!("0389{k:06}");
+                } else {
+                    row[0] = format!("{} Minh", row[0]);
+                }
+            }
+            let second = run(&db, &root, &changed, false).await;
+            assert_eq!((second.created, second.updated.len(), second.unchanged, second.new_units.len()), (0, 100, rows.len() - 100, 0));
+            assert!(second.missing.is_empty());
+            let fields: Vec<&str> = second.updated.iter().flat_map(|u| u.fields.iter().map(String::as_str)).collect();
+            assert_eq!(fields.iter().filter(|f| **f == "số điện thoại").count(), 60, "{fields:?}");
+            assert_eq!(fields.iter().filter(|f| **f == "họ và tên").count(), 40, "{fields:?}");
+            assert_eq!(member::Entity::find().count(&db).await.expect("count") as usize, rows.len(), "updated, never duplicated");
+            let renamed = second.updated.iter().find(|u| u.fields == ["họ và tên"]).expect("a renamed member");
+            let m = member::Entity::find().filter(member::Column::CardNo.eq(renamed.card_no.as_str())).one(&db).await.expect("query").expect("member");
+            assert!(m.full_name.ends_with(" Minh") && m.folded_name.contains(" minh "), "{}", m.full_name);
+
+            // A full list without some members lists them and removes nobody.
+            let third = run(&db, &root, &changed[10..], true).await;
+            assert_eq!(third.missing.len(), 10);
+            assert_eq!(third.missing.iter().map(|m| m.card_no.as_str()).collect::<Vec<_>>().len(), 10);
+            assert!(third.missing.iter().any(|m| m.card_no == changed[0][1]));
+        }
+    })
+    .await;
+}
+
+fn person(name: &str, card: &str, phone: &str, cell_path: [&str; 4]) -> Row {
+    let mut row = vec![
+        name.to_string(),
+        card.to_string(),
+        "19/05/1980".into(),
+        "Nam".into(),
+        phone.to_string(),
+        String::new(),
+        "03/02/2005".into(),
+        "03/02/2006".into(),
+    ];
+    row.extend(cell_path.iter().map(|s| s.to_string()));
+    row
+}
+
+/// Bad rows are refused by row and column, with Vietnamese reasons, and nothing at all is
+/// written while any row is refused.
+#[tokio::test]
+async fn bad_rows_are_refused_and_nothing_is_written() {
+    on_both(|db| async move {
+        let root = province_root(&db).await;
+        let district = add_unit(&db, Some(root.id), UnitKind::UpperGrassroots, "Đảng bộ huyện Phụng Hiệp", "PH").await;
+        let commune = add_unit(&db, Some(district), UnitKind::Grassroots, "Đảng bộ xã Hòa An", "PH.01").await;
+        let closed = add_unit(&db, Some(commune), UnitKind::Cell, "Chi bộ ấp 5", "PH.01.05").await;
+        let open_cell = add_unit(&db, Some(commune), UnitKind::Cell, "Chi bộ ấp 1", "PH.01.01").await;
+        unit::Entity::update_many()
+            .col_expr(unit::Column::ValidTo, sea_orm::sea_query::Expr::value(common::date(2020, 1, 1)))
+            .filter(unit::Column::Id.eq(closed))
+            .exec(&db)
+            .await
+            .expect("close the cell");
+        add_member(&db, open_cell, "Phạm Văn Hậu", "0900000104").await;
+        let path = |cell: &'static str| ["Đảng bộ huyện Phụng Hiệp", "Đảng bộ xã Hòa An", "", cell];
+        let rows = vec![
+            person("Nguyễn Văn An", "64100001", "0911000001", path("Chi bộ ấp 1")), // row 2: fine
+            person("Trần Văn Bình", "64100002", "0911000002", path("Chi bộ ấp 5")), // row 3: closed cell
+            person("Lê Văn Cường", "64100003", "0911000003", path("Chi bộ ấp 1")), // row 4: duplicate card
+            person("Lê Văn Cường", "64100003", "0911000004", path("Chi bộ ấp 1")), // row 5: duplicate card
+            {
+                let mut r = person("Võ Văn Dũng", "64100005", "0911000005", path("Chi bộ ấp 1")); // row 6: 31/02
+                r[2] = "31/02/1990".into();
+                r
+            },
+            person("Đặng Văn Em", "64100006", "0900000104", path("Chi bộ ấp 1")), // row 7: another's phone
+        ];
+        let report = run(&db, &root, &rows, false).await;
+        let refused: Vec<(usize, &str)> = report.refused.iter().map(|p| (p.row, p.column.as_str())).collect();
+        assert_eq!(
+            refused,
+            vec![(3, "Chi bộ"), (4, "Số thẻ đảng viên"), (5, "Số thẻ đảng viên"), (6, "Ngày sinh"), (7, "Số điện thoại")],
+            "{:#?}",
+            report.refused
+        );
+        assert!(report.refused[0].message.contains("giải thể"), "{}", report.refused[0].message);
+        assert!(report.refused[1].message.contains("4, 5"), "{}", report.refused[1].message);
+        assert!(!report.applied);
+        assert_eq!(member::Entity::find().count(&db).await.expect("count"), 1, "nothing written");
+        assert_eq!(unit::Entity::find().count(&db).await.expect("count"), 5, "no unit made");
+    })
+    .await;
+}
+
+/// An .xlsx with headers typed without diacritics, a title above them, real Excel dates and
+/// numbers where people type numbers; an .ods; a .csv from Excel's Vietnamese locale (`;`).
+#[tokio::test]
+async fn workbooks_and_csv_in_their_real_shapes_are_read() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "DANH SÁCH ĐẢNG VIÊN CHI BỘ ẤP 1").expect("title");
+    let headers = ["STT", "Ho va ten", "SO THE DANG VIEN", "Ngay sinh", "Gioi tinh", "So dien thoai", "Ngay vao Dang", "Ngay chinh thuc", "Dang bo co so", "Chi bo"];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(2, c as u16, *h).expect("header");
+    }
+    let date_format = Format::new().set_num_format("dd/mm/yyyy");
+    let people = [("Nguyễn Thị Hồng", 64_200_001.0, 912_345_001.0, "Nữ"), ("Trần Quốc Việt", 64_200_002.0, 912_345_002.0, "Nam")];
+    for (i, (name, card, phone, gender)) in people.iter().enumerate() {
+        let r = 3 + i as u32;
+        sheet.write_number(r, 0, (i + 1) as f64).expect("n");
+        sheet.write_string(r, 1, *name).expect("name");
+        sheet.write_number(r, 2, *card).expect("card");
+        sheet.write_datetime_with_format(r, 3, &ExcelDateTime::from_ymd(1979, 3, 26).expect("date"), &date_format).expect("birth");
+        sheet.write_string(r, 4, *gender).expect("gender");
+        sheet.write_number(r, 5, *phone).expect("phone");
+        sheet.write_datetime_with_format(r, 6, &ExcelDateTime::from_ymd(2001, 5, 19).expect("date"), &date_format).expect("admitted");
+        sheet.write_string(r, 7, "19/05/2002").expect("official");
+        sheet.write_string(r, 8, "Đảng bộ xã Hòa An").expect("grassroots");
+        sheet.write_string(r, 9, "Chi bộ ấp 1").expect("cell");
+    }
+    let xlsx = book.save_to_buffer().expect("xlsx");
+    let csv = {
+        let mut rows = vec![person("Lê Hoàng Phúc", "64200003", "+84 912 345 003", ["", "Đảng bộ xã Hòa An", "", "Chi bộ ấp 2"])];
+        rows[0][6] = "19-05-2001".into();
+        csv_file(&rows, ';')
+    };
+    let ods = ods_file(&[
+        &["Họ tên", "Số thẻ", "Ngày sinh", "Giới tính", "Ngày kết nạp", "Chi bộ"],
+        &["Huỳnh Văn Sơn", "64200004", "01/01/1975", "nam", "02/09/1998", "Chi bộ Sở Tư pháp"],
+    ]);
+    on_both(|db| {
+        let (xlsx, csv, ods) = (xlsx.clone(), csv.clone(), ods.clone());
+        async move {
+            let root = province_root(&db).await;
+            add_unit(&db, Some(root.id), UnitKind::UpperGrassroots, "Đảng bộ huyện Phụng Hiệp", "PH").await;
+            let bloc = add_unit(&db, Some(root.id), UnitKind::UpperGrassroots, "Đảng bộ Khối các cơ quan tỉnh", "KCQ").await;
+            add_unit(&db, Some(bloc), UnitKind::GrassrootsCell, "Chi bộ Sở Tư pháp", "KCQ.STP").await;
+            for (name, bytes, created) in [("chi-bo-ap-1.xlsx", &xlsx, 2), ("bo-sung.csv", &csv, 1), ("so-tu-phap.ods", &ods, 1)] {
+                let rows = read_rows(name, bytes).unwrap_or_else(|e| panic!("{name}: {e:?}"));
+                let report = import(&db, &root, rows, false, |_, _| {}).await.expect("import");
+                assert_eq!((report.created, report.applied), (created, true), "{name}: {:#?}", report.refused);
+            }
+            let hong = member::Entity::find().filter(member::Column::CardNo.eq("64200001")).one(&db).await.expect("query").expect("imported");
+            assert_eq!(hong.phone.as_deref(), Some("0912345001"), "the leading 0 a number loses is put back");
+            assert_eq!((hong.birth_date, hong.admitted_on, hong.gender.as_str()), (common::date(1979, 3, 26), common::date(2001, 5, 19), "nu"));
+            let phuc = member::Entity::find().filter(member::Column::CardNo.eq("64200003")).one(&db).await.expect("query").expect("imported");
+            assert_eq!((phuc.phone.as_deref(), phuc.admitted_on), (Some("0912345003"), common::date(2001, 5, 19)));
+            // The grassroots organisation named without its district was made once, under the
+            // province; both cells of the two files are in it.
+            let hoa_an = unit::Entity::find().filter(unit::Column::Name.eq("Đảng bộ xã Hòa An")).all(&db).await.expect("query");
+            assert_eq!(hoa_an.len(), 1);
+            let son = member::Entity::find().filter(member::Column::CardNo.eq("64200004")).one(&db).await.expect("query").expect("imported");
+            let cell = unit::Entity::find_by_id(son.unit_id).one(&db).await.expect("query").expect("cell");
+            assert_eq!(cell.code, "KCQ.STP", "an existing cell is found by its name");
+        }
+    })
+    .await;
+}
+
+/// Wrong files are refused whole, with a message saying what to do.
+#[tokio::test]
+async fn files_that_are_not_member_lists_are_refused_with_a_reason() {
+    let message = |r: Result<Vec<(usize, Row)>, app::error::AppError>| r.err().and_then(|e| e.field_message("file")).unwrap_or_default();
+    assert!(message(read_rows("danh-sach.pdf", b"%PDF-1.4")).contains(".xlsx"));
+    assert!(message(read_rows("danh-sach.xlsx", b"not a zip")).contains("Không đọc được"));
+    assert!(message(read_rows("danh-sach.csv", &[0xff, 0xfe, 0x00])).contains("UTF-8"));
+    let huge = vec![b'a'; app::members::import::MAX_FILE_BYTES + 1];
+    assert!(message(read_rows("danh-sach.csv", &huge)).contains("MB"));
+    let db = common::sqlite().await;
+    let root = province_root(&db).await;
+    let no_cell = read_rows("x.csv", "Họ và tên,Số thẻ đảng viên,Ngày sinh,Ngày vào Đảng\r\nA B,123456,01/01/1980,01/01/2005\r\n".as_bytes()).expect("read");
+    let err = import(&db, &root, no_cell, true, |_, _| {}).await.expect_err("no cell column");
+    assert!(err.field_message("file").unwrap_or_default().contains("Chi bộ"), "{err:?}");
+}
+
+/// A minimal OpenDocument spreadsheet (what LibreOffice saves), all cells as text.
+fn ods_file(rows: &[&[&str]]) -> Vec<u8> {
+    use std::io::Write;
+    let table: String = rows
+        .iter()
+        .map(|row| {
+            let cells: String = row
+                .iter()
+                .map(|c| format!("<table:table-cell office:value-type=\"string\"><text:p>{c}</text:p></table:table-cell>"))
+                .collect();
+            format!("<table:table-row>{cells}</table:table-row>")
+        })
+        .collect();
+    let content = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><office:document-content \
+         xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" \
+         xmlns:table=\"urn:oasis:names:tc:opendocument:xmlns:table:1.0\" \
+         xmlns:text=\"urn:oasis:names:tc:opendocument:xmlns:text:1.0\" office:version=\"1.2\">\
+         <office:body><office:spreadsheet><table:table table:name=\"Danh sách\">{table}</table:table>\
+         </office:spreadsheet></office:body></office:document-content>"
+    );
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    zip.start_file("mimetype", stored).expect("mimetype");
+    zip.write_all(b"application/vnd.oasis.opendocument.spreadsheet").expect("mimetype");
+    zip.start_file("META-INF/manifest.xml", zip::write::SimpleFileOptions::default()).expect("manifest");
+    zip.write_all(
+        b"<?xml version=\"1.0\" encoding=\"UTF-8\"?><manifest:manifest \
+          xmlns:manifest=\"urn:oasis:names:tc:opendocument:xmlns:manifest:1.0\" manifest:version=\"1.2\">\
+          <manifest:file-entry manifest:full-path=\"/\" manifest:media-type=\"application/vnd.oasis.opendocument.spreadsheet\"/>\
+          <manifest:file-entry manifest:full-path=\"content.xml\" manifest:media-type=\"text/xml\"/></manifest:manifest>",
+    )
+    .expect("manifest");
+    zip.start_file("content.xml", zip::write::SimpleFileOptions::default()).expect("content");
+    zip.write_all(content.as_bytes()).expect("content");
+    zip.finish().expect("zip").into_inner()
+}
