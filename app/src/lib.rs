@@ -82,6 +82,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/to-chuc/:id") view=crate::units::UnitPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien") view=crate::members::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/moi") view=crate::members::NewMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien/nhap") view=crate::members::MemberImportPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/:id") view=crate::members::MemberProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/tai-lieu") view=crate::documents::LibraryPage ssr=SsrMode::Async />
                     <Route path=path!("/tai-lieu/moi") view=crate::documents::DocumentEditorPage ssr=SsrMode::Async />

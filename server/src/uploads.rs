@@ -6,7 +6,11 @@ use app::documents::attachments::{self, MAX_BYTES};
 use app::documents::authoring;
 use app::documents::import::{file_to_text, read_letterhead};
 use app::documents::DOC_TYPES;
+use app::auth::service::{Action, authorize};
+use app::common::rate_limit::{self, Limit};
 use app::error::{AppError, OrInternal};
+use app::members::import as member_import;
+use app::units::service::find_unit;
 use app::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
@@ -23,6 +27,12 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/documents/import", post(import_file))
         .layer(DefaultBodyLimit::max(MAX_BYTES + 1024 * 1024))
         .route("/tep/{id}", get(download))
+        .merge(
+            Router::new()
+                .route("/api/v1/members/import", post(import_members))
+                .layer(DefaultBodyLimit::max(member_import::MAX_FILE_BYTES + 1024 * 1024))
+                .route("/api/v1/members/import/mau.xlsx", get(import_template)),
+        )
 }
 
 fn wants_html(parts: &Parts) -> bool {
@@ -141,6 +151,59 @@ async fn import_file(State(state): State<AppState>, parts: Parts, form: Multipar
         (false, Ok(id)) => Json(serde_json::json!({ "document_id": id })).into_response(),
         (_, Err(e)) => reply(&parts, "/tai-lieu/moi", Err(e.0)),
     }
+}
+
+/// Spreadsheets of members one member may send per ten minutes (a few sheets, each checked
+/// first and then imported): each is up to 20 MB and 200,000 rows of work.
+const MEMBER_IMPORTS: Limit = Limit { name: "member-import", calls: 20, window_secs: 600, what: "lần nhập danh sách" };
+
+/// `POST /api/v1/members/import` (multipart: `unit_id`, `mode` = `kiem-tra` | `nhap`, `file`): a
+/// spreadsheet of units and members into that unit's subtree, all or nothing (README "Moving a
+/// province in"). Answers the report as JSON, also for a dry run and for refused rows.
+async fn import_members(State(state): State<AppState>, parts: Parts, form: Multipart) -> Response {
+    let result: Result<app::members::ImportReport, ApiErrorOrApp> = async {
+        let user = api_user(&state, &parts).await?;
+        // Who may import at all, and how often, is settled before a byte of the body is read.
+        if !user.manages_members() {
+            return Err(AppError::Forbidden("Chỉ quản trị viên phụ trách đơn vị mới nhập danh sách đảng viên.".into()).into());
+        }
+        rate_limit::hit(&state.db, &MEMBER_IMPORTS, user.member_id).await?;
+        let fields = fields(form).await?;
+        let text = |name: &str| {
+            fields.iter().find(|(n, _, _)| n == name).and_then(|(_, _, v)| std::str::from_utf8(v).ok()).map(str::trim).unwrap_or("")
+        };
+        let unit_id: i64 = text("unit_id").parse().map_err(|_| AppError::invalid("unit", "Vui lòng chọn đơn vị nhận danh sách."))?;
+        authorize(&state.db, &user, Action::ManageMembers(unit_id)).await?;
+        let root = find_unit(&state.db, unit_id).await?;
+        let dry_run = text("mode") != "nhap";
+        let (file_name, bytes) = file_field(&fields)?;
+        // Unzipping and parsing are CPU work: off the async workers, so other requests go on.
+        let (name, data) = (file_name.to_string(), bytes.to_vec());
+        let rows = tokio::task::spawn_blocking(move || member_import::read_rows(&name, &data)).await.or_internal()??;
+        Ok(member_import::import(&state.db, &root, rows, dry_run, |_, _| {}).await?)
+    }
+    .await;
+    match result {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => ApiError::from(e.0).into_response(),
+    }
+}
+
+/// `GET /api/v1/members/import/mau.xlsx`: the import page's template.
+async fn import_template(State(state): State<AppState>, parts: Parts) -> Result<Response, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    if !user.manages_members() {
+        return Err(AppError::Forbidden("Chỉ quản trị viên phụ trách đơn vị mới nhập danh sách đảng viên.".into()).into());
+    }
+    let bytes = tokio::task::spawn_blocking(member_import::template_xlsx).await.or_internal()??;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"mau-danh-sach-dang-vien.xlsx\""),
+        ],
+        bytes,
+    )
+        .into_response())
 }
 
 /// `GET /tep/{id}`: the attachment, for readers allowed to see its document.

@@ -6,7 +6,7 @@ pub mod import;
 pub mod service;
 mod pages;
 
-pub use pages::{MemberListPage, MemberProfilePage, NewMemberPage};
+pub use pages::{MemberImportPage, MemberListPage, MemberProfilePage, NewMemberPage};
 
 use chrono::NaiveDate;
 use leptos::prelude::*;
@@ -238,6 +238,8 @@ pub async fn end_position(position_id: i64, to_date: String) -> Result<(), AppEr
 /// What importing a spreadsheet of members did — or, in a dry run, would do.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ImportReport {
+    /// The unit imported into.
+    pub unit: String,
     /// Data rows read (the header row and empty rows not counted).
     pub rows: usize,
     /// Units the file names that do not exist yet, as paths ("Đảng bộ xã A › Chi bộ ấp 1").

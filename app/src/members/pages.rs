@@ -181,7 +181,11 @@ fn MemberTable(page: MemberPage, filter: MemberFilter) -> impl IntoView {
     view! {
         <p class="muted" data-testid="result-count">"Tìm thấy " {page.total} " đảng viên"</p>
         {page.can_manage.then(|| view! {
-            <p><a href=format!("/dang-vien/moi?don-vi={}", page.unit.id) class="button">"＋ Thêm đảng viên vào chi bộ"</a></p>
+            <p class="actions">
+                <a href=format!("/dang-vien/moi?don-vi={}", page.unit.id) class="button">"＋ Thêm đảng viên vào chi bộ"</a>
+                " "
+                <a href=format!("/dang-vien/nhap?don-vi={}", page.unit.id) class="button" data-testid="import-link">"Nhập danh sách từ tệp Excel"</a>
+            </p>
         })}
         <ul class="member-list" data-testid="member-list">
             {page.items.into_iter().map(|m| view! {
@@ -496,5 +500,233 @@ fn NewMemberForm(unit_id: i64) -> impl IntoView {
                 <button type="submit" class="primary">"Thêm đảng viên"</button>
             </ActionForm>
         }.into_any(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Importing a list of members from a spreadsheet
+
+/// Moving a unit's members in from a spreadsheet: the template, the form and the report
+/// (README "Moving a province in"). `?don-vi=` names the unit; otherwise the user's own scope.
+#[component]
+pub fn MemberImportPage() -> impl IntoView {
+    let query = use_query_map();
+    let asked = move || query.read().get("don-vi").and_then(|v| v.parse::<i64>().ok());
+    view! {
+        <Title text="Nhập danh sách đảng viên" />
+        <WithUser children=move |user: SessionUser| {
+            let own = user.positions.iter().find(|p| p.role == Role::Admin).or(user.positions.first()).map(|p| p.unit_id);
+            let unit_id = asked().or(own).unwrap_or(0);
+            view! {
+                <section class="card">
+                    <h1>"Nhập danh sách đảng viên từ tệp"</h1>
+                    <p>
+                        "Tệp Excel (.xlsx, .xls), LibreOffice (.ods) hoặc .csv — bản xuất từ Cơ sở dữ liệu đảng viên hay danh sách của chi bộ. "
+                        "Cột được nhận theo tiêu đề, có dấu hay không dấu: Họ và tên, Số thẻ đảng viên, Ngày sinh, Ngày vào Đảng, Chi bộ (bắt buộc); "
+                        "Giới tính, Số điện thoại, Email, Ngày chính thức, Đảng bộ cấp trên cơ sở, Đảng bộ cơ sở, Đảng bộ bộ phận."
+                    </p>
+                    <p><a href="/api/v1/members/import/mau.xlsx" download="mau-danh-sach-dang-vien.xlsx" data-testid="import-template">"Tải tệp mẫu (.xlsx)"</a></p>
+                    <ul class="muted">
+                        <li>"Đảng viên được nhận ra theo số thẻ: nhập lại cùng danh sách sẽ cập nhật, không tạo trùng."</li>
+                        <li>"Đơn vị chưa có sẽ được lập theo tên trong tệp; đảng viên có trong hệ thống mà không có trong tệp chỉ được liệt kê, không bị xoá."</li>
+                        <li>"Chỉ cần một dòng sai là chưa ghi gì: sửa tệp theo báo cáo rồi nhập lại."</li>
+                    </ul>
+                    <MemberImportForm unit_id />
+                </section>
+            }
+        } />
+    }
+}
+
+/// The import form: the file is sent with its upload's progress shown, then the report.
+#[crate::ui::interactive]
+fn MemberImportForm(unit_id: i64) -> impl IntoView {
+    let form = NodeRef::<leptos::html::Form>::new();
+    // Percent of the file sent while sending (100: the server is checking the rows).
+    let sending = RwSignal::new(None::<u32>);
+    let outcome = RwSignal::new(None::<Result<super::ImportReport, String>>);
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        #[cfg(not(feature = "ssr"))]
+        {
+            let mode = ev.submitter().and_then(|b| b.get_attribute("value")).unwrap_or_else(|| "kiem-tra".into());
+            if let Some(form) = form.get_untracked() {
+                outcome.set(None);
+                sending.set(Some(0));
+                if browser::send(&form, &mode, sending, outcome).is_err() {
+                    sending.set(None);
+                    outcome.set(Some(Err("Trình duyệt không gửi được tệp; vui lòng thử lại.".into())));
+                }
+            }
+        }
+    };
+    let busy = move || sending.get().is_some();
+    view! {
+        <form node_ref=form class="form" method="post" action="/api/v1/members/import" enctype="multipart/form-data" on:submit=on_submit data-testid="import-form">
+            <input type="hidden" name="unit_id" value=unit_id />
+            <label>
+                "Tệp danh sách"
+                <input type="file" name="file" accept=".xlsx,.xls,.ods,.csv" required />
+            </label>
+            <div class="actions">
+                <button type="submit" name="mode" value="kiem-tra" disabled=busy>"Kiểm tra trước"</button>
+                <button type="submit" name="mode" value="nhap" class="primary" disabled=busy>"Nhập vào hệ thống"</button>
+            </div>
+        </form>
+        {move || sending.get().map(|percent| view! {
+            <p role="status" data-testid="import-progress">
+                <progress max="100" value=percent></progress>
+                " "
+                {if percent < 100 { format!("Đang gửi tệp… {percent}%") } else { "Đang kiểm tra từng dòng…".to_string() }}
+            </p>
+        })}
+        {move || outcome.get().map(|result| match result {
+            Ok(report) => view! { <ImportReportView report /> }.into_any(),
+            Err(message) => view! { <div class="alert alert-error" role="alert">{message}</div> }.into_any(),
+        })}
+    }
+}
+
+/// How many lines of each list the page shows (the command line prints them all).
+const REPORT_LINES: usize = 200;
+
+#[component]
+fn ImportReportView(report: super::ImportReport) -> impl IntoView {
+    let heading = if report.applied {
+        "Đã nhập vào hệ thống"
+    } else if report.refused.is_empty() {
+        "Kết quả kiểm tra — chưa ghi gì"
+    } else {
+        "Có dòng bị từ chối — chưa ghi gì"
+    };
+    let more = |total: usize| (total > REPORT_LINES).then(|| view! { <li class="muted">{format!("… và {} dòng nữa", total - REPORT_LINES)}</li> });
+    let ready = !report.applied && report.refused.is_empty();
+    view! {
+        <section class="import-report" data-testid="import-report" aria-live="polite">
+            <h2>{heading}</h2>
+            <ul>
+                <li>{format!("Nhập vào: {}", report.unit)}</li>
+                <li>{format!("Số dòng dữ liệu: {}", report.rows)}</li>
+                <li data-testid="import-created">{format!("Đảng viên mới: {}", report.created)}</li>
+                <li data-testid="import-updated">{format!("Cập nhật: {}", report.updated.len())}</li>
+                <li>{format!("Không thay đổi: {}", report.unchanged)}</li>
+                <li data-testid="import-new-units">{format!("Đơn vị mới: {}", report.new_units.len())}</li>
+                <li>{format!("Có trong hệ thống nhưng không có trong tệp (không xoá): {}", report.missing.len())}</li>
+            </ul>
+            {(!report.refused.is_empty()).then(|| view! {
+                <h3>{format!("Dòng bị từ chối: {}", report.refused.len())}</h3>
+                <table class="table" data-testid="import-refused">
+                    <thead><tr><th>"Dòng"</th><th>"Cột"</th><th>"Lý do"</th></tr></thead>
+                    <tbody>
+                        {report.refused.iter().take(REPORT_LINES).map(|p| view! {
+                            <tr><td>{p.row}</td><td>{p.column.clone()}</td><td>{p.message.clone()}</td></tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+                {(report.refused.len() > REPORT_LINES).then(|| view! { <p class="muted">{format!("… và {} dòng nữa", report.refused.len() - REPORT_LINES)}</p> })}
+            })}
+            {(!report.new_units.is_empty()).then(|| view! {
+                <details>
+                    <summary>{format!("Đơn vị mới ({})", report.new_units.len())}</summary>
+                    <ul>{report.new_units.iter().take(REPORT_LINES).map(|u| view! { <li>{u.clone()}</li> }).collect_view()}{more(report.new_units.len())}</ul>
+                </details>
+            })}
+            {(!report.updated.is_empty()).then(|| view! {
+                <details>
+                <summary>{format!("Cập nhật ({})", report.updated.len())}</summary>
+                <ul>
+                    {report.updated.iter().take(REPORT_LINES).map(|c| view! {
+                        <li>{format!("Dòng {}: {} ({}) — {}", c.row, c.full_name, c.card_no, c.fields.join(", "))}</li>
+                    }).collect_view()}
+                    {more(report.updated.len())}
+                </ul>
+                </details>
+            })}
+            {(!report.missing.is_empty()).then(|| view! {
+                <details>
+                <summary>{format!("Không có trong tệp — không xoá ({})", report.missing.len())}</summary>
+                <ul>
+                    {report.missing.iter().take(REPORT_LINES).map(|m| view! { <li>{format!("{} ({}), {}", m.full_name, m.card_no, m.cell)}</li> }).collect_view()}
+                    {more(report.missing.len())}
+                </ul>
+                </details>
+            })}
+            {ready.then(|| view! { <p class="alert alert-success" role="status">"Tệp hợp lệ. Bấm “Nhập vào hệ thống” để ghi."</p> })}
+        </section>
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+mod browser {
+    //! Sending the file with XMLHttpRequest: `fetch` cannot report an upload's progress, which a
+    //! 5 MB province list on a rural connection needs.
+
+    use leptos::prelude::*;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    use crate::error::AppError;
+    use crate::members::ImportReport;
+
+    #[derive(serde::Deserialize)]
+    struct ErrorBody {
+        error: ErrorInner,
+    }
+
+    #[derive(serde::Deserialize)]
+    struct ErrorInner {
+        kind: AppError,
+        message: String,
+    }
+
+    pub(super) fn send(
+        form: &web_sys::HtmlFormElement,
+        mode: &str,
+        sending: RwSignal<Option<u32>>,
+        outcome: RwSignal<Option<Result<ImportReport, String>>>,
+    ) -> Result<(), wasm_bindgen::JsValue> {
+        let data = web_sys::FormData::new_with_form(form)?;
+        data.set_with_str("mode", mode)?;
+        let xhr = web_sys::XmlHttpRequest::new()?;
+        xhr.open("POST", "/api/v1/members/import")?;
+        xhr.set_request_header("Accept", "application/json")?;
+        let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
+            if e.length_computable() && e.total() > 0.0 {
+                sending.set(Some((e.loaded() / e.total() * 100.0).floor() as u32));
+            }
+        });
+        xhr.upload()?.set_onprogress(Some(progress.as_ref().unchecked_ref()));
+        // One small closure per upload, kept for as long as the request may report progress.
+        progress.forget();
+        let answered = xhr.clone();
+        let on_load = Closure::once_into_js(move || {
+            sending.set(None);
+            let text = answered.response_text().ok().flatten().unwrap_or_default();
+            let status = answered.status().unwrap_or(0);
+            outcome.set(Some(if status == 200 {
+                serde_json::from_str::<ImportReport>(&text).map_err(|_| "Máy chủ trả lời không đúng dạng; vui lòng thử lại.".to_string())
+            } else {
+                Err(error_message(&text))
+            }));
+        });
+        xhr.set_onload(Some(on_load.unchecked_ref()));
+        let on_error = Closure::once_into_js(move || {
+            sending.set(None);
+            outcome.set(Some(Err("Không gửi được tệp: kiểm tra kết nối mạng rồi thử lại.".into())));
+        });
+        xhr.set_onerror(Some(on_error.unchecked_ref()));
+        xhr.send_with_opt_form_data(Some(&data))
+    }
+
+    /// The server's reason, in the words meant for the person: the file's or the unit's field
+    /// message when there is one.
+    fn error_message(body: &str) -> String {
+        match serde_json::from_str::<ErrorBody>(body) {
+            Ok(ErrorBody { error }) => ["file", "unit"]
+                .iter()
+                .find_map(|field| error.kind.field_message(field))
+                .unwrap_or(error.message),
+            Err(_) => "Máy chủ không nhận tệp; vui lòng thử lại sau ít phút.".into(),
+        }
     }
 }
