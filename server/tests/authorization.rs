@@ -251,6 +251,18 @@ fn rows() -> Vec<Row> {
             )
         }),
         row("/tep/{id}", EVERYONE, Subtree, |t| Call::Get(format!("/tep/{}", t.p.attachment))),
+        // A dry run: the check answers the report, writes nothing.
+        row("/api/v1/members/import", ADMINS, Subtree, |t| {
+            Call::Upload(
+                "/api/v1/members/import".into(),
+                vec![
+                    ("unit_id", None, t.p.cell.to_string().into_bytes()),
+                    ("mode", None, b"kiem-tra".to_vec()),
+                    ("file", Some("danh-sach.csv"), member_sheet()),
+                ],
+            )
+        }),
+        row("/api/v1/members/import/mau.xlsx", OFFICERS, Open, |_| Call::Get("/api/v1/members/import/mau.xlsx".into())),
         row("/api/v1/search", EVERYONE, Open, |_| Call::Get("/api/v1/search?q=sinh%20ho%E1%BA%A1t".into())),
         // Reading.
         row("/api/reading-progress", EVERYONE, Subtree, |t| {
@@ -398,6 +410,11 @@ fn rubric() -> meetings::rubric_editor::RubricDraft {
 }
 
 /// A small PDF; each one different (the server refuses the same file twice on a document).
+/// A one-member list (its row is refused for want of a cell: the report still answers).
+fn member_sheet() -> Vec<u8> {
+    "Họ và tên,Số thẻ đảng viên,Ngày sinh,Ngày vào Đảng,Chi bộ\r\nNgô Văn Thành,64777001,19/05/1980,03/02/2005,\r\n".as_bytes().to_vec()
+}
+
 fn pdf() -> Vec<u8> {
     format!("%PDF-1.4\n% {}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n", app::common::client_id::new()).into_bytes()
 }
