@@ -105,15 +105,7 @@ pub async fn startup_lock(url: &str) -> Result<StartupLock, DbErr> {
     if conn.execute_unprepared("SET idle_session_timeout = 0").await.is_err() {
         tracing::debug!("idle_session_timeout unknown to this PostgreSQL");
     }
-    let taken = conn
-        .query_one_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            format!("SELECT pg_try_advisory_lock({STARTUP_LOCK_KEY}) AS taken"),
-        ))
-        .await?
-        .map(|row| row.try_get::<bool>("", "taken"))
-        .transpose()?
-        .unwrap_or(false);
+    let taken = lock_call(&conn, "pg_try_advisory_lock").await?;
     if !taken {
         tracing::info!("another server is migrating or seeding this database; waiting for it");
         conn.execute_unprepared(&format!("SELECT pg_advisory_lock({STARTUP_LOCK_KEY})")).await?;
@@ -121,18 +113,21 @@ pub async fn startup_lock(url: &str) -> Result<StartupLock, DbErr> {
     Ok(StartupLock(Some(conn)))
 }
 
+/// Calls one of PostgreSQL's advisory-lock functions on the start-up key; whether it succeeded.
+async fn lock_call(conn: &DatabaseConnection, function: &str) -> Result<bool, DbErr> {
+    let sql = format!("SELECT {function}({STARTUP_LOCK_KEY}) AS done");
+    Ok(conn
+        .query_one_raw(Statement::from_string(DatabaseBackend::Postgres, sql))
+        .await?
+        .map(|row| row.try_get::<bool>("", "done"))
+        .transpose()?
+        .unwrap_or(false))
+}
+
 impl StartupLock {
     pub async fn release(self) -> Result<(), DbErr> {
         if let Some(conn) = self.0 {
-            let released = conn
-                .query_one_raw(Statement::from_string(
-                    DatabaseBackend::Postgres,
-                    format!("SELECT pg_advisory_unlock({STARTUP_LOCK_KEY}) AS released"),
-                ))
-                .await?
-                .map(|row| row.try_get::<bool>("", "released"))
-                .transpose()?
-                .unwrap_or(false);
+            let released = lock_call(&conn, "pg_advisory_unlock").await?;
             if !released {
                 // The lock's connection was lost while the work ran (a proxy or the database
                 // closed it): another server may have started its work meanwhile.

@@ -21,7 +21,7 @@ use sea_orm::{
     TransactionTrait,
 };
 
-use super::service::{CleanMember, check_fields, move_member_ids};
+use super::service::{CleanMember, check_fields, move_member_ids, new_member_row};
 use super::{ImportReport, MemberChange, MemberForm, MemberStatus, MissingMember, RowProblem};
 use crate::db::entities::{member, membership, unit, unit_closure};
 use crate::db::fold::{fold, fold_padded, name_sort_key};
@@ -848,7 +848,7 @@ async fn write(
     for chunk in new.chunks(CHUNK) {
         member::Entity::insert_many(chunk.iter().filter_map(|p| {
             let cell = *cell_ids.get(&p.cell)?;
-            Some(new_member(&p.clean, cell, now))
+            Some(new_member_row(&p.clean, cell, now))
         }))
         .exec_without_returning(&txn)
         .await?;
@@ -921,25 +921,6 @@ async fn write(
     Ok(())
 }
 
-fn new_member(c: &CleanMember, cell: i64, now: chrono::DateTime<Utc>) -> member::ActiveModel {
-    member::ActiveModel {
-        full_name: Set(c.full_name.clone()),
-        folded_name: Set(fold_padded(&c.full_name)),
-        sort_key: Set(name_sort_key(&c.full_name)),
-        birth_date: Set(c.birth_date),
-        gender: Set(c.gender.clone()),
-        card_no: Set(c.card_no.clone()),
-        phone: Set(c.phone.clone()),
-        email: Set(c.email.clone()),
-        admitted_on: Set(c.admitted_on),
-        official_on: Set(c.official_on),
-        status: Set(MemberStatus::Active.as_str().into()),
-        unit_id: Set(cell),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-}
 
 /// Creates the units the plan adds, parents first, each with a code made from its parent's
 /// ("PH.01" → "PH.01.07", the first number free) and its parent's founding date (the file does

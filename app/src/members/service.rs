@@ -409,6 +409,27 @@ pub(super) fn check_fields(checks: &mut Checks, form: &MemberForm) -> Checked {
     Checked { clean, card_no, phone }
 }
 
+/// A new active member's row in `cell` (the form's and the import's one shape).
+pub(super) fn new_member_row(c: &CleanMember, cell: i64, now: chrono::DateTime<Utc>) -> member::ActiveModel {
+    member::ActiveModel {
+        full_name: Set(c.full_name.clone()),
+        folded_name: Set(fold_padded(&c.full_name)),
+        sort_key: Set(name_sort_key(&c.full_name)),
+        birth_date: Set(c.birth_date),
+        gender: Set(c.gender.clone()),
+        card_no: Set(c.card_no.clone()),
+        phone: Set(c.phone.clone()),
+        email: Set(c.email.clone()),
+        admitted_on: Set(c.admitted_on),
+        official_on: Set(c.official_on),
+        status: Set(MemberStatus::Active.as_str().into()),
+        unit_id: Set(cell),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+}
+
 fn cell_check(model: &unit::Model) -> AppResult<()> {
     if !kind_of(model).holds_members() {
         return Err(AppError::invalid("unit", "Đảng viên chỉ sinh hoạt ở chi bộ; hãy chọn một chi bộ."));
@@ -438,25 +459,7 @@ pub async fn create(db: &DatabaseConnection, user: &SessionUser, unit_id: i64, f
     let hash = hash_password(&password).await?;
     let now = Utc::now();
     let txn = db.begin().await?;
-    let inserted = member::ActiveModel {
-        folded_name: Set(fold_padded(&clean.full_name)),
-        sort_key: Set(name_sort_key(&clean.full_name)),
-        full_name: Set(clean.full_name),
-        birth_date: Set(clean.birth_date),
-        gender: Set(clean.gender),
-        card_no: Set(clean.card_no),
-        phone: Set(clean.phone),
-        email: Set(clean.email),
-        admitted_on: Set(clean.admitted_on),
-        official_on: Set(clean.official_on),
-        status: Set(MemberStatus::Active.as_str().into()),
-        unit_id: Set(unit_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let inserted = new_member_row(&clean, unit_id, now).insert(&txn).await?;
     let joined = std::cmp::max(inserted.admitted_on, cell.valid_from);
     membership::ActiveModel {
         member_id: Set(inserted.id),
