@@ -1,7 +1,6 @@
 //! Spreadsheets for committees: CSV (UTF-8 with a byte-order mark, which Excel needs to show
-//! Vietnamese letters) and a minimal, valid XLSX (one sheet per table, numbers as numbers).
-
-use std::io::Write;
+//! Vietnamese letters) and XLSX written by `rust_xlsxwriter` (one sheet per table, its first row
+//! the header).
 
 /// One CSV field. Text that a spreadsheet would take for a formula (starting with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return — a member's comment such as `=HYPERLINK(…)`) gets a
@@ -30,6 +29,8 @@ pub enum Cell {
     Number(i64),
     /// A number kept in tenths (925 = 92.5), written with one decimal.
     Tenths(i64),
+    /// A day: a date in a workbook (shown dd/mm/yyyy), dd/mm/yyyy in CSV.
+    Date(chrono::NaiveDate),
 }
 
 impl Cell {
@@ -39,6 +40,7 @@ impl Cell {
             Cell::Text(t) => t.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::Tenths(t) => format!("{}{}.{}", if *t < 0 { "-" } else { "" }, t.abs() / 10, t.abs() % 10),
+            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
         }
     }
 }
@@ -47,96 +49,66 @@ pub fn text(value: &str) -> Cell {
     Cell::Text(value.to_string())
 }
 
-fn xml_escape(value: &str) -> String {
-    value
-        .chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .map(|c| match c {
-            '&' => "&amp;".to_string(),
-            '<' => "&lt;".to_string(),
-            '>' => "&gt;".to_string(),
-            '"' => "&quot;".to_string(),
-            other => other.to_string(),
-        })
-        .collect()
-}
-
-/// "A", "B", … "Z", "AA": the column letters of a cell reference.
-fn column(mut index: usize) -> String {
-    let mut name = String::new();
-    loop {
-        name.insert(0, (b'A' + (index % 26) as u8) as char);
-        if index < 26 {
-            return name;
-        }
-        index = index / 26 - 1;
-    }
-}
-
-fn sheet_xml(rows: &[Vec<Cell>]) -> String {
-    let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#);
-    for (r, row) in rows.iter().enumerate() {
-        out += &format!(r#"<row r="{}">"#, r + 1);
-        for (c, cell) in row.iter().enumerate() {
-            let at = format!("{}{}", column(c), r + 1);
-            match cell {
-                Cell::Number(_) | Cell::Tenths(_) => out += &format!(r#"<c r="{at}"><v>{}</v></c>"#, cell.value()),
-                Cell::Text(t) => out += &format!(r#"<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#, xml_escape(t)),
+/// Workbooks for people, written by `rust_xlsxwriter`: each sheet's first row is its header
+/// (bold, shaded, frozen so it stays while scrolling), columns as wide as their contents (within
+/// reason), dates as dates, numbers as numbers, and text always as text — never a formula,
+/// whatever a member typed.
+pub fn workbook(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+    let header = Format::new().set_bold().set_background_color("#FCE4D6").set_border_bottom(FormatBorder::Thin).set_text_wrap();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    let tenths = Format::new().set_num_format("0.0");
+    let mut book = Workbook::new();
+    for (name, rows) in sheets {
+        let sheet = book.add_worksheet();
+        sheet.set_name(sheet_name(name))?;
+        let mut widths: Vec<usize> = Vec::new();
+        for (r, cells) in rows.iter().enumerate() {
+            let row = r as u32;
+            for (c, cell) in cells.iter().enumerate() {
+                let column = c as u16;
+                match cell {
+                    Cell::Text(t) if r == 0 => sheet.write_string_with_format(row, column, clean(t), &header)?,
+                    Cell::Text(t) => sheet.write_string(row, column, clean(t))?,
+                    Cell::Number(n) => sheet.write_number(row, column, *n as f64)?,
+                    Cell::Tenths(t) => sheet.write_number_with_format(row, column, *t as f64 / 10.0, &tenths)?,
+                    Cell::Date(d) => sheet.write_datetime_with_format(row, column, excel_date(*d)?, &date)?,
+                };
+                if widths.len() <= c {
+                    widths.resize(c + 1, 0);
+                }
+                // A header may wrap over two lines; a value should fit on its line.
+                let length = cell.value().chars().count();
+                widths[c] = widths[c].max(if r == 0 { length.min(24) } else { length });
             }
         }
-        out += "</row>";
+        for (c, width) in widths.into_iter().enumerate() {
+            sheet.set_column_width(c as u16, (width + 2).clamp(8, 60) as f64)?;
+        }
+        if !rows.is_empty() {
+            sheet.set_freeze_panes(1, 0)?;
+        }
     }
-    out + "</sheetData></worksheet>"
+    book.save_to_buffer()
 }
 
-/// A minimal, valid .xlsx workbook: the named sheets with their rows.
-pub fn workbook(sheets: &[(&str, Vec<Vec<Cell>>)]) -> std::io::Result<Vec<u8>> {
-    let mut buffer = std::io::Cursor::new(Vec::new());
-    let mut zip = zip::ZipWriter::new(&mut buffer);
-    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
-    let overrides: String = (1..=sheets.len())
-        .map(|i| format!(r#"<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"#))
-        .collect();
-    let files: Vec<(String, String)> = vec![
-        (
-            "[Content_Types].xml".into(),
-            format!(r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>{overrides}</Types>"#),
-        ),
-        (
-            "_rels/.rels".into(),
-            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.into(),
-        ),
-        (
-            "xl/workbook.xml".into(),
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>{}</sheets></workbook>"#,
-                sheets
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (name, _))| format!(r#"<sheet name="{}" sheetId="{}" r:id="rId{}"/>"#, xml_escape(&name.chars().take(31).collect::<String>()), i + 1, i + 1))
-                    .collect::<String>()
-            ),
-        ),
-        (
-            "xl/_rels/workbook.xml.rels".into(),
-            format!(
-                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{}</Relationships>"#,
-                (1..=sheets.len())
-                    .map(|i| format!(r#"<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet{i}.xml"/>"#))
-                    .collect::<String>()
-            ),
-        ),
-    ];
-    for (name, content) in files {
-        zip.start_file(name, options)?;
-        zip.write_all(content.as_bytes())?;
-    }
-    for (i, (_, rows)) in sheets.iter().enumerate() {
-        zip.start_file(format!("xl/worksheets/sheet{}.xml", i + 1), options)?;
-        zip.write_all(sheet_xml(rows).as_bytes())?;
-    }
-    zip.finish()?;
-    Ok(buffer.into_inner())
+/// Excel's rules for a sheet's name: at most 31 characters, none of `[]:*?/\`, not empty.
+fn sheet_name(name: &str) -> String {
+    let name: String = name.chars().map(|c| if "[]:*?/\\".contains(c) { ' ' } else { c }).take(31).collect();
+    let name = name.trim().trim_matches('\'').to_string();
+    if name.is_empty() { "Trang tính".to_string() } else { name }
+}
+
+/// Text as a cell may hold it: no control characters but line breaks and tabs, at most the
+/// 32,767 characters Excel allows.
+fn clean(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control() || matches!(c, '\n' | '\t')).take(32_767).collect()
+}
+
+fn excel_date(day: chrono::NaiveDate) -> Result<rust_xlsxwriter::ExcelDateTime, rust_xlsxwriter::XlsxError> {
+    use chrono::Datelike;
+    let year = u16::try_from(day.year()).map_err(|_| rust_xlsxwriter::XlsxError::ParameterError(format!("năm {}", day.year())))?;
+    rust_xlsxwriter::ExcelDateTime::from_ymd(year, day.month() as u8, day.day() as u8)
 }
 
 /// Sheets as one CSV: each table under its sheet's name, a blank line between them.
@@ -158,11 +130,6 @@ pub fn csv(sheets: &[(&str, Vec<Vec<Cell>>)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn column_letters() {
-        assert_eq!([column(0), column(25), column(26), column(27), column(701), column(702)], ["A", "Z", "AA", "AB", "ZZ", "AAA"]);
-    }
 
     #[test]
     fn text_a_spreadsheet_would_run_is_neutralised_and_numbers_are_not() {

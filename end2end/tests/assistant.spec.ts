@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { closePages, hydrated, loginAs, newPage, shot } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 test('a member asks the assistant, reads the quoted answer, follows its citation and hears it', async ({ browser }) => {
   const page = await newPage(browser);

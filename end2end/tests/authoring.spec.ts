@@ -1,8 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { execFileSync } from 'node:child_process';
-import { hydrated, loginAs, shot, closePages, newPage } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 const BODY = [
   'Chương I',

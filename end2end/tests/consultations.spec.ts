@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { closePages, hydrated, loginAs, newPage, shot } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 test('a member comments on the district draft article by article; the committee reads the comments grouped and exports them', async ({ browser }) => {
   const member = await newPage(browser);

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { ACCOUNTS, closePages, expectNoReload, hydrated, login, loginAs, markPage, newPage, shot } from './helpers';
+import { ACCOUNTS, afterTest, closePages, expectNoReload, hydrated, login, loginAs, markPage, newPage, shot } from './helpers';
+
+test.afterEach(afterTest);
 
 const MENUS: Record<keyof typeof ACCOUNTS, { has: string[]; hasNot: string[] }> = {
   admin: { has: ['Quản trị', 'Tổ chức đảng', 'Hồ sơ của tôi'], hasNot: ['Đảng viên chi bộ'] },

@@ -1,4 +1,4 @@
-import { Browser, BrowserContext, expect, Page } from '@playwright/test';
+import { Browser, BrowserContext, expect, Page, TestInfo } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'sotay2024';
 export const ACCOUNTS = {
@@ -8,8 +8,29 @@ export const ACCOUNTS = {
   member: '0900000004',
 } as const;
 
+/** What each page said in its console, kept to explain a failure. */
+const said = new Map<Page, string[]>();
+
+/** Starts keeping the page's console errors and warnings and its uncaught errors. */
+export function watch(page: Page) {
+  if (said.has(page)) return;
+  const lines: string[] = [];
+  said.set(page, lines);
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') lines.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+}
+
+/** Waits until the page is interactive, and fails at once (with the page's messages) when its
+ * WebAssembly panicked on the way: the islands after the panic would never answer. */
 export async function hydrated(page: Page) {
-  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 30_000 });
+  watch(page);
+  await page.waitForSelector('body[data-hydrated="true"], body[data-panicked]', { timeout: 30_000 });
+  const panicked = await page.evaluate(() => document.body.getAttribute('data-panicked'));
+  if (panicked !== null) {
+    throw new Error(`the page panicked while hydrating (${page.url()}): ${panicked}\n${(said.get(page) ?? []).join('\n')}`);
+  }
 }
 
 export async function login(page: Page, identifier: string, password = DEMO_PASSWORD) {
@@ -45,12 +66,27 @@ const opened: BrowserContext[] = [];
 export async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext();
   opened.push(context);
-  return context.newPage();
+  const page = await context.newPage();
+  watch(page);
+  return page;
 }
 
 /** Closes every context `newPage` opened, so no page keeps polling the server into the next test. */
 export async function closePages() {
+  said.clear();
   while (opened.length) await opened.pop()!.close();
+}
+
+/** After each test (`test.afterEach(afterTest)`): when it failed, prints what its pages said in
+ * their consoles; then closes them. */
+// eslint-disable-next-line no-empty-pattern
+export async function afterTest({}, testInfo: TestInfo) {
+  if (testInfo.status !== testInfo.expectedStatus) {
+    for (const [page, lines] of said) {
+      if (lines.length) console.log(`--- console of ${page.url()}:\n${lines.join('\n')}`);
+    }
+  }
+  await closePages();
 }
 
 /** Scrolls through the whole page a screen at a time, pausing on each long enough to count. */

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { closePages, hydrated, loginAs, newPage, shot } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 test('a member asks the district committee without giving it her name; the committee answers; the bell tells the member without a reload', async ({ browser }) => {
   const member = await newPage(browser);

@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot } from './helpers';
+import { afterTest, hydrated, loginAs, shot } from './helpers';
+
+test.afterEach(afterTest);
 
 test('a member finds a document typed without diacritics and opens the passage', async ({ page }) => {
   await loginAs(page, 'member');

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot, closePages, newPage } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 /** Vietnam local time `hours` from now, as a datetime-local input takes it. */
 function local(hours: number): string {

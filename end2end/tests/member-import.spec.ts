@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot } from './helpers';
+import { afterTest, hydrated, loginAs, shot } from './helpers';
+
+test.afterEach(afterTest);
 
 const HEADER = 'Họ và tên,Số thẻ đảng viên,Ngày sinh,Giới tính,Số điện thoại,Ngày vào Đảng,Đảng bộ cấp trên cơ sở,Đảng bộ cơ sở,Chi bộ';
 const PATH = 'Đảng bộ thành phố Vị Thanh,Đảng bộ xã Vị Tân';
@@ -59,6 +61,13 @@ test('an administrator checks a member list, sees a bad row refused, then import
   await page.goto('/dang-vien?q=Tô Văn Khải');
   await hydrated(page);
   await expect(page.getByTestId('member-list')).toContainText('Tô Văn Khải');
+
+  // The list downloads as a workbook in the same columns (the browser's own download).
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-link').click()]);
+  expect(download.suggestedFilename()).toMatch(/^danh-sach-dang-vien-\d+\.xlsx$/);
+  const workbook = await page.request.get((await page.getByTestId('export-link').getAttribute('href'))!);
+  expect(workbook.headers()['content-type']).toContain('spreadsheetml');
+  expect((await workbook.body()).subarray(0, 2).toString()).toBe('PK');
 });
 
 test('a plain member cannot import a list', async ({ page }) => {

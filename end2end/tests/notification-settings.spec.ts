@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { closePages, hydrated, loginAs, newPage, shot } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 test('a member turns announcements off in the inbox: the next one is not in her inbox but still under the committee announcements', async ({ browser }) => {
   const member = await newPage(browser);

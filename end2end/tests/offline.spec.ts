@@ -1,7 +1,7 @@
 import { BrowserContext, expect, Page, test } from '@playwright/test';
-import { closePages, hydrated, loginAs, newPage, readThrough, shot } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, readThrough, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 /** Waits until the service worker controls the page and has kept `path` (and indexed it). */
 async function kept(page: Page, path: string) {

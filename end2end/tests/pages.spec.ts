@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { closePages, hydrated, loginAs } from './helpers';
+import { afterTest, hydrated, loginAs } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 /** A sentence of the Charter's Điều 1 as the demo library holds it. */
 const CHARTER_SENTENCE = 'Đảng viên Đảng Cộng sản Việt Nam là chiến sĩ cách mạng trong đội tiên phong của giai cấp công nhân';

@@ -2,9 +2,9 @@ import { chromium, expect, test } from '@playwright/test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { closePages, expectNoReload, hydrated, markPage, newPage, shot } from './helpers';
+import { afterTest, expectNoReload, hydrated, markPage, newPage, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 /** Width and height from a PNG's header. */
 function pngSize(bytes: Buffer): [number, number] {

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { hydrated, loginAs, shot, closePages, newPage, readThrough } from './helpers';
+import { afterTest, hydrated, loginAs, newPage, readThrough, shot } from './helpers';
 
-test.afterEach(closePages);
+test.afterEach(afterTest);
 
 test('a member reads an assigned document through, confirms, and the secretary sees it read', async ({ browser }) => {
   const memberPage = await newPage(browser);

@@ -21,6 +21,9 @@ pub fn hydrate() {
     // it; the recovery script then loads the page the member was going to as a whole page.
     std::panic::set_hook(Box::new(|info| {
         console_error_panic_hook::hook(info);
+        // Said on the page too: a panic while hydrating stops the islands after it, and the
+        // browser tests then fail with the reason instead of waiting on dead buttons.
+        let _ = leptos::tachys::dom::body().set_attribute("data-panicked", &info.to_string().chars().take(500).collect::<String>());
         let _ = recover();
     }));
     // The page says it is interactive once hydrating is done. The browser tests and the

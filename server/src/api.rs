@@ -24,6 +24,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/questions-report.xlsx", get(|s, p, q| download(Format::Xlsx, questions_report(s, p, q))))
         .route("/api/v1/consultation-comments.csv", get(|s, p, q| download(Format::Csv, consultation_comments(s, p, q))))
         .route("/api/v1/consultation-comments.xlsx", get(|s, p, q| download(Format::Xlsx, consultation_comments(s, p, q))))
+        .route("/api/v1/members/export.csv", get(|s, p, q| download(Format::Csv, member_list(s, p, q))))
+        .route("/api/v1/members/export.xlsx", get(|s, p, q| download(Format::Xlsx, member_list(s, p, q))))
         .route("/api/v1/offline-pages", get(offline_pages))
         .route("/api/v1/sync", post(sync))
         .route("/api/v1/ask", post(ask))
@@ -157,7 +159,12 @@ async fn download(format: Format, report: impl std::future::Future<Output = Resu
     let (name, sheets) = report.await?;
     let (kind, extension, body) = match format {
         Format::Csv => ("text/csv; charset=utf-8", "csv", app::spreadsheet::csv(&sheets).into_bytes()),
-        Format::Xlsx => ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx", app::spreadsheet::workbook(&sheets).or_internal()?),
+        // A province's member list is tens of thousands of rows: written off the async workers.
+        Format::Xlsx => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+            tokio::task::spawn_blocking(move || app::spreadsheet::workbook(&sheets)).await.or_internal()?.or_internal()?,
+        ),
     };
     Ok(([(CONTENT_TYPE, kind.to_string()), (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.{extension}\""))], body).into_response())
 }
@@ -185,6 +192,19 @@ async fn meetings_report(State(state): State<AppState>, parts: Parts, Query(para
     let unit = params.unit.unwrap_or_else(|| default_unit(&user));
     let report = service::report(&state.db, &user, unit, period, None).await?;
     Ok((format!("bao-cao-sinh-hoat-{}-{}", report.unit.id, report.period.code()), service::sheets(&report)))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UnitParams {
+    unit: Option<i64>,
+}
+
+/// `GET /api/v1/members/export.{xlsx,csv}?unit=…`: the members in office of a unit the user may
+/// list, in the import's columns (the user's widest unit when none is named).
+async fn member_list(State(state): State<AppState>, parts: Parts, Query(params): Query<UnitParams>) -> Result<Report, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let unit = params.unit.unwrap_or_else(|| app::common::report::default_unit(&user));
+    Ok(app::members::export::member_list(&state.db, &user, unit).await?)
 }
 
 /// `GET /api/v1/questions-report.{csv,xlsx}?unit=…&ky=…`: the question report.

@@ -8,6 +8,7 @@ mod config;
 mod fn_status;
 mod headers;
 mod pwa;
+mod render;
 mod uploads;
 
 use std::net::SocketAddr;
@@ -313,6 +314,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         .layer(axum::middleware::from_fn(assets::cache_bundle))
         .layer(axum::middleware::from_fn_with_state(state.clone(), pwa::mark_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
+        .layer(axum::middleware::from_fn_with_state(render::RenderThreads::start()?, render::on_render_thread))
         // Responses made per request are compressed at a fast level: brotli's default (quality
         // 11) takes ~190 ms of CPU for the Charter's 194 KB page; quality 4 gives 23 KB (19 KB at
         // 11, 21 KB at 5 for 60 % more CPU — on a busy evening the server's CPU is the scarce

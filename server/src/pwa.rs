@@ -38,7 +38,7 @@ fn bundle_version(pkg: &Path) -> std::io::Result<String> {
         hash.update(meta.len().to_le_bytes());
         hash.update(modified.to_le_bytes());
     }
-    Ok(hash.finalize().iter().take(6).map(|b| format!("{b:02x}")).collect())
+    Ok(hex::encode(&hash.finalize()[..6]))
 }
 
 /// Every file of the bundle as the URL the pages load it by, for the worker to keep.
@@ -84,7 +84,7 @@ fn stamped_worker(template: &str, pkg: &Path) -> String {
 /// session, different for the next; nothing can be learnt from it about the token.
 fn session_key(token: &str) -> String {
     let digest = Sha256::new().chain_update(b"sotay-device-pages:").chain_update(token.as_bytes()).finalize();
-    digest.iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hex::encode(&digest[..8])
 }
 
 /// Adds the session key to every answer of a signed-in request.

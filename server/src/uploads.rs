@@ -53,12 +53,7 @@ fn reply(parts: &Parts, page: &str, result: Result<serde_json::Value, AppError>)
 }
 
 fn form_urlencoded_component(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 /// The fields of a multipart form: (name, file name, bytes).

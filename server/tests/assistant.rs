@@ -3,7 +3,7 @@
 //! abbreviations and questions typed without diacritics; history is kept once per device id;
 //! ratings, forwarding to the cell and the administrators' report; the server's voice.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

@@ -2,7 +2,7 @@
 //! reading progress, audiences, supersede links, .docx import, attachments with checksums,
 //! bookmarks, private notes, font size, and the comprehension check.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::io::Write;

@@ -10,7 +10,7 @@
 //! calls that were turned down for what they asked (a conflict, a field to correct) rather than
 //! done, to see how deep each call reached.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 
@@ -262,6 +262,8 @@ fn rows() -> Vec<Row> {
                 ],
             )
         }),
+        row("/api/v1/members/export.xlsx", OFFICERS, Subtree, |t| Call::Get(format!("/api/v1/members/export.xlsx?unit={}", t.p.cell))),
+        row("/api/v1/members/export.csv", OFFICERS, Subtree, |t| Call::Get(format!("/api/v1/members/export.csv?unit={}", t.p.cell))),
         row("/api/v1/members/import/mau.xlsx", OFFICERS, Open, |_| Call::Get("/api/v1/members/import/mau.xlsx".into())),
         row("/api/v1/search", EVERYONE, Open, |_| Call::Get("/api/v1/search?q=sinh%20ho%E1%BA%A1t".into())),
         // Reading.

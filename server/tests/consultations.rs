@@ -2,7 +2,7 @@
 //! a resend or an edit never duplicates, the deadline, the committee's digest and export, and
 //! the draft locked while members comment on it.
 
-mod common;
+use crate::common;
 
 use app::consultations::service as consultations;
 use app::consultations::{ConsultationForm, DigestView};

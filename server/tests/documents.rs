@@ -1,7 +1,7 @@
 //! Document library on real SQLite and PostgreSQL: import keeps structure, search folds
 //! diacritics and ranks sensibly, visibility and authoring rights.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 

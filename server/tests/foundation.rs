@@ -1,7 +1,7 @@
 //! Foundation tests on real SQLite and real PostgreSQL: migrations, seeding, the org tree
 //! across a merge, the authorization matrix, and bad input.
 
-mod common;
+use crate::common;
 
 use app::auth::service::{Action, authorize, login, session_user};
 use app::db::entities::{member, membership, position, unit};

@@ -3,7 +3,7 @@
 //! transitions, rating, overdue, idempotent asking), announcements with their receipts, and the
 //! notifications both produce.
 
-mod common;
+use crate::common;
 
 use app::db::entities::{notification, question};
 use app::error::AppError;

@@ -1,7 +1,7 @@
 //! Meeting reports on real SQLite and PostgreSQL: what is due and held per cell and per unit, the
 //! year's verdict, who may read which report, the spreadsheets, and the demo year of meetings.
 
-mod common;
+use crate::common;
 
 use app::db::entities::{meeting, meeting_attendance, meeting_document, meeting_rating};
 use app::error::AppError;

@@ -1,7 +1,7 @@
 //! Party-cell meetings on real SQLite and PostgreSQL: planning and its checks, attendance,
 //! scoring on a versioned rubric, the higher committee's review, anonymous ratings.
 
-mod common;
+use crate::common;
 
 use app::db::entities::{meeting, meeting_score};
 use app::error::AppError;

@@ -1,7 +1,7 @@
 //! Moving a province in: its units and members imported from spreadsheets (.xlsx, .ods, .csv),
 //! re-imported with changes, and refused row by row when wrong — on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use std::collections::HashMap;
 
@@ -136,6 +136,30 @@ async fn a_province_sheet_is_imported_then_updated_by_a_second_import() {
             assert_eq!(third.missing.len(), 10);
             assert_eq!(third.missing.iter().map(|m| m.card_no.as_str()).collect::<Vec<_>>().len(), 10);
             assert!(third.missing.iter().any(|m| m.card_no == changed[0][1]));
+
+            // The province's list exported by its administrator reads back as a workbook of the
+            // import's columns, and imported again changes nothing: every field and unit path
+            // went out as it came in.
+            let admin = add_member(&db, m.unit_id, "Lê Thị Quản Trị", "0900000901").await;
+            common::give_role(&db, admin, "admin", root.id).await;
+            let started = std::time::Instant::now();
+            let (name, sheets) = app::members::export::member_list(&db, &common::user(&db, admin).await, root.id).await.expect("export");
+            let bytes = app::spreadsheet::workbook(&sheets).expect("workbook");
+            eprintln!("export of {} members: {:?}, {} KB", rows.len() + 1, started.elapsed(), bytes.len() >> 10);
+            assert_eq!(name, format!("danh-sach-dang-vien-{}", root.id));
+            let read = read_rows("danh-sach.xlsx", &bytes).expect("the export is a workbook calamine reads");
+            assert_eq!(read.len(), rows.len() + 2, "a header and one row per member in office");
+            assert_eq!(read[0].1, TEMPLATE_HEADERS.map(String::from).to_vec());
+            let exported = read.iter().find(|(_, r)| r[1] == renamed.card_no).expect("the renamed member is in the list");
+            assert_eq!(exported.1[0], m.full_name);
+            let again = import(&db, &root, read, false, |_, _| {}).await.expect("import the export");
+            assert_eq!(
+                (again.created, again.updated.len(), again.unchanged, again.refused.len(), again.missing.len(), again.new_units.len()),
+                (0, 0, rows.len() + 1, 0, 0, 0),
+                "{:?} {:?}",
+                again.updated.first(),
+                again.refused.first()
+            );
         }
     })
     .await;

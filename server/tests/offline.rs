@@ -2,7 +2,7 @@
 //! often the device sends it, in the order made, never for another account; refusals come back
 //! with their reason and stay the same on replay. And the plan of pages a device keeps.
 
-mod common;
+use crate::common;
 
 use app::db::entities::{bookmark, offline_write, reading_event};
 use app::meetings::{AttendanceMark, CriterionScore, MeetingForm};

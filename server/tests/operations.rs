@@ -1,7 +1,7 @@
 //! Running the handbook as a deployment: servers sharing one PostgreSQL database start together,
 //! and a server older than the schema keeps serving during a rolling update.
 
-mod common;
+use crate::common;
 
 use app::db::migration::Migrator;
 use sea_orm::{ConnectionTrait, Statement};

@@ -3,7 +3,7 @@
 //! structure parser, the assistant's normaliser and answers, search queries, the sync
 //! endpoint's JSON and spreadsheet fields.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::OnceLock;

@@ -3,7 +3,7 @@
 //! choices honoured, the signature verified and the payload decrypted as a browser would, gone
 //! subscriptions removed, failed deliveries retried later.
 
-mod common;
+use crate::common;
 
 use std::sync::{Arc, Mutex};
 

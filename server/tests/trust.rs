@@ -1,7 +1,7 @@
 //! The holes found in the security review (issue "Trust"), each tried the way an attacker
 //! would, on real SQLite and real PostgreSQL.
 
-mod common;
+use crate::common;
 
 use app::auth::service::{ACCOUNT_MAX_FAILURES, login};
 use app::db::entities::position;

@@ -14,11 +14,7 @@ pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
 
 /// Lower-case hexadecimal of bytes (digests, tokens, random ids).
 pub fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut out, b| {
-        let _ = write!(out, "{b:02x}");
-        out
-    })
+    hex::encode(bytes)
 }
 pub mod client_id;
 pub mod report;

@@ -51,9 +51,7 @@ impl SecretKey {
             return Err(SecretError::Malformed);
         }
         let mut bytes = [0u8; 32];
-        for (i, b) in bytes.iter_mut().enumerate() {
-            *b = u8::from_str_radix(&text[i * 2..i * 2 + 2], 16).map_err(|_| SecretError::Malformed)?;
-        }
+        hex::decode_to_slice(text, &mut bytes).map_err(|_| SecretError::Malformed)?;
         Ok(Self(bytes))
     }
 

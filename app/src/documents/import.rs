@@ -137,44 +137,10 @@ pub fn html_to_text(html: &str) -> String {
     decode_entities(&out)
 }
 
+/// Every named and numeric HTML entity (`&ecirc;`, `&agrave;`, `&#7853;`…), by `html-escape`;
+/// a no-break space is an ordinary space in the text a document keeps.
 fn decode_entities(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        let tail = &rest[amp..];
-        let Some(semi) = tail.find(';').filter(|s| *s <= 10) else {
-            out.push('&');
-            rest = &tail[1..];
-            continue;
-        };
-        let entity = &tail[1..semi];
-        let decoded = match entity {
-            "nbsp" => Some(' '),
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            _ => entity
-                .strip_prefix("#x")
-                .and_then(|h| u32::from_str_radix(h, 16).ok())
-                .or_else(|| entity.strip_prefix('#').and_then(|d| d.parse().ok()))
-                .and_then(char::from_u32),
-        };
-        match decoded {
-            Some(c) => {
-                out.push(c);
-                rest = &tail[semi + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &tail[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    html_escape::decode_html_entities(text).replace('\u{a0}', " ")
 }
 
 /// One JSON line of a bulk file.
@@ -463,5 +429,15 @@ mod tests {
     fn html_becomes_lines_of_text() {
         let text = html_to_text("<h1>Chương I</h1><p>Điều 1.&nbsp;Đảng viên &amp; tổ chức</p><script>x()</script><p>Hết</p><style>p{}</style>");
         assert_eq!(text.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(), ["Chương I", "Điều 1. Đảng viên & tổ chức", "Hết"]);
+    }
+
+    #[test]
+    fn every_html_entity_is_decoded_as_vietnamese_pages_write_them() {
+        // Older Vietnamese pages spell letters as named entities, newer ones as numbers.
+        let text = html_to_text("<p>Ch&iacute; B&ocirc; &#7845;p 3 &ndash; quy &#x111;&#7883;nh v&#7873; &agrave; &hellip;&nbsp;&amp;c</p><p>&unknown; stays</p>");
+        assert_eq!(
+            text.lines().filter(|l| !l.trim().is_empty()).collect::<Vec<_>>(),
+            ["Chí Bô ấp 3 – quy định v\u{1ec1} à … &c", "&unknown; stays"]
+        );
     }
 }

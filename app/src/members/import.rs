@@ -292,45 +292,23 @@ pub const TEMPLATE_HEADERS: [&str; 12] = [
 /// The template offered on the import page: the expected headers (bold, frozen, wide enough)
 /// and two example rows, dates as real dates.
 pub fn template_xlsx() -> AppResult<Vec<u8>> {
-    use rust_xlsxwriter::{ExcelDateTime, Format, FormatBorder, Workbook};
-    let failed = |e: rust_xlsxwriter::XlsxError| {
+    use crate::spreadsheet::{Cell, text};
+    let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).map_or_else(|| text(""), Cell::Date);
+    let rows = vec![
+        TEMPLATE_HEADERS.iter().map(|h| text(h)).collect(),
+        vec![
+            text("Nguyễn Văn An"), text("64012345"), day(1980, 5, 19), text("Nam"), text("0912345678"), text(""),
+            day(2005, 2, 3), day(2006, 2, 3), text("Đảng bộ huyện Phụng Hiệp"), text("Đảng bộ xã Hòa An"), text(""), text("Chi bộ ấp 1"),
+        ],
+        vec![
+            text("Trần Thị Bích Ngọc"), text("64012346"), day(1990, 9, 2), text("Nữ"), text("0987654321"), text(""),
+            day(2019, 5, 19), text(""), text("Đảng bộ Khối các cơ quan tỉnh"), text(""), text(""), text("Chi bộ Sở Tư pháp"),
+        ],
+    ];
+    crate::spreadsheet::workbook(&[("Danh sách đảng viên", rows)]).map_err(|e| {
         tracing::error!(error = %e, "writing the import template");
         AppError::Internal
-    };
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name("Danh sách đảng viên").map_err(failed)?;
-    let header = Format::new().set_bold().set_background_color("#FCE4D6").set_border_bottom(FormatBorder::Thin).set_text_wrap();
-    let date = Format::new().set_num_format("dd/mm/yyyy");
-    let text = Format::new().set_num_format("@");
-    for (column, title) in TEMPLATE_HEADERS.iter().enumerate() {
-        let column = column as u16;
-        sheet.write_string_with_format(0, column, *title, &header).map_err(failed)?;
-        sheet.set_column_width(column, if column == 0 || column >= 8 { 28 } else { 16 }).map_err(failed)?;
-    }
-    let examples = [
-        ("Nguyễn Văn An", "64012345", (1980, 5, 19), "Nam", "0912345678", (2005, 2, 3), Some((2006, 2, 3)), "Đảng bộ huyện Phụng Hiệp", "Đảng bộ xã Hòa An", "", "Chi bộ ấp 1"),
-        ("Trần Thị Bích Ngọc", "64012346", (1990, 9, 2), "Nữ", "0987654321", (2019, 5, 19), None, "Đảng bộ Khối các cơ quan tỉnh", "", "", "Chi bộ Sở Tư pháp"),
-    ];
-    for (i, (name, card, born, gender, phone, admitted, official, upper, grassroots, partial, cell)) in examples.into_iter().enumerate() {
-        let row = i as u32 + 1;
-        let day = |(y, m, d): (u16, u8, u8)| ExcelDateTime::from_ymd(y, m, d).map_err(failed);
-        sheet.write_string(row, 0, name).map_err(failed)?;
-        // Numbers as text, so Excel keeps a phone's leading 0.
-        sheet.write_string_with_format(row, 1, card, &text).map_err(failed)?;
-        sheet.write_datetime_with_format(row, 2, &day(born)?, &date).map_err(failed)?;
-        sheet.write_string(row, 3, gender).map_err(failed)?;
-        sheet.write_string_with_format(row, 4, phone, &text).map_err(failed)?;
-        sheet.write_datetime_with_format(row, 6, &day(admitted)?, &date).map_err(failed)?;
-        if let Some(official) = official {
-            sheet.write_datetime_with_format(row, 7, &day(official)?, &date).map_err(failed)?;
-        }
-        for (column, value) in [(8, upper), (9, grassroots), (10, partial), (11, cell)] {
-            sheet.write_string(row, column, value).map_err(failed)?;
-        }
-    }
-    sheet.set_freeze_panes(1, 0).map_err(failed)?;
-    book.save_to_buffer().map_err(failed)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 //! Party members: records, dated cell history, positions, and the searchable list.
 
 #[cfg(feature = "ssr")]
+pub mod export;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod service;

@@ -162,15 +162,9 @@ fn MemberSearch(filter: MemberFilter) -> impl IntoView {
     }
 }
 
-/// Percent-encodes a query value (browsers send UTF-8).
+/// A query value as a form sends it (UTF-8, percent-encoded, spaces as `+`).
 fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            b' ' => "+".to_string(),
-            other => format!("%{other:02X}"),
-        })
-        .collect()
+    form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
 
 #[component]
@@ -180,6 +174,11 @@ fn MemberTable(page: MemberPage, filter: MemberFilter) -> impl IntoView {
     let next = (page.page < page.page_count).then(|| link(page.page + 1));
     view! {
         <p class="muted" data-testid="result-count">"Tìm thấy " {page.total} " đảng viên"</p>
+        <p class="actions">
+            <a href=format!("/api/v1/members/export.xlsx?unit={}", page.unit.id) download data-testid="export-link">
+                "Tải danh sách đảng viên đang sinh hoạt (Excel)"
+            </a>
+        </p>
         {page.can_manage.then(|| view! {
             <p class="actions">
                 <a href=format!("/dang-vien/moi?don-vi={}", page.unit.id) class="button">"＋ Thêm đảng viên vào chi bộ"</a>

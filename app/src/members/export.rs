@@ -1,0 +1,111 @@
+//! A unit's member list as a spreadsheet, in the import's own columns: a list exported,
+//! corrected in Excel and imported again changes exactly what was corrected.
+
+use std::collections::HashMap;
+
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QuerySelect};
+
+use super::MemberStatus;
+use super::import::TEMPLATE_HEADERS;
+use crate::auth::SessionUser;
+use crate::auth::service::{Action, authorize};
+use crate::db::entities::{joins, member, unit, unit_closure};
+use crate::error::{AppError, AppResult};
+use crate::spreadsheet::{Cell, Sheet, text};
+use crate::units::UnitKind;
+use crate::units::service::{find_unit, kind_of};
+
+/// At most this many members in one file, as the import takes: a whole country's list is
+/// exported district by district.
+pub const MAX_EXPORT_ROWS: u64 = 200_000;
+
+/// The members in office (not those who died, left or moved away) of `unit_id`'s subtree, one row
+/// each, sorted by unit path and then by given name; the file's name without its extension.
+pub async fn member_list(db: &impl ConnectionTrait, user: &SessionUser, unit_id: i64) -> AppResult<(String, Vec<Sheet>)> {
+    authorize(db, user, Action::ListMembers(unit_id)).await?;
+    let root = find_unit(db, unit_id).await?;
+    let in_office = member::Entity::find()
+        .join(JoinType::InnerJoin, joins::member_ancestors())
+        .filter(unit_closure::Column::AncestorId.eq(unit_id))
+        .filter(member::Column::Status.eq(MemberStatus::Active.as_str()));
+    let count = sea_orm::PaginatorTrait::count(in_office.clone(), db).await?;
+    if count > MAX_EXPORT_ROWS {
+        return Err(AppError::invalid(
+            "unit",
+            format!("{} có {count} đảng viên, quá {MAX_EXPORT_ROWS} người một tệp: vui lòng tải danh sách của từng đơn vị trực thuộc.", root.name),
+        ));
+    }
+    let members = in_office.all(db).await?;
+    let paths = unit_paths(db, &root).await?;
+    let empty = EMPTY_PATH;
+    let mut rows: Vec<(&[String; 4], &member::Model)> =
+        members.iter().map(|m| (paths.get(&m.unit_id).unwrap_or(&empty), m)).collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.sort_key.cmp(&b.1.sort_key)).then(a.1.id.cmp(&b.1.id)));
+    let mut table = Vec::with_capacity(rows.len() + 1);
+    table.push(TEMPLATE_HEADERS.iter().map(|h| text(h)).collect());
+    table.extend(rows.into_iter().map(|(path, m)| row(path, m)));
+    Ok((format!("danh-sach-dang-vien-{}", root.id), vec![("Danh sách đảng viên", table)]))
+}
+
+const EMPTY_PATH: [String; 4] = [String::new(), String::new(), String::new(), String::new()];
+
+fn row(path: &[String; 4], m: &member::Model) -> Vec<Cell> {
+    let mut cells = vec![
+        text(&m.full_name),
+        text(&m.card_no),
+        Cell::Date(m.birth_date),
+        text(if m.gender == "nu" { "Nữ" } else { "Nam" }),
+        text(m.phone.as_deref().unwrap_or_default()),
+        text(m.email.as_deref().unwrap_or_default()),
+        Cell::Date(m.admitted_on),
+        m.official_on.map_or_else(|| text(""), Cell::Date),
+    ];
+    cells.extend(path.iter().map(|name| text(name)));
+    cells
+}
+
+/// The import's path columns this kind of unit fills: district-level committee, grassroots
+/// organisation, partial committee, cell (a cell directly under a district-level committee is
+/// a cell too). The province is above every path.
+fn column_of(kind: UnitKind) -> Option<usize> {
+    match kind {
+        UnitKind::Provincial => None,
+        UnitKind::UpperGrassroots => Some(0),
+        UnitKind::Grassroots => Some(1),
+        UnitKind::Partial => Some(2),
+        UnitKind::GrassrootsCell | UnitKind::Cell => Some(3),
+    }
+}
+
+/// For every unit of the subtree, the names in its path columns, from the top (the exported
+/// unit's own ancestors included, so the file imports at the province as well as here).
+async fn unit_paths(db: &impl ConnectionTrait, root: &unit::Model) -> AppResult<HashMap<i64, [String; 4]>> {
+    let below: Vec<unit::Model> = unit::Entity::find()
+        .join(JoinType::InnerJoin, unit::Entity::belongs_to(unit_closure::Entity).from(unit::Column::Id).to(unit_closure::Column::DescendantId).into())
+        .filter(unit_closure::Column::AncestorId.eq(root.id))
+        .all(db)
+        .await?;
+    let above: Vec<unit::Model> = unit::Entity::find()
+        .join(JoinType::InnerJoin, unit::Entity::belongs_to(unit_closure::Entity).from(unit::Column::Id).to(unit_closure::Column::AncestorId).into())
+        .filter(unit_closure::Column::DescendantId.eq(root.id))
+        .all(db)
+        .await?;
+    let by_id: HashMap<i64, &unit::Model> = below.iter().chain(above.iter()).map(|u| (u.id, u)).collect();
+    let mut paths = HashMap::with_capacity(below.len());
+    for u in &below {
+        let mut path = EMPTY_PATH;
+        let mut at = Some(u);
+        // Parents are followed at most as deep as the tree goes.
+        for _ in 0..=by_id.len() {
+            let Some(current) = at else { break };
+            if let Some(column) = column_of(kind_of(current))
+                && path[column].is_empty()
+            {
+                path[column] = current.name.clone();
+            }
+            at = current.parent_id.and_then(|p| by_id.get(&p).copied());
+        }
+        paths.insert(u.id, path);
+    }
+    Ok(paths)
+}
