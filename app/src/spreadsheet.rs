@@ -31,13 +31,16 @@ pub enum Cell {
     Tenths(i64),
     /// A day: a date in a workbook (shown dd/mm/yyyy), dd/mm/yyyy in CSV.
     Date(chrono::NaiveDate),
+    /// Digits that are not a number (a card or phone number): a text cell formatted as text, so
+    /// what someone types over it keeps its leading 0.
+    Digits(String),
 }
 
 impl Cell {
     /// The value as CSV and XLSX write it (a dot for decimals, which every program reads).
     fn value(&self) -> String {
         match self {
-            Cell::Text(t) => t.clone(),
+            Cell::Text(t) | Cell::Digits(t) => t.clone(),
             Cell::Number(n) => n.to_string(),
             Cell::Tenths(t) => format!("{}{}.{}", if *t < 0 { "-" } else { "" }, t.abs() / 10, t.abs() % 10),
             Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
@@ -58,6 +61,7 @@ pub fn workbook(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Result<Vec<u8>, rust_xlsxw
     let header = Format::new().set_bold().set_background_color("#FCE4D6").set_border_bottom(FormatBorder::Thin).set_text_wrap();
     let date = Format::new().set_num_format("dd/mm/yyyy");
     let tenths = Format::new().set_num_format("0.0");
+    let digits = Format::new().set_num_format("@");
     let mut book = Workbook::new();
     for (name, rows) in sheets {
         let sheet = book.add_worksheet();
@@ -73,6 +77,7 @@ pub fn workbook(sheets: &[(&str, Vec<Vec<Cell>>)]) -> Result<Vec<u8>, rust_xlsxw
                     Cell::Number(n) => sheet.write_number(row, column, *n as f64)?,
                     Cell::Tenths(t) => sheet.write_number_with_format(row, column, *t as f64 / 10.0, &tenths)?,
                     Cell::Date(d) => sheet.write_datetime_with_format(row, column, excel_date(*d)?, &date)?,
+                    Cell::Digits(t) => sheet.write_string_with_format(row, column, clean(t), &digits)?,
                 };
                 if widths.len() <= c {
                     widths.resize(c + 1, 0);

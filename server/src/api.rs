@@ -158,8 +158,8 @@ async fn download(format: Format, report: impl std::future::Future<Output = Resu
     use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
     let (name, sheets) = report.await?;
     let (kind, extension, body) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv", app::spreadsheet::csv(&sheets).into_bytes()),
         // A province's member list is tens of thousands of rows: written off the async workers.
+        Format::Csv => ("text/csv; charset=utf-8", "csv", tokio::task::spawn_blocking(move || app::spreadsheet::csv(&sheets).into_bytes()).await.or_internal()?),
         Format::Xlsx => (
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",

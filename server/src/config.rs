@@ -38,6 +38,23 @@ pub struct Settings {
     /// `SOTAY_SECRET_KEY` (64 hex digits), else the key in `SOTAY_SECRET_KEY_FILE`
     /// (default `data/secret.key`, made on first run).
     pub secret_key: app::common::secret::SecretKey,
+    /// `SOTAY_METRICS_FROM`: addresses or networks allowed to read `/metrics` (comma-separated;
+    /// default this machine only).
+    pub metrics_from: Vec<ipnet::IpNet>,
+}
+
+/// Addresses (`10.0.0.5`) or networks (`10.0.0.0/8`), comma-separated.
+fn networks(name: &str, default: &str) -> Result<Vec<ipnet::IpNet>, String> {
+    let list = std::env::var(name).ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| default.to_string());
+    list.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            item.parse::<ipnet::IpNet>()
+                .or_else(|_| item.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| format!("{name}: '{item}' không phải địa chỉ IP hay dải mạng (ví dụ 10.0.0.5 hoặc 10.0.0.0/8)"))
+        })
+        .collect()
 }
 
 /// The key from the environment, or from its file (made on first run). Kept out of the
@@ -152,6 +169,7 @@ impl Settings {
                     .ok_or_else(|| format!("SOTAY_OFFLINE_BUDGET_MB={v}: một số từ 1 đến 2000"))?,
             },
             assistant_llm: llm_from_env()?,
+            metrics_from: networks("SOTAY_METRICS_FROM", "127.0.0.1,::1")?,
             secret_key: secret_key_from_env()?,
             command,
             database_url,

@@ -8,6 +8,7 @@ mod config;
 mod fn_status;
 mod headers;
 mod pwa;
+mod monitoring;
 mod render;
 mod uploads;
 
@@ -37,6 +38,8 @@ enum ServerError {
 #[tokio::main]
 async fn main() {
     tracing_subscriber::fmt()
+        // Colours only on a terminal: a journal or a log file gets plain lines.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
         )
@@ -293,7 +296,9 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     };
     let routes = generate_route_list(App);
     let context_state = state.clone();
+    let monitoring = monitoring::Monitoring::install(state.clone(), settings.metrics_from.clone()).map_err(ServerError::Config)?;
     let app = Router::new()
+        .merge(monitoring.routes())
         .merge(api::routes())
         .merge(uploads::routes())
         .merge(pwa::routes(&leptos_options.site_root))
@@ -315,6 +320,14 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         .layer(axum::middleware::from_fn_with_state(state.clone(), pwa::mark_session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::security_headers))
         .layer(axum::middleware::from_fn_with_state(render::RenderThreads::start()?, render::on_render_thread))
+        .layer(axum::middleware::from_fn(monitoring::count_requests))
+        .layer(tower_http::request_id::PropagateRequestIdLayer::x_request_id())
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http()
+                .make_span_with(monitoring::request_span)
+                .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
+        )
+        .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(monitoring::RequestIds))
         // Responses made per request are compressed at a fast level: brotli's default (quality
         // 11) takes ~190 ms of CPU for the Charter's 194 KB page; quality 4 gives 23 KB (19 KB at
         // 11, 21 KB at 5 for 60 % more CPU — on a busy evening the server's CPU is the scarce
@@ -348,6 +361,23 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
     (axum::http::StatusCode::INTERNAL_SERVER_ERROR, [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
 
+/// Ctrl-C or SIGTERM (what service managers and container runtimes send): the server stops
+/// taking connections and finishes the requests under way before it exits.
 async fn shutdown_signal() {
-    let _ = tokio::signal::ctrl_c().await;
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "SIGTERM cannot be caught; only Ctrl-C stops the server gracefully");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        () = terminate => {}
+    }
+    tracing::info!("dừng máy chủ: hoàn tất các yêu cầu đang xử lý");
 }

@@ -9,10 +9,14 @@
 //! island's HTML then lacks its hydration markers or its data sits under another number, and the
 //! browser's hydration panics, leaving the page's buttons dead now and then. Measured on the
 //! member list: 5 different pages in 20 loads of the same address on the multi-threaded runtime,
-//! one page in 20 with everything on one thread. Each render thread runs a current-thread
-//! runtime, so whatever a request spawns stays on that request's thread, and the threads
-//! together still use every core. API calls, server functions and files stay on the main
-//! runtime: they render no islands.
+//! the island's data always under the number the browser looks for on these threads. Each
+//! render thread runs a current-thread runtime, so whatever a request spawns stays on that
+//! request's thread, and the threads together still use every core. API calls, server functions
+//! and uploads stay on the main runtime: they render no islands.
+//!
+//! Known costs: requests are dealt to the threads in turn, so a heavy page delays the pages
+//! queued behind it on its thread; and a PostgreSQL connection opened while serving a page is
+//! driven by that thread's runtime, so a long render delays its replies to other requests.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -51,12 +55,11 @@ impl RenderThreads {
     }
 }
 
-/// A request for a page: a GET or HEAD outside the API whose last path segment names no file.
+/// A request that may render a page: any GET or HEAD outside the API (a static file sent from a
+/// render thread costs nothing more, and guessing pages from their paths would miss some, such
+/// as the not-found page for `/a.html`).
 fn renders_a_page(request: &Request) -> bool {
-    let path = request.uri().path();
-    matches!(*request.method(), Method::GET | Method::HEAD)
-        && !path.starts_with("/api/")
-        && !path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+    matches!(*request.method(), Method::GET | Method::HEAD) && !request.uri().path().starts_with("/api/")
 }
 
 /// Middleware: hands page requests to a render thread and waits for its response there.
@@ -64,7 +67,9 @@ pub async fn on_render_thread(State(threads): State<Arc<RenderThreads>>, request
     if !renders_a_page(&request) {
         return next.run(request).await;
     }
-    match threads.pick().spawn(next.run(request)).await {
+    // A member who leaves before the page is ready stops its rendering, as on the main runtime.
+    let mut task = AbortOnDrop(threads.pick().spawn(next.run(request)));
+    match (&mut task.0).await {
         Ok(response) => response,
         // A panic goes on as a panic here, where the panic layer turns it into an error page.
         Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
@@ -74,6 +79,15 @@ pub async fn on_render_thread(State(threads): State<Arc<RenderThreads>>, request
             *response.status_mut() = axum::http::StatusCode::SERVICE_UNAVAILABLE;
             response
         }
+    }
+}
+
+/// A render task aborted when its request is dropped (the connection closed) before it ends.
+struct AbortOnDrop(tokio::task::JoinHandle<Response>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 
@@ -92,7 +106,6 @@ mod tests {
         assert!(renders_a_page(&request(Method::HEAD, "/tai-lieu/1")));
         assert!(!renders_a_page(&request(Method::POST, "/api/login")));
         assert!(!renders_a_page(&request(Method::GET, "/api/v1/search?q=a")));
-        assert!(!renders_a_page(&request(Method::GET, "/pkg/sotay.abc.wasm")));
-        assert!(!renders_a_page(&request(Method::GET, "/manifest.webmanifest")));
+        assert!(renders_a_page(&request(Method::GET, "/khong-co.html")));
     }
 }

@@ -52,6 +52,11 @@ fn reply(parts: &Parts, page: &str, result: Result<serde_json::Value, AppError>)
     }
 }
 
+/// What RFC 5987 lets a header's `filename*` keep as it is (letters, digits, `-._~`); the rest,
+/// spaces and Vietnamese letters included, is percent-encoded UTF-8.
+const RFC5987_ATTR: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'.').remove(b'_').remove(b'~');
+
 fn form_urlencoded_component(text: &str) -> String {
     form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
@@ -205,7 +210,7 @@ async fn import_template(State(state): State<AppState>, parts: Parts) -> Result<
 async fn download(State(state): State<AppState>, Path(id): Path<i64>, parts: Parts) -> Result<Response, ApiError> {
     let user = api_user(&state, &parts).await?;
     let (row, bytes) = attachments::open(&state.db, &state.config.files_dir, &user, id).await?;
-    let disposition = format!("inline; filename*=UTF-8''{}", form_urlencoded_component(&row.file_name));
+    let disposition = format!("inline; filename*=UTF-8''{}", percent_encoding::utf8_percent_encode(&row.file_name, RFC5987_ATTR));
     Ok((
         [
             (header::CONTENT_TYPE, row.content_type),

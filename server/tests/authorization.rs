@@ -392,6 +392,12 @@ fn rows() -> Vec<Row> {
         row("/api/v1/tts", EVERYONE, Open, |_| Call::Json("/api/v1/tts", json!({ "text": "Xin chào" }))),
         // The offline app's worker.
         row("/sw.js", EVERYONE, Public, |_| Call::Get("/sw.js".into())),
+        // Watching the server: liveness and readiness say nothing about anyone; the metrics go
+        // by the caller's address, not its role (this test calls from the machine itself;
+        // server/tests/operations.rs shows a forwarded request refused).
+        row("/healthz", EVERYONE, Public, |_| Call::Get("/healthz".into())),
+        row("/readyz", EVERYONE, Public, |_| Call::Get("/readyz".into())),
+        row("/metrics", EVERYONE, Public, |_| Call::Get("/metrics".into())),
         // Last: it ends the caller's session.
         row("/api/logout", EVERYONE, Public, |_| sf(auth::Logout {})),
     ]

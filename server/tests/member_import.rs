@@ -160,6 +160,22 @@ async fn a_province_sheet_is_imported_then_updated_by_a_second_import() {
                 again.updated.first(),
                 again.refused.first()
             );
+
+            // A district's list imports back into that district just as well.
+            let district_name = rows.iter().map(|r| r[8].as_str()).find(|n| !n.is_empty()).expect("a district-level committee");
+            let district = unit::Entity::find()
+                .filter(unit::Column::Kind.eq("upper_grassroots"))
+                .filter(unit::Column::Name.eq(district_name))
+                .one(&db)
+                .await
+                .expect("query")
+                .expect("the district");
+            let (_, sheets) = app::members::export::member_list(&db, &common::user(&db, admin).await, district.id).await.expect("export");
+            let read = read_rows("huyen.xlsx", &app::spreadsheet::workbook(&sheets).expect("workbook")).expect("read");
+            assert!(read.len() > 100, "the district has its members: {}", read.len());
+            assert!(read[1..].iter().all(|(_, r)| r[8] == district_name), "paths start at the exported unit");
+            let back = import(&db, &district, read.clone(), false, |_, _| {}).await.expect("import into the district");
+            assert_eq!((back.created, back.updated.len(), back.unchanged, back.refused.len(), back.new_units.len()), (0, 0, read.len() - 1, 0, 0), "{:?}", back.refused.first());
         }
     })
     .await;

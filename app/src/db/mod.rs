@@ -48,11 +48,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
 /// this build needs its own migrations to be there, not to be the last — so during a rolling
 /// update the servers not yet replaced keep serving.
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    let applied: std::collections::HashSet<String> =
-        migration::Migrator::get_migration_models(db).await?.into_iter().map(|m| m.version).collect();
-    let known: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
-    let newer = applied.iter().filter(|v| !known.contains(v)).count();
-    if known.iter().all(|k| applied.contains(k)) {
+    let Schema { missing, newer } = schema(db).await?;
+    if missing == 0 {
         if newer > 0 {
             tracing::info!(newer, "the database's schema is newer than this build; serving with it");
         }
@@ -65,6 +62,48 @@ pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
         )));
     }
     migration::Migrator::up(db, None).await
+}
+
+/// How the database's schema stands against this build's migrations.
+struct Schema {
+    /// This build's migrations not applied yet.
+    missing: usize,
+    /// Migrations applied that this build does not know (a later release's).
+    newer: usize,
+}
+
+async fn schema(db: &DatabaseConnection) -> Result<Schema, DbErr> {
+    let applied: std::collections::HashSet<String> =
+        migration::Migrator::get_migration_models(db).await?.into_iter().map(|m| m.version).collect();
+    let known: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+    Ok(Schema {
+        missing: known.iter().filter(|k| !applied.contains(*k)).count(),
+        newer: applied.iter().filter(|v| !known.contains(v)).count(),
+    })
+}
+
+/// Whether this build can serve the database: it answers and holds every migration this build
+/// needs (a newer schema is fine). For a readiness check.
+pub async fn ready(db: &DatabaseConnection) -> Result<(), DbErr> {
+    match schema(db).await?.missing {
+        0 => Ok(()),
+        missing => Err(DbErr::Custom(format!("{missing} migrations not applied"))),
+    }
+}
+
+/// The connection pool: connections open, and of those idle.
+pub fn pool_use(db: &DatabaseConnection) -> (u32, usize) {
+    match db.get_database_backend() {
+        sea_orm::DbBackend::Postgres => {
+            let pool = db.get_postgres_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        sea_orm::DbBackend::Sqlite => {
+            let pool = db.get_sqlite_connection_pool();
+            (pool.size(), pool.num_idle())
+        }
+        _ => (0, 0),
+    }
 }
 
 /// PostgreSQL advisory lock key of start-up work ("sotay" in ASCII).

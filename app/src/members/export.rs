@@ -8,6 +8,7 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, 
 use super::MemberStatus;
 use super::import::TEMPLATE_HEADERS;
 use crate::auth::SessionUser;
+use crate::common::rate_limit::{self, Limit};
 use crate::auth::service::{Action, authorize};
 use crate::db::entities::{joins, member, unit, unit_closure};
 use crate::error::{AppError, AppResult};
@@ -19,10 +20,15 @@ use crate::units::service::{find_unit, kind_of};
 /// exported district by district.
 pub const MAX_EXPORT_ROWS: u64 = 200_000;
 
+/// A province's list is a few seconds of the server's work: a member may ask for ten lists in
+/// ten minutes.
+pub const EXPORTS: Limit = Limit { name: "member-export", calls: 10, window_secs: 600, what: "lần tải danh sách" };
+
 /// The members in office (not those who died, left or moved away) of `unit_id`'s subtree, one row
 /// each, sorted by unit path and then by given name; the file's name without its extension.
 pub async fn member_list(db: &impl ConnectionTrait, user: &SessionUser, unit_id: i64) -> AppResult<(String, Vec<Sheet>)> {
     authorize(db, user, Action::ListMembers(unit_id)).await?;
+    rate_limit::hit(db, &EXPORTS, user.member_id).await?;
     let root = find_unit(db, unit_id).await?;
     let in_office = member::Entity::find()
         .join(JoinType::InnerJoin, joins::member_ancestors())
@@ -52,10 +58,10 @@ const EMPTY_PATH: [String; 4] = [String::new(), String::new(), String::new(), St
 fn row(path: &[String; 4], m: &member::Model) -> Vec<Cell> {
     let mut cells = vec![
         text(&m.full_name),
-        text(&m.card_no),
+        Cell::Digits(m.card_no.clone()),
         Cell::Date(m.birth_date),
         text(if m.gender == "nu" { "Nữ" } else { "Nam" }),
-        text(m.phone.as_deref().unwrap_or_default()),
+        Cell::Digits(m.phone.clone().unwrap_or_default()),
         text(m.email.as_deref().unwrap_or_default()),
         Cell::Date(m.admitted_on),
         m.official_on.map_or_else(|| text(""), Cell::Date),
@@ -77,20 +83,17 @@ fn column_of(kind: UnitKind) -> Option<usize> {
     }
 }
 
-/// For every unit of the subtree, the names in its path columns, from the top (the exported
-/// unit's own ancestors included, so the file imports at the province as well as here).
+/// For every unit of the subtree, the names in its path columns from the exported unit down:
+/// the import takes the first unit a row names as that unit itself or anywhere beneath the unit
+/// imported into, so the file imports back here and at any unit above.
 async fn unit_paths(db: &impl ConnectionTrait, root: &unit::Model) -> AppResult<HashMap<i64, [String; 4]>> {
     let below: Vec<unit::Model> = unit::Entity::find()
         .join(JoinType::InnerJoin, unit::Entity::belongs_to(unit_closure::Entity).from(unit::Column::Id).to(unit_closure::Column::DescendantId).into())
         .filter(unit_closure::Column::AncestorId.eq(root.id))
         .all(db)
         .await?;
-    let above: Vec<unit::Model> = unit::Entity::find()
-        .join(JoinType::InnerJoin, unit::Entity::belongs_to(unit_closure::Entity).from(unit::Column::Id).to(unit_closure::Column::AncestorId).into())
-        .filter(unit_closure::Column::DescendantId.eq(root.id))
-        .all(db)
-        .await?;
-    let by_id: HashMap<i64, &unit::Model> = below.iter().chain(above.iter()).map(|u| (u.id, u)).collect();
+    // The walk up each path ends at the exported unit: its parent is not among these.
+    let by_id: HashMap<i64, &unit::Model> = below.iter().map(|u| (u.id, u)).collect();
     let mut paths = HashMap::with_capacity(below.len());
     for u in &below {
         let mut path = EMPTY_PATH;

@@ -297,11 +297,11 @@ pub fn template_xlsx() -> AppResult<Vec<u8>> {
     let rows = vec![
         TEMPLATE_HEADERS.iter().map(|h| text(h)).collect(),
         vec![
-            text("Nguyễn Văn An"), text("64012345"), day(1980, 5, 19), text("Nam"), text("0912345678"), text(""),
+            text("Nguyễn Văn An"), Cell::Digits("64012345".into()), day(1980, 5, 19), text("Nam"), Cell::Digits("0912345678".into()), text(""),
             day(2005, 2, 3), day(2006, 2, 3), text("Đảng bộ huyện Phụng Hiệp"), text("Đảng bộ xã Hòa An"), text(""), text("Chi bộ ấp 1"),
         ],
         vec![
-            text("Trần Thị Bích Ngọc"), text("64012346"), day(1990, 9, 2), text("Nữ"), text("0987654321"), text(""),
+            text("Trần Thị Bích Ngọc"), Cell::Digits("64012346".into()), day(1990, 9, 2), text("Nữ"), Cell::Digits("0987654321".into()), text(""),
             day(2019, 5, 19), text(""), text("Đảng bộ Khối các cơ quan tỉnh"), text(""), text(""), text("Chi bộ Sở Tư pháp"),
         ],
     ];
