@@ -38,6 +38,7 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     let documents = app::demo::province::seed_documents_if_empty(&db).await?;
     println!("demo library: {documents} documents");
     document_page_figures(&db).await?;
+    member_list_figures(&db).await?;
     meeting_figures(&db).await?;
     let started = Instant::now();
     let extra = app::demo::province::grow_tree(&db, 50_000).await?;
@@ -49,6 +50,46 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     println!("subtree member count at root with 50k+ units: {:.2?} per query", started.elapsed() / rounds);
     search_figures();
     reading_figures(&db).await?;
+    Ok(())
+}
+
+/// The province's member list exported (the workbook a committee downloads), then that file
+/// checked (dry run) and imported again, as a re-import of a whole province runs: every row read,
+/// matched and compared, inside one transaction. Creating a province from nothing is timed by
+/// the import test (server/tests/member_import.rs).
+async fn member_list_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use app::members::import::{import, read_rows};
+    let fail = |e: app::error::AppError| DbErr::Custom(e.to_string());
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let Some(admin) = app::db::entities::member::Entity::find()
+        .filter(app::db::entities::member::Column::Phone.eq(app::demo::province::DEMO_ACCOUNTS[0].0))
+        .one(db)
+        .await?
+    else {
+        println!("member list: demo administrator missing, skipped");
+        return Ok(());
+    };
+    let user = app::auth::service::load_session_user(db, admin.id, false).await.map_err(fail)?;
+    let root = app::units::service::find_unit(db, 1).await.map_err(fail)?;
+    let started = Instant::now();
+    let (_, sheets) = app::members::export::member_list(db, &user, root.id).await.map_err(fail)?;
+    let bytes = app::spreadsheet::workbook(&sheets).map_err(|e| DbErr::Custom(e.to_string()))?;
+    println!("member list export, province root: {} rows, {} KB XLSX in {:.2?}", sheets[0].1.len() - 1, bytes.len() >> 10, started.elapsed());
+    let started = Instant::now();
+    let rows = read_rows("danh-sach.xlsx", &bytes).map_err(fail)?;
+    println!("member import, reading that workbook: {} rows in {:.2?}", rows.len(), started.elapsed());
+    for dry_run in [true, false] {
+        let started = Instant::now();
+        let report = import(db, &root, rows.clone(), dry_run, |_, _| {}).await.map_err(fail)?;
+        println!(
+            "member import of the province ({}): {} unchanged, {} updated, {} refused in {:.2?}",
+            if dry_run { "dry run" } else { "real, one transaction" },
+            report.unchanged,
+            report.updated.len(),
+            report.refused.len(),
+            started.elapsed()
+        );
+    }
     Ok(())
 }
 

@@ -18,6 +18,10 @@ pub enum Command {
     Import { folder: String, publish: bool },
     /// `import-members <file> [--unit CODE] [--dry-run]`
     ImportMembers { file: String, unit: Option<String>, dry_run: bool },
+    /// `backup <file>`: a consistent copy of the running database.
+    Backup { file: String },
+    /// `restore <file>`: a backup into the empty database of `DATABASE_URL`.
+    Restore { file: String },
 }
 
 #[derive(Debug, Clone)]
@@ -117,6 +121,8 @@ impl Settings {
                     .ok_or("cách dùng: server import <thư mục> [--publish]")?;
                 Command::Import { folder, publish }
             }
+            Some("backup") => Command::Backup { file: args.next().ok_or("cách dùng: server backup <tệp sao lưu>")? },
+            Some("restore") => Command::Restore { file: args.next().ok_or("cách dùng: server restore <tệp sao lưu>")? },
             Some("import-members") => {
                 const USAGE: &str = "cách dùng: server import-members <tệp .xlsx|.xls|.ods|.csv> [--unit MÃ_ĐƠN_VỊ] [--dry-run]";
                 let rest: Vec<String> = args.by_ref().collect();
@@ -136,7 +142,7 @@ impl Settings {
                 Command::ImportMembers { file: file.ok_or(USAGE)?, unit, dry_run }
             }
             Some(other) => {
-                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members)"));
+                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members | backup | restore)"));
             }
         };
         let database_url = std::env::var("DATABASE_URL")

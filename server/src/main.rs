@@ -33,6 +33,8 @@ enum ServerError {
     Db(#[from] sea_orm::DbErr),
     #[error("lỗi mạng: {0}")]
     Io(#[from] std::io::Error),
+    #[error("sao lưu/khôi phục: {0}")]
+    Backup(#[from] app::db::backup::BackupError),
 }
 
 #[tokio::main]
@@ -80,6 +82,21 @@ async fn run() -> Result<(), ServerError> {
         Command::AssistantEval => bench::assistant_figures().await.map_err(ServerError::from),
         Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
         Command::ImportMembers { ref file, ref unit, dry_run } => import_members(&settings, file, unit.as_deref(), dry_run).await,
+        Command::Backup { ref file } => {
+            let db = app::db::connect(&settings.database_url).await?;
+            let bytes = app::db::backup::backup(&db, &settings.database_url, std::path::Path::new(file)).await?;
+            println!("Đã sao lưu cơ sở dữ liệu vào {file} ({} KB).", bytes >> 10);
+            println!(
+                "Hãy sao lưu cả thư mục tệp đính kèm {} (sau bản sao này) và khóa bí mật của máy chủ, cất riêng.",
+                settings.files_dir.display()
+            );
+            Ok(())
+        }
+        Command::Restore { ref file } => {
+            app::db::backup::restore(&settings.database_url, std::path::Path::new(file)).await?;
+            println!("Đã khôi phục {file}. Chép lại thư mục tệp đính kèm và khóa bí mật rồi khởi động máy chủ.");
+            Ok(())
+        }
     }
 }
 

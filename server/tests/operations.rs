@@ -153,3 +153,130 @@ async fn a_request_in_flight_during_sigterm_completes() {
     assert!(status.success(), "the server exits cleanly: {status}\n{}", server.log_text());
     assert!(server.log_text().contains("hoàn tất các yêu cầu đang xử lý"));
 }
+
+/// Every table's rows as text, sorted: the same on two databases means the same data.
+async fn table_rows(db: &sea_orm::DatabaseConnection) -> std::collections::BTreeMap<String, Vec<String>> {
+    use sea_orm::DbBackend;
+    let backend = db.get_database_backend();
+    let list = match backend {
+        DbBackend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+        _ => "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename",
+    };
+    let tables: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, list.to_string()))
+        .await
+        .expect("tables")
+        .iter()
+        .map(|row| row.try_get_by_index::<String>(0).expect("name"))
+        .collect();
+    let mut all = std::collections::BTreeMap::new();
+    for table in tables {
+        let sql = match backend {
+            DbBackend::Sqlite => {
+                let columns: Vec<String> = db
+                    .query_all_raw(Statement::from_string(backend, format!("SELECT name FROM pragma_table_info('{table}')")))
+                    .await
+                    .expect("columns")
+                    .iter()
+                    .map(|row| format!("quote(\"{}\")", row.try_get_by_index::<String>(0).expect("column")))
+                    .collect();
+                format!("SELECT {} FROM \"{table}\"", columns.join(" || '|' || "))
+            }
+            _ => format!("SELECT t::text FROM \"{table}\" t"),
+        };
+        let mut rows: Vec<String> = db
+            .query_all_raw(Statement::from_string(backend, sql))
+            .await
+            .expect("rows")
+            .iter()
+            .map(|row| row.try_get_by_index::<String>(0).expect("row text"))
+            .collect();
+        rows.sort();
+        all.insert(table, rows);
+    }
+    all
+}
+
+fn server_command(command: &str, url: &str, file: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .args([command, &file.to_string_lossy()])
+        .env("DATABASE_URL", url)
+        .env("SOTAY_SECRET_KEY_FILE", file.with_extension("key"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run the server binary")
+}
+
+/// `server backup` while members keep writing, then `server restore` into an empty database:
+/// every table comes back row for row as it was at the backup's moment (the table still being
+/// written holds a prefix of its rows); a restore into a database with data, or over an
+/// existing backup, is refused — on SQLite and PostgreSQL.
+#[tokio::test]
+async fn a_backup_taken_while_members_write_restores_every_table() {
+    use app::common::rate_limit::{Limit, count};
+    const WRITES: Limit = Limit { name: "kiem-thu-sao-luu", calls: 1_000_000, window_secs: 86_400, what: "lần ghi" };
+    let (sqlite, sqlite_url) = common::sqlite_with_url().await;
+    let (postgres, name) = common::postgres().await;
+    let empty_sqlite = std::env::temp_dir().join(format!("sotay-restore-{name}.db"));
+    let empty_postgres = common::empty_postgres().await;
+    let targets = [format!("sqlite://{}?mode=rwc", empty_sqlite.display()), common::postgres_url(&empty_postgres)];
+    for ((db, url), target) in [(sqlite, sqlite_url), (postgres, common::postgres_url(&name))].into_iter().zip(targets) {
+        common::fixture(&db).await;
+        // A member writing all along: counters added one after another.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = tokio::spawn({
+            let (db, stop) = (db.clone(), stop.clone());
+            async move {
+                let mut n = 0;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    count(&db, &WRITES, &format!("ghi-{n}"), chrono::Utc::now()).await.expect("a write");
+                    n += 1;
+                }
+                n
+            }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        let file = std::env::temp_dir().join(format!("sotay-backup-{}-{}.sqlite-or-dump", name, db.get_database_backend() as u8));
+        let backup = tokio::task::spawn_blocking({
+            let (url, file) = (url.clone(), file.clone());
+            move || server_command("backup", &url, &file)
+        })
+        .await
+        .expect("backup task");
+        assert!(backup.status.success(), "backup failed: {}", String::from_utf8_lossy(&backup.stderr));
+        assert!(String::from_utf8_lossy(&backup.stdout).contains("Đã sao lưu"));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let written = writer.await.expect("writer");
+        assert!(written > 10, "writes went on around the backup: {written}");
+
+        // Over an existing backup: refused.
+        let again = server_command("backup", &url, &file);
+        assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("đã có"), "{again:?}");
+
+        let restore = server_command("restore", &target, &file);
+        assert!(restore.status.success(), "restore failed: {}", String::from_utf8_lossy(&restore.stderr));
+        let restored_db = app::db::connect(&target).await.expect("connect the restored database");
+        let (source, restored) = (table_rows(&db).await, table_rows(&restored_db).await);
+        assert_eq!(source.keys().collect::<Vec<_>>(), restored.keys().collect::<Vec<_>>(), "the same tables");
+        for (table, rows) in &source {
+            let back = &restored[table];
+            if table == "rate_counters" {
+                // Written before and after the backup's moment: what came back is a part of it.
+                assert!(back.len() > 5 && back.len() < rows.len(), "{table}: {} of {}", back.len(), rows.len());
+                let all: std::collections::HashSet<&String> = rows.iter().collect();
+                assert!(back.iter().all(|r| all.contains(r)), "{table}: every restored row was in the source");
+            } else {
+                assert_eq!(back, rows, "{table} comes back row for row");
+            }
+        }
+        assert!(source.values().map(Vec::len).sum::<usize>() > 50, "the fixture's rows were compared");
+        // Into a database that now has data: refused.
+        let twice = server_command("restore", &target, &file);
+        assert!(!twice.status.success() && String::from_utf8_lossy(&twice.stderr).contains("đã có dữ liệu"), "{twice:?}");
+        restored_db.close().await.ok();
+        std::fs::remove_file(&file).ok();
+    }
+    common::drop_postgres(&name).await;
+    common::drop_postgres(&empty_postgres).await;
+}

@@ -2,6 +2,8 @@
 //! (`entities/`, one file per table) and the diacritic folding stored beside names and titles.
 //! Server-only. Demo data lives apart, in `crate::demo`.
 
+#[cfg(feature = "ssr")]
+pub mod backup;
 pub mod entities;
 pub mod fold;
 pub mod migration;
