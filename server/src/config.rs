@@ -18,6 +18,8 @@ pub enum Command {
     Import { folder: String, publish: bool },
     /// `import-members <file> [--unit CODE] [--dry-run]`
     ImportMembers { file: String, unit: Option<String>, dry_run: bool },
+    /// `create-admin --unit CODE --phone PHONE`: the first administrator.
+    CreateAdmin { unit: String, phone: String },
     /// `backup <file>`: a consistent copy of the running database.
     Backup { file: String },
     /// `restore <file>`: a backup into the empty database of `DATABASE_URL`.
@@ -121,6 +123,12 @@ impl Settings {
                     .ok_or("cách dùng: server import <thư mục> [--publish]")?;
                 Command::Import { folder, publish }
             }
+            Some("create-admin") => {
+                const USAGE: &str = "cách dùng: server create-admin --unit MÃ_ĐƠN_VỊ --phone SỐ_ĐIỆN_THOẠI";
+                let rest: Vec<String> = args.by_ref().collect();
+                let value = |flag: &str| rest.iter().position(|a| a == flag).and_then(|i| rest.get(i + 1)).cloned();
+                Command::CreateAdmin { unit: value("--unit").ok_or(USAGE)?, phone: value("--phone").ok_or(USAGE)? }
+            }
             Some("backup") => Command::Backup { file: args.next().ok_or("cách dùng: server backup <tệp sao lưu>")? },
             Some("restore") => Command::Restore { file: args.next().ok_or("cách dùng: server restore <tệp sao lưu>")? },
             Some("import-members") => {
@@ -142,7 +150,7 @@ impl Settings {
                 Command::ImportMembers { file: file.ok_or(USAGE)?, unit, dry_run }
             }
             Some(other) => {
-                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members | backup | restore)"));
+                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members | create-admin | backup | restore)"));
             }
         };
         let database_url = std::env::var("DATABASE_URL")

@@ -82,6 +82,19 @@ async fn run() -> Result<(), ServerError> {
         Command::AssistantEval => bench::assistant_figures().await.map_err(ServerError::from),
         Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
         Command::ImportMembers { ref file, ref unit, dry_run } => import_members(&settings, file, unit.as_deref(), dry_run).await,
+        Command::CreateAdmin { ref unit, ref phone } => {
+            let db = app::db::connect(&settings.database_url).await?;
+            app::db::migrate(&db).await?;
+            match app::members::service::grant_first_admin(&db, unit, phone).await {
+                Ok((member, unit, password)) => {
+                    println!("{} (thẻ {}) là quản trị viên của {}.", member.full_name, member.card_no, unit.name);
+                    println!("Mật khẩu dùng một lần: {password}");
+                    println!("Đăng nhập bằng số điện thoại và mật khẩu này, rồi đặt mật khẩu mới.");
+                    Ok(())
+                }
+                Err(error) => Err(ServerError::Config(error.field_message("unit").or_else(|| error.field_message("phone")).unwrap_or_else(|| error.to_string()))),
+            }
+        }
         Command::Backup { ref file } => {
             let db = app::db::connect(&settings.database_url).await?;
             let bytes = app::db::backup::backup(&db, &settings.database_url, std::path::Path::new(file)).await?;

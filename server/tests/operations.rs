@@ -280,3 +280,37 @@ async fn a_backup_taken_while_members_write_restores_every_table() {
     common::drop_postgres(&name).await;
     common::drop_postgres(&empty_postgres).await;
 }
+
+/// A new deployment's first administrator: `server create-admin --unit CODE --phone …` makes the
+/// imported member with that phone an administrator of that unit with a one-time password,
+/// which signs in once and must be changed; unknown phones and units are refused by name.
+#[tokio::test]
+async fn the_first_administrator_is_made_from_the_command_line() {
+    let (db, url) = common::sqlite_with_url().await;
+    let f = common::fixture(&db).await;
+    let run = |unit: &str, phone: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["create-admin", "--unit", unit, "--phone", phone])
+            .env("DATABASE_URL", &url)
+            .env("SOTAY_SECRET_KEY_FILE", std::env::temp_dir().join(format!("sotay-create-admin-{}.key", f.member_d1)))
+            .env("RUST_LOG", "warn")
+            .output()
+            .expect("run the server binary")
+    };
+    let member = <app::db::entities::member::Entity as sea_orm::EntityTrait>::find_by_id(f.member_d1).one(&db).await.expect("query").expect("member");
+    let phone = member.phone.clone().expect("a phone");
+    let made = run("ph", &format!("+84 {}", &phone[1..]));
+    let out = String::from_utf8_lossy(&made.stdout).to_string();
+    assert!(made.status.success(), "{out}{}", String::from_utf8_lossy(&made.stderr));
+    assert!(out.contains("là quản trị viên của Đảng bộ huyện Phụng Hiệp"), "{out}");
+    let password = out.lines().find_map(|l| l.strip_prefix("Mật khẩu dùng một lần: ")).expect("the password is printed").trim().to_string();
+    let meta = app::state::RequestMeta { ip: "10.1.2.3".into(), ..Default::default() };
+    let (_, user) = app::auth::service::login(&db, &phone, &password, &meta).await.expect("signs in with the one-time password");
+    assert!(user.must_change_password, "the one-time password must be changed first");
+    assert!(user.positions.iter().any(|p| p.role == app::auth::Role::Admin && p.unit_id == f.district_a), "{:?}", user.positions);
+
+    let unknown = run("PH", "0999999999");
+    assert!(!unknown.status.success() && String::from_utf8_lossy(&unknown.stderr).contains("Không có đảng viên nào có số điện thoại 0999999999"), "{unknown:?}");
+    let no_unit = run("XX", &phone);
+    assert!(!no_unit.status.success() && String::from_utf8_lossy(&no_unit.stderr).contains("Không có đơn vị mã XX"), "{no_unit:?}");
+}

@@ -725,6 +725,12 @@ pub async fn set_status(db: &DatabaseConnection, user: &SessionUser, id: i64, st
 pub async fn reset_password(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<String> {
     let model = find_member(db, id).await?;
     authorize_managing(db, user, &model, Managing::Account).await?;
+    set_one_time_password(db, id).await
+}
+
+/// A new one-time password for member `id` (to be changed at the first sign-in); their other
+/// sessions end.
+async fn set_one_time_password(db: &DatabaseConnection, id: i64) -> AppResult<String> {
     let password = temporary_password()?;
     let hash = hash_password(&password).await?;
     let txn = db.begin().await?;
@@ -742,6 +748,52 @@ pub async fn reset_password(db: &DatabaseConnection, user: &SessionUser, id: i64
     end_other_sessions(&txn, id, None).await?;
     txn.commit().await?;
     Ok(password)
+}
+
+/// `server create-admin --unit CODE --phone …`: the first administrator of a new deployment.
+/// The member with that phone number (imported beforehand) becomes an administrator of the open
+/// unit with that code and gets a one-time password, changed at the first sign-in. Run again,
+/// it only gives a new password.
+pub async fn grant_first_admin(db: &DatabaseConnection, unit_code: &str, phone: &str) -> AppResult<(member::Model, unit::Model, String)> {
+    let code = unit_code.trim().to_uppercase();
+    let target = unit::Entity::find()
+        .filter(unit::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("unit", format!("Không có đơn vị mã {code}.")))?;
+    if target.valid_to.is_some() {
+        return Err(AppError::invalid("unit", format!("{} đã giải thể hoặc sáp nhập.", target.name)));
+    }
+    let phone = normalize_identifier(phone);
+    let model = member::Entity::find()
+        .filter(member::Column::Phone.eq(phone.as_str()))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::invalid("phone", format!("Không có đảng viên nào có số điện thoại {phone}; hãy nhập danh sách đảng viên trước.")))?;
+    if model.status != MemberStatus::Active.as_str() {
+        return Err(AppError::invalid("phone", format!("{} không còn đang sinh hoạt.", model.full_name)));
+    }
+    let holds = position::Entity::find()
+        .filter(position::Column::MemberId.eq(model.id))
+        .filter(position::Column::UnitId.eq(target.id))
+        .filter(position::Column::Role.eq(Role::Admin.as_str()))
+        .filter(position::Column::ToDate.is_null())
+        .count(db)
+        .await?;
+    if holds == 0 {
+        position::ActiveModel {
+            member_id: Set(model.id),
+            unit_id: Set(target.id),
+            role: Set(Role::Admin.as_str().into()),
+            from_date: Set(crate::common::time::today()),
+            to_date: Set(None),
+            ..Default::default()
+        }
+        .insert(db)
+        .await?;
+    }
+    let password = set_one_time_password(db, model.id).await?;
+    Ok((model, target, password))
 }
 
 pub async fn assign_position(
