@@ -84,7 +84,9 @@ async fn run() -> Result<(), ServerError> {
         Command::ImportMembers { ref file, ref unit, dry_run } => import_members(&settings, file, unit.as_deref(), dry_run).await,
         Command::CreateAdmin { ref unit, ref phone } => {
             let db = app::db::connect(&settings.database_url).await?;
+            let lock = app::db::startup_lock(&settings.database_url).await?;
             app::db::migrate(&db).await?;
+            lock.release().await?;
             match app::members::service::grant_first_admin(&db, unit, phone).await {
                 Ok((member, unit, password)) => {
                     println!("{} (thẻ {}) là quản trị viên của {}.", member.full_name, member.card_no, unit.name);
@@ -96,6 +98,7 @@ async fn run() -> Result<(), ServerError> {
             }
         }
         Command::Backup { ref file } => {
+            app::db::backup::source_exists(&settings.database_url)?;
             let db = app::db::connect(&settings.database_url).await?;
             let bytes = app::db::backup::backup(&db, &settings.database_url, std::path::Path::new(file)).await?;
             println!("Đã sao lưu cơ sở dữ liệu vào {file} ({} KB).", bytes >> 10);
@@ -358,6 +361,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
                 .on_response(tower_http::trace::DefaultOnResponse::new().level(tracing::Level::INFO)),
         )
         .layer(tower_http::request_id::SetRequestIdLayer::x_request_id(monitoring::RequestIds))
+        .layer(axum::middleware::from_fn(monitoring::only_plain_request_ids))
         // Responses made per request are compressed at a fast level: brotli's default (quality
         // 11) takes ~190 ms of CPU for the Charter's 194 KB page; quality 4 gives 23 KB (19 KB at
         // 11, 21 KB at 5 for 60 % more CPU — on a busy evening the server's CPU is the scarce
@@ -374,6 +378,13 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         }
     });
     tracing::info!("Sổ tay đảng viên đang chạy tại http://{addr}");
+    // A client sending its request slowly must not keep a stopping server for ever.
+    tokio::spawn(async {
+        shutdown_signal().await;
+        tokio::time::sleep(SHUTDOWN_DEADLINE).await;
+        tracing::warn!("dừng máy chủ: quá {} giây, các yêu cầu còn lại bị cắt", SHUTDOWN_DEADLINE.as_secs());
+        std::process::exit(0);
+    });
     axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -390,6 +401,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> axum::response:
     );
     (axum::http::StatusCode::INTERNAL_SERVER_ERROR, [(axum::http::header::CONTENT_TYPE, "text/html; charset=utf-8")], body).into_response()
 }
+
+/// How long a stopping server waits for the requests under way.
+const SHUTDOWN_DEADLINE: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// Ctrl-C or SIGTERM (what service managers and container runtimes send): the server stops
 /// taking connections and finishes the requests under way before it exits.

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use app::state::AppState;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -39,6 +39,16 @@ impl Monitoring {
             .map_err(|e| e.to_string())?
             .install_recorder()
             .map_err(|e| e.to_string())?;
+        // Histograms buffer their samples until upkeep drains them: without a scrape they would
+        // grow for ever.
+        let upkeep = metrics.clone();
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                every.tick().await;
+                upkeep.run_upkeep();
+            }
+        });
         Ok(Monitoring { metrics, scrapers: Arc::new(scrapers), state })
     }
 
@@ -53,10 +63,15 @@ impl Monitoring {
 /// `GET /readyz`: 200 once the database answers with this build's schema, else 503 — a load
 /// balancer sends members elsewhere meanwhile.
 async fn readyz(State(state): State<AppState>) -> Response {
-    match app::db::ready(&state.db).await {
-        Ok(()) => "ready".into_response(),
-        Err(error) => {
+    // A database that does not answer within two seconds is as good as down for a member.
+    match tokio::time::timeout(std::time::Duration::from_secs(2), app::db::ready(&state.db)).await {
+        Ok(Ok(())) => "ready".into_response(),
+        Ok(Err(error)) => {
             tracing::warn!(%error, "not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the database took over 2 s to answer");
             (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
         }
     }
@@ -95,7 +110,12 @@ fn may_scrape(scrapers: &[IpNet], peer: IpAddr, headers: &HeaderMap) -> bool {
 pub async fn count_requests(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let route = request.extensions().get::<MatchedPath>().map_or_else(|| "other".to_string(), |p| p.as_str().to_string());
-    let method = request.method().as_str().to_string();
+    // Any word is a method to HTTP: the rest are one series, not one each.
+    let method = match *request.method() {
+        Method::GET | Method::HEAD | Method::POST | Method::PUT | Method::PATCH | Method::DELETE | Method::OPTIONS => request.method().as_str(),
+        _ => "OTHER",
+    }
+    .to_string();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("sotay_http_requests_total", "route" => route.clone(), "method" => method.clone(), "status" => status).increment(1);
@@ -109,15 +129,22 @@ pub async fn count_requests(request: Request, next: Next) -> Response {
 pub struct RequestIds;
 
 impl MakeRequestId for RequestIds {
-    fn make_request_id<B>(&mut self, request: &axum::http::Request<B>) -> Option<RequestId> {
-        let given = request
-            .headers()
-            .get("x-request-id")
-            .filter(|v| v.len() <= 64 && v.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.')))
-            .cloned();
-        let id = given.or_else(|| HeaderValue::from_str(&app::common::client_id::new()).ok())?;
-        Some(RequestId::new(id))
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        HeaderValue::from_str(&app::common::client_id::new()).ok().map(RequestId::new)
     }
+}
+
+fn plain_id(value: &HeaderValue) -> bool {
+    value.len() <= 64 && !value.is_empty() && value.as_bytes().iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+}
+
+/// Middleware, outside the request-id layer (which keeps any id it is given): an id that is not
+/// short and plain is dropped, so a new one is made instead of logging what a client wrote.
+pub async fn only_plain_request_ids(mut request: Request, next: Next) -> Response {
+    if request.headers().get("x-request-id").is_some_and(|v| !plain_id(v)) {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
 }
 
 /// The request's span for its log lines: method, path (never the query: it may carry a search
@@ -150,13 +177,12 @@ mod tests {
     }
 
     #[test]
-    fn a_request_id_is_kept_when_plain_and_made_otherwise() {
-        let with = |value: &str| axum::http::Request::builder().header("x-request-id", value).body(()).expect("request");
-        let id = |r: &axum::http::Request<()>| RequestIds.make_request_id(r).map(|i| i.header_value().to_str().expect("ascii").to_string());
-        assert_eq!(id(&with("nginx-4f2a9c")).as_deref(), Some("nginx-4f2a9c"));
-        let made = id(&with("<script>alert(1)</script>")).expect("an id");
-        assert!(made != "<script>alert(1)</script>" && made.len() >= 16, "{made}");
+    fn only_short_plain_request_ids_are_kept() {
+        assert!(plain_id(&HeaderValue::from_static("nginx-4f2a9c")));
+        assert!(!plain_id(&HeaderValue::from_static("<script>alert(1)</script>")));
+        assert!(!plain_id(&HeaderValue::from_static("a b method=POST")));
+        assert!(!plain_id(&HeaderValue::from_str(&"a".repeat(65)).expect("value")));
         let none = axum::http::Request::builder().body(()).expect("request");
-        assert!(id(&none).is_some());
+        assert!(RequestIds.make_request_id(&none).is_some_and(|id| id.header_value().len() >= 16));
     }
 }

@@ -71,7 +71,7 @@ async fn a_server_older_than_the_schema_keeps_serving() {
 /// requests by route for this machine — never for a request that came through a reverse proxy.
 #[tokio::test]
 async fn health_readiness_request_ids_and_metrics() {
-    let (_db, url) = common::sqlite_with_url().await;
+    let (db, url) = common::sqlite_with_url().await;
     let mut server = common::ServerProcess::spawn(&url, false, None);
     server.wait_ready(120).await;
     let http = reqwest::Client::new();
@@ -105,6 +105,24 @@ async fn health_readiness_request_ids_and_metrics() {
     // Through the reverse proxy on this machine: as if it did not exist.
     let proxied = get("/metrics").header("x-forwarded-for", "203.0.113.9").send().await.expect("metrics");
     assert_eq!(proxied.status().as_u16(), 404);
+    // Made-up methods are one series, whatever their number.
+    for n in 0..5 {
+        http.request(reqwest::Method::from_bytes(format!("QWX{n}").as_bytes()).expect("method"), format!("{}/dang-nhap", server.base)).send().await.expect("answer");
+    }
+    let text = get("/metrics").send().await.expect("metrics").text().await.expect("body");
+    assert!(text.contains("method=\"OTHER\"") && !text.contains("QWX"), "{text}");
+
+    // An id that is not short and plain is replaced, never logged or echoed.
+    let forged = get("/healthz").header("x-request-id", "x method=POST path=/admin").send().await.expect("healthz");
+    let id = forged.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("an id").to_string();
+    assert!(id != "x method=POST path=/admin" && !id.contains(' '), "{id}");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    assert!(!server.log_text().contains("path=/admin"), "the forged id stays out of the log");
+
+    // A schema this build does not fully have: not ready.
+    db.execute_unprepared("DELETE FROM seaql_migrations WHERE version = (SELECT MAX(version) FROM seaql_migrations)").await.expect("drop a migration's mark");
+    let ready = get("/readyz").send().await.expect("readyz");
+    assert_eq!(ready.status().as_u16(), 503);
 }
 
 /// SIGTERM while a request is on its way: the server takes no new work but finishes that
@@ -133,14 +151,15 @@ async fn a_request_in_flight_during_sigterm_completes() {
     let mut answer = String::new();
     stream.read_to_string(&mut answer).await.expect("the answer");
     let status_line = answer.lines().next().unwrap_or_default().to_string();
-    // A wrong password: a typed refusal, whole (as long as it says it is).
-    assert!(status_line.starts_with("HTTP/1.1 4"), "{answer}");
+    // A wrong password: the typed refusal (422), whole (as long as it says it is).
+    assert!(status_line.starts_with("HTTP/1.1 422"), "{answer}");
     let (head, body) = answer.split_once("\r\n\r\n").expect("headers and a body");
     let length: usize = head
         .lines()
         .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().expect("a length")))
         .expect("a content length");
     assert!(length > 0 && body.len() == length, "the whole answer arrived: {answer}");
+    assert!(body.contains("BadCredentials") || body.contains("không đúng"), "the refusal of a wrong password: {body}");
     let mut exited = None;
     for _ in 0..100 {
         if let Ok(Some(status)) = server.child.try_wait() {

@@ -46,11 +46,35 @@ fn sqlite_path(url: &str) -> PathBuf {
     PathBuf::from(rest.split('?').next().unwrap_or(rest))
 }
 
-/// Writes a consistent copy of the database at `url` to `file` (which must not exist).
+/// Writes a consistent copy of the database at `url` to `file` (which must not exist; it is
+/// made readable by its owner only: it holds members' records and password hashes).
 pub async fn backup(db: &DatabaseConnection, url: &str, file: &Path) -> Result<u64, BackupError> {
-    if file.exists() {
-        return Err(BackupError::Exists(file.display().to_string()));
+    claim(file)?;
+    let result = copy_out(db, url, file).await;
+    if result.is_err() {
+        // An empty or half-written file is no backup.
+        let _ = std::fs::remove_file(file);
     }
+    result?;
+    let size = std::fs::metadata(file).map_err(|cause| BackupError::File { path: file.display().to_string(), cause })?.len();
+    Ok(size)
+}
+
+/// Creates `file` empty and private, refusing one that exists (no race between looking and
+/// writing). `VACUUM INTO` and `pg_dump` both write into an empty file.
+fn claim(file: &Path) -> Result<(), BackupError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(file) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(BackupError::Exists(file.display().to_string())),
+        Err(cause) => Err(BackupError::File { path: file.display().to_string(), cause }),
+    }
+}
+
+async fn copy_out(db: &DatabaseConnection, url: &str, file: &Path) -> Result<(), BackupError> {
     if is_sqlite(url) {
         let target = file.to_string_lossy().to_string();
         db.execute_raw(Statement::from_sql_and_values(db.get_database_backend(), "VACUUM INTO ?", [target.into()])).await?;
@@ -58,8 +82,17 @@ pub async fn backup(db: &DatabaseConnection, url: &str, file: &Path) -> Result<u
         let (dbname, password) = without_password(url)?;
         run(Command::new("pg_dump").args(["--format=custom", "--no-owner", "--no-privileges", "--file"]).arg(file).args(["--dbname", &dbname]), "pg_dump", password)?;
     }
-    let size = std::fs::metadata(file).map_err(|cause| BackupError::File { path: file.display().to_string(), cause })?.len();
-    Ok(size)
+    Ok(())
+}
+
+/// The database to back up must be there already: a mistyped path would otherwise make and
+/// back up an empty one.
+pub fn source_exists(url: &str) -> Result<(), BackupError> {
+    let path = sqlite_path(url);
+    if is_sqlite(url) && !path.is_file() {
+        return Err(BackupError::File { path: path.display().to_string(), cause: std::io::Error::from(std::io::ErrorKind::NotFound) });
+    }
+    Ok(())
 }
 
 /// Restores `file` (made by [`backup`]) into the empty database at `url`.
@@ -67,26 +100,26 @@ pub async fn restore(url: &str, file: &Path) -> Result<(), BackupError> {
     let file_error = |cause| BackupError::File { path: file.display().to_string(), cause };
     if is_sqlite(url) {
         let target = sqlite_path(url);
-        if std::fs::metadata(&target).is_ok_and(|m| m.len() > 0) {
-            return Err(BackupError::NotEmpty(target.display().to_string()));
+        // A database file, or the journal a running or crashed server left beside it (it would
+        // be replayed into the restored file).
+        for path in [target.clone(), with_suffix(&target, "-wal"), with_suffix(&target, "-shm")] {
+            if path.exists() {
+                return Err(BackupError::NotEmpty(path.display().to_string()));
+            }
         }
         let mut header = [0u8; 16];
         std::io::Read::read_exact(&mut std::fs::File::open(file).map_err(file_error)?, &mut header).map_err(|_| BackupError::NotSqlite(file.display().to_string()))?;
         if &header != b"SQLite format 3\0" {
             return Err(BackupError::NotSqlite(file.display().to_string()));
         }
-        // Copied aside, then moved into place: a half-copied file is never the database.
-        let partial = target.with_extension("khoi-phuc.tmp");
+        // Copied aside and checked there, then linked into place (which fails if a file appeared
+        // meanwhile): a half-copied or damaged file is never the database.
+        let partial = with_suffix(&target, ".khoi-phuc");
         std::fs::copy(file, &partial).map_err(file_error)?;
-        std::fs::rename(&partial, &target).map_err(file_error)?;
-        let db = super::connect(url).await?;
-        let check = db.query_one_raw(Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check")).await?;
-        let verdict: String = check.map(|row| row.try_get_by_index::<String>(0)).transpose()?.unwrap_or_default();
-        db.close().await?;
-        if verdict != "ok" {
-            return Err(BackupError::Damaged(verdict));
-        }
-        return Ok(());
+        let checked = integrity(&partial).await;
+        let placed = checked.and_then(|()| std::fs::hard_link(&partial, &target).map_err(|cause| BackupError::File { path: target.display().to_string(), cause }));
+        let _ = std::fs::remove_file(&partial);
+        return placed;
     }
     let db = super::connect(url).await?;
     let tables = db
@@ -100,14 +133,45 @@ pub async fn restore(url: &str, file: &Path) -> Result<(), BackupError> {
         return Err(BackupError::NotEmpty(format!("{tables} bảng")));
     }
     let (dbname, password) = without_password(url)?;
-    run(Command::new("pg_restore").args(["--no-owner", "--no-privileges", "--exit-on-error", "--dbname", &dbname]).arg(file), "pg_restore", password)
+    // One transaction: a restore that fails leaves the database empty, ready for another try.
+    run(
+        Command::new("pg_restore").args(["--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname", &dbname]).arg(file),
+        "pg_restore",
+        password,
+    )
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
+/// SQLite's own check of a database file (the restore's own copy).
+async fn integrity(path: &Path) -> Result<(), BackupError> {
+    let db = super::connect(&format!("sqlite://{}", path.display())).await?;
+    let check = db.query_one_raw(Statement::from_string(db.get_database_backend(), "PRAGMA integrity_check")).await;
+    db.close().await?;
+    let verdict: String = check?.map(|row| row.try_get_by_index::<String>(0)).transpose()?.unwrap_or_default();
+    if verdict == "ok" { Ok(()) } else { Err(BackupError::Damaged(verdict)) }
 }
 
 /// The URL without its password, and the password (decoded) for `PGPASSWORD`.
 fn without_password(url: &str) -> Result<(String, Option<String>), BackupError> {
     let mut parsed = url::Url::parse(url).map_err(|e| BackupError::Url(e.to_string()))?;
-    let password = parsed.password().map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().to_string());
+    let mut password = parsed.password().map(|p| percent_encoding::percent_decode_str(p).decode_utf8_lossy().to_string());
     parsed.set_password(None).map_err(|()| BackupError::Url("không bỏ được mật khẩu khỏi địa chỉ".into()))?;
+    // A password may also be written as `?password=…`.
+    let pairs: Vec<(String, String)> = parsed.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if pairs.iter().any(|(k, _)| k == "password") {
+        password = pairs.iter().find(|(k, _)| k == "password").map(|(_, v)| v.clone());
+        let rest: Vec<&(String, String)> = pairs.iter().filter(|(k, _)| k != "password").collect();
+        if rest.is_empty() {
+            parsed.set_query(None);
+        } else {
+            parsed.query_pairs_mut().clear().extend_pairs(rest.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        }
+    }
     Ok((parsed.to_string(), password))
 }
 
@@ -140,5 +204,7 @@ mod tests {
         assert_eq!(url, "postgres://sotay@db.tinh:5432/sotay");
         assert_eq!(password.as_deref(), Some("mật@khẩu"));
         assert_eq!(without_password("postgres://sotay@db/sotay").expect("url").1, None);
+        let (url, password) = without_password("postgres://sotay@db/sotay?password=b%C3%AD&sslmode=require").expect("url");
+        assert_eq!((url.as_str(), password.as_deref()), ("postgres://sotay@db/sotay?sslmode=require", Some("bí")));
     }
 }

@@ -734,20 +734,27 @@ async fn set_one_time_password(db: &DatabaseConnection, id: i64) -> AppResult<St
     let password = temporary_password()?;
     let hash = hash_password(&password).await?;
     let txn = db.begin().await?;
+    write_one_time_credential(&txn, id, hash).await?;
+    txn.commit().await?;
+    Ok(password)
+}
+
+/// Member `id`'s password becomes the one hashed as `hash`, to be changed at the next sign-in;
+/// their sessions end.
+async fn write_one_time_credential(txn: &sea_orm::DatabaseTransaction, id: i64, hash: String) -> AppResult<()> {
     let row = credential::ActiveModel {
         member_id: Set(id),
         password_hash: Set(hash),
         must_change: Set(true),
         updated_at: Set(Utc::now()),
     };
-    if credential::Entity::find_by_id(id).one(&txn).await?.is_some() {
-        row.update(&txn).await?;
+    if credential::Entity::find_by_id(id).one(txn).await?.is_some() {
+        row.update(txn).await?;
     } else {
-        row.insert(&txn).await?;
+        row.insert(txn).await?;
     }
-    end_other_sessions(&txn, id, None).await?;
-    txn.commit().await?;
-    Ok(password)
+    end_other_sessions(txn, id, None).await?;
+    Ok(())
 }
 
 /// `server create-admin --unit CODE --phone …`: the first administrator of a new deployment.
@@ -780,6 +787,10 @@ pub async fn grant_first_admin(db: &DatabaseConnection, unit_code: &str, phone: 
         .filter(position::Column::ToDate.is_null())
         .count(db)
         .await?;
+    let password = temporary_password()?;
+    let hash = hash_password(&password).await?;
+    // The position and the password together, or neither.
+    let txn = db.begin().await?;
     if holds == 0 {
         position::ActiveModel {
             member_id: Set(model.id),
@@ -789,10 +800,11 @@ pub async fn grant_first_admin(db: &DatabaseConnection, unit_code: &str, phone: 
             to_date: Set(None),
             ..Default::default()
         }
-        .insert(db)
+        .insert(&txn)
         .await?;
     }
-    let password = set_one_time_password(db, model.id).await?;
+    write_one_time_credential(&txn, model.id, hash).await?;
+    txn.commit().await?;
     Ok((model, target, password))
 }
 
