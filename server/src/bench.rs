@@ -53,23 +53,34 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     Ok(())
 }
 
-/// The province's member list exported (the workbook a committee downloads), then that file
-/// checked (dry run) and imported again, as a re-import of a whole province runs: every row read,
-/// matched and compared, inside one transaction. Creating a province from nothing is timed by
-/// the import test (server/tests/member_import.rs).
-async fn member_list_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
-    use app::members::import::{import, read_rows};
-    let fail = |e: app::error::AppError| DbErr::Custom(e.to_string());
+fn app_error(e: app::error::AppError) -> DbErr {
+    DbErr::Custom(e.to_string())
+}
+
+/// The demo administrator (the README's first account) as signed in, when the demo is there.
+async fn demo_admin(db: &sea_orm::DatabaseConnection) -> Result<Option<app::auth::SessionUser>, DbErr> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let Some(admin) = app::db::entities::member::Entity::find()
         .filter(app::db::entities::member::Column::Phone.eq(app::demo::province::DEMO_ACCOUNTS[0].0))
         .one(db)
         .await?
     else {
+        return Ok(None);
+    };
+    app::auth::service::load_session_user(db, admin.id, false).await.map(Some).map_err(app_error)
+}
+
+/// The province's member list exported (the workbook a committee downloads), then that file
+/// checked (dry run) and imported again, as a re-import of a whole province runs: every row read,
+/// matched and compared, inside one transaction. Creating a province from nothing is timed by
+/// the import test (server/tests/member_import.rs).
+async fn member_list_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+    use app::members::import::{import, read_rows};
+    let fail = app_error;
+    let Some(user) = demo_admin(db).await? else {
         println!("member list: demo administrator missing, skipped");
         return Ok(());
     };
-    let user = app::auth::service::load_session_user(db, admin.id, false).await.map_err(fail)?;
     let root = app::units::service::find_unit(db, 1).await.map_err(fail)?;
     let started = Instant::now();
     let (_, sheets) = app::members::export::member_list(db, &user, root.id).await.map_err(fail)?;
@@ -363,7 +374,7 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
     use app::common::report::Period;
     use app::meetings::report::service as reports;
     use chrono::Datelike;
-    use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    use sea_orm::{EntityTrait, PaginatorTrait};
 
     let to_db = |e: app::error::AppError| DbErr::Custom(e.to_string());
     if app::db::entities::meeting::Entity::find().count(db).await? > 0 {
@@ -375,15 +386,10 @@ pub async fn meeting_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
     let meetings = seed_meetings(db, DemoMeetings { through: (year, 12), every_meeting: true }, &app::common::secret::SecretKey::default()).await?;
     let attendance = app::db::entities::meeting_attendance::Entity::find().count(db).await?;
     println!("meetings: seeded {meetings} meetings ({attendance} attendance rows) for {year} in {:.2?}", started.elapsed());
-    let Some(admin) = app::db::entities::member::Entity::find()
-        .filter(app::db::entities::member::Column::Phone.eq(app::demo::province::DEMO_ACCOUNTS[0].0))
-        .one(db)
-        .await?
-    else {
+    let Some(user) = demo_admin(db).await? else {
         println!("meetings: demo administrator missing, skipped");
         return Ok(());
     };
-    let user = app::auth::service::load_session_user(db, admin.id, false).await.map_err(to_db)?;
     let root = app::common::report::default_unit(&user);
     let rounds = 5;
     let mut cells = 0;

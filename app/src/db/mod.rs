@@ -75,13 +75,19 @@ struct Schema {
 }
 
 async fn schema(db: &DatabaseConnection) -> Result<Schema, DbErr> {
-    let applied: std::collections::HashSet<String> =
-        migration::Migrator::get_migration_models(db).await?.into_iter().map(|m| m.version).collect();
-    let known: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
-    Ok(Schema {
-        missing: known.iter().filter(|k| !applied.contains(*k)).count(),
-        newer: applied.iter().filter(|v| !known.contains(v)).count(),
-    })
+    let applied = migration::Migrator::get_migration_models(db).await?.into_iter().map(|m| m.version).collect();
+    Ok(Schema::of(&applied))
+}
+
+impl Schema {
+    /// This build's migrations against the versions a database has applied.
+    fn of(applied: &std::collections::HashSet<String>) -> Schema {
+        let known: Vec<String> = migration::Migrator::migrations().iter().map(|m| m.name().to_string()).collect();
+        Schema {
+            missing: known.iter().filter(|k| !applied.contains(*k)).count(),
+            newer: applied.iter().filter(|v| !known.contains(v)).count(),
+        }
+    }
 }
 
 /// Whether this build can serve the database: it answers and holds every migration this build
@@ -94,8 +100,7 @@ pub async fn ready(db: &DatabaseConnection) -> Result<(), DbErr> {
         .iter()
         .map(|row| row.try_get_by_index::<String>(0))
         .collect::<Result<_, _>>()?;
-    let missing = migration::Migrator::migrations().iter().filter(|m| !applied.contains(m.name())).count();
-    match missing {
+    match Schema::of(&applied).missing {
         0 => Ok(()),
         missing => Err(DbErr::Custom(format!("{missing} migrations not applied"))),
     }
