@@ -77,11 +77,13 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=crate::ui::HomePage ssr=SsrMode::Async />
                     <Route path=path!("/dang-nhap") view=crate::auth::LoginPage ssr=SsrMode::Async />
+                    <Route path=path!("/kich-hoat") view=crate::auth::ActivationPage ssr=SsrMode::Async />
                     <Route path=path!("/doi-mat-khau") view=crate::auth::ChangePasswordPage ssr=SsrMode::Async />
                     <Route path=path!("/to-chuc") view=crate::units::UnitTreePage ssr=SsrMode::Async />
                     <Route path=path!("/to-chuc/:id") view=crate::units::UnitPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien") view=crate::members::MemberListPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/moi") view=crate::members::NewMemberPage ssr=SsrMode::Async />
+                    <Route path=path!("/dang-vien/kich-hoat") view=crate::members::ActivationCodesPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/nhap") view=crate::members::MemberImportPage ssr=SsrMode::Async />
                     <Route path=path!("/dang-vien/:id") view=crate::members::MemberProfilePage ssr=SsrMode::Async />
                     <Route path=path!("/tai-lieu") view=crate::documents::LibraryPage ssr=SsrMode::Async />

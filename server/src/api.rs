@@ -26,6 +26,10 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/consultation-comments.xlsx", get(|s, p, q| download(Format::Xlsx, consultation_comments(s, p, q))))
         .route("/api/v1/members/export.csv", get(|s, p, q| download(Format::Csv, member_list(s, p, q))))
         .route("/api/v1/members/export.xlsx", get(|s, p, q| download(Format::Xlsx, member_list(s, p, q))))
+        .route(
+            "/api/v1/activation-codes.xlsx",
+            post(|s, p, f| download(Format::Xlsx, activation_codes(s, p, f))).layer(axum::extract::DefaultBodyLimit::max(ACTIVATION_CODES_BODY)),
+        )
         .route("/api/v1/offline-pages", get(offline_pages))
         .route("/api/v1/sync", post(sync))
         .route("/api/v1/ask", post(ask))
@@ -205,6 +209,28 @@ async fn member_list(State(state): State<AppState>, parts: Parts, Query(params):
     let user = api_user(&state, &parts).await?;
     let unit = params.unit.unwrap_or_else(|| app::common::report::default_unit(&user));
     Ok(app::members::export::member_list(&state.db, &user, unit).await?)
+}
+
+/// A posted round of codes: ids and twelve digits, at most a thousand of them.
+const ACTIVATION_CODES_BODY: usize = 64 * 1024;
+
+#[derive(Debug, Deserialize)]
+pub struct ActivationCodesForm {
+    unit: i64,
+    codes: String,
+}
+
+/// `POST /api/v1/activation-codes.xlsx` (form: `unit`, `codes` = `id:code,…`): the codes the page
+/// just showed, as a workbook. Posted back by the page because the server keeps no code.
+async fn activation_codes(
+    State(state): State<AppState>,
+    parts: Parts,
+    form: Result<axum::Form<ActivationCodesForm>, axum::extract::rejection::FormRejection>,
+) -> Result<Report, ApiError> {
+    let user = api_user(&state, &parts).await?;
+    let axum::Form(form) = form.map_err(|_| AppError::invalid("codes", "Dữ liệu gửi lên không đúng định dạng."))?;
+    let pairs = app::members::activation::parse_pairs(&form.codes)?;
+    Ok(app::members::activation::code_sheet(&state.db, &state.config.secret_key, &user, form.unit, &pairs).await?)
 }
 
 /// `GET /api/v1/questions-report.{csv,xlsx}?unit=…&ky=…`: the question report.

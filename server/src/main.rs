@@ -87,11 +87,15 @@ async fn run() -> Result<(), ServerError> {
             let lock = app::db::startup_lock(&settings.database_url).await?;
             app::db::migrate(&db).await?;
             lock.release().await?;
-            match app::members::service::grant_first_admin(&db, unit, phone).await {
-                Ok((member, unit, password)) => {
+            match app::members::service::grant_first_admin(&db, &settings.secret_key, unit, phone).await {
+                Ok((member, unit, issued)) => {
                     println!("{} (thẻ {}) là quản trị viên của {}.", member.full_name, member.card_no, unit.name);
-                    println!("Mật khẩu dùng một lần: {password}");
-                    println!("Đăng nhập bằng số điện thoại và mật khẩu này, rồi đặt mật khẩu mới.");
+                    println!("Mã kích hoạt: {}", issued.code);
+                    println!(
+                        "Vào trang /kich-hoat, nhập số thẻ {} và mã này (dùng một lần, đến hết ngày {}), rồi tự đặt mật khẩu.",
+                        member.card_no,
+                        app::validate::format_date(app::common::time::vietnam_date(issued.expires_at))
+                    );
                     Ok(())
                 }
                 Err(error) => Err(ServerError::Config(error.field_message("unit").or_else(|| error.field_message("phone")).unwrap_or_else(|| error.to_string()))),

@@ -187,6 +187,9 @@ fn rows() -> Vec<Row> {
         // Signing in and the account.
         row("/api/current-user", EVERYONE, Public, |_| sf(auth::CurrentUser {})),
         row("/api/login", EVERYONE, Public, |_| sf(auth::Login { identifier: "0900000999".into(), password: "sai-mat-khau".into() })),
+        row("/api/activate", EVERYONE, Public, |_| {
+            sf(auth::Activate { card_no: "64999999".into(), code: "1111 2222 3333".into(), new_password: "matkhau2025".into(), confirm_password: "matkhau2025".into() })
+        }),
         row("/api/change-password", EVERYONE, Open, |_| {
             sf(auth::ChangePassword { current_password: "sai".into(), new_password: "x".into(), confirm_password: "y".into() })
         }),
@@ -213,7 +216,17 @@ fn rows() -> Vec<Row> {
         row("/api/move-member", ADMINS, Subtree, |t| {
             sf(members::MoveMember { id: t.p.spare_member, to_code: t.p.cell_code.clone(), on_date: today(), reason: "Chuyển sinh hoạt".into() })
         }),
-        row("/api/reset-password", ADMINS, Subtree, |t| sf(members::ResetPassword { id: t.p.spare_member })),
+        row("/api/issue-activation-code", ADMINS, Subtree, |t| sf(members::IssueActivationCode { id: t.p.spare_member })),
+        // Activation codes: a cell's secretary or an administrator above it (the spare member
+        // holds a position, so only an administrator may give them a code).
+        row("/api/get-cell-accounts", SECRETARIES_AND_ADMINS, Subtree, |t| sf(members::GetCellAccounts { unit_id: t.p.cell })),
+        row("/api/issue-activation-codes", SECRETARIES_AND_ADMINS, Subtree, |t| {
+            sf(members::IssueActivationCodes { unit_id: t.p.cell, member_ids: vec![t.p.member] })
+        }),
+        row("/api/v1/activation-codes.xlsx", SECRETARIES_AND_ADMINS, Subtree, |t| Call::Fn {
+            path: "/api/v1/activation-codes.xlsx",
+            form: format!("unit={}&codes={}:111122223333", t.p.cell, t.p.member),
+        }),
         row("/api/assign-position", ADMINS, Subtree, |t| {
             sf(members::AssignPosition { member_id: t.p.spare_member, role: "secretary".into(), unit_code: t.p.cell_code.clone(), from_date: today() })
         }),

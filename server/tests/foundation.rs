@@ -303,21 +303,31 @@ async fn forced_password_change_and_password_rules() {
     on_both(|db| async move {
         let f = fixture(&db).await;
         let admin = user(&db, f.admin).await;
-        let temp = members::reset_password(&db, &admin, f.member_d1).await.expect("reset");
-        let (token, pending) = login(&db, "0900000105", &temp, &meta("10.4.0.1")).await.expect("login with temporary password");
+        let _ = admin;
+        // A one-time password an older version handed out: the member must still replace it.
+        let temp = "tamthoi2024";
+        let hash = app::auth::service::hash_password(temp).await.expect("hash");
+        let row = app::db::entities::credential::ActiveModel {
+            member_id: sea_orm::Set(f.member_d1),
+            password_hash: sea_orm::Set(hash),
+            must_change: sea_orm::Set(true),
+            updated_at: sea_orm::Set(Utc::now()),
+        };
+        sea_orm::ActiveModelTrait::update(row, &db).await.expect("legacy one-time password");
+        let (token, pending) = login(&db, "0900000105", temp, &meta("10.4.0.1")).await.expect("login with temporary password");
         assert!(pending.must_change_password);
 
         let err = app::auth::service::change_password(&db, &pending, "sai", "abc", "abd", Some(&token)).await.unwrap_err();
         assert_eq!(err.field_message("current_password").as_deref(), Some("Mật khẩu hiện tại không đúng."));
         assert_eq!(err.field_message("new_password").as_deref(), Some("Mật khẩu phải có ít nhất 8 ký tự."));
         assert_eq!(err.field_message("confirm_password").as_deref(), Some("Xác nhận mật khẩu không khớp."));
-        let err = app::auth::service::change_password(&db, &pending, &temp, "chiconchu", "chiconchu", Some(&token)).await.unwrap_err();
+        let err = app::auth::service::change_password(&db, &pending, temp, "chiconchu", "chiconchu", Some(&token)).await.unwrap_err();
         assert_eq!(err.field_message("new_password").as_deref(), Some("Mật khẩu phải có cả chữ và số."));
 
-        app::auth::service::change_password(&db, &pending, &temp, "hoaan2025", "hoaan2025", Some(&token)).await.expect("change");
+        app::auth::service::change_password(&db, &pending, temp, "hoaan2025", "hoaan2025", Some(&token)).await.expect("change");
         let now = session_user(&db, &token).await.unwrap().expect("session kept");
         assert!(!now.must_change_password);
-        assert!(login(&db, "0900000105", &temp, &meta("10.4.0.1")).await.is_err());
+        assert!(login(&db, "0900000105", temp, &meta("10.4.0.1")).await.is_err());
         assert!(login(&db, "0900000105", "hoaan2025", &meta("10.4.0.1")).await.is_ok());
     })
     .await;
@@ -340,11 +350,12 @@ fn valid_form() -> MemberForm {
 async fn member_forms_validate_every_field_and_write_nothing_on_error() {
     on_both(|db| async move {
         let f = fixture(&db).await;
+        let key = app::common::secret::SecretKey::default();
         let admin = user(&db, f.admin).await;
         let before = count::<member::Entity>(&db).await;
 
         let empty = MemberForm::default();
-        let err = members::create(&db, &admin, f.cell_c1, &empty).await.unwrap_err();
+        let err = members::create(&db, &key, &admin, f.cell_c1, &empty).await.unwrap_err();
         for field in ["full_name", "birth_date", "gender", "card_no", "admitted_on"] {
             assert!(err.field_message(field).is_some(), "missing message for {field}: {err:?}");
         }
@@ -359,7 +370,7 @@ async fn member_forms_validate_every_field_and_write_nothing_on_error() {
             admitted_on: "2030-01-01".into(),
             ..valid_form()
         };
-        let err = members::create(&db, &admin, f.cell_c1, &bad).await.unwrap_err();
+        let err = members::create(&db, &key, &admin, f.cell_c1, &bad).await.unwrap_err();
         assert_eq!(err.field_message("full_name").as_deref(), Some("Họ và tên không được dài quá 120 ký tự."));
         assert_eq!(err.field_message("birth_date").as_deref(), Some("Ngày sinh không hợp lệ (ví dụ: 19/05/1990)."));
         assert!(err.field_message("phone").unwrap().contains("10 chữ số"));
@@ -368,21 +379,24 @@ async fn member_forms_validate_every_field_and_write_nothing_on_error() {
         assert_eq!(err.field_message("admitted_on").as_deref(), Some("Ngày vào Đảng không được ở tương lai."));
 
         let too_young = MemberForm { birth_date: "2005-01-01".into(), admitted_on: "2020-01-01".into(), official_on: "".into(), ..valid_form() };
-        let err = members::create(&db, &admin, f.cell_c1, &too_young).await.unwrap_err();
+        let err = members::create(&db, &key, &admin, f.cell_c1, &too_young).await.unwrap_err();
         assert!(err.field_message("admitted_on").unwrap().contains("18 tuổi"));
 
         // Members belong to cells only.
-        let err = members::create(&db, &admin, f.commune_x, &valid_form()).await.unwrap_err();
+        let err = members::create(&db, &key, &admin, f.commune_x, &valid_form()).await.unwrap_err();
         assert!(err.field_message("unit").is_some());
         assert_eq!(count::<member::Entity>(&db).await, before, "no half-written member");
 
-        let created = members::create(&db, &admin, f.cell_c1, &valid_form()).await.expect("valid member");
-        assert_eq!(created.temporary_password.len(), 8);
+        let created = members::create(&db, &key, &admin, f.cell_c1, &valid_form()).await.expect("valid member");
+        assert_eq!(created.activation_code.len(), 14, "{}", created.activation_code);
         let stored = member::Entity::find_by_id(created.id).one(&db).await.unwrap().unwrap();
         assert_eq!(stored.card_no, "64123456");
         assert_eq!(stored.phone.as_deref(), Some("0939123456"));
-        let (_, first) = login(&db, "0939123456", &created.temporary_password, &meta("10.5.0.1")).await.unwrap();
-        assert!(first.must_change_password);
+        // No password exists until the member chooses one with the code.
+        assert_eq!(login(&db, "0939123456", &created.activation_code, &meta("10.5.0.1")).await.unwrap_err(), AppError::BadCredentials);
+        let form = app::auth::activation::Activation { card_no: "64.123456", code: &created.activation_code, new_password: "ngochan2025", confirm_password: "ngochan2025" };
+        let (_, first) = app::auth::activation::activate(&db, &key, &form, &meta("10.5.0.1")).await.expect("activates");
+        assert!(!first.must_change_password);
 
         // Moving needs a real, open, different cell and a sane date; a good move is dated.
         let err = members::move_member(&db, &admin, created.id, "KHONG.CO", "hôm qua", "").await.unwrap_err();

@@ -4,6 +4,7 @@
 
 mod common;
 
+mod activation;
 mod assistant;
 mod authoring;
 mod authorization;

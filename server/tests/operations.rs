@@ -301,8 +301,11 @@ async fn a_backup_taken_while_members_write_restores_every_table() {
 }
 
 /// A new deployment's first administrator: `server create-admin --unit CODE --phone …` makes the
-/// imported member with that phone an administrator of that unit with a one-time password,
-/// which signs in once and must be changed; unknown phones and units are refused by name.
+/// imported member with that phone an administrator of that unit with an activation code, with
+/// which they choose their own password (nobody signs in before); unknown phones and units are
+/// refused by name.
+const KEY: &str = "5f0e6a1c9b2d4e8f7a3c5b1d9e2f4a6c8b0d2e4f6a8c0e2d4f6b8a0c2e4d6f8a";
+
 #[tokio::test]
 async fn the_first_administrator_is_made_from_the_command_line() {
     let (db, url) = common::sqlite_with_url().await;
@@ -311,7 +314,7 @@ async fn the_first_administrator_is_made_from_the_command_line() {
         std::process::Command::new(env!("CARGO_BIN_EXE_server"))
             .args(["create-admin", "--unit", unit, "--phone", phone])
             .env("DATABASE_URL", &url)
-            .env("SOTAY_SECRET_KEY_FILE", std::env::temp_dir().join(format!("sotay-create-admin-{}.key", f.member_d1)))
+            .env("SOTAY_SECRET_KEY", KEY)
             .env("RUST_LOG", "warn")
             .output()
             .expect("run the server binary")
@@ -322,11 +325,17 @@ async fn the_first_administrator_is_made_from_the_command_line() {
     let out = String::from_utf8_lossy(&made.stdout).to_string();
     assert!(made.status.success(), "{out}{}", String::from_utf8_lossy(&made.stderr));
     assert!(out.contains("là quản trị viên của Đảng bộ huyện Phụng Hiệp"), "{out}");
-    let password = out.lines().find_map(|l| l.strip_prefix("Mật khẩu dùng một lần: ")).expect("the password is printed").trim().to_string();
+    let code = out.lines().find_map(|l| l.strip_prefix("Mã kích hoạt: ")).expect("the code is printed").trim().to_string();
+    assert!(out.contains(&format!("nhập số thẻ {}", member.card_no)), "{out}");
     let meta = app::state::RequestMeta { ip: "10.1.2.3".into(), ..Default::default() };
-    let (_, user) = app::auth::service::login(&db, &phone, &password, &meta).await.expect("signs in with the one-time password");
-    assert!(user.must_change_password, "the one-time password must be changed first");
+    // No password exists before activation (the fixture's one is gone with the new code).
+    assert!(app::auth::service::login(&db, &phone, common::PASSWORD, &meta).await.is_err());
+    let key = app::common::secret::SecretKey::from_hex(KEY).expect("key");
+    let form = app::auth::activation::Activation { card_no: &member.card_no, code: &code, new_password: "quantri2026", confirm_password: "quantri2026" };
+    let (_, user) = app::auth::activation::activate(&db, &key, &form, &meta).await.expect("activates with the printed code");
+    assert!(!user.must_change_password);
     assert!(user.positions.iter().any(|p| p.role == app::auth::Role::Admin && p.unit_id == f.district_a), "{:?}", user.positions);
+    app::auth::service::login(&db, &phone, "quantri2026", &meta).await.expect("then signs in with the chosen password");
 
     let unknown = run("PH", "0999999999");
     assert!(!unknown.status.success() && String::from_utf8_lossy(&unknown.stderr).contains("Không có đảng viên nào có số điện thoại 0999999999"), "{unknown:?}");

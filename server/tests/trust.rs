@@ -6,7 +6,7 @@ use crate::common;
 use app::auth::service::{ACCOUNT_MAX_FAILURES, login};
 use app::db::entities::position;
 use app::error::AppError;
-use app::members::{MemberForm, service as members};
+use app::members::{MemberForm, activation as codes, service as members};
 use app::state::RequestMeta;
 use common::*;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -24,6 +24,7 @@ fn is_forbidden<T: std::fmt::Debug>(result: Result<T, AppError>) -> bool {
 #[tokio::test]
 async fn a_unit_administrator_cannot_take_over_a_higher_account() {
     on_both(|db| async move {
+        let key = app::common::secret::SecretKey::default();
         let f = fixture(&db).await;
         // A second provincial administrator lives in cell C1, inside district A.
         let provincial = add_member(&db, f.cell_c1, "Châu Minh Khang", "0900000201").await;
@@ -32,7 +33,7 @@ async fn a_unit_administrator_cannot_take_over_a_higher_account() {
         give_role(&db, district_admin, "admin", f.district_a).await;
         let actor = user(&db, district_admin).await;
 
-        assert!(is_forbidden(members::reset_password(&db, &actor, provincial).await));
+        assert!(is_forbidden(codes::issue_for_member(&db, &key, &actor, provincial).await));
         assert!(is_forbidden(members::set_status(&db, &actor, provincial, "transferred", "2025-01-02").await));
         let profile = members::profile(&db, &user(&db, f.admin).await, provincial).await.expect("profile");
         let form = MemberForm {
@@ -60,18 +61,18 @@ async fn a_unit_administrator_cannot_take_over_a_higher_account() {
         assert!(!members::profile(&db, &actor, provincial).await.expect("may view").can_manage);
 
         // The same administrator still manages plain members of the district...
-        let temporary = members::reset_password(&db, &actor, f.member_c1).await.expect("reset in scope");
-        assert_eq!(temporary.len(), 8);
+        let issued = codes::issue_for_member(&db, &key, &actor, f.member_c1).await.expect("reset in scope");
+        assert_eq!(issued.codes.len(), 1);
         assert!(members::profile(&db, &actor, f.member_c1).await.unwrap().can_manage);
         // ...but never their own account, and gives positions only to members inside the district.
-        assert!(is_forbidden(members::reset_password(&db, &actor, district_admin).await));
+        assert!(is_forbidden(codes::issue_for_member(&db, &key, &actor, district_admin).await));
         assert!(is_forbidden(members::set_status(&db, &actor, district_admin, "transferred", "2025-01-02").await));
         assert!(is_forbidden(members::assign_position(&db, &actor, f.member_e1, "committee_member", "PH", "2025-01-02").await));
         members::assign_position(&db, &actor, f.member_d1, "committee_member", "PH", "2025-01-02").await.expect("in scope");
 
         // The provincial administrator above both may do all of it.
         let root_admin = user(&db, f.admin).await;
-        members::reset_password(&db, &root_admin, provincial).await.expect("root admin resets");
+        codes::issue_for_member(&db, &key, &root_admin, provincial).await.expect("root admin resets");
     })
     .await;
 }
@@ -79,6 +80,7 @@ async fn a_unit_administrator_cannot_take_over_a_higher_account() {
 #[tokio::test]
 async fn an_administrator_account_is_managed_only_from_the_level_above() {
     on_both(|db| async move {
+        let key = app::common::secret::SecretKey::default();
         let f = fixture(&db).await;
         let first = add_member(&db, f.cell_c1, "Lý Thị Ngọc Hân", "0900000202").await;
         give_role(&db, first, "admin", f.district_a).await;
@@ -87,16 +89,16 @@ async fn an_administrator_account_is_managed_only_from_the_level_above() {
         let peer = user(&db, first).await;
 
         // A peer may not take over a peer's account (password, status)...
-        assert!(is_forbidden(members::reset_password(&db, &peer, second).await));
+        assert!(is_forbidden(codes::issue_for_member(&db, &key, &peer, second).await));
         assert!(is_forbidden(members::set_status(&db, &peer, second, "transferred", "2025-01-02").await));
         assert!(login(&db, "0900000203", PASSWORD, &meta("10.9.0.2")).await.is_ok());
         // ...the province's administrator may.
-        members::reset_password(&db, &user(&db, f.admin).await, second).await.expect("the level above resets");
+        codes::issue_for_member(&db, &key, &user(&db, f.admin).await, second).await.expect("the level above resets");
 
         // At the top there is no level above: the province's administrators answer for each other.
         let other_top = add_member(&db, f.cell_e1, "Mai Thị Thu", "0900000204").await;
         give_role(&db, other_top, "admin", f.root).await;
-        members::reset_password(&db, &user(&db, f.admin).await, other_top).await.expect("a top peer resets");
+        codes::issue_for_member(&db, &key, &user(&db, f.admin).await, other_top).await.expect("a top peer resets");
     })
     .await;
 }
@@ -104,6 +106,7 @@ async fn an_administrator_account_is_managed_only_from_the_level_above() {
 #[tokio::test]
 async fn a_card_number_never_equals_anyone_s_phone_number() {
     on_both(|db| async move {
+        let key = app::common::secret::SecretKey::default();
         let f = fixture(&db).await;
         let admin = user(&db, f.admin).await;
         // Phạm Văn Hậu signs in with 0900000104; a card number of the same digits would make
@@ -118,11 +121,11 @@ async fn a_card_number_never_equals_anyone_s_phone_number() {
             admitted_on: "2006-02-03".into(),
             official_on: "2007-02-03".into(),
         };
-        let refused = members::create(&db, &admin, f.cell_c1, &form).await.expect_err("refused");
+        let refused = members::create(&db, &key, &admin, f.cell_c1, &form).await.expect_err("refused");
         assert_eq!(refused.field_message("card_no").as_deref(), Some("Số thẻ đảng viên này đã có trong hệ thống."));
         // Nor may a phone number equal someone's card number.
         let form = MemberForm { card_no: "0987654321".into(), ..form };
-        members::create(&db, &admin, f.cell_c1, &form).await.expect("a card number no one signs in with");
+        members::create(&db, &key, &admin, f.cell_c1, &form).await.expect("a card number no one signs in with");
         let refused = members::update_contact(&db, &admin, f.member_c1_b, "0987654321", "").await.expect_err("refused");
         assert_eq!(refused.field_message("phone").as_deref(), Some("Số điện thoại này đã được đảng viên khác sử dụng."));
         members::update_contact(&db, &admin, f.member_c1_b, "0987654322", "").await.expect("a free number");

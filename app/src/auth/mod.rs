@@ -2,9 +2,11 @@
 
 #[cfg(feature = "ssr")]
 pub mod service;
+#[cfg(feature = "ssr")]
+pub mod activation;
 mod pages;
 
-pub use pages::{ChangePasswordPage, LoginPage};
+pub use pages::{ActivationPage, ChangePasswordPage, LoginPage};
 
 use serde::{Deserialize, Serialize};
 
@@ -129,6 +131,23 @@ pub async fn login(identifier: String, password: String) -> Result<SessionUser, 
     service::respond(result)
 }
 
+/// A member's first sign-in (or the first after a lost password): card number, the code they
+/// were handed and a password of their own. Signs them in.
+#[server(endpoint = "activate")]
+pub async fn activate(card_no: String, code: String, new_password: String, confirm_password: String) -> Result<SessionUser, AppError> {
+    use crate::state::{request_meta, set_session_cookie};
+    let result = async {
+        let db = crate::state::db()?;
+        let meta = request_meta();
+        let form = activation::Activation { card_no: &card_no, code: &code, new_password: &new_password, confirm_password: &confirm_password };
+        let (token, user) = activation::activate(&db, &crate::state::secret_key()?, &form, &meta).await?;
+        set_session_cookie(&token, &meta);
+        Ok(user)
+    }
+    .await;
+    service::respond(result)
+}
+
 #[server(endpoint = "logout")]
 pub async fn logout() -> Result<(), AppError> {
     use crate::state::{clear_session_cookie, request_meta};
@@ -168,6 +187,7 @@ pub struct Auth {
     pub login: ServerAction<Login>,
     pub logout: ServerAction<Logout>,
     pub change_password: ServerAction<ChangePassword>,
+    pub activate: ServerAction<Activate>,
 }
 
 impl Auth {
@@ -175,19 +195,21 @@ impl Auth {
         let login = ServerAction::<Login>::new();
         let logout = ServerAction::<Logout>::new();
         let change_password = ServerAction::<ChangePassword>::new();
+        let activate = ServerAction::<Activate>::new();
         // Who is logged in changes only when one of these actions succeeds; a failed attempt must
         // not refetch (that would re-render the form and wipe what the member typed).
         let epoch = RwSignal::new(0usize);
         Effect::new(move |_| {
             let succeeded = matches!(login.value().get(), Some(Ok(_)))
                 || matches!(logout.value().get(), Some(Ok(_)))
-                || matches!(change_password.value().get(), Some(Ok(_)));
+                || matches!(change_password.value().get(), Some(Ok(_)))
+                || matches!(activate.value().get(), Some(Ok(_)));
             if succeeded {
                 epoch.update(|e| *e += 1);
             }
         });
         let user = Resource::new(move || epoch.get(), |_| current_user());
-        let auth = Auth { user, login, logout, change_password };
+        let auth = Auth { user, login, logout, change_password, activate };
         provide_context(auth);
         auth
     }

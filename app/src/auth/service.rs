@@ -211,20 +211,7 @@ pub async fn login(
         return Err(AppError::Invalid(errors));
     }
 
-    // Every attempt is counted before the password is checked, atomically, per address and per
-    // typed identifier (whether or not an account has it): parallel guesses cannot outrun the
-    // limit, and a locked identifier answers the same whether it exists or not.
-    // An address over its limit stops here, before it can count against (and so lock) the
-    // accounts it names.
-    let now = Utc::now();
-    let address = address_key(&meta.ip);
-    if rate_limit::count(db, &LOGIN_BY_ADDRESS, &address, now).await? > LOGIN_BY_ADDRESS.calls {
-        return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_ADDRESS, now)));
-    }
-    if rate_limit::count(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await? > LOGIN_BY_IDENTIFIER.calls {
-        return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_IDENTIFIER, now)));
-    }
-
+    count_attempt(db, &identifier, meta).await?;
     let found = member::Entity::find()
         .filter(member::Column::Phone.eq(identifier.as_str()).or(member::Column::CardNo.eq(identifier.as_str())))
         .one(db)
@@ -240,25 +227,57 @@ pub async fn login(
     if !verify_password(password, &credential.password_hash).await {
         return Err(AppError::BadCredentials);
     }
-    // A right password does not count against the address (a commune office shares one) and
-    // clears the identifier's count.
-    rate_limit::take_back(db, &LOGIN_BY_ADDRESS, &address, now).await?;
-    rate_limit::clear(db, &LOGIN_BY_IDENTIFIER, &identifier, now).await?;
+    forgive_attempt(db, &identifier, meta).await?;
     if member.status != "active" {
-        return Err(AppError::Forbidden(
-            "Tài khoản này không còn hoạt động. Vui lòng liên hệ cấp ủy để được hỗ trợ.".into(),
-        ));
+        return Err(inactive_account());
     }
+    let token = start_session(db, member.id, meta).await?;
+    let user = load_session_user(db, member.id, credential.must_change).await?;
+    Ok((token, user))
+}
 
-    // A new session on every login: a token the browser held before (perhaps planted by
-    // someone else) never becomes a signed-in session.
-    if let Some(old) = meta.session_token.as_deref() {
-        logout(db, old).await?;
+/// The refusal for an account whose member is no longer in office.
+pub fn inactive_account() -> AppError {
+    AppError::Forbidden("Tài khoản này không còn hoạt động. Vui lòng liên hệ cấp ủy để được hỗ trợ.".into())
+}
+
+/// Counts one attempt at a secret (a password, an activation code) for `identifier`, before the
+/// secret is checked, atomically, per address and per typed identifier (whether or not an
+/// account has it): parallel guesses cannot outrun the limit, and a locked identifier answers
+/// the same whether it exists or not. Login and activation share the counters, so switching
+/// forms gives no extra guesses. An address over its limit stops here, before it can count
+/// against (and so lock) the accounts it names.
+pub async fn count_attempt(db: &impl ConnectionTrait, identifier: &str, meta: &RequestMeta) -> AppResult<()> {
+    let now = Utc::now();
+    let address = address_key(&meta.ip);
+    if rate_limit::count(db, &LOGIN_BY_ADDRESS, &address, now).await? > LOGIN_BY_ADDRESS.calls {
+        return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_ADDRESS, now)));
     }
+    if rate_limit::count(db, &LOGIN_BY_IDENTIFIER, identifier, now).await? > LOGIN_BY_IDENTIFIER.calls {
+        return Err(AppError::Throttled(rate_limit::minutes_left(&LOGIN_BY_IDENTIFIER, now)));
+    }
+    Ok(())
+}
+
+/// A right secret does not count against the address (a commune office shares one) and clears
+/// the identifier's count.
+pub async fn forgive_attempt(db: &impl ConnectionTrait, identifier: &str, meta: &RequestMeta) -> AppResult<()> {
+    let now = Utc::now();
+    rate_limit::take_back(db, &LOGIN_BY_ADDRESS, &address_key(&meta.ip), now).await?;
+    rate_limit::clear(db, &LOGIN_BY_IDENTIFIER, identifier, now).await
+}
+
+/// A new session for `member_id`; returns its token. A token the browser held before (perhaps
+/// planted by someone else) never becomes a signed-in session: it is ended here.
+pub async fn start_session(db: &impl ConnectionTrait, member_id: i64, meta: &RequestMeta) -> AppResult<String> {
+    if let Some(old) = meta.session_token.as_deref() {
+        session::Entity::delete_by_id(token_hash(old)).exec(db).await?;
+    }
+    let now = Utc::now();
     let token = new_token()?;
     session::ActiveModel {
         id: Set(token_hash(&token)),
-        member_id: Set(member.id),
+        member_id: Set(member_id),
         created_at: Set(now),
         expires_at: Set(now + Duration::days(SESSION_DAYS)),
         ip: Set(Some(meta.ip.chars().take(64).collect())),
@@ -267,8 +286,7 @@ pub async fn login(
     }
     .insert(db)
     .await?;
-    let user = load_session_user(db, member.id, credential.must_change).await?;
-    Ok((token, user))
+    Ok(token)
 }
 
 /// The address an attempt is counted against: an IPv6 client usually holds a whole /64, so it
@@ -513,6 +531,10 @@ pub enum Action {
     /// Add, edit fully, move or change the status of members in a unit.
     ManageMembers(i64),
     AssignPosition(i64),
+    /// Hand out activation codes to a cell's members: its (deputy) secretaries and the
+    /// administrators above it (members who hold positions need an administrator: see
+    /// `members::activation`).
+    IssueActivationCodes(i64),
     /// Edit, publish or assign a document owned by this unit.
     ManageDocument(i64),
     /// Plan, record and score this cell's meetings: its own (deputy) secretary only.
@@ -551,6 +573,7 @@ pub async fn authorize(db: &impl ConnectionTrait, user: &SessionUser, action: Ac
         Action::ManageUnit(unit_id) | Action::ManageMembers(unit_id) | Action::AssignPosition(unit_id) => {
             in_any_subtree(db, &admin, unit_id).await?
         }
+        Action::IssueActivationCodes(cell_id) => cells.contains(&cell_id) || in_any_subtree(db, &admin, cell_id).await?,
         Action::ManageDocument(unit_id) => in_any_subtree(db, &readers, unit_id).await?,
         Action::ManageMeetings(cell_id) => cells.contains(&cell_id),
         Action::ReviewMeetings(cell_id) => {
@@ -574,6 +597,7 @@ fn denial_message(action: Action) -> &'static str {
         Action::ManageUnit(_) => "Chỉ quản trị viên của cấp trên mới được thay đổi đơn vị này.",
         Action::ManageMembers(_) => "Chỉ quản trị viên phụ trách đơn vị mới được thay đổi hồ sơ đảng viên ở đây.",
         Action::AssignPosition(_) => "Chỉ quản trị viên phụ trách đơn vị mới được phân công chức vụ ở đây.",
+        Action::IssueActivationCodes(_) => "Chỉ bí thư chi bộ hoặc quản trị viên phụ trách mới được cấp mã kích hoạt cho đảng viên của chi bộ này.",
         Action::ManageDocument(_) => "Chỉ cấp ủy phụ trách mới được sửa, ban hành tài liệu này.",
         Action::ManageMeetings(_) => "Chỉ bí thư, phó bí thư của chi bộ mới được ghi nhận và chấm điểm buổi sinh hoạt.",
         Action::ReviewMeetings(_) => "Chỉ cấp ủy cấp trên của chi bộ mới được duyệt kết quả chấm điểm.",

@@ -23,6 +23,7 @@ mod m20261127_000014_offline_writes;
 mod m20261201_000015_assistant;
 mod m20261202_000016_trust;
 mod m20261203_000017_reading_proof;
+mod m20261204_000018_activation;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000015_assistant::Migration),
             Box::new(m20261202_000016_trust::Migration),
             Box::new(m20261203_000017_reading_proof::Migration),
+            Box::new(m20261204_000018_activation::Migration),
         ]
     }
 }

@@ -3,11 +3,15 @@
 #[cfg(feature = "ssr")]
 pub mod export;
 #[cfg(feature = "ssr")]
+pub mod activation;
+#[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
 pub mod service;
+mod activation_pages;
 mod pages;
 
+pub use activation_pages::ActivationCodesPage;
 pub use pages::{MemberImportPage, MemberListPage, MemberProfilePage, NewMemberPage};
 
 use chrono::NaiveDate;
@@ -115,6 +119,8 @@ pub struct MemberPage {
     pub page: u64,
     pub page_count: u64,
     pub can_manage: bool,
+    /// A cell whose activation codes this user hands out.
+    pub can_issue_codes: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -169,8 +175,75 @@ pub struct MemberForm {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CreatedMember {
     pub id: i64,
-    /// Shown once to the administrator; the member must change it at first login.
-    pub temporary_password: String,
+    /// Shown once to whoever added the member, who hands it over; the member chooses a password
+    /// with it on the activation page.
+    pub activation_code: String,
+    pub expires_on: NaiveDate,
+}
+
+/// Where a member's account stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum AccountState {
+    /// Has chosen a password.
+    Active,
+    /// A code was handed out and still works until this day.
+    CodeIssued(NaiveDate),
+    /// A code was handed out and ran out on this day.
+    CodeExpired(NaiveDate),
+    /// Never activated and no code yet.
+    NoCode,
+}
+
+impl AccountState {
+    pub fn label(self) -> String {
+        match self {
+            AccountState::Active => "Đã kích hoạt".into(),
+            AccountState::CodeIssued(d) => format!("Đã cấp mã, dùng được đến {}", d.format("%d/%m/%Y")),
+            AccountState::CodeExpired(d) => format!("Mã đã hết hạn ngày {}", d.format("%d/%m/%Y")),
+            AccountState::NoCode => "Chưa kích hoạt, chưa có mã".into(),
+        }
+    }
+
+    /// Picked by default for a new round of codes: nobody who can already sign in, nobody
+    /// whose printed code may be in their hands.
+    pub fn needs_code(self) -> bool {
+        matches!(self, AccountState::NoCode | AccountState::CodeExpired(_))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountRow {
+    pub member_id: i64,
+    pub full_name: String,
+    pub card_no: String,
+    pub state: AccountState,
+    /// Whether this user may hand this member a code (members holding positions get theirs
+    /// from an administrator above).
+    pub may_issue: bool,
+}
+
+/// A cell's members and their accounts, for handing out activation codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellAccounts {
+    pub unit: UnitRef,
+    pub rows: Vec<AccountRow>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCode {
+    pub member_id: i64,
+    pub full_name: String,
+    pub card_no: String,
+    /// Grouped digits, as printed: "4821 0937 5512".
+    pub code: String,
+}
+
+/// Codes just handed out: shown once (only their fingerprints are kept), to print or download.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IssuedCodes {
+    pub unit: UnitRef,
+    pub expires_on: NaiveDate,
+    pub codes: Vec<IssuedCode>,
 }
 
 #[allow(unused_imports)]
@@ -194,7 +267,7 @@ pub async fn get_member_profile(id: i64) -> Result<MemberProfile, AppError> {
 
 #[server(endpoint = "create-member")]
 pub async fn create_member(unit_id: i64, form: MemberForm) -> Result<CreatedMember, AppError> {
-    call!(|db, user| service::create(&db, &user, unit_id, &form))
+    call!(|db, user| async { service::create(&db, &crate::state::secret_key()?, &user, unit_id, &form).await })
 }
 
 #[server(endpoint = "update-member")]
@@ -217,9 +290,22 @@ pub async fn set_member_status(id: i64, status: String, on_date: String) -> Resu
     call!(|db, user| service::set_status(&db, &user, id, &status, &on_date))
 }
 
-#[server(endpoint = "reset-password")]
-pub async fn reset_password(id: i64) -> Result<String, AppError> {
-    call!(|db, user| service::reset_password(&db, &user, id))
+/// A cell's members and where their accounts stand.
+#[server(endpoint = "get-cell-accounts")]
+pub async fn get_cell_accounts(unit_id: i64) -> Result<CellAccounts, AppError> {
+    call!(|db, user| activation::accounts(&db, &user, unit_id))
+}
+
+/// New activation codes for the chosen members of a cell (their old codes stop working).
+#[server(endpoint = "issue-activation-codes")]
+pub async fn issue_activation_codes(unit_id: i64, member_ids: Vec<i64>) -> Result<IssuedCodes, AppError> {
+    call!(|db, user| async { activation::issue_for_cell(&db, &crate::state::secret_key()?, &user, unit_id, &member_ids).await })
+}
+
+/// A new activation code for one member (a lost or forgotten password: the old one stops working).
+#[server(endpoint = "issue-activation-code")]
+pub async fn issue_activation_code(id: i64) -> Result<IssuedCodes, AppError> {
+    call!(|db, user| async { activation::issue_for_member(&db, &crate::state::secret_key()?, &user, id).await })
 }
 
 #[server(endpoint = "assign-position")]

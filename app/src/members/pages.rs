@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::{
     AssignPosition, CreateMember, EndPosition, MemberPage, MemberProfile, MemberSort, MemberStatus, MoveMember,
-    ResetPassword, SetMemberStatus, UpdateContact, UpdateMember, list_members, get_member_profile,
+    IssueActivationCode, SetMemberStatus, UpdateContact, UpdateMember, list_members, get_member_profile,
 };
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
@@ -179,6 +179,11 @@ fn MemberTable(page: MemberPage, filter: MemberFilter) -> impl IntoView {
                 "Tải danh sách đảng viên đang sinh hoạt (Excel)"
             </a>
         </p>
+        {page.can_issue_codes.then(|| view! {
+            <p class="actions">
+                <a href=format!("/dang-vien/kich-hoat?don-vi={}", page.unit.id) class="button" data-testid="activation-link">"Mã kích hoạt tài khoản"</a>
+            </p>
+        })}
         {page.can_manage.then(|| view! {
             <p class="actions">
                 <a href=format!("/dang-vien/moi?don-vi={}", page.unit.id) class="button">"＋ Thêm đảng viên vào chi bộ"</a>
@@ -237,7 +242,7 @@ struct ProfileActions {
     update: ServerAction<UpdateMember>,
     moving: ServerAction<MoveMember>,
     status: ServerAction<SetMemberStatus>,
-    reset: ServerAction<ResetPassword>,
+    reset: ServerAction<IssueActivationCode>,
     assign: ServerAction<AssignPosition>,
     end: ServerAction<EndPosition>,
 }
@@ -446,14 +451,22 @@ fn ManageMember(profile: MemberProfile, actions: ProfileActions) -> impl IntoVie
                 </details>
             })}
             <details>
-                <summary>"Cấp lại mật khẩu"</summary>
+                <summary>"Cấp mã kích hoạt mới"</summary>
                 <ActionForm action=reset attr:class="form">
                     <input type="hidden" name="id" value=id />
-                    <p class="hint">"Mật khẩu tạm thời chỉ hiện một lần; đảng viên phải đổi khi đăng nhập."</p>
-                    <button type="submit">"Cấp mật khẩu tạm thời"</button>
+                    <p class="hint">
+                        "Khi đảng viên quên mật khẩu hoặc mất điện thoại: mã mới chỉ hiện một lần; mật khẩu cũ, mã cũ và "
+                        "mọi phiên đăng nhập của đảng viên hết hiệu lực ngay. Đảng viên dùng mã để tự đặt mật khẩu mới."
+                    </p>
+                    <button type="submit">"Cấp mã kích hoạt"</button>
                     {move || reset.value().get().map(|r| match r {
-                        Ok(password) => view! {
-                            <p class="alert alert-success" role="status">"Mật khẩu tạm thời: " <strong data-testid="temp-password">{password}</strong></p>
+                        Ok(batch) => view! {
+                            <div class="alert alert-success" role="status">
+                                {batch.codes.into_iter().map(|c| view! {
+                                    <p>"Mã kích hoạt của " {c.full_name} ": " <strong data-testid="activation-code">{c.code}</strong></p>
+                                }).collect_view()}
+                                <p>"Dùng được một lần, đến hết ngày " {date_text(batch.expires_on)} ", tại trang Kích hoạt tài khoản."</p>
+                            </div>
                         }.into_any(),
                         Err(error) => view! { <ErrorBox error /> }.into_any(),
                     })}
@@ -478,7 +491,7 @@ pub fn NewMemberPage() -> impl IntoView {
     }
 }
 
-/// The new member's form, then their temporary password.
+/// The new member's form, then their activation code.
 #[crate::ui::interactive]
 fn NewMemberForm(unit_id: i64) -> impl IntoView {
     let create = ServerAction::<CreateMember>::new();
@@ -486,7 +499,8 @@ fn NewMemberForm(unit_id: i64) -> impl IntoView {
     move || match create.value().get() {
         Some(Ok(created)) => view! {
             <div class="alert alert-success" role="status">
-                <p>"Đã thêm đảng viên. Mật khẩu tạm thời: " <strong data-testid="temp-password">{created.temporary_password.clone()}</strong></p>
+                <p>"Đã thêm đảng viên. Mã kích hoạt: " <strong data-testid="activation-code">{created.activation_code.clone()}</strong></p>
+                <p>"Trao mã cho đảng viên: đồng chí vào trang Kích hoạt tài khoản, nhập số thẻ và mã này để tự đặt mật khẩu. Mã dùng một lần, đến hết ngày " {date_text(created.expires_on)} "."</p>
                 <p><a href=format!("/dang-vien/{}", created.id)>"Xem hồ sơ"</a></p>
             </div>
         }.into_any(),

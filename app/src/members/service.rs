@@ -12,11 +12,13 @@ use super::{
     CreatedMember, MemberForm, MemberPage, MemberProfile, MemberRow, MemberSort, MemberStatus, MembershipEntry,
     PAGE_SIZE, PositionEntry,
 };
-use crate::auth::service::{Action, authorize, end_other_sessions, hash_password, normalize_identifier, unit_names};
+use crate::auth::activation;
+use crate::auth::service::{Action, authorize, end_other_sessions, normalize_identifier, unit_names};
+use crate::common::secret::SecretKey;
 use crate::auth::{Role, SessionUser};
-use crate::db::entities::{credential, joins, member, membership, position, unit, unit_closure};
+use crate::db::entities::{joins, member, membership, position, unit, unit_closure};
 use crate::db::fold::{fold, fold_padded, name_sort_key};
-use crate::error::{AppError, AppResult, OrInternal};
+use crate::error::{AppError, AppResult};
 use crate::units::service::{find_unit, kind_of};
 use crate::units::UnitRef;
 use crate::validate::Checks;
@@ -40,7 +42,7 @@ async fn admin_above(db: &impl ConnectionTrait, user: &SessionUser, unit_id: i64
 
 /// What an actor wants to do to another member's record.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Managing {
+pub(super) enum Managing {
     /// Edit the record, move the member, give them a position.
     Record,
     /// Set a status or reset the password: never on oneself (an administrator locked out of
@@ -51,7 +53,7 @@ enum Managing {
 /// An actor may manage a member only when their scope covers the member's cell **and** every
 /// unit where the member holds a position: a district administrator must not reset the password
 /// of a provincial administrator whose cell happens to lie in the district.
-async fn authorize_managing(
+pub(super) async fn authorize_managing(
     db: &impl ConnectionTrait,
     user: &SessionUser,
     target: &member::Model,
@@ -173,6 +175,9 @@ pub async fn list(
     let can_manage = kind_of(&unit_model).holds_members()
         && unit_model.valid_to.is_none()
         && authorize(db, user, Action::ManageMembers(unit_id)).await.is_ok();
+    let can_issue_codes = kind_of(&unit_model).holds_members()
+        && unit_model.valid_to.is_none()
+        && authorize(db, user, Action::IssueActivationCodes(unit_id)).await.is_ok();
     Ok(MemberPage {
         unit: UnitRef { id: unit_model.id, name: unit_model.name },
         items,
@@ -180,6 +185,7 @@ pub async fn list(
         page,
         page_count,
         can_manage,
+        can_issue_codes,
     })
 }
 
@@ -440,23 +446,13 @@ fn cell_check(model: &unit::Model) -> AppResult<()> {
     Ok(())
 }
 
-/// A temporary password the administrator hands over; the member must change it at first login.
-fn temporary_password() -> AppResult<String> {
-    const LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz";
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).or_internal()?;
-    let letters: String = bytes[..4].iter().map(|b| LETTERS[*b as usize % LETTERS.len()] as char).collect();
-    let digits: String = bytes[4..].iter().map(|b| char::from(b'0' + b % 10)).collect();
-    Ok(format!("{letters}{digits}"))
-}
-
-pub async fn create(db: &DatabaseConnection, user: &SessionUser, unit_id: i64, form: &MemberForm) -> AppResult<CreatedMember> {
+/// A new member of the cell `unit_id`, with an activation code (shown once to whoever added them):
+/// nobody ever knows the member's password but the member.
+pub async fn create(db: &DatabaseConnection, key: &SecretKey, user: &SessionUser, unit_id: i64, form: &MemberForm) -> AppResult<CreatedMember> {
     authorize(db, user, Action::ManageMembers(unit_id)).await?;
     let cell = find_unit(db, unit_id).await?;
     cell_check(&cell)?;
     let clean = validate_form(db, form, None).await?;
-    let password = temporary_password()?;
-    let hash = hash_password(&password).await?;
     let now = Utc::now();
     let txn = db.begin().await?;
     let inserted = new_member_row(&clean, unit_id, now).insert(&txn).await?;
@@ -471,16 +467,10 @@ pub async fn create(db: &DatabaseConnection, user: &SessionUser, unit_id: i64, f
     }
     .insert(&txn)
     .await?;
-    credential::ActiveModel {
-        member_id: Set(inserted.id),
-        password_hash: Set(hash),
-        must_change: Set(true),
-        updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await?;
+    let issued = activation::issue(&txn, key, &[inserted.id], Some(user.member_id)).await?;
     txn.commit().await?;
-    Ok(CreatedMember { id: inserted.id, temporary_password: password })
+    let code = issued.into_iter().next().ok_or(AppError::Internal)?;
+    Ok(CreatedMember { id: inserted.id, activation_code: code.code, expires_on: crate::common::time::vietnam_date(code.expires_at) })
 }
 
 pub async fn update(db: &DatabaseConnection, user: &SessionUser, id: i64, form: &MemberForm) -> AppResult<()> {
@@ -722,46 +712,11 @@ pub async fn set_status(db: &DatabaseConnection, user: &SessionUser, id: i64, st
     Ok(())
 }
 
-pub async fn reset_password(db: &DatabaseConnection, user: &SessionUser, id: i64) -> AppResult<String> {
-    let model = find_member(db, id).await?;
-    authorize_managing(db, user, &model, Managing::Account).await?;
-    set_one_time_password(db, id).await
-}
-
-/// A new one-time password for member `id` (to be changed at the first sign-in); their other
-/// sessions end.
-async fn set_one_time_password(db: &DatabaseConnection, id: i64) -> AppResult<String> {
-    let password = temporary_password()?;
-    let hash = hash_password(&password).await?;
-    let txn = db.begin().await?;
-    write_one_time_credential(&txn, id, hash).await?;
-    txn.commit().await?;
-    Ok(password)
-}
-
-/// Member `id`'s password becomes the one hashed as `hash`, to be changed at the next sign-in;
-/// their sessions end.
-async fn write_one_time_credential(txn: &sea_orm::DatabaseTransaction, id: i64, hash: String) -> AppResult<()> {
-    let row = credential::ActiveModel {
-        member_id: Set(id),
-        password_hash: Set(hash),
-        must_change: Set(true),
-        updated_at: Set(Utc::now()),
-    };
-    if credential::Entity::find_by_id(id).one(txn).await?.is_some() {
-        row.update(txn).await?;
-    } else {
-        row.insert(txn).await?;
-    }
-    end_other_sessions(txn, id, None).await?;
-    Ok(())
-}
-
 /// `server create-admin --unit CODE --phone …`: the first administrator of a new deployment.
 /// The member with that phone number (imported beforehand) becomes an administrator of the open
-/// unit with that code and gets a one-time password, changed at the first sign-in. Run again,
-/// it only gives a new password.
-pub async fn grant_first_admin(db: &DatabaseConnection, unit_code: &str, phone: &str) -> AppResult<(member::Model, unit::Model, String)> {
+/// unit with that code and gets an activation code, with which they choose their password. Run
+/// again, it only gives a new code (the old one, and any password, stop working).
+pub async fn grant_first_admin(db: &DatabaseConnection, key: &SecretKey, unit_code: &str, phone: &str) -> AppResult<(member::Model, unit::Model, activation::Issued)> {
     let code = unit_code.trim().to_uppercase();
     let target = unit::Entity::find()
         .filter(unit::Column::Code.eq(code.as_str()))
@@ -787,9 +742,7 @@ pub async fn grant_first_admin(db: &DatabaseConnection, unit_code: &str, phone: 
         .filter(position::Column::ToDate.is_null())
         .count(db)
         .await?;
-    let password = temporary_password()?;
-    let hash = hash_password(&password).await?;
-    // The position and the password together, or neither.
+    // The position and the code together, or neither.
     let txn = db.begin().await?;
     if holds == 0 {
         position::ActiveModel {
@@ -803,9 +756,10 @@ pub async fn grant_first_admin(db: &DatabaseConnection, unit_code: &str, phone: 
         .insert(&txn)
         .await?;
     }
-    write_one_time_credential(&txn, model.id, hash).await?;
+    let issued = activation::issue(&txn, key, &[model.id], None).await?;
     txn.commit().await?;
-    Ok((model, target, password))
+    let code = issued.into_iter().next().ok_or(AppError::Internal)?;
+    Ok((model, target, code))
 }
 
 pub async fn assign_position(

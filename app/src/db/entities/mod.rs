@@ -16,6 +16,7 @@ pub mod member;
 pub mod membership;
 pub mod position;
 pub mod credential;
+pub mod activation_code;
 pub mod session;
 pub mod rate_counter;
 pub mod document;
