@@ -96,37 +96,42 @@ test('server functions answer bad input with a typed error, never a bare 500', a
   expect(anonymous.status()).toBe(401);
 });
 
-test('first login forces a password change', async ({ page, browser }) => {
+test('a member activates the account with the code an administrator handed out', async ({ page, browser }) => {
   // Seeded members have no password at all (no shared initial one to guess).
   await login(page, '64010001', 'dangvien2024');
   await expect(page.getByRole('alert').first()).toContainText('mật khẩu không đúng');
-  // An administrator issues a one-time temporary password...
+  await expect(page.getByRole('link', { name: 'kích hoạt tài khoản' })).toHaveAttribute('href', '/kich-hoat');
+  // An administrator gives the member a one-time activation code...
   const admin = await newPage(browser);
   await loginAs(admin, 'admin');
   await admin.goto('/dang-vien?q=64010001');
   await hydrated(admin);
   await admin.getByTestId('member-list').getByRole('link').first().click();
-  await admin.getByText('Cấp lại mật khẩu').click();
-  await admin.getByRole('button', { name: 'Cấp mật khẩu tạm thời' }).click();
-  const temporary = (await admin.getByTestId('temp-password').textContent())!.trim();
-  expect(temporary).toMatch(/^[a-z]{4}[0-9]{4}$/);
+  await admin.getByText('Cấp mã kích hoạt mới').click();
+  await admin.getByRole('button', { name: 'Cấp mã kích hoạt' }).click();
+  const code = (await admin.getByTestId('activation-code').textContent())!.trim();
+  expect(code).toMatch(/^\d{4} \d{4} \d{4}$/);
   await closePages();
-  // ...with which the member logs in once and must choose their own.
-  await login(page, '64010001', temporary);
-  await expect(page).toHaveURL(/\/doi-mat-khau$/);
+  // ...with which the member chooses a password of their own and is signed in.
+  await page.goto('/kich-hoat');
   await hydrated(page);
-  await expect(page.getByText('lần đăng nhập đầu tiên')).toBeVisible();
-  await page.getByLabel('Mật khẩu hiện tại').fill(temporary);
+  await page.getByLabel('Số thẻ đảng viên').fill('64.010001');
+  await page.getByLabel(/^Mã kích hoạt/).fill(code);
   await page.getByLabel(/^Mật khẩu mới/).fill('ngan');
   await page.getByLabel('Nhập lại mật khẩu mới').fill('ngan');
-  await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
+  await page.getByRole('button', { name: 'Kích hoạt và đăng nhập' }).click();
   await expect(page.locator('[data-field="new_password"]')).toHaveText('Mật khẩu phải có ít nhất 8 ký tự.');
   await page.getByLabel(/^Mật khẩu mới/).fill('vithanh2025');
   await page.getByLabel('Nhập lại mật khẩu mới').fill('vithanh2025');
-  await page.getByRole('button', { name: 'Lưu mật khẩu mới' }).click();
-  await expect(page.getByRole('status')).toHaveText('Đã đổi mật khẩu.');
-  await page.goto('/');
+  await page.getByRole('button', { name: 'Kích hoạt và đăng nhập' }).click();
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Xin chào đồng chí');
+  // The code was for once.
+  const again = await page.request.post('/api/activate', {
+    form: { card_no: '64010001', code, new_password: 'khac20255', confirm_password: 'khac20255' },
+    headers: { Accept: 'application/json' },
+  });
+  expect(again.status()).toBe(422);
+  expect(await again.text()).toContain('mã kích hoạt không đúng');
 });
 
 test('admin adds a member to a cell and sees field errors first', async ({ page }) => {
@@ -147,7 +152,7 @@ test('admin adds a member to a cell and sees field errors first', async ({ page 
   await page.getByLabel('Số điện thoại di động').fill('0939 000 111');
   await page.getByLabel('Ngày vào Đảng').fill('2019-05-19');
   await page.getByRole('button', { name: 'Thêm đảng viên' }).click();
-  await expect(page.getByTestId('temp-password')).toHaveText(/^[a-z]{4}[0-9]{4}$/);
+  await expect(page.getByTestId('activation-code')).toHaveText(/^\d{4} \d{4} \d{4}$/);
   await shot(page, 'admin-added-member');
   await page.getByRole('link', { name: 'Xem hồ sơ' }).click();
   await expect(page.getByTestId('profile-name')).toHaveText('Lâm Thị Mỹ Duyên');

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { afterTest, hydrated, loginAs, shot } from './helpers';
+import { afterTest, hydrated, login, loginAs, newPage, shot } from './helpers';
 
 test.afterEach(afterTest);
 
@@ -10,7 +11,7 @@ function sheet(lines: string[]) {
   return { name: 'danh-sach-vi-tan.csv', mimeType: 'text/csv', buffer: Buffer.from('\ufeff' + [HEADER, ...lines].join('\r\n') + '\r\n') };
 }
 
-test('an administrator checks a member list, sees a bad row refused, then imports it and finds the members', async ({ page }) => {
+test('an administrator checks a member list, sees a bad row refused, imports it, hands out codes, and a member activates', async ({ page, browser }) => {
   await loginAs(page, 'admin');
   await page.goto('/dang-vien/nhap');
   await hydrated(page);
@@ -68,6 +69,64 @@ test('an administrator checks a member list, sees a bad row refused, then import
   const workbook = await page.request.get((await page.getByTestId('export-link').getAttribute('href'))!);
   expect(workbook.headers()['content-type']).toContain('spreadsheetml');
   expect((await workbook.body()).subarray(0, 2).toString()).toBe('PK');
+
+  // Nobody imported can sign in yet: the new cell's members get activation codes.
+  await page.getByTestId('member-list').getByRole('link', { name: 'Tô Văn Khải' }).click();
+  await page.getByRole('link', { name: /Chi bộ ấp Kênh Mới/ }).first().click();
+  await page.getByRole('link', { name: 'Danh sách đảng viên' }).click();
+  await page.getByTestId('activation-link').click();
+  await hydrated(page);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Mã kích hoạt tài khoản');
+  const accounts = page.getByTestId('accounts').locator('tbody tr');
+  await expect(accounts).toHaveCount(1);
+  await expect(accounts.first()).toContainText('Tô Văn Khải');
+  await expect(accounts.first()).toContainText('Chưa kích hoạt, chưa có mã');
+  await expect(accounts.first().getByRole('checkbox')).toBeChecked();
+  await page.getByTestId('issue-codes').click();
+  await expect(page.getByTestId('codes-issued')).toContainText('Đã cấp 1 mã kích hoạt');
+  await expect(accounts.first()).toContainText('Đã cấp mã, dùng được đến');
+  const slip = page.getByTestId('code-slip');
+  await expect(slip).toHaveCount(1);
+  await expect(slip.getByTestId('slip-name')).toHaveText('Tô Văn Khải');
+  await expect(slip.getByTestId('slip-card')).toHaveText('64990002');
+  const code = (await slip.getByTestId('slip-code').textContent())!.trim();
+  expect(code).toMatch(/^\d{4} \d{4} \d{4}$/);
+  await expect(slip.getByTestId('slip-address')).toHaveText(new URL('/kich-hoat', page.url()).href);
+  await shot(page, 'activation-codes-issued');
+  await page.emulateMedia({ media: 'print' });
+  await expect(page.getByTestId('accounts')).toBeHidden();
+  await shot(page, 'activation-codes-printed');
+  await page.emulateMedia({ media: 'screen' });
+  // The same codes as a workbook (the browser's own download of the page's form).
+  const [codes] = await Promise.all([page.waitForEvent('download'), page.getByTestId('codes-xlsx').click()]);
+  expect(codes.suggestedFilename()).toMatch(/^ma-kich-hoat-\d+\.xlsx$/);
+  const saved = readFileSync(await codes.path());
+  expect(saved.subarray(0, 2).toString()).toBe('PK');
+
+  // The member, on their own phone: card number, code, a password of their own.
+  const member = await newPage(browser);
+  await login(member, '64990002', 'khai2025');
+  await expect(member.getByRole('alert').first()).toContainText('mật khẩu không đúng');
+  await member.getByRole('link', { name: 'kích hoạt tài khoản' }).click();
+  await hydrated(member);
+  await member.getByLabel('Số thẻ đảng viên').fill('64990002');
+  await member.getByLabel(/^Mã kích hoạt/).fill(code);
+  await member.getByLabel(/^Mật khẩu mới/).fill('khaito2025');
+  await member.getByLabel('Nhập lại mật khẩu mới').fill('khaito2025');
+  await shot(member, 'activation-form');
+  await member.getByRole('button', { name: 'Kích hoạt và đăng nhập' }).click();
+  await expect(member.getByRole('heading', { level: 1 })).toContainText('Xin chào đồng chí Tô Văn Khải');
+  await shot(member, 'activated-home');
+  // From then on the phone number and that password sign in.
+  await member.context().clearCookies();
+  await login(member, '0968000002', 'khaito2025');
+  await expect(member.getByRole('heading', { level: 1 })).toContainText('Xin chào đồng chí Tô Văn Khải');
+
+  // The administrator's table now shows the account active.
+  await page.reload();
+  await hydrated(page);
+  await expect(accounts.first()).toContainText('Đã kích hoạt');
+  await expect(accounts.first().getByRole('checkbox')).not.toBeChecked();
 });
 
 test('a plain member cannot import a list', async ({ page }) => {

@@ -129,6 +129,7 @@ fn CodeSlips(batch: IssuedCodes) -> impl IntoView {
     let pairs = batch.codes.iter().map(|c| format!("{}:{}", c.member_id, c.code)).collect::<Vec<_>>().join(",");
     let expires = date_text(batch.expires_on);
     let unit_name = batch.unit.name.clone();
+    let address = format!("{}/kich-hoat", site_origin());
     view! {
         <div class="alert alert-success no-print" role="status" data-testid="codes-issued">
             {format!("Đã cấp {} mã kích hoạt, dùng được đến hết ngày {}. Hãy in phiếu hoặc tải tệp ngay: mã không hiện lại.", batch.codes.len(), expires)}
@@ -146,6 +147,7 @@ fn CodeSlips(batch: IssuedCodes) -> impl IntoView {
             {batch.codes.into_iter().map(|c| {
                 let expires = expires.clone();
                 let unit_name = unit_name.clone();
+                let address = address.clone();
                 view! {
                     <article class="code-slip" data-testid="code-slip">
                         <h2>"Sổ tay đảng viên điện tử · Phiếu kích hoạt tài khoản"</h2>
@@ -153,12 +155,25 @@ fn CodeSlips(batch: IssuedCodes) -> impl IntoView {
                         <p>"Số thẻ đảng viên: " <strong data-testid="slip-card">{c.card_no}</strong></p>
                         <p>"Mã kích hoạt: " <strong class="code" data-testid="slip-code">{c.code}</strong></p>
                         <p class="muted">
-                            "Vào Sổ tay đảng viên, chọn “Kích hoạt tài khoản” (địa chỉ …/kich-hoat), nhập số thẻ và mã này, rồi tự đặt mật khẩu. "
+                            "Vào Sổ tay đảng viên, chọn “Kích hoạt tài khoản” (" <span data-testid="slip-address">{address}</span> "), nhập số thẻ và mã này, rồi tự đặt mật khẩu. "
                             "Mã dùng một lần, đến hết ngày " {expires} ". Không đưa mã cho người khác."
                         </p>
                     </article>
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+/// The handbook's address as the browser sees it, for the slips (they are drawn only in the
+/// browser, after codes are issued).
+fn site_origin() -> String {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default()
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        String::new()
     }
 }
