@@ -211,26 +211,26 @@ async fn member_list(State(state): State<AppState>, parts: Parts, Query(params):
     Ok(app::members::export::member_list(&state.db, &user, unit).await?)
 }
 
-/// A posted round of codes: ids and twelve digits, at most a thousand of them.
-const ACTIVATION_CODES_BODY: usize = 64 * 1024;
+/// A posted round of codes: the sealed text of at most a thousand codes.
+const ACTIVATION_CODES_BODY: usize = 256 * 1024;
 
 #[derive(Debug, Deserialize)]
 pub struct ActivationCodesForm {
     unit: i64,
-    codes: String,
+    sheet: String,
 }
 
-/// `POST /api/v1/activation-codes.xlsx` (form: `unit`, `codes` = `id:code,…`): the codes the page
-/// just showed, as a workbook. Posted back by the page because the server keeps no code.
+/// `POST /api/v1/activation-codes.xlsx` (form: `unit`, `sheet` = the sealed round the issuing
+/// call returned): the codes the page just showed, as a workbook. Posted back by the page
+/// because the server keeps no code.
 async fn activation_codes(
     State(state): State<AppState>,
     parts: Parts,
     form: Result<axum::Form<ActivationCodesForm>, axum::extract::rejection::FormRejection>,
 ) -> Result<Report, ApiError> {
     let user = api_user(&state, &parts).await?;
-    let axum::Form(form) = form.map_err(|_| AppError::invalid("codes", "Dữ liệu gửi lên không đúng định dạng."))?;
-    let pairs = app::members::activation::parse_pairs(&form.codes)?;
-    Ok(app::members::activation::code_sheet(&state.db, &state.config.secret_key, &user, form.unit, &pairs).await?)
+    let axum::Form(form) = form.map_err(|_| AppError::invalid("sheet", "Dữ liệu gửi lên không đúng định dạng."))?;
+    Ok(app::members::activation::code_sheet(&state.db, &state.config.secret_key, &user, form.unit, &form.sheet).await?)
 }
 
 /// `GET /api/v1/questions-report.{csv,xlsx}?unit=…&ky=…`: the question report.

@@ -171,6 +171,14 @@ fn print_import_report(unit: &str, report: &app::members::ImportReport, dry_run:
         println!("    dòng {}: {} ({}) — {}", change.row, change.full_name, change.card_no, change.fields.join(", "));
     }
     println!("  không đổi: {}", report.unchanged);
+    println!("  chức vụ mới (Bí thư, Phó Bí thư chi bộ): {}", report.positions.len());
+    for c in &report.positions {
+        let replaces = c.replaces.as_ref().map(|r| format!(" (thay đồng chí {r})")).unwrap_or_default();
+        println!("    dòng {}: {} — {}, {}{replaces}", c.row, c.full_name, c.role.label(), c.cell);
+    }
+    for p in &report.roles_not_read {
+        println!("    dòng {}: {}", p.row, p.message);
+    }
     println!("  có trong hệ thống nhưng không có trong tệp (không xoá): {}", report.missing.len());
     for m in &report.missing {
         println!("    - {} ({}), {}", m.full_name, m.card_no, m.cell);

@@ -180,6 +180,20 @@ async fn two_uses_of_one_code_at_once_make_one_account() {
         assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} / {b:?}");
         let winner = if a.is_ok() { "maimot111" } else { "maihai222" };
         login(&db, "0911000003", winner, &meta("10.5.0.3")).await.expect("the one that won");
+
+        // Two rounds for one member at once (two administrators, a double click): both answer,
+        // one code stands.
+        let admin = user(&db, f.admin).await;
+        let secretary = user(&db, f.secretary).await;
+        let (x, y) = tokio::join!(codes::issue_for_member(&db, &key, &admin, mai), codes::issue_for_member(&db, &key, &secretary, mai));
+        let (x, y) = (x.expect("first round"), y.expect("second round"));
+        let card = card_of(&db, mai).await;
+        let works = |code: String| {
+            let (db, key, card) = (db.clone(), key.clone(), card.clone());
+            async move { activation::activate(&db, &key, &form(&card, &code, "maiba3333"), &meta("10.5.0.4")).await.is_ok() }
+        };
+        let (first, second) = (x.codes[0].code.clone(), y.codes[0].code.clone());
+        assert_eq!(usize::from(works(first).await) + usize::from(works(second).await), 1);
     })
     .await;
 }
@@ -251,9 +265,7 @@ async fn a_database_reader_finds_no_code_and_the_workbook_holds_only_live_ones()
             assert_eq!(stored.issued_by, Some(f.secretary));
         }
 
-        // The page posts the codes back for a workbook: both rows, then only the one still live.
-        let pairs_text = batch.codes.iter().map(|c| format!("{}:{}", c.member_id, c.code)).collect::<Vec<_>>().join(",");
-        let pairs = codes::parse_pairs(&pairs_text).expect("parse");
+        // The page posts the sealed round back for a workbook: both rows, then only the one still live.
         let read = |sheets: Vec<app::spreadsheet::Sheet>| -> Vec<Vec<String>> {
             let bytes = app::spreadsheet::workbook(&sheets).expect("xlsx");
             let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).expect("a workbook calamine reads");
@@ -261,23 +273,32 @@ async fn a_database_reader_finds_no_code_and_the_workbook_holds_only_live_ones()
             let range = book.worksheet_range("Mã kích hoạt").expect("sheet");
             range.rows().map(|r| r.iter().map(|c| c.to_string()).collect()).collect()
         };
-        let (name, sheets) = codes::code_sheet(&db, &key, &secretary, f.cell_c1, &pairs).await.expect("workbook");
+        let (name, sheets) = codes::code_sheet(&db, &key, &secretary, f.cell_c1, &batch.sheet).await.expect("workbook");
         assert_eq!(name, format!("ma-kich-hoat-{}", f.cell_c1));
         let rows = read(sheets);
         assert_eq!(rows.len(), 3, "{rows:?}");
         assert_eq!(rows[0][..5], ["STT", "Họ và tên", "Số thẻ đảng viên", "Chi bộ", "Mã kích hoạt"]);
         assert_eq!(rows[1][1..5], ["Cao Văn An".to_string(), card_of(&db, a).await, "Chi bộ ấp 1".into(), batch.codes[0].code.clone()]);
         activation::activate(&db, &key, &form(&card_of(&db, a).await, &batch.codes[0].code, "caoan2025"), &meta("10.7.0.1")).await.expect("An activates");
-        let (_, sheets) = codes::code_sheet(&db, &key, &secretary, f.cell_c1, &pairs).await.expect("workbook");
+        let (_, sheets) = codes::code_sheet(&db, &key, &secretary, f.cell_c1, &batch.sheet).await.expect("workbook");
         let rows = read(sheets);
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1][1], "Cao Thị Bình");
-        // Made-up codes, or codes of another cell's members, make no file.
-        let made_up = codes::parse_pairs(&format!("{b}:000000000000")).unwrap();
-        let refused = codes::code_sheet(&db, &key, &secretary, f.cell_c1, &made_up).await.err().expect("no file");
-        assert!(refused.field_message("codes").is_some(), "{refused:?}");
-        assert!(codes::parse_pairs("abc").is_err() && codes::parse_pairs("").is_err());
-        assert!(matches!(codes::code_sheet(&db, &key, &secretary, f.cell_d1, &pairs).await, Err(AppError::Forbidden(_))));
+        // Nothing else makes a file: no text the server did not seal (no way to test a guessed
+        // code), not another user's round, not the round for another cell.
+        for forged in ["", "bm90LWEtc2VhbGVkLXNoZWV0", &batch.sheet[..batch.sheet.len() - 2]] {
+            let refused = codes::code_sheet(&db, &key, &secretary, f.cell_c1, forged).await.err().expect("no file");
+            assert!(refused.field_message("sheet").is_some(), "{refused:?}");
+        }
+        let admin = user(&db, f.admin).await;
+        assert!(codes::code_sheet(&db, &key, &admin, f.cell_c1, &batch.sheet).await.err().expect("not hers").field_message("sheet").is_some());
+        assert!(matches!(codes::code_sheet(&db, &key, &secretary, f.cell_d1, &batch.sheet).await, Err(AppError::Forbidden(_))));
+        // A code handed out before the member took a position dies with the change: its issuer
+        // may not give a position holder a way in.
+        let admin_batch = codes::issue_for_cell(&db, &key, &secretary, f.cell_c1, &[b]).await.expect("Bình's new code");
+        app::members::service::assign_position(&db, &admin, b, "deputy_secretary", "PH.01.01", &chrono::Utc::now().format("%d/%m/%Y").to_string()).await.expect("deputy");
+        let err = activation::activate(&db, &key, &form(&card_of(&db, b).await, &admin_batch.codes[0].code, "binh2025a"), &meta("10.7.0.2")).await.unwrap_err();
+        assert!(err.field_message("code").is_some(), "{err:?}");
     })
     .await;
 }

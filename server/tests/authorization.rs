@@ -225,7 +225,7 @@ fn rows() -> Vec<Row> {
         }),
         row("/api/v1/activation-codes.xlsx", SECRETARIES_AND_ADMINS, Subtree, |t| Call::Fn {
             path: "/api/v1/activation-codes.xlsx",
-            form: format!("unit={}&codes={}:111122223333", t.p.cell, t.p.member),
+            form: format!("unit={}&sheet=bm90LWEtc2VhbGVkLXNoZWV0", t.p.cell),
         }),
         row("/api/assign-position", ADMINS, Subtree, |t| {
             sf(members::AssignPosition { member_id: t.p.spare_member, role: "secretary".into(), unit_code: t.p.cell_code.clone(), from_date: today() })

@@ -362,3 +362,89 @@ fn ods_file(rows: &[&[&str]]) -> Vec<u8> {
     zip.write_all(content.as_bytes()).expect("content");
     zip.finish().expect("zip").into_inner()
 }
+
+/// "Chức vụ đảng": a cell's secretary and deputies come in with the list (a new secretary takes
+/// over from the one before); other positions are listed as not recorded; two secretaries of one
+/// cell refuse the file; the export writes the column back.
+#[tokio::test]
+async fn cell_positions_come_from_the_party_role_column() {
+    use app::db::entities::position;
+    on_both(|db| async move {
+        let root = province_root(&db).await;
+        let district = add_unit(&db, Some(root.id), UnitKind::UpperGrassroots, "Đảng bộ huyện Phụng Hiệp", "PH").await;
+        let commune = add_unit(&db, Some(district), UnitKind::Grassroots, "Đảng bộ xã Hòa An", "PH.01").await;
+        let cell = add_unit(&db, Some(commune), UnitKind::Cell, "Chi bộ ấp 1", "PH.01.01").await;
+        let hau = add_member(&db, cell, "Phạm Văn Hậu", "0900000104").await;
+        common::give_role(&db, hau, "secretary", cell).await;
+        let path = |cell: &'static str| ["Đảng bộ huyện Phụng Hiệp", "Đảng bộ xã Hòa An", "", cell];
+        let with_role = |mut row: Row, role: &str| {
+            row.push(role.to_string());
+            row
+        };
+        let rows = vec![
+            with_role(person("Nguyễn Văn An", "64100001", "0911000001", path("Chi bộ ấp 1")), "Bí thư chi bộ"),
+            with_role(person("Trần Văn Bình", "64100002", "0911000002", path("Chi bộ ấp 1")), "Phó bí thư"),
+            with_role(person("Lê Văn Cường", "64100003", "0911000003", path("Chi bộ ấp 1")), "Chi ủy viên"),
+            with_role(person("Võ Văn Dũng", "64100004", "0911000004", path("Chi bộ ấp 2")), "BÍ THƯ"),
+            with_role(person("Đặng Văn Em", "64100005", "0911000005", path("Chi bộ ấp 2")), "Đảng viên"),
+        ];
+        let open_positions = |db: sea_orm::DatabaseConnection| async move {
+            let mut held: Vec<(String, String)> = Vec::new();
+            for p in position::Entity::find().filter(position::Column::ToDate.is_null()).all(&db).await.expect("positions") {
+                let name = member::Entity::find_by_id(p.member_id).one(&db).await.expect("query").expect("member").full_name;
+                held.push((name, p.role));
+            }
+            held.sort();
+            held
+        };
+
+        let dry = run(&db, &root, &rows, true).await;
+        assert!(dry.refused.is_empty(), "{:?}", dry.refused);
+        let given: Vec<(usize, &str, Option<&str>)> = dry.positions.iter().map(|c| (c.row, c.role.as_str(), c.replaces.as_deref())).collect();
+        assert_eq!(given, vec![(2, "secretary", Some("Phạm Văn Hậu")), (3, "deputy_secretary", None), (5, "secretary", None)]);
+        assert_eq!(dry.roles_not_read.iter().map(|p| (p.row, p.column.as_str())).collect::<Vec<_>>(), vec![(4, "Chức vụ đảng")]);
+        assert!(dry.roles_not_read[0].message.contains("Chi ủy viên"), "{}", dry.roles_not_read[0].message);
+        assert_eq!(open_positions(db.clone()).await, vec![("Phạm Văn Hậu".to_string(), "secretary".to_string())], "a dry run writes nothing");
+
+        let done = run(&db, &root, &rows, false).await;
+        assert!(done.applied);
+        assert_eq!(
+            open_positions(db.clone()).await,
+            vec![
+                ("Nguyễn Văn An".to_string(), "secretary".to_string()),
+                ("Trần Văn Bình".to_string(), "deputy_secretary".to_string()),
+                ("Võ Văn Dũng".to_string(), "secretary".to_string()),
+            ]
+        );
+        let ended = position::Entity::find().filter(position::Column::MemberId.eq(hau)).one(&db).await.expect("query").expect("row");
+        assert_eq!(ended.to_date, Some(app::common::time::today()), "Hậu's term ends the day An takes over");
+
+        // The same list again gives nobody anything new.
+        let again = run(&db, &root, &rows, false).await;
+        assert!(again.positions.is_empty(), "{:?}", again.positions);
+        assert_eq!(again.unchanged, 5);
+
+        // Two secretaries for one cell: both rows refused, nothing written.
+        let two = vec![
+            with_role(person("Nguyễn Văn An", "64100001", "0911000001", path("Chi bộ ấp 1")), "Bí thư"),
+            with_role(person("Trần Văn Bình", "64100002", "0911000002", path("Chi bộ ấp 1")), "Bí thư chi bộ"),
+        ];
+        let refused = run(&db, &root, &two, false).await;
+        assert_eq!(refused.refused.iter().map(|p| (p.row, p.column.as_str())).collect::<Vec<_>>(), vec![(2, "Chức vụ đảng"), (3, "Chức vụ đảng")]);
+        assert!(refused.refused[0].message.contains("nhiều Bí thư"), "{}", refused.refused[0].message);
+        assert_eq!(open_positions(db.clone()).await.len(), 3);
+
+        // The export writes the column, so a list exported and imported again keeps the positions.
+        let admin = add_member(&db, cell, "Mai Thị Thu", "0900000199").await;
+        common::give_role(&db, admin, "admin", root.id).await;
+        let (_, sheets) = app::members::export::member_list(&db, &common::user(&db, admin).await, district).await.expect("export");
+        let bytes = app::spreadsheet::workbook(&sheets).expect("xlsx");
+        let read = read_rows("danh-sach.xlsx", &bytes).expect("read back");
+        assert_eq!(read[0].1.last().map(String::as_str), Some("Chức vụ đảng"));
+        let an = read.iter().find(|(_, r)| r[0] == "Nguyễn Văn An").expect("An's row");
+        assert_eq!(an.1.last().map(String::as_str), Some("Bí thư chi bộ"));
+        let back = import(&db, &root, read, false, |_, _| {}).await.expect("import the export");
+        assert!(back.positions.is_empty() && back.refused.is_empty(), "{:?} {:?}", back.positions, back.refused);
+    })
+    .await;
+}

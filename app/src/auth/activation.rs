@@ -99,12 +99,35 @@ pub async fn issue(db: &impl ConnectionTrait, key: &SecretKey, member_ids: &[i64
             });
             issued.push(Issued { member_id, code: grouped(&digits), expires_at });
         }
-        activation_code::Entity::delete_many().filter(activation_code::Column::MemberId.is_in(chunk.iter().copied())).exec(db).await?;
-        activation_code::Entity::insert_many(rows).exec_without_returning(db).await?;
+        // One statement replaces an earlier code: two rounds at once for one member (two
+        // administrators, a double click) both succeed, the later one's code stands.
+        activation_code::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(activation_code::Column::MemberId)
+                    .update_columns([
+                        activation_code::Column::CodeTag,
+                        activation_code::Column::IssuedBy,
+                        activation_code::Column::IssuedAt,
+                        activation_code::Column::ExpiresAt,
+                    ])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
         credential::Entity::delete_many().filter(credential::Column::MemberId.is_in(chunk.iter().copied())).exec(db).await?;
         session::Entity::delete_many().filter(session::Column::MemberId.is_in(chunk.iter().copied())).exec(db).await?;
     }
     Ok(issued)
+}
+
+/// Codes handed out before a member's place changed (a position given, a move to another cell,
+/// a status) stop working: whoever issued one may no longer be allowed to give this member a
+/// way into their account. Run inside the caller's transaction.
+pub async fn revoke(db: &impl ConnectionTrait, member_ids: &[i64]) -> AppResult<()> {
+    for chunk in member_ids.chunks(500) {
+        activation_code::Entity::delete_many().filter(activation_code::Column::MemberId.is_in(chunk.iter().copied())).exec(db).await?;
+    }
+    Ok(())
 }
 
 /// What a member types on the activation page.
@@ -200,8 +223,9 @@ pub async fn activate(db: &DatabaseConnection, key: &SecretKey, form: &Activatio
     .await?;
     end_other_sessions(&txn, holder.id, None).await?;
     let token = start_session(&txn, holder.id, meta).await?;
+    // Built before committing: a member whose status changed meanwhile gets no account.
+    let user = load_session_user(&txn, holder.id, false).await.map_err(|_| inactive_account())?;
     txn.commit().await?;
-    let user = load_session_user(db, holder.id, false).await?;
     Ok((token, user))
 }
 

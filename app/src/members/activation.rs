@@ -18,7 +18,7 @@ use crate::common::rate_limit::{self, Limit};
 use crate::common::secret::SecretKey;
 use crate::common::time::vietnam_date;
 use crate::db::entities::{activation_code, credential, member, position};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, OrInternal};
 use crate::spreadsheet::{Cell, Sheet, text};
 use crate::units::UnitRef;
 use crate::units::service::{find_unit, kind_of};
@@ -165,43 +165,67 @@ pub async fn issue_for_member(db: &DatabaseConnection, key: &SecretKey, user: &S
     hand_out(db, key, user, unit, vec![target]).await
 }
 
+/// How long the page may still download a round of codes as a workbook.
+const SHEET_HOURS: i64 = 24;
+
+/// A round of codes as the page posts it back for a workbook: sealed, so only codes this server
+/// issued to this user can be written into a file — the endpoint never checks a code a client
+/// chose (that would answer guesses).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SealedSheet {
+    by: i64,
+    unit: i64,
+    at: i64,
+    codes: Vec<(i64, String)>,
+}
+
 async fn hand_out(db: &DatabaseConnection, key: &SecretKey, user: &SessionUser, unit: UnitRef, members: Vec<member::Model>) -> AppResult<IssuedCodes> {
+    use base64::Engine;
     let ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     let txn = db.begin().await?;
     let issued = activation::issue(&txn, key, &ids, Some(user.member_id)).await?;
     txn.commit().await?;
     let expires_on = issued.first().map(|i| vietnam_date(i.expires_at)).unwrap_or_else(crate::common::time::today);
+    let sealed = SealedSheet {
+        by: user.member_id,
+        unit: unit.id,
+        at: chrono::Utc::now().timestamp(),
+        codes: issued.iter().map(|i| (i.member_id, i.code.clone())).collect(),
+    };
+    let sheet = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(key.seal(&serde_json::to_vec(&sealed).or_internal()?));
     let codes = members
         .into_iter()
         .zip(issued)
         .map(|(m, i)| IssuedCode { member_id: m.id, full_name: m.full_name, card_no: m.card_no, code: i.code })
         .collect();
-    Ok(IssuedCodes { unit, expires_on, codes })
+    Ok(IssuedCodes { unit, expires_on, codes, sheet })
 }
 
-/// Reads `"id:code,id:code"` as the codes page posts it back for a workbook.
-pub fn parse_pairs(raw: &str) -> AppResult<Vec<(i64, String)>> {
-    let bad = || AppError::invalid("codes", "Danh sách mã gửi lên không đúng định dạng.");
-    let mut pairs = Vec::new();
-    for item in raw.split(',').map(str::trim).filter(|i| !i.is_empty()) {
-        if pairs.len() == MAX_CODES_PER_CALL {
-            return Err(AppError::invalid("codes", format!("Mỗi tệp tối đa {MAX_CODES_PER_CALL} mã.")));
-        }
-        let (id, code) = item.split_once(':').ok_or_else(bad)?;
-        let id = id.trim().parse::<i64>().map_err(|_| bad())?;
-        pairs.push((id, digits_of(code).ok_or_else(bad)?));
+/// Opens a sealed round of codes: this user's, for this cell, issued less than a day ago.
+fn open_sheet(key: &SecretKey, user: &SessionUser, unit_id: i64, sheet: &str) -> AppResult<Vec<(i64, String)>> {
+    use base64::Engine;
+    let stale = || AppError::invalid("sheet", "Đợt mã này không tải được nữa (quá một ngày, hoặc không phải đợt do đồng chí cấp); hãy cấp mã mới.");
+    if sheet.len() > MAX_SHEET_CHARS {
+        return Err(stale());
     }
-    if pairs.is_empty() {
-        return Err(bad());
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(sheet.trim()).map_err(|_| stale())?;
+    let opened: SealedSheet = key.open(&bytes).ok().and_then(|plain| serde_json::from_slice(&plain).ok()).ok_or_else(stale)?;
+    let age = chrono::Utc::now().timestamp() - opened.at;
+    if opened.by != user.member_id || opened.unit != unit_id || !(0..SHEET_HOURS * 3600).contains(&age) {
+        return Err(stale());
     }
-    Ok(pairs)
+    Ok(opened.codes)
 }
 
-/// The codes just handed out in the cell, as a workbook to print or pass on: only codes that
-/// still work for members still in the cell (checked against their fingerprints), so the file
-/// never carries a code that was used, replaced or made up. The file's name without extension.
-pub async fn code_sheet(db: &impl ConnectionTrait, key: &SecretKey, user: &SessionUser, unit_id: i64, pairs: &[(i64, String)]) -> AppResult<(String, Vec<Sheet>)> {
+/// The sealed text of a full round (a thousand codes) with room to spare.
+pub const MAX_SHEET_CHARS: usize = 200_000;
+
+/// A round of codes just handed out in the cell, as a workbook to print or pass on: only codes
+/// that still work for members still in the cell, so the file never carries a code that was
+/// used or replaced. The file's name without extension.
+pub async fn code_sheet(db: &impl ConnectionTrait, key: &SecretKey, user: &SessionUser, unit_id: i64, sheet: &str) -> AppResult<(String, Vec<Sheet>)> {
     let unit = cell_for_codes(db, user, unit_id).await?;
+    let pairs = open_sheet(key, user, unit.id, sheet)?;
     let members: HashMap<i64, member::Model> = cell_members(db, unit.id).await?.into_iter().map(|m| (m.id, m)).collect();
     let ids: Vec<i64> = pairs.iter().map(|(id, _)| *id).filter(|id| members.contains_key(id)).collect();
     let mut live = HashMap::new();
@@ -211,9 +235,9 @@ pub async fn code_sheet(db: &impl ConnectionTrait, key: &SecretKey, user: &Sessi
     }
     let now = chrono::Utc::now();
     let mut table: Vec<Vec<Cell>> = vec![["STT", "Họ và tên", "Số thẻ đảng viên", "Chi bộ", "Mã kích hoạt", "Dùng được đến hết ngày"].iter().map(|h| text(h)).collect()];
-    for (id, digits) in pairs {
-        let (Some(m), Some(row)) = (members.get(id), live.get(id)) else { continue };
-        if !activation::is_live(key, row, digits, now) {
+    for (id, code) in &pairs {
+        let (Some(m), Some(row), Some(digits)) = (members.get(id), live.get(id), digits_of(code)) else { continue };
+        if !activation::is_live(key, row, &digits, now) {
             continue;
         }
         table.push(vec![
@@ -221,12 +245,12 @@ pub async fn code_sheet(db: &impl ConnectionTrait, key: &SecretKey, user: &Sessi
             text(&m.full_name),
             Cell::Digits(m.card_no.clone()),
             text(&unit.name),
-            text(&activation::grouped(digits)),
+            text(&activation::grouped(&digits)),
             Cell::Date(vietnam_date(row.expires_at)),
         ]);
     }
     if table.len() == 1 {
-        return Err(AppError::invalid("codes", "Các mã này không còn dùng được (đã kích hoạt, đã cấp lại hoặc hết hạn)."));
+        return Err(AppError::invalid("sheet", "Các mã của đợt này không còn dùng được (đã kích hoạt hoặc đã cấp lại)."));
     }
     let guide = vec![
         vec![text("Cách kích hoạt tài khoản Sổ tay đảng viên điện tử")],
@@ -234,6 +258,7 @@ pub async fn code_sheet(db: &impl ConnectionTrait, key: &SecretKey, user: &Sessi
         vec![text("2. Nhập số thẻ đảng viên và mã kích hoạt in trên phiếu.")],
         vec![text("3. Tự đặt mật khẩu (ít nhất 8 ký tự, có chữ và số); từ đó đăng nhập bằng số điện thoại hoặc số thẻ với mật khẩu này.")],
         vec![text("Mỗi mã chỉ dùng một lần. Không đưa mã cho người khác; mã hết hạn hoặc bị mất thì đề nghị bí thư chi bộ cấp mã mới.")],
+        vec![text("Tệp này chứa mã chưa dùng: in xong hãy xoá tệp khỏi máy.")],
     ];
     Ok((format!("ma-kich-hoat-{}", unit.id), vec![("Mã kích hoạt", table), ("Hướng dẫn", guide)]))
 }

@@ -50,6 +50,10 @@ fn AccountsPanel(accounts: CellAccounts) -> impl IntoView {
     );
     let issue = ServerAction::<IssueActivationCodes>::new();
     let error = action_error(issue);
+    // The last round stays on the page even if a later attempt fails: its codes show only here.
+    let last = RwSignal::new(None::<IssuedCodes>);
+    // Picking someone who already signs in ends their password: said, and agreed to, first.
+    let agreed = RwSignal::new(false);
     // Codes just issued change the table's states without asking the server again.
     Effect::new(move |_| {
         if let Some(Ok(batch)) = issue.value().get() {
@@ -60,6 +64,8 @@ fn AccountsPanel(accounts: CellAccounts) -> impl IntoView {
                 }
             });
             picked.set(HashSet::new());
+            agreed.set(false);
+            last.set(Some(batch));
         }
     });
     let pick_pending = move |_| {
@@ -71,6 +77,10 @@ fn AccountsPanel(accounts: CellAccounts) -> impl IntoView {
         issue.dispatch(IssueActivationCodes { unit_id, member_ids });
     };
     let count = move || picked.get().len();
+    let replacing = move || {
+        let picked = picked.get();
+        rows.get().iter().filter(|r| picked.contains(&r.member_id) && r.state == AccountState::Active).count()
+    };
     view! {
         <div class="no-print">
             <p class="muted" data-testid="account-summary">
@@ -113,20 +123,27 @@ fn AccountsPanel(accounts: CellAccounts) -> impl IntoView {
                 <button type="button" on:click=move |_| picked.set(HashSet::new())>"Bỏ chọn"</button>
             </p>
             <FormMessage error />
+            {move || (replacing() > 0).then(|| view! {
+                <p class="alert alert-info">
+                    <label class="choice">
+                        <input type="checkbox" prop:checked=move || agreed.get() on:change=move |ev| agreed.set(event_target_checked(&ev)) />
+                        {format!(" {} đồng chí được chọn đã kích hoạt: mật khẩu hiện tại và mọi phiên đăng nhập của các đồng chí ấy hết hiệu lực ngay khi cấp mã mới. Tôi đã hỏi ý kiến các đồng chí ấy.", replacing())}
+                    </label>
+                </p>
+            })}
             <p class="actions">
-                <button type="button" class="primary" data-testid="issue-codes" disabled=move || count() == 0 || issue.pending().get() on:click=issue_now>
+                <button type="button" class="primary" data-testid="issue-codes" disabled=move || count() == 0 || issue.pending().get() || (replacing() > 0 && !agreed.get()) on:click=issue_now>
                     {move || if issue.pending().get() { "Đang cấp mã…".to_string() } else { format!("Cấp mã kích hoạt cho {} đảng viên", count()) }}
                 </button>
             </p>
         </div>
-        {move || issue.value().get().and_then(Result::ok).map(|batch| view! { <CodeSlips batch /> })}
+        {move || last.get().map(|batch| view! { <CodeSlips batch /> })}
     }
 }
 
 /// One slip per member, cut apart after printing; the workbook holds the same codes.
 #[component]
 fn CodeSlips(batch: IssuedCodes) -> impl IntoView {
-    let pairs = batch.codes.iter().map(|c| format!("{}:{}", c.member_id, c.code)).collect::<Vec<_>>().join(",");
     let expires = date_text(batch.expires_on);
     let unit_name = batch.unit.name.clone();
     let address = format!("{}/kich-hoat", site_origin());
@@ -139,7 +156,7 @@ fn CodeSlips(batch: IssuedCodes) -> impl IntoView {
             " "
             <form method="post" action="/api/v1/activation-codes.xlsx" class="inline-form">
                 <input type="hidden" name="unit" value=batch.unit.id />
-                <input type="hidden" name="codes" value=pairs />
+                <input type="hidden" name="sheet" value=batch.sheet.clone() />
                 <button type="submit" data-testid="codes-xlsx">"Tải tệp Excel (.xlsx)"</button>
             </form>
         </div>

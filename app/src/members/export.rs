@@ -7,10 +7,11 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, 
 
 use super::MemberStatus;
 use super::import::TEMPLATE_HEADERS;
-use crate::auth::SessionUser;
+use crate::auth::{Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
 use crate::auth::service::{Action, authorize};
-use crate::db::entities::{joins, member, unit, unit_closure};
+use crate::db::entities::{joins, member, position, unit, unit_closure};
+use sea_orm::sea_query::ExprTrait;
 use crate::error::{AppError, AppResult};
 use crate::spreadsheet::{Cell, Sheet, text};
 use crate::units::UnitKind;
@@ -43,19 +44,50 @@ pub async fn member_list(db: &impl ConnectionTrait, user: &SessionUser, unit_id:
     }
     let members = in_office.all(db).await?;
     let paths = unit_paths(db, &root).await?;
+    let roles = cell_roles(db, &paths).await?;
     let empty = EMPTY_PATH;
     let mut rows: Vec<(&[String; 4], &member::Model)> =
         members.iter().map(|m| (paths.get(&m.unit_id).unwrap_or(&empty), m)).collect();
     rows.sort_by(|a, b| a.0.cmp(b.0).then_with(|| a.1.sort_key.cmp(&b.1.sort_key)).then(a.1.id.cmp(&b.1.id)));
     let mut table = Vec::with_capacity(rows.len() + 1);
     table.push(TEMPLATE_HEADERS.iter().map(|h| text(h)).collect());
-    table.extend(rows.into_iter().map(|(path, m)| row(path, m)));
+    table.extend(rows.into_iter().map(|(path, m)| row(path, m, roles.get(&(m.id, m.unit_id)).copied())));
     Ok((format!("danh-sach-dang-vien-{}", root.id), vec![("Danh sách đảng viên", table)]))
 }
 
 const EMPTY_PATH: [String; 4] = [String::new(), String::new(), String::new(), String::new()];
 
-fn row(path: &[String; 4], m: &member::Model) -> Vec<Cell> {
+/// Who is secretary or deputy secretary of their own cell, among the cells of `paths`: the
+/// "Chức vụ đảng" column, which the import reads back.
+async fn cell_roles(db: &impl ConnectionTrait, paths: &HashMap<i64, [String; 4]>) -> AppResult<HashMap<(i64, i64), Role>> {
+    let units: Vec<i64> = paths.keys().copied().collect();
+    let mut roles = HashMap::new();
+    for chunk in units.chunks(500) {
+        let rows: Vec<(i64, i64, String)> = position::Entity::find()
+            .select_only()
+            .column(position::Column::MemberId)
+            .column(position::Column::UnitId)
+            .column(position::Column::Role)
+            .filter(position::Column::UnitId.is_in(chunk.iter().copied()))
+            .filter(position::Column::Role.is_in([Role::Secretary.as_str(), Role::DeputySecretary.as_str()]))
+            .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(crate::common::time::today())))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (member_id, unit_id, role) in rows {
+            if let Some(role) = Role::parse(&role) {
+                // A secretary who is also listed as deputy is written as secretary.
+                let entry = roles.entry((member_id, unit_id)).or_insert(role);
+                if role == Role::Secretary {
+                    *entry = role;
+                }
+            }
+        }
+    }
+    Ok(roles)
+}
+
+fn row(path: &[String; 4], m: &member::Model, role: Option<Role>) -> Vec<Cell> {
     let mut cells = vec![
         text(&m.full_name),
         Cell::Digits(m.card_no.clone()),
@@ -67,6 +99,7 @@ fn row(path: &[String; 4], m: &member::Model) -> Vec<Cell> {
         m.official_on.map_or_else(|| text(""), Cell::Date),
     ];
     cells.extend(path.iter().map(|name| text(name)));
+    cells.push(text(role.map_or("", Role::label)));
     cells
 }
 

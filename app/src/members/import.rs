@@ -16,14 +16,16 @@ use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 use chrono::{Duration, NaiveDate, Utc};
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
 };
 
 use super::service::{CleanMember, check_fields, move_member_ids, new_member_row};
-use super::{ImportReport, MemberChange, MemberForm, MemberStatus, MissingMember, RowProblem};
-use crate::db::entities::{member, membership, unit, unit_closure};
+use super::{ImportReport, MemberChange, MemberForm, MemberStatus, MissingMember, PositionChange, RowProblem};
+use crate::auth::Role;
+use crate::db::entities::{member, membership, position, unit, unit_closure};
 use crate::db::fold::{fold, fold_padded, name_sort_key};
 use crate::error::{AppError, AppResult};
 use crate::units::UnitKind;
@@ -177,6 +179,8 @@ enum Field {
     /// A unit of the path, from the top: district-level committee, grassroots organisation,
     /// partial committee, cell.
     Unit(Level),
+    /// "Chức vụ đảng": Bí thư or Phó Bí thư of the row's cell.
+    PartyRole,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -205,6 +209,7 @@ const HEADERS: &[(Field, &[&str])] = &[
     (Field::Unit(Level::Grassroots), &["dang bo co so", "dang bo xa", "to chuc co so dang"]),
     (Field::Unit(Level::Partial), &["dang bo bo phan"]),
     (Field::Unit(Level::Cell), &["chi bo", "chi bo sinh hoat", "ten chi bo", "chi bo co so"]),
+    (Field::PartyRole, &["chuc vu dang", "chuc vu", "chuc vu trong dang", "chuc vu dang hien nay", "chuc vu dang neu co", "chuc vu dang uy"]),
 ];
 
 const REQUIRED: [Field; 5] = [Field::FullName, Field::CardNo, Field::BirthDate, Field::AdmittedOn, Field::Unit(Level::Cell)];
@@ -270,11 +275,12 @@ fn field_name(field: Field) -> &'static str {
         Field::Unit(Level::Grassroots) => "Đảng bộ cơ sở",
         Field::Unit(Level::Partial) => "Đảng bộ bộ phận",
         Field::Unit(Level::Cell) => "Chi bộ",
+        Field::PartyRole => "Chức vụ đảng",
     }
 }
 
 /// The template's columns, in order.
-pub const TEMPLATE_HEADERS: [&str; 12] = [
+pub const TEMPLATE_HEADERS: [&str; 13] = [
     "Họ và tên",
     "Số thẻ đảng viên",
     "Ngày sinh",
@@ -287,6 +293,7 @@ pub const TEMPLATE_HEADERS: [&str; 12] = [
     "Đảng bộ cơ sở",
     "Đảng bộ bộ phận",
     "Chi bộ",
+    "Chức vụ đảng",
 ];
 
 /// The template offered on the import page: the expected headers (bold, frozen, wide enough)
@@ -299,10 +306,12 @@ pub fn template_xlsx() -> AppResult<Vec<u8>> {
         vec![
             text("Nguyễn Văn An"), Cell::Digits("64012345".into()), day(1980, 5, 19), text("Nam"), Cell::Digits("0912345678".into()), text(""),
             day(2005, 2, 3), day(2006, 2, 3), text("Đảng bộ huyện Phụng Hiệp"), text("Đảng bộ xã Hòa An"), text(""), text("Chi bộ ấp 1"),
+            text("Bí thư chi bộ"),
         ],
         vec![
             text("Trần Thị Bích Ngọc"), Cell::Digits("64012346".into()), day(1990, 9, 2), text("Nữ"), Cell::Digits("0987654321".into()), text(""),
             day(2019, 5, 19), text(""), text("Đảng bộ Khối các cơ quan tỉnh"), text(""), text(""), text("Chi bộ Sở Tư pháp"),
+            text(""),
         ],
     ];
     crate::spreadsheet::workbook(&[("Danh sách đảng viên", rows)]).map_err(|e| {
@@ -320,6 +329,21 @@ struct SheetRow {
     form: MemberForm,
     /// The unit path from the top, names as written.
     path: Vec<(Level, String)>,
+    /// "Chức vụ đảng" as written.
+    role: String,
+}
+
+/// A cell position as sheets write it: `Ok(None)` for a plain member (or nothing written),
+/// `Err(())` for a position the import does not record (a committee's, written by an
+/// administrator on the member's profile).
+fn sheet_role(text: &str) -> Result<Option<Role>, ()> {
+    let folded = fold(text).replace(['.', ',', '(', ')'], " ");
+    match folded.split_whitespace().collect::<Vec<_>>().join(" ").as_str() {
+        "" | "-" | "dang vien" | "khong" => Ok(None),
+        "bi thu" | "bi thu chi bo" => Ok(Some(Role::Secretary)),
+        "pho bi thu" | "pho bi thu chi bo" => Ok(Some(Role::DeputySecretary)),
+        _ => Err(()),
+    }
 }
 
 fn sheet_row(columns: &Columns, row: usize, cells: &[String]) -> SheetRow {
@@ -344,6 +368,7 @@ fn sheet_row(columns: &Columns, row: usize, cells: &[String]) -> SheetRow {
             official_on: sheet_date(&value(Field::OfficialOn)),
         },
         path,
+        role: value(Field::PartyRole).trim().to_string(),
     }
 }
 
@@ -579,6 +604,8 @@ struct Planned {
     cell: usize,
     /// The member found by card number and the fields that change, if any.
     existing: Option<(member::Model, Vec<&'static str>)>,
+    /// The cell position the row gives.
+    role: Option<Role>,
 }
 
 /// Imports `file` into the subtree of `root`: plans every row, then — unless `dry_run` or a row
@@ -688,8 +715,23 @@ pub async fn import(
             refuse(&mut report, sheet.row, Field::Unit(Level::Cell), "Đảng viên này không còn sinh hoạt; không chuyển chi bộ qua tệp nhập.".into());
             continue;
         }
-        planned.push(Planned { row: sheet.row, clean, cell, existing });
+        let role = match sheet_role(&sheet.role) {
+            Ok(role) => role,
+            Err(()) => {
+                report.roles_not_read.push(RowProblem {
+                    row: sheet.row,
+                    column: columns.label(Field::PartyRole),
+                    message: format!("Chức vụ “{}” không ghi từ tệp (chỉ Bí thư, Phó Bí thư chi bộ); quản trị viên phân công trên hồ sơ đảng viên.", sheet.role.chars().take(80).collect::<String>()),
+                });
+                None
+            }
+        };
+        planned.push(Planned { row: sheet.row, clean, cell, existing, role });
     }
+    plan_positions(db, &tree, &planned, &mut report, |row, message| {
+        RowProblem { row, column: columns.label(Field::PartyRole), message }
+    })
+    .await?;
 
     report.new_units = tree.new_nodes.iter().map(|&i| tree.path_label(i)).collect();
     for p in &planned {
@@ -714,6 +756,94 @@ pub async fn import(
     progress(total, total);
     report.applied = true;
     Ok(report)
+}
+
+/// The cell positions the file gives: refused when a cell would get two secretaries, listed
+/// (`report.positions`) when a member does not hold them yet, with the secretary each replaces.
+async fn plan_positions(
+    db: &impl ConnectionTrait,
+    tree: &Tree,
+    planned: &[Planned],
+    report: &mut ImportReport,
+    problem: impl Fn(usize, String) -> RowProblem,
+) -> AppResult<()> {
+    let mut secretaries: HashMap<usize, Vec<usize>> = HashMap::new();
+    for p in planned.iter().filter(|p| p.role == Some(Role::Secretary)) {
+        secretaries.entry(p.cell).or_default().push(p.row);
+    }
+    for (cell, rows) in &secretaries {
+        if rows.len() > 1 {
+            for &row in rows {
+                report.refused.push(problem(row, format!("{} có nhiều Bí thư trong tệp: dòng {}.", tree.nodes[*cell].name, join_rows(rows))));
+            }
+        }
+    }
+    let held = cell_positions(db, tree).await?;
+    for p in planned {
+        let Some(role) = p.role else { continue };
+        let member_id = p.existing.as_ref().map(|(m, _)| m.id);
+        let cell_id = tree.nodes[p.cell].existing;
+        let holders = cell_id.and_then(|c| held.get(&c)).map(Vec::as_slice).unwrap_or(&[]);
+        if holders.iter().any(|h| Some(h.member_id) == member_id && h.role == role) {
+            continue;
+        }
+        let replaces = (role == Role::Secretary)
+            .then(|| holders.iter().find(|h| h.role == Role::Secretary && Some(h.member_id) != member_id))
+            .flatten()
+            .map(|h| h.full_name.clone());
+        report.positions.push(PositionChange { row: p.row, full_name: p.clean.full_name.clone(), role, cell: tree.path_label(p.cell), replaces });
+    }
+    Ok(())
+}
+
+/// Someone holding a cell position today.
+struct Holder {
+    member_id: i64,
+    full_name: String,
+    role: Role,
+}
+
+/// The secretaries and deputies of the tree's existing cells, by cell.
+async fn cell_positions(db: &impl ConnectionTrait, tree: &Tree) -> AppResult<HashMap<i64, Vec<Holder>>> {
+    let cells: Vec<i64> = tree.nodes.iter().filter(|n| n.kind.holds_members()).filter_map(|n| n.existing).collect();
+    let mut rows: Vec<(i64, i64, String)> = Vec::new();
+    for chunk in cells.chunks(CHUNK) {
+        rows.extend(
+            position::Entity::find()
+                .select_only()
+                .column(position::Column::UnitId)
+                .column(position::Column::MemberId)
+                .column(position::Column::Role)
+                .filter(position::Column::UnitId.is_in(chunk.iter().copied()))
+                .filter(position::Column::Role.is_in([Role::Secretary.as_str(), Role::DeputySecretary.as_str()]))
+                .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(crate::common::time::today())))
+                .into_tuple::<(i64, i64, String)>()
+                .all(db)
+                .await?,
+        );
+    }
+    let ids: Vec<i64> = rows.iter().map(|r| r.1).collect::<HashSet<_>>().into_iter().collect();
+    let mut names: HashMap<i64, String> = HashMap::new();
+    for chunk in ids.chunks(CHUNK) {
+        names.extend(
+            member::Entity::find()
+                .select_only()
+                .column(member::Column::Id)
+                .column(member::Column::FullName)
+                .filter(member::Column::Id.is_in(chunk.iter().copied()))
+                .into_tuple::<(i64, String)>()
+                .all(db)
+                .await?,
+        );
+    }
+    let mut held: HashMap<i64, Vec<Holder>> = HashMap::new();
+    for (unit_id, member_id, role) in rows {
+        if let Some(role) = Role::parse(&role) {
+            let full_name = names.get(&member_id).cloned().unwrap_or_default();
+            held.entry(unit_id).or_default().push(Holder { member_id, full_name, role });
+        }
+    }
+    Ok(held)
 }
 
 fn join_rows(rows: &[usize]) -> String {
@@ -843,7 +973,7 @@ async fn write(
         membership::Entity::insert_many(chunk.iter().filter_map(|p| {
             let member_id = *ids.get(&p.clean.card_no)?;
             let cell = *cell_ids.get(&p.cell)?;
-            let from = cell_from.get(&cell).map_or(p.clean.admitted_on, |&f| f.max(p.clean.admitted_on));
+            let from = cell_from.get(&cell).map_or(p.clean.admitted_on, |&f| Ord::max(f, p.clean.admitted_on));
             Some(membership::ActiveModel {
                 member_id: Set(member_id),
                 unit_id: Set(cell),
@@ -895,10 +1025,66 @@ async fn write(
     for (cell, members) in moves {
         move_member_ids(&txn, &members, cell, today, "Chuyển chi bộ theo danh sách nhập").await?;
     }
+    write_positions(&txn, tree, &cell_ids, planned, today).await?;
     txn.commit().await?;
     Ok(())
 }
 
+
+/// Gives the cell positions the file names to members who do not hold them yet, from `today`; a
+/// new secretary's predecessor stops being secretary the same day.
+async fn write_positions(db: &impl ConnectionTrait, tree: &Tree, cell_ids: &HashMap<usize, i64>, planned: &[Planned], today: NaiveDate) -> AppResult<()> {
+    let with_role: Vec<&Planned> = planned.iter().filter(|p| p.role.is_some()).collect();
+    if with_role.is_empty() {
+        return Ok(());
+    }
+    let held = cell_positions(db, tree).await?;
+    let mut ids: HashMap<String, i64> = HashMap::new();
+    for chunk in with_role.chunks(CHUNK) {
+        ids.extend(
+            member::Entity::find()
+                .select_only()
+                .column(member::Column::CardNo)
+                .column(member::Column::Id)
+                .filter(member::Column::CardNo.is_in(chunk.iter().map(|p| p.clean.card_no.as_str())))
+                .into_tuple::<(String, i64)>()
+                .all(db)
+                .await?,
+        );
+    }
+    let mut new_positions = Vec::new();
+    for p in with_role {
+        let (Some(role), Some(&member_id), Some(&cell)) = (p.role, ids.get(&p.clean.card_no), cell_ids.get(&p.cell)) else { continue };
+        let holders = held.get(&cell).map(Vec::as_slice).unwrap_or(&[]);
+        if holders.iter().any(|h| h.member_id == member_id && h.role == role) {
+            continue;
+        }
+        if role == Role::Secretary {
+            position::Entity::update_many()
+                .col_expr(position::Column::ToDate, Expr::val(today))
+                .filter(position::Column::UnitId.eq(cell))
+                .filter(position::Column::Role.eq(Role::Secretary.as_str()))
+                .filter(position::Column::MemberId.ne(member_id))
+                .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
+                .exec(db)
+                .await?;
+        }
+        new_positions.push(position::ActiveModel {
+            member_id: Set(member_id),
+            unit_id: Set(cell),
+            role: Set(role.as_str().into()),
+            from_date: Set(today),
+            to_date: Set(None),
+            ..Default::default()
+        });
+    }
+    let given: Vec<i64> = new_positions.iter().filter_map(|p| p.member_id.try_as_ref().copied()).collect();
+    crate::auth::activation::revoke(db, &given).await?;
+    for chunk in new_positions.chunks(CHUNK) {
+        position::Entity::insert_many(chunk.to_vec()).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
 
 /// Creates the units the plan adds, parents first, each with a code made from its parent's
 /// ("PH.01" → "PH.01.07", the first number free) and its parent's founding date (the file does

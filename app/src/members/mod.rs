@@ -244,6 +244,9 @@ pub struct IssuedCodes {
     pub unit: UnitRef,
     pub expires_on: NaiveDate,
     pub codes: Vec<IssuedCode>,
+    /// The same codes sealed with the server's key, for the page to post back for a workbook
+    /// (the server keeps no code; the seal shows these are codes it issued to this user).
+    pub sheet: String,
 }
 
 #[allow(unused_imports)]
@@ -343,8 +346,25 @@ pub struct ImportReport {
     /// Active members of the unit imported into that the file does not name (never removed:
     /// listed for the committee to look into).
     pub missing: Vec<MissingMember>,
+    /// Cell positions ("Chức vụ đảng": Bí thư, Phó Bí thư chi bộ) the file gives that members do
+    /// not hold yet.
+    pub positions: Vec<PositionChange>,
+    /// "Chức vụ đảng" values not recorded from a file (any other position is given by an
+    /// administrator): listed, the row is imported all the same.
+    pub roles_not_read: Vec<RowProblem>,
     /// Whether the changes were written (false for a dry run and for a file with refused rows).
     pub applied: bool,
+}
+
+/// A cell position the import gives; a new secretary takes over from the one before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionChange {
+    pub row: usize,
+    pub full_name: String,
+    pub role: Role,
+    pub cell: String,
+    /// The secretary whose position ends (a cell has one).
+    pub replaces: Option<String>,
 }
 
 /// A row the import refuses: the sheet's row number (as the spreadsheet shows it), the column's

@@ -624,6 +624,7 @@ fn ImportReportView(report: super::ImportReport) -> impl IntoView {
                 <li data-testid="import-updated">{format!("Cập nhật: {}", report.updated.len())}</li>
                 <li>{format!("Không thay đổi: {}", report.unchanged)}</li>
                 <li data-testid="import-new-units">{format!("Đơn vị mới: {}", report.new_units.len())}</li>
+                <li data-testid="import-positions">{format!("Chức vụ mới (Bí thư, Phó Bí thư chi bộ): {}", report.positions.len())}</li>
                 <li>{format!("Có trong hệ thống nhưng không có trong tệp (không xoá): {}", report.missing.len())}</li>
             </ul>
             {(!report.refused.is_empty()).then(|| view! {
@@ -652,6 +653,27 @@ fn ImportReportView(report: super::ImportReport) -> impl IntoView {
                         <li>{format!("Dòng {}: {} ({}) — {}", c.row, c.full_name, c.card_no, c.fields.join(", "))}</li>
                     }).collect_view()}
                     {more(report.updated.len())}
+                </ul>
+                </details>
+            })}
+            {(!report.positions.is_empty()).then(|| view! {
+                <details>
+                <summary>{format!("Chức vụ mới ({})", report.positions.len())}</summary>
+                <ul>
+                    {report.positions.iter().take(REPORT_LINES).map(|c| {
+                        let replaces = c.replaces.as_ref().map(|r| format!(" (thay đồng chí {r})")).unwrap_or_default();
+                        view! { <li>{format!("Dòng {}: {} — {}, {}{replaces}", c.row, c.full_name, c.role.label(), c.cell)}</li> }
+                    }).collect_view()}
+                    {more(report.positions.len())}
+                </ul>
+                </details>
+            })}
+            {(!report.roles_not_read.is_empty()).then(|| view! {
+                <details>
+                <summary>{format!("Chức vụ không ghi từ tệp ({})", report.roles_not_read.len())}</summary>
+                <ul>
+                    {report.roles_not_read.iter().take(REPORT_LINES).map(|p| view! { <li>{format!("Dòng {}: {}", p.row, p.message)}</li> }).collect_view()}
+                    {more(report.roles_not_read.len())}
                 </ul>
                 </details>
             })}

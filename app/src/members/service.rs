@@ -560,6 +560,7 @@ pub async fn move_member_ids(
         }))
         .exec(db)
         .await?;
+        activation::revoke(db, chunk).await?;
         member::Entity::update_many()
             .col_expr(member::Column::UnitId, Expr::val(to_unit))
             .col_expr(member::Column::UpdatedAt, Expr::val(Utc::now()))
@@ -708,6 +709,7 @@ pub async fn set_status(db: &DatabaseConnection, user: &SessionUser, id: i64, st
     active.updated_at = Set(Utc::now());
     active.update(&txn).await?;
     end_other_sessions(&txn, id, None).await?;
+    activation::revoke(&txn, &[id]).await?;
     txn.commit().await?;
     Ok(())
 }
@@ -819,6 +821,7 @@ pub async fn assign_position(
     }
     checks.finish()?;
     let (Some(target), Some(role), Some(date)) = (target, role, date) else { return Err(AppError::Internal) };
+    let txn = db.begin().await?;
     position::ActiveModel {
         member_id: Set(member_id),
         unit_id: Set(target.id),
@@ -827,8 +830,10 @@ pub async fn assign_position(
         to_date: Set(None),
         ..Default::default()
     }
-    .insert(db)
+    .insert(&txn)
     .await?;
+    activation::revoke(&txn, &[member_id]).await?;
+    txn.commit().await?;
     Ok(())
 }
 
