@@ -161,7 +161,8 @@ const MEMBER_IMPORTS: Limit = Limit { name: "member-import", calls: 20, window_s
 /// spreadsheet of units and members into that unit's subtree, all or nothing (README "Moving a
 /// province in"). Answers the report as JSON, also for a dry run and for refused rows.
 async fn import_members(State(state): State<AppState>, parts: Parts, form: Multipart) -> Response {
-    let result: Result<app::members::ImportReport, ApiErrorOrApp> = async {
+    type Ready = (app::db::entities::unit::Model, Vec<(usize, Vec<String>)>, bool);
+    let result: Result<Ready, ApiErrorOrApp> = async {
         let user = api_user(&state, &parts).await?;
         // Who may import at all, and how often, is settled before a byte of the body is read.
         if !user.manages_members() {
@@ -180,13 +181,57 @@ async fn import_members(State(state): State<AppState>, parts: Parts, form: Multi
         // Unzipping and parsing are CPU work: off the async workers, so other requests go on.
         let (name, data) = (file_name.to_string(), bytes.to_vec());
         let rows = tokio::task::spawn_blocking(move || member_import::read_rows(&name, &data)).await.or_internal()??;
-        Ok(member_import::import(&state.db, &root, rows, dry_run, |_, _| {}).await?)
+        Ok((root, rows, dry_run))
     }
     .await;
-    match result {
-        Ok(report) => Json(report).into_response(),
-        Err(e) => ApiError::from(e.0).into_response(),
+    let (root, rows, dry_run) = match result {
+        Ok(ready) => ready,
+        Err(e) => return ApiError::from(e.0).into_response(),
+    };
+    if streams(&parts) {
+        return import_streaming(state, root, rows, dry_run);
     }
+    match member_import::import(&state.db, &root, rows, dry_run, |_, _| {}).await {
+        Ok(report) => Json(report).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// Whether the client asked for the import's progress line by line (`Accept: application/x-ndjson`).
+fn streams(parts: &Parts) -> bool {
+    parts.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("application/x-ndjson"))
+}
+
+/// The import with its progress as it goes: one JSON line `{"progress":[done,total]}` at a time
+/// (rows checked, then rows written: a province takes seconds, the page shows them), then
+/// `{"report":…}` or `{"error":{"kind":…,"message":…}}`. The import runs to its end (all or
+/// nothing) even if the page goes away meanwhile.
+fn import_streaming(state: AppState, root: app::db::entities::unit::Model, rows: Vec<(usize, Vec<String>)>, dry_run: bool) -> Response {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    tokio::spawn(async move {
+        let line = |value: serde_json::Value| format!("{value}\n");
+        let progress_tx = tx.clone();
+        let outcome = member_import::import(&state.db, &root, rows, dry_run, move |done, total| {
+            let _ = progress_tx.send(line(serde_json::json!({ "progress": [done, total] })));
+        })
+        .await;
+        let last = match outcome {
+            Ok(report) => serde_json::json!({ "report": report }),
+            Err(e) => serde_json::json!({ "error": { "kind": e, "message": e.to_string() } }),
+        };
+        let _ = tx.send(line(last));
+    });
+    let lines = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|l| (Ok::<_, std::convert::Infallible>(l), rx)) });
+    (
+        [
+            (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            // nginx passes each line on as it comes instead of holding the answer back.
+            (header::HeaderName::from_static("x-accel-buffering"), "no"),
+        ],
+        axum::body::Body::from_stream(lines),
+    )
+        .into_response()
 }
 
 /// `GET /api/v1/members/import/mau.xlsx`: the import page's template.

@@ -448,3 +448,65 @@ async fn cell_positions_come_from_the_party_role_column() {
     })
     .await;
 }
+
+/// The import page asks for the server's progress line by line: a large file shows how far the
+/// checking and writing have gone, then the report — through the running server.
+#[tokio::test]
+async fn a_large_import_reports_its_progress_as_it_goes() {
+    let (db, url) = common::sqlite_with_url().await;
+    let f = common::fixture(&db).await;
+    let mut server = common::ServerProcess::spawn(&url, false, None);
+    server.wait_ready(60).await;
+    let http = reqwest::Client::new();
+    let login = http
+        .post(format!("{}/api/login", server.base))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("identifier=0900000101&password={}", common::PASSWORD))
+        .send()
+        .await
+        .expect("login");
+    assert!(login.status().is_success(), "{}", login.status());
+    let cookie = login.headers().get(reqwest::header::SET_COOKIE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).expect("cookie").to_string();
+
+    let path = ["Đảng bộ huyện Phụng Hiệp", "Đảng bộ xã Hòa An", "", "Chi bộ ấp Mới"];
+    let names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Cường", "Phạm Thị Dung", "Huỳnh Văn Em"];
+    let rows: Vec<Row> = (0..3000).map(|i| person(names[i % names.len()], &format!("6420{i:04}"), &format!("09120{i:05}"), path)).collect();
+    let file = csv_file(&rows, ',');
+    let boundary = "sotay-import-boundary";
+    let mut body = Vec::new();
+    for (name, file_name, bytes) in [("unit_id", None, f.root.to_string().into_bytes()), ("mode", None, b"nhap".to_vec()), ("file", Some("danh-sach.csv"), file)] {
+        body.extend(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"").bytes());
+        if let Some(file_name) = file_name {
+            body.extend(format!("; filename=\"{file_name}\"\r\nContent-Type: text/csv").bytes());
+        }
+        body.extend(b"\r\n\r\n");
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    let answer = http
+        .post(format!("{}/api/v1/members/import", server.base))
+        .header(reqwest::header::COOKIE, cookie)
+        .header(reqwest::header::ACCEPT, "application/x-ndjson")
+        .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
+        .body(body)
+        .send()
+        .await
+        .expect("import answers");
+    assert_eq!(answer.status().as_u16(), 200);
+    assert!(answer.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/x-ndjson"));
+    let text = answer.text().await.expect("body");
+    let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
+    let progress: Vec<(u64, u64)> = lines.iter().filter_map(|l| {
+        let p = l.get("progress")?;
+        Some((p[0].as_u64()?, p[1].as_u64()?))
+    }).collect();
+    assert!(progress.len() >= 4, "checking and writing both report: {progress:?}");
+    assert!(progress.windows(2).all(|w| w[0].0 <= w[1].0), "{progress:?}");
+    assert_eq!(progress.last(), Some(&(6000, 6000)), "the rows checked, then written");
+    let report = &lines.last().expect("a last line")["report"];
+    assert_eq!(report["created"], 3000, "{:?}", report["refused"].get(0));
+    assert_eq!(report["applied"], true);
+    assert_eq!(member::Entity::find().filter(member::Column::CardNo.starts_with("6420")).count(&db).await.expect("count"), 3000);
+}

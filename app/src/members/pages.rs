@@ -557,6 +557,8 @@ fn MemberImportForm(unit_id: i64) -> impl IntoView {
     let form = NodeRef::<leptos::html::Form>::new();
     // Percent of the file sent while sending (100: the server is checking the rows).
     let sending = RwSignal::new(None::<u32>);
+    // Rows the server has gone through, of all it has to (checking, then writing).
+    let working = RwSignal::new(None::<(u64, u64)>);
     let outcome = RwSignal::new(None::<Result<super::ImportReport, String>>);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -565,8 +567,9 @@ fn MemberImportForm(unit_id: i64) -> impl IntoView {
             let mode = ev.submitter().and_then(|b| b.get_attribute("value")).unwrap_or_else(|| "kiem-tra".into());
             if let Some(form) = form.get_untracked() {
                 outcome.set(None);
+                working.set(None);
                 sending.set(Some(0));
-                if browser::send(&form, &mode, sending, outcome).is_err() {
+                if browser::send(&form, &mode, sending, working, outcome).is_err() {
                     sending.set(None);
                     outcome.set(Some(Err("Trình duyệt không gửi được tệp; vui lòng thử lại.".into())));
                 }
@@ -586,12 +589,21 @@ fn MemberImportForm(unit_id: i64) -> impl IntoView {
                 <button type="submit" name="mode" value="nhap" class="primary" disabled=busy>"Nhập vào hệ thống"</button>
             </div>
         </form>
-        {move || sending.get().map(|percent| view! {
-            <p role="status" data-testid="import-progress">
-                <progress max="100" value=percent></progress>
-                " "
-                {if percent < 100 { format!("Đang gửi tệp… {percent}%") } else { "Đang kiểm tra từng dòng…".to_string() }}
-            </p>
+        {move || sending.get().map(|percent| match working.get().filter(|_| percent >= 100) {
+            Some((done, total)) => view! {
+                <p role="status" data-testid="import-progress">
+                    <progress max=total value=done></progress>
+                    " "
+                    {format!("Máy chủ đang kiểm tra và ghi từng dòng… {}%", done * 100 / total.max(1))}
+                </p>
+            }.into_any(),
+            None => view! {
+                <p role="status" data-testid="import-progress">
+                    <progress max="100" value=percent></progress>
+                    " "
+                    {if percent < 100 { format!("Đang gửi tệp… {percent}%") } else { "Đang kiểm tra từng dòng…".to_string() }}
+                </p>
+            }.into_any(),
         })}
         {move || outcome.get().map(|result| match result {
             Ok(report) => view! { <ImportReportView report /> }.into_any(),
@@ -714,17 +726,45 @@ mod browser {
         message: String,
     }
 
+    /// One line of the server's answer: how far it is, then the report or why it stopped.
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "lowercase")]
+    enum Line {
+        Progress(u64, u64),
+        Report(ImportReport),
+        Error(ErrorInner),
+    }
+
+    fn lines(text: &str) -> impl Iterator<Item = Line> + '_ {
+        text.lines().filter_map(|l| serde_json::from_str::<Line>(l).ok())
+    }
+
     pub(super) fn send(
         form: &web_sys::HtmlFormElement,
         mode: &str,
         sending: RwSignal<Option<u32>>,
+        working: RwSignal<Option<(u64, u64)>>,
         outcome: RwSignal<Option<Result<ImportReport, String>>>,
     ) -> Result<(), wasm_bindgen::JsValue> {
         let data = web_sys::FormData::new_with_form(form)?;
         data.set_with_str("mode", mode)?;
         let xhr = web_sys::XmlHttpRequest::new()?;
         xhr.open("POST", "/api/v1/members/import")?;
-        xhr.set_request_header("Accept", "application/json")?;
+        // The answer comes line by line: the rows gone through so far, then the report.
+        xhr.set_request_header("Accept", "application/x-ndjson")?;
+        let reading = xhr.clone();
+        let answer_progress = Closure::<dyn FnMut()>::new(move || {
+            let text = reading.response_text().ok().flatten().unwrap_or_default();
+            let last = lines(&text).filter_map(|l| match l {
+                Line::Progress(done, total) => Some((done, total)),
+                _ => None,
+            }).last();
+            if last.is_some() {
+                working.set(last);
+            }
+        });
+        xhr.set_onprogress(Some(answer_progress.as_ref().unchecked_ref()));
+        answer_progress.forget();
         let progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
             if e.length_computable() && e.total() > 0.0 {
                 sending.set(Some((e.loaded() / e.total() * 100.0).floor() as u32));
@@ -738,8 +778,13 @@ mod browser {
             sending.set(None);
             let text = answered.response_text().ok().flatten().unwrap_or_default();
             let status = answered.status().unwrap_or(0);
+            working.set(None);
             outcome.set(Some(if status == 200 {
-                serde_json::from_str::<ImportReport>(&text).map_err(|_| "Máy chủ trả lời không đúng dạng; vui lòng thử lại.".to_string())
+                match lines(&text).last() {
+                    Some(Line::Report(report)) => Ok(report),
+                    Some(Line::Error(error)) => Err(error.kind.field_message("file").unwrap_or(error.message)),
+                    _ => Err("Máy chủ trả lời không đúng dạng; vui lòng thử lại.".to_string()),
+                }
             } else {
                 Err(error_message(&text))
             }));
