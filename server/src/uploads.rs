@@ -221,7 +221,9 @@ fn import_streaming(state: AppState, root: app::db::entities::unit::Model, rows:
         };
         let _ = tx.send(line(last));
     });
-    let lines = futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|l| (Ok::<_, std::convert::Infallible>(l), rx)) });
+    let mut rx = rx;
+    // Ends (and keeps answering that it has ended) once the import's task has sent its last line.
+    let lines = futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx).map(|line| line.map(Ok::<_, std::convert::Infallible>)));
     (
         [
             (header::CONTENT_TYPE, "application/x-ndjson; charset=utf-8"),

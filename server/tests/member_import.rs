@@ -489,6 +489,8 @@ async fn a_large_import_reports_its_progress_as_it_goes() {
         .post(format!("{}/api/v1/members/import", server.base))
         .header(reqwest::header::COOKIE, cookie)
         .header(reqwest::header::ACCEPT, "application/x-ndjson")
+        // As a browser asks: the lines must still come uncompressed, one by one.
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip, br")
         .header(reqwest::header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"))
         .body(body)
         .send()
@@ -496,6 +498,7 @@ async fn a_large_import_reports_its_progress_as_it_goes() {
         .expect("import answers");
     assert_eq!(answer.status().as_u16(), 200);
     assert!(answer.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().starts_with("application/x-ndjson"));
+    assert!(answer.headers().get(reqwest::header::CONTENT_ENCODING).is_none(), "{:?}", answer.headers());
     let text = answer.text().await.expect("body");
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).expect("a JSON line")).collect();
     let progress: Vec<(u64, u64)> = lines.iter().filter_map(|l| {
