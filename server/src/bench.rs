@@ -38,7 +38,7 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
     let documents = app::demo::province::seed_documents_if_empty(&db).await?;
     println!("demo library: {documents} documents");
     document_page_figures(&db).await?;
-    member_list_figures(&db).await?;
+    member_list_figures(&db, database_url).await?;
     meeting_figures(&db).await?;
     let started = Instant::now();
     let extra = app::demo::province::grow_tree(&db, 50_000).await?;
@@ -72,9 +72,9 @@ async fn demo_admin(db: &sea_orm::DatabaseConnection) -> Result<Option<app::auth
 
 /// The province's member list exported (the workbook a committee downloads), then that file
 /// checked (dry run) and imported again, as a re-import of a whole province runs: every row read,
-/// matched and compared, inside one transaction. Creating a province from nothing is timed by
-/// the import test (server/tests/member_import.rs).
-async fn member_list_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbErr> {
+/// matched and compared, inside one transaction; then the same file moving a province into an
+/// empty database (every unit and member created).
+async fn member_list_figures(db: &sea_orm::DatabaseConnection, database_url: &str) -> Result<(), DbErr> {
     use app::members::import::{import, read_rows};
     let fail = app_error;
     let Some(user) = demo_admin(db).await? else {
@@ -101,7 +101,59 @@ async fn member_list_figures(db: &sea_orm::DatabaseConnection) -> Result<(), DbE
             started.elapsed()
         );
     }
+    into_empty_database(database_url, &rows).await
+}
+
+/// A province moving in: the exported list imported (dry run, then for real) into a new, empty
+/// database of the same kind, which is removed afterwards.
+async fn into_empty_database(database_url: &str, rows: &[(usize, Vec<String>)]) -> Result<(), DbErr> {
+    let fail = app_error;
+    let name = format!("sotay_bench_empty_{}", std::process::id());
+    let postgres = database_url.starts_with("postgres");
+    let (url, file) = if postgres {
+        db_admin_execute(database_url, &format!("CREATE DATABASE {name}")).await?;
+        let (base, query) = database_url.split_once('?').map_or((database_url, ""), |(b, q)| (b, q));
+        let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+        (format!("{base}/{name}{}{query}", if query.is_empty() { "" } else { "?" }), None)
+    } else {
+        let file = std::env::temp_dir().join(format!("{name}.db"));
+        (format!("sqlite://{}?mode=rwc", file.display()), Some(file))
+    };
+    let empty = app::db::connect(&url).await?;
+    app::db::migrate(&empty).await?;
+    let day = NaiveDate::from_ymd_opt(1930, 2, 3).unwrap_or_default();
+    let root_id = app::units::service::insert_unit(&empty, None, app::units::UnitKind::Provincial, "Đảng bộ tỉnh Hậu Giang", "HG", day).await.map_err(fail)?;
+    let root = app::units::service::find_unit(&empty, root_id).await.map_err(fail)?;
+    for dry_run in [true, false] {
+        let started = Instant::now();
+        let report = app::members::import::import(&empty, &root, rows.to_vec(), dry_run, |_, _| {}).await.map_err(fail)?;
+        println!(
+            "member import into an empty database ({}): {} members, {} units created, {} refused in {:.2?}",
+            if dry_run { "dry run" } else { "real, one transaction" },
+            report.created,
+            report.new_units.len(),
+            report.refused.len(),
+            started.elapsed()
+        );
+    }
+    empty.close().await?;
+    if let Some(file) = file {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", file.display()));
+        }
+    } else {
+        db_admin_execute(database_url, &format!("DROP DATABASE IF EXISTS {name}")).await?;
+    }
     Ok(())
+}
+
+/// Runs a statement that may not run inside a transaction (CREATE/DROP DATABASE) on its own
+/// connection to the benchmark's PostgreSQL server.
+async fn db_admin_execute(database_url: &str, sql: &str) -> Result<(), DbErr> {
+    use sea_orm::ConnectionTrait;
+    let admin = sea_orm::Database::connect(database_url).await?;
+    admin.execute_unprepared(sql).await?;
+    admin.close().await
 }
 
 /// Where a signed-in member's document page (the Charter) spends its server time, per call:
