@@ -434,6 +434,14 @@ async fn cell_positions_come_from_the_party_role_column() {
         assert!(refused.refused[0].message.contains("nhiều Bí thư"), "{}", refused.refused[0].message);
         assert_eq!(open_positions(db.clone()).await.len(), 3);
 
+        // Bình moves to ấp 2 in a later list: his deputy position in ấp 1 ends with the move.
+        let moved = vec![with_role(person("Trần Văn Bình", "64100002", "0911000002", path("Chi bộ ấp 2")), "")];
+        assert!(run(&db, &root, &moved, false).await.applied);
+        assert_eq!(
+            open_positions(db.clone()).await,
+            vec![("Nguyễn Văn An".to_string(), "secretary".to_string()), ("Võ Văn Dũng".to_string(), "secretary".to_string())]
+        );
+
         // The export writes the column, so a list exported and imported again keeps the positions.
         let admin = add_member(&db, cell, "Mai Thị Thu", "0900000199").await;
         common::give_role(&db, admin, "admin", root.id).await;
