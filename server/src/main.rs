@@ -97,6 +97,10 @@ async fn run() -> Result<(), ServerError> {
                         member.card_no,
                         app::validate::format_date(app::common::time::vietnam_date(issued.expires_at))
                     );
+                    println!(
+                        "Mã thuộc khóa bí mật có dấu vân tay {}: máy chủ phục vụ phải ghi cùng dấu vân tay này khi khởi động.",
+                        settings.secret_key.fingerprint()
+                    );
                     Ok(())
                 }
                 Err(error) => Err(ServerError::Config(error.field_message("unit").or_else(|| error.field_message("phone")).unwrap_or_else(|| error.to_string()))),
@@ -284,6 +288,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     let leptos_options = with_fingerprints(conf.leptos_options);
     let addr = leptos_options.site_addr;
 
+    tracing::info!(fingerprint = %settings.secret_key.fingerprint(), "secret key (every server on one database shows the same)");
     let db = app::db::connect(&settings.database_url).await?;
     // Servers started together on one database take turns at migrating and seeding; the one
     // that comes second finds the work done.

@@ -331,6 +331,7 @@ async fn the_first_administrator_is_made_from_the_command_line() {
     // No password exists before activation (the fixture's one is gone with the new code).
     assert!(app::auth::service::login(&db, &phone, common::PASSWORD, &meta).await.is_err());
     let key = app::common::secret::SecretKey::from_hex(KEY).expect("key");
+    assert!(out.contains(&format!("dấu vân tay {}", key.fingerprint())), "{out}");
     let form = app::auth::activation::Activation { card_no: &member.card_no, code: &code, new_password: "quantri2026", confirm_password: "quantri2026" };
     let (_, user) = app::auth::activation::activate(&db, &key, &form, &meta).await.expect("activates with the printed code");
     assert!(!user.must_change_password);

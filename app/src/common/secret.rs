@@ -89,6 +89,12 @@ impl SecretKey {
         super::hex(&mac.finalize().into_bytes())
     }
 
+    /// A short public name for the key (never the key): servers on one database must show the
+    /// same, and the command line says which key a printed activation code belongs to.
+    pub fn fingerprint(&self) -> String {
+        self.tag("fingerprint", &[]).chars().take(12).collect()
+    }
+
     /// Encrypts `plain` (AES-256-GCM, random nonce first).
     pub fn seal(&self, plain: &[u8]) -> Vec<u8> {
         let cipher = Aes256Gcm::new(&self.0.into());
