@@ -208,13 +208,23 @@ fn streams(parts: &Parts) -> bool {
 /// nothing) even if the page goes away meanwhile.
 fn import_streaming(state: AppState, root: app::db::entities::unit::Model, rows: Vec<(usize, Vec<String>)>, dry_run: bool) -> Response {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<String>();
-    tokio::spawn(async move {
-        let line = |value: serde_json::Value| format!("{value}\n");
-        let progress_tx = tx.clone();
-        let outcome = member_import::import(&state.db, &root, rows, dry_run, move |done, total| {
-            let _ = progress_tx.send(line(serde_json::json!({ "progress": [done, total] })));
+    let line = |value: serde_json::Value| format!("{value}\n");
+    let progress_tx = tx.clone();
+    let work = tokio::spawn(async move {
+        // One line per percent at most, however many rows report.
+        let mut last_percent = None;
+        member_import::import(&state.db, &root, rows, dry_run, move |done, total| {
+            let percent = done * 100 / total.max(1);
+            if last_percent != Some(percent) {
+                last_percent = Some(percent);
+                let _ = progress_tx.send(line(serde_json::json!({ "progress": [done, total] })));
+            }
         })
-        .await;
+        .await
+    });
+    // The last line, whatever became of the import (a panic included: the page is told).
+    tokio::spawn(async move {
+        let outcome = work.await.unwrap_or_else(|e| Err(AppError::internal(e)));
         let last = match outcome {
             Ok(report) => serde_json::json!({ "report": report }),
             Err(e) => serde_json::json!({ "error": { "kind": e, "message": e.to_string() } }),

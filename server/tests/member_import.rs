@@ -442,6 +442,30 @@ async fn cell_positions_come_from_the_party_role_column() {
             vec![("Nguyễn Văn An".to_string(), "secretary".to_string()), ("Võ Văn Dũng".to_string(), "secretary".to_string())]
         );
 
+        // The import gives positions, never takes one: Dũng, secretary of ấp 2, named deputy
+        // stays secretary. A member serving outside the units imported into, or no longer in
+        // office, gets nothing from a file.
+        let dung_deputy = vec![with_role(person("Võ Văn Dũng", "64100004", "0911000004", path("Chi bộ ấp 2")), "Phó Bí thư chi bộ")];
+        let kept = run(&db, &root, &dung_deputy, false).await;
+        assert!(kept.positions.is_empty() && kept.refused.is_empty(), "{:?} {:?}", kept.positions, kept.refused);
+        let long_my = add_unit(&db, Some(root.id), UnitKind::UpperGrassroots, "Đảng bộ huyện Long Mỹ", "LM").await;
+        let em = member::Entity::find().filter(member::Column::CardNo.eq("64100005")).one(&db).await.expect("query").expect("Em");
+        common::give_role(&db, em.id, "committee_member", long_my).await;
+        let district_model = unit::Entity::find_by_id(district).one(&db).await.expect("query").expect("district");
+        let em_secretary = vec![with_role(person("Đặng Văn Em", "64100005", "0911000005", ["", "Đảng bộ xã Hòa An", "", "Chi bộ ấp 2"]), "Bí thư")];
+        let refused = import(&db, &district_model, sheet(&em_secretary), false, |_, _| {}).await.expect("import");
+        assert_eq!(refused.refused.len(), 1, "{:?}", refused.refused);
+        assert!(refused.refused[0].message.contains("ngoài phạm vi"), "{}", refused.refused[0].message);
+        member::Entity::update_many()
+            .col_expr(member::Column::Status, sea_orm::sea_query::Expr::value("deceased"))
+            .filter(member::Column::Id.eq(em.id))
+            .exec(&db)
+            .await
+            .expect("status");
+        let refused = run(&db, &root, &em_secretary, false).await;
+        assert!(refused.refused.iter().any(|p| p.message.contains("không còn sinh hoạt")), "{:?}", refused.refused);
+        assert_eq!(open_positions(db.clone()).await.len(), 3, "nothing given");
+
         // The export writes the column, so a list exported and imported again keeps the positions.
         let admin = add_member(&db, cell, "Mai Thị Thu", "0900000199").await;
         common::give_role(&db, admin, "admin", root.id).await;

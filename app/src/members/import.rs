@@ -18,14 +18,14 @@ use std::io::Cursor;
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
     TransactionTrait,
 };
 
 use super::service::{CleanMember, check_fields, move_member_ids, new_member_row};
 use super::{ImportReport, MemberChange, MemberForm, MemberStatus, MissingMember, PositionChange, RowProblem};
 use crate::auth::Role;
-use crate::db::entities::{member, membership, position, unit, unit_closure};
+use crate::db::entities::{activation_code, member, membership, position, unit, unit_closure};
 use crate::db::fold::{fold, fold_padded, name_sort_key};
 use crate::error::{AppError, AppResult};
 use crate::units::UnitKind;
@@ -209,7 +209,8 @@ const HEADERS: &[(Field, &[&str])] = &[
     (Field::Unit(Level::Grassroots), &["dang bo co so", "dang bo xa", "to chuc co so dang"]),
     (Field::Unit(Level::Partial), &["dang bo bo phan"]),
     (Field::Unit(Level::Cell), &["chi bo", "chi bo sinh hoat", "ten chi bo", "chi bo co so"]),
-    (Field::PartyRole, &["chuc vu dang", "chuc vu", "chuc vu trong dang", "chuc vu dang hien nay", "chuc vu dang neu co", "chuc vu dang uy"]),
+    // Not a bare "Chức vụ" (often the job at work) nor "Chức vụ đảng ủy" (a committee's).
+    (Field::PartyRole, &["chuc vu dang", "chuc vu trong dang", "chuc vu dang hien nay", "chuc vu dang neu co", "chuc vu chi bo"]),
 ];
 
 const REQUIRED: [Field; 5] = [Field::FullName, Field::CardNo, Field::BirthDate, Field::AdmittedOn, Field::Unit(Level::Cell)];
@@ -778,13 +779,25 @@ async fn plan_positions(
             }
         }
     }
+    // Members found by card number whose rows give a position: in office, and serving nowhere
+    // outside the import's units (a position there is for the level above to change).
+    let given: Vec<&member::Model> = planned.iter().filter(|p| p.role.is_some()).filter_map(|p| p.existing.as_ref().map(|(m, _)| m)).collect();
+    let outside = positions_outside(db, tree, &given.iter().map(|m| m.id).collect::<Vec<_>>()).await?;
+    for p in planned {
+        let Some((model, _)) = p.existing.as_ref().filter(|_| p.role.is_some()) else { continue };
+        if model.status != MemberStatus::Active.as_str() {
+            report.refused.push(problem(p.row, "Đảng viên này không còn sinh hoạt; không phân công chức vụ qua tệp nhập.".into()));
+        } else if outside.contains(&model.id) {
+            report.refused.push(problem(p.row, "Đảng viên này giữ chức vụ ở đơn vị ngoài phạm vi nhập; chức vụ của đồng chí do cấp trên phân công.".into()));
+        }
+    }
     let held = cell_positions(db, tree).await?;
     for p in planned {
         let Some(role) = p.role else { continue };
         let member_id = p.existing.as_ref().map(|(m, _)| m.id);
         let cell_id = tree.nodes[p.cell].existing;
         let holders = cell_id.and_then(|c| held.get(&c)).map(Vec::as_slice).unwrap_or(&[]);
-        if holders.iter().any(|h| Some(h.member_id) == member_id && h.role == role) {
+        if member_id.is_some_and(|id| already_holds(holders, id, role)) {
             continue;
         }
         let replaces = (role == Role::Secretary)
@@ -794,6 +807,31 @@ async fn plan_positions(
         report.positions.push(PositionChange { row: p.row, full_name: p.clean.full_name.clone(), role, cell: tree.path_label(p.cell), replaces });
     }
     Ok(())
+}
+
+/// Whether `member_id` already holds `role` in the cell (a secretary named deputy in a file stays
+/// secretary: the import gives positions, it never takes one away).
+fn already_holds(holders: &[Holder], member_id: i64, role: Role) -> bool {
+    holders.iter().any(|h| h.member_id == member_id && (h.role == role || (role == Role::DeputySecretary && h.role == Role::Secretary)))
+}
+
+/// Which of `ids` hold a position today in a unit outside the import's units.
+async fn positions_outside(db: &impl ConnectionTrait, tree: &Tree, ids: &[i64]) -> AppResult<HashSet<i64>> {
+    let today = crate::common::time::today();
+    let mut outside = HashSet::new();
+    for chunk in ids.chunks(CHUNK) {
+        let rows: Vec<(i64, i64)> = position::Entity::find()
+            .select_only()
+            .column(position::Column::MemberId)
+            .column(position::Column::UnitId)
+            .filter(position::Column::MemberId.is_in(chunk.iter().copied()))
+            .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
+            .into_tuple()
+            .all(db)
+            .await?;
+        outside.extend(rows.into_iter().filter(|(_, unit)| !tree.by_id.contains_key(unit)).map(|(member, _)| member));
+    }
+    Ok(outside)
 }
 
 /// Someone holding a cell position today.
@@ -816,6 +854,7 @@ async fn cell_positions(db: &impl ConnectionTrait, tree: &Tree) -> AppResult<Has
                 .column(position::Column::Role)
                 .filter(position::Column::UnitId.is_in(chunk.iter().copied()))
                 .filter(position::Column::Role.is_in([Role::Secretary.as_str(), Role::DeputySecretary.as_str()]))
+                .filter(position::Column::FromDate.lte(crate::common::time::today()))
                 .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(crate::common::time::today())))
                 .into_tuple::<(i64, i64, String)>()
                 .all(db)
@@ -936,6 +975,11 @@ async fn write(
     mut progress: impl FnMut(usize),
 ) -> AppResult<()> {
     let txn = db.begin().await?;
+    // Two imports into one unit at once (two servers, a page sent twice) write one after the
+    // other on PostgreSQL, so the second sees the first's secretaries; SQLite has one writer.
+    if txn.get_database_backend() == sea_orm::DbBackend::Postgres {
+        txn.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({})", IMPORT_LOCK_BASE + root.id)).await?;
+    }
     create_units(&txn, tree, root).await?;
     let now = Utc::now();
     let today = crate::common::time::today();
@@ -1041,6 +1085,7 @@ async fn write(
                 .filter(position::Column::MemberId.is_in(chunk.iter().copied()))
                 .filter(position::Column::UnitId.ne(cell))
                 .filter(position::Column::Role.is_in([Role::Secretary.as_str(), Role::DeputySecretary.as_str()]))
+                .filter(position::Column::FromDate.lte(today))
                 .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
                 .exec(&txn)
                 .await?;
@@ -1051,6 +1096,10 @@ async fn write(
     Ok(())
 }
 
+
+/// PostgreSQL advisory-lock keys of imports, one per unit imported into (far from the start-up
+/// lock's key).
+const IMPORT_LOCK_BASE: i64 = 0x1_0000_0000;
 
 /// Gives the cell positions the file names to members who do not hold them yet, from `today`; a
 /// new secretary's predecessor stops being secretary the same day.
@@ -1071,18 +1120,26 @@ async fn write_positions(
     for p in with_role {
         let (Some(role), Some(&member_id), Some(&cell)) = (p.role, ids.get(&p.clean.card_no), cell_ids.get(&p.cell)) else { continue };
         let holders = held.get(&cell).map(Vec::as_slice).unwrap_or(&[]);
-        if holders.iter().any(|h| h.member_id == member_id && h.role == role) {
+        if already_holds(holders, member_id, role) {
             continue;
         }
         if role == Role::Secretary {
+            // The secretary before (and the new one's own deputy position) end today; codes the
+            // one before handed out and that are still unused die with the office.
+            let before: Vec<i64> = holders.iter().filter(|h| h.role == Role::Secretary && h.member_id != member_id).map(|h| h.member_id).collect();
             position::Entity::update_many()
                 .col_expr(position::Column::ToDate, Expr::val(today))
                 .filter(position::Column::UnitId.eq(cell))
-                .filter(position::Column::Role.eq(Role::Secretary.as_str()))
-                .filter(position::Column::MemberId.ne(member_id))
+                .filter(
+                    Condition::any()
+                        .add(position::Column::Role.eq(Role::Secretary.as_str()).and(position::Column::MemberId.ne(member_id)))
+                        .add(position::Column::Role.eq(Role::DeputySecretary.as_str()).and(position::Column::MemberId.eq(member_id))),
+                )
+                .filter(position::Column::FromDate.lte(today))
                 .filter(position::Column::ToDate.is_null().or(position::Column::ToDate.gt(today)))
                 .exec(db)
                 .await?;
+            activation_code::Entity::delete_many().filter(activation_code::Column::IssuedBy.is_in(before)).exec(db).await?;
         }
         new_positions.push(position::ActiveModel {
             member_id: Set(member_id),
