@@ -301,8 +301,8 @@ async fn search(State(state): State<AppState>, parts: Parts, Query(params): Quer
     if q.is_empty() {
         return Err(AppError::invalid("q", "Vui lòng nhập từ khóa tìm kiếm.").into());
     }
-    if q.chars().count() > 200 {
-        return Err(AppError::invalid("q", "Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).").into());
+    if q.chars().count() > app::documents::MAX_QUERY_CHARS {
+        return Err(AppError::invalid("q", format!("Câu tìm kiếm quá dài (tối đa {} ký tự).", app::documents::MAX_QUERY_CHARS)).into());
     }
     let limit = params.limit.unwrap_or(10).clamp(1, 50);
     let filters = SearchFilters {

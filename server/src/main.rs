@@ -232,6 +232,23 @@ async fn import(settings: &Settings, folder: &str, publish: bool) -> Result<(), 
     Ok(())
 }
 
+/// Keeps this server's search index in step with writes made through other servers or the
+/// command line: the change feed is read every two seconds.
+fn spawn_search_follower(db: sea_orm::DatabaseConnection, search: Arc<app::documents::search::SearchIndex>, mut feed: app::documents::search::Feed) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tick.tick().await;
+            match search.follow(&db, &mut feed).await {
+                Ok(0) => {}
+                Ok(documents) => tracing::info!(documents, "search index caught up with the change feed"),
+                Err(e) => tracing::warn!(error = %e, "reading the search change feed"),
+            }
+        }
+    });
+}
+
 /// Delivers queued Web Push messages every two seconds. The VAPID key is made now on first run
 /// so the settings page can hand it to browsers at once.
 async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, push: app::notifications::push::PushSettings, secret: app::common::secret::SecretKey) -> Result<(), ServerError> {
@@ -320,6 +337,7 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         && let Some(lock) = startup.take() {
             lock.release().await?;
         }
+    let feed = app::documents::search::Feed::start(&db).await.map_err(|e| ServerError::Config(format!("search feed: {e}")))?;
     let search = app::documents::search::SearchIndex::build(&db)
         .await
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;
@@ -338,11 +356,13 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
     spawn_push_delivery(db.clone(), settings.push.clone(), settings.secret_key.clone()).await?;
     spawn_housekeeping(db.clone());
 
+    let search = Arc::new(search);
+    spawn_search_follower(db.clone(), search.clone(), feed);
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db,
         config: Arc::new(settings.app_config()),
-        search: Arc::new(search),
+        search,
         sections: Arc::new(app::documents::service::SectionCache::default()),
     };
     let routes = generate_route_list(App);

@@ -158,7 +158,7 @@ async fn unrelated_questions_get_a_plain_not_found() {
             assert_eq!(exchange.answer.mode, "none");
         }
         // Bad input: a clear message on the question field, nothing stored.
-        for bad in ["", "   ", "?!", &"đảng viên ".repeat(80)] {
+        for bad in ["", "   ", "?!", &"đảng viên ".repeat(101)] {
             let err = assistant::ask(&db, &lib.index, None, &member, bad, &id(20), false).await.unwrap_err();
             assert!(err.field_message("question").is_some(), "{bad:?}: {err:?}");
         }

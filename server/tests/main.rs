@@ -20,4 +20,5 @@ mod operations;
 mod parsers;
 mod push;
 mod reading;
+mod search_feed;
 mod trust;

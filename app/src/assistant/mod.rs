@@ -25,8 +25,9 @@ use serde::{Deserialize, Serialize};
 use crate::auth::service_call as call;
 use crate::error::AppError;
 
-/// Longest question accepted (a few sentences; anything longer is a letter to the committee).
-pub const MAX_QUESTION_CHARS: usize = 500;
+/// Longest question accepted: members paste whole questions (anything longer is a letter to the
+/// committee).
+pub const MAX_QUESTION_CHARS: usize = crate::documents::MAX_QUERY_CHARS;
 
 /// One sentence of an answer, verbatim from the document, and which citation it comes from.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

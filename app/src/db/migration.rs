@@ -24,6 +24,7 @@ mod m20261201_000015_assistant;
 mod m20261202_000016_trust;
 mod m20261203_000017_reading_proof;
 mod m20261204_000018_activation;
+mod m20261204_000019_search_changes;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000016_trust::Migration),
             Box::new(m20261203_000017_reading_proof::Migration),
             Box::new(m20261204_000018_activation::Migration),
+            Box::new(m20261204_000019_search_changes::Migration),
         ]
     }
 }

@@ -479,6 +479,10 @@ pub async fn save(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
         old.updated_at = Set(now);
         old.update(&txn).await?;
     }
+    super::search::note_change(&txn, id).await?;
+    if let Some(old) = replaced {
+        super::search::note_change(&txn, old).await?;
+    }
     txn.commit().await?;
     index.refresh(db, id).await?;
     if let Some(old) = replaced {

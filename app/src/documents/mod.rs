@@ -196,11 +196,14 @@ pub async fn set_published(id: i64, published: bool) -> Result<(), AppError> {
     call!(|db, user| service::set_published(&db, &index, &user, id, published))
 }
 
+/// The longest search or question taken: members paste whole questions.
+pub const MAX_QUERY_CHARS: usize = 1000;
+
 impl SearchFilters {
     pub fn from_form(q: String, doc_type: String, level: String, status: String, year: String, issuer: String) -> SearchFilters {
         let some = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
         SearchFilters {
-            q: q.chars().take(200).collect(),
+            q: q.chars().take(MAX_QUERY_CHARS).collect(),
             doc_type: some(doc_type),
             level: some(level),
             status: some(status),

@@ -15,10 +15,10 @@ use std::collections::{HashMap, HashSet};
 use std::sync::RwLock;
 
 use chrono::Datelike;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{SearchFilters, SearchHit, SnippetPart};
-use crate::db::entities::{document, document_section};
+use crate::db::entities::{document, document_section, search_change};
 use crate::db::fold::fold;
 use crate::error::AppResult;
 
@@ -145,7 +145,91 @@ pub fn section_label(kind: &str, number: &str, heading: &str) -> String {
     if base.chars().count() > 80 { base.chars().take(80).collect::<String>() + "…" } else { base }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The change feed: what other servers (and the command line) changed
+
+/// Records, inside the write's transaction, that `document_id`'s searchable state changed.
+pub async fn note_change(db: &impl ConnectionTrait, document_id: i64) -> AppResult<()> {
+    search_change::ActiveModel { document_id: Set(document_id), changed_at: Set(chrono::Utc::now()), ..Default::default() }.insert(db).await?;
+    Ok(())
+}
+
+/// How long a write may take between taking its change's id and committing. Ids are handed out
+/// before commit, so on PostgreSQL a later id can be seen first: the ids skipped over are looked
+/// for again until they are this old (a rolled-back write leaves its id unused for ever).
+const FEED_LAG_SECS: i64 = 600;
+/// Rows kept in the feed: enough for a server that was away a while to be rebuilt anyway.
+const FEED_KEEP_DAYS: i64 = 2;
+/// New rows read per poll; the rest come at the next.
+const FEED_BATCH: u64 = 2000;
+
+/// Where one server is in the change feed.
+#[derive(Debug, Default)]
+pub struct Feed {
+    /// The highest id applied.
+    last: i64,
+    /// Ids skipped over (not yet committed, or rolled back), with when they were first missed.
+    gaps: std::collections::BTreeMap<i64, chrono::DateTime<chrono::Utc>>,
+    pruned_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Feed {
+    /// After every change written so far: read before the index is built from the database, so
+    /// a change committed meanwhile is applied twice at worst, never missed.
+    pub async fn start(db: &impl ConnectionTrait) -> AppResult<Feed> {
+        let last: Option<i64> = search_change::Entity::find()
+            .select_only()
+            .column_as(search_change::Column::Id.max(), "last")
+            .into_tuple::<Option<i64>>()
+            .one(db)
+            .await?
+            .flatten();
+        Ok(Feed { last: last.unwrap_or(0), ..Feed::default() })
+    }
+}
+
 impl SearchIndex {
+    /// Applies the changes written since the last call (by any server, or `server import`): each
+    /// document named is re-read from the database. Returns how many documents were refreshed.
+    pub async fn follow(&self, db: &impl ConnectionTrait, feed: &mut Feed) -> AppResult<usize> {
+        let now = chrono::Utc::now();
+        let mut changed = std::collections::BTreeSet::new();
+        let rows = search_change::Entity::find()
+            .filter(search_change::Column::Id.gt(feed.last))
+            .order_by_asc(search_change::Column::Id)
+            .limit(FEED_BATCH)
+            .all(db)
+            .await?;
+        for row in rows {
+            // Ids between the last one seen and this one may belong to writes still committing.
+            for missing in (feed.last + 1..row.id).take(1000) {
+                feed.gaps.insert(missing, now);
+            }
+            feed.last = row.id;
+            changed.insert(row.document_id);
+        }
+        let waiting: Vec<i64> = feed.gaps.keys().copied().collect();
+        for chunk in waiting.chunks(500) {
+            let late = search_change::Entity::find().filter(search_change::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+            for row in late {
+                feed.gaps.remove(&row.id);
+                changed.insert(row.document_id);
+            }
+        }
+        feed.gaps.retain(|_, since| now - *since < chrono::Duration::seconds(FEED_LAG_SECS));
+        for &document_id in &changed {
+            self.refresh(db, document_id).await?;
+        }
+        if feed.pruned_at.is_none_or(|at| now - at > chrono::Duration::hours(1)) {
+            feed.pruned_at = Some(now);
+            search_change::Entity::delete_many()
+                .filter(search_change::Column::ChangedAt.lt(now - chrono::Duration::days(FEED_KEEP_DAYS)))
+                .exec(db)
+                .await?;
+        }
+        Ok(changed.len())
+    }
+
     /// Loads every published document from the database.
     pub async fn build(db: &impl ConnectionTrait) -> AppResult<SearchIndex> {
         let index = SearchIndex::default();

@@ -384,7 +384,10 @@ pub async fn set_published(
     active.published = Set(published);
     active.published_at = Set(published.then(Utc::now));
     active.updated_at = Set(Utc::now());
-    active.update(db).await?;
+    let txn = db.begin().await?;
+    active.update(&txn).await?;
+    super::search::note_change(&txn, id).await?;
+    txn.commit().await?;
     index.refresh(db, id).await
 }
 
@@ -460,6 +463,7 @@ pub async fn import_text(db: &DatabaseConnection, meta: &ImportMeta, text: &str)
     }
     .insert(&txn)
     .await?;
+    super::search::note_change(&txn, doc.id).await?;
     txn.commit().await?;
     Ok(Some(doc.id))
 }

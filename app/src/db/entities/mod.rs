@@ -22,6 +22,7 @@ pub mod rate_counter;
 pub mod document;
 pub mod document_audience;
 pub mod document_section;
+pub mod search_change;
 pub mod assignment;
 pub mod reading_event;
 pub mod reading_clock;
