@@ -145,6 +145,10 @@ async fn a_change_committed_out_of_order_is_not_missed() {
     let f = common::fixture(&db).await;
     let (early, _) = common::published_document(&db, f.root, true, "Văn bản thứ nhất", 20).await;
     let (late, _) = common::published_document(&db, f.root, true, "Văn bản thứ hai", 20).await;
+    // The imports' own changes are long settled; a feed starts after them.
+    use sea_orm::ConnectionTrait;
+    let hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
+    db.execute_unprepared(&format!("UPDATE search_changes SET changed_at = '{hour_ago}'")).await.expect("settle");
     let index = SearchIndex::default();
     let mut feed = Feed::start(&db).await.expect("feed");
     // A write takes its id, then another takes and commits a later one first.
@@ -157,6 +161,10 @@ async fn a_change_committed_out_of_order_is_not_missed() {
     assert_eq!(index.follow(&db, &mut feed).await.expect("follow"), 1);
     assert_eq!(index.document_ids(), [early, late].into_iter().collect());
     assert_eq!(index.follow(&db, &mut feed).await.expect("nothing new"), 0);
+    // A server starting while that write was still committing reads it again: never missed.
+    let mut late_start = Feed::start(&db).await.expect("feed");
+    let fresh = SearchIndex::default();
+    assert_eq!(fresh.follow(&db, &mut late_start).await.expect("follow"), 2);
     db.close().await.ok();
     common::drop_postgres(&name).await;
 }

@@ -5,7 +5,8 @@
 //! scattered syllables. Sections are scored with BM25; a match in the document's title adds to
 //! every hit of that document, a match in a section heading counts double. The index holds only
 //! published documents, is rebuilt from the database at start-up, and every publish, edit or
-//! unpublish updates it in the same request, so results follow writes at once.
+//! unpublish updates it in the same request, so results follow writes at once; other servers
+//! (and `server import`) reach it through the change feed (`search_changes`), read every 2 s.
 //!
 //! Beside the sections it keeps *passages* for the assistant: an article with all its clauses
 //! (or, in a document without articles, each part with text), scored the same way, so an answer
@@ -145,6 +146,9 @@ pub fn section_label(kind: &str, number: &str, heading: &str) -> String {
     if base.chars().count() > 80 { base.chars().take(80).collect::<String>() + "…" } else { base }
 }
 
+/// Query terms (syllables and syllable pairs) a search scores with, the rarest first.
+const MAX_QUERY_TERMS: usize = 64;
+
 // ---------------------------------------------------------------------------------------------
 // The change feed: what other servers (and the command line) changed
 
@@ -166,20 +170,25 @@ const FEED_BATCH: u64 = 2000;
 /// Where one server is in the change feed.
 #[derive(Debug, Default)]
 pub struct Feed {
-    /// The highest id applied.
+    /// The highest id read.
     last: i64,
+    /// Documents read from the feed and not yet refreshed (a failed refresh is tried again).
+    pending: std::collections::BTreeSet<i64>,
     /// Ids skipped over (not yet committed, or rolled back), with when they were first missed.
     gaps: std::collections::BTreeMap<i64, chrono::DateTime<chrono::Utc>>,
     pruned_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl Feed {
-    /// After every change written so far: read before the index is built from the database, so
-    /// a change committed meanwhile is applied twice at worst, never missed.
+    /// Before the index is built from the database: after the changes old enough to be settled,
+    /// so every change that may still have been committing is read again (applied twice at
+    /// worst, never missed).
     pub async fn start(db: &impl ConnectionTrait) -> AppResult<Feed> {
+        let settled = chrono::Utc::now() - chrono::Duration::seconds(FEED_LAG_SECS);
         let last: Option<i64> = search_change::Entity::find()
             .select_only()
             .column_as(search_change::Column::Id.max(), "last")
+            .filter(search_change::Column::ChangedAt.lt(settled))
             .into_tuple::<Option<i64>>()
             .one(db)
             .await?
@@ -193,7 +202,7 @@ impl SearchIndex {
     /// document named is re-read from the database. Returns how many documents were refreshed.
     pub async fn follow(&self, db: &impl ConnectionTrait, feed: &mut Feed) -> AppResult<usize> {
         let now = chrono::Utc::now();
-        let mut changed = std::collections::BTreeSet::new();
+        let changed = &mut feed.pending;
         let rows = search_change::Entity::find()
             .filter(search_change::Column::Id.gt(feed.last))
             .order_by_asc(search_change::Column::Id)
@@ -202,7 +211,8 @@ impl SearchIndex {
             .await?;
         for row in rows {
             // Ids between the last one seen and this one may belong to writes still committing.
-            for missing in (feed.last + 1..row.id).take(1000) {
+            // The nearest ids are the likeliest still committing: those are kept if many.
+            for missing in (feed.last + 1..row.id).rev().take(1000) {
                 feed.gaps.insert(missing, now);
             }
             feed.last = row.id;
@@ -217,8 +227,11 @@ impl SearchIndex {
             }
         }
         feed.gaps.retain(|_, since| now - *since < chrono::Duration::seconds(FEED_LAG_SECS));
-        for &document_id in &changed {
+        let mut refreshed = 0;
+        while let Some(&document_id) = feed.pending.first() {
             self.refresh(db, document_id).await?;
+            feed.pending.remove(&document_id);
+            refreshed += 1;
         }
         if feed.pruned_at.is_none_or(|at| now - at > chrono::Duration::hours(1)) {
             feed.pruned_at = Some(now);
@@ -227,7 +240,7 @@ impl SearchIndex {
                 .exec(db)
                 .await?;
         }
-        Ok(changed.len())
+        Ok(refreshed)
     }
 
     /// Loads every published document from the database.
@@ -378,15 +391,24 @@ impl SearchIndex {
         }
         let query_terms: Vec<String> = {
             let mut seen = HashSet::new();
-            terms(&query_syllables).into_iter().filter(|t| seen.insert(t.clone())).collect()
+            let mut known: Vec<(usize, String)> = terms(&query_syllables)
+                .into_iter()
+                .filter(|t| seen.insert(t.clone()))
+                .filter_map(|t| inner.postings.get(&t).map(|list| (list.len(), t)))
+                .collect();
+            // A pasted question of 1,000 characters has hundreds of terms; the rarest carry its
+            // meaning, and each common one would walk a posting list over the whole library.
+            known.sort_by_key(|(df, _)| *df);
+            known.into_iter().take(MAX_QUERY_TERMS).map(|(_, t)| t).collect()
         };
+        let issuer = filters.issuer.as_ref().map(|i| fold(i));
         let passes = |id: &i64, d: &DocEntry| {
             allowed.contains(id)
                 && filters.doc_type.as_ref().is_none_or(|t| &d.doc_type == t)
                 && filters.level.as_ref().is_none_or(|l| &d.level == l)
                 && filters.status.as_ref().is_none_or(|s| &d.status == s)
                 && filters.year.is_none_or(|y| d.year == Some(y))
-                && filters.issuer.as_ref().is_none_or(|i| fold(&d.issuer).contains(&fold(i)))
+                && issuer.as_ref().is_none_or(|i| fold(&d.issuer).contains(i.as_str()))
         };
         // Which section slots may appear, decided once per document rather than per posting.
         let mut open = vec![false; inner.sections.len()];
