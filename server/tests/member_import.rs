@@ -490,16 +490,7 @@ async fn a_large_import_reports_its_progress_as_it_goes() {
     let mut server = common::ServerProcess::spawn(&url, false, None);
     server.wait_ready(60).await;
     let http = reqwest::Client::new();
-    let login = http
-        .post(format!("{}/api/login", server.base))
-        .header(reqwest::header::ACCEPT, "application/json")
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("identifier=0900000101&password={}", common::PASSWORD))
-        .send()
-        .await
-        .expect("login");
-    assert!(login.status().is_success(), "{}", login.status());
-    let cookie = login.headers().get(reqwest::header::SET_COOKIE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).expect("cookie").to_string();
+    let cookie = common::http_login(&http, &server.base, "0900000101").await;
 
     let path = ["Đảng bộ huyện Phụng Hiệp", "Đảng bộ xã Hòa An", "", "Chi bộ ấp Mới"];
     let names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Minh Cường", "Phạm Thị Dung", "Huỳnh Văn Em"];

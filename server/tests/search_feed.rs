@@ -6,19 +6,6 @@ use crate::common;
 
 use std::time::{Duration, Instant};
 
-async fn login(http: &reqwest::Client, base: &str) -> String {
-    let answer = http
-        .post(format!("{base}/api/login"))
-        .header(reqwest::header::ACCEPT, "application/json")
-        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(format!("identifier=0900000101&password={}", common::PASSWORD))
-        .send()
-        .await
-        .expect("login");
-    assert!(answer.status().is_success(), "{}", answer.status());
-    answer.headers().get(reqwest::header::SET_COOKIE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).expect("cookie").to_string()
-}
-
 /// The ids of documents a search on `base` finds.
 async fn found(http: &reqwest::Client, base: &str, cookie: &str, q: &str) -> Vec<i64> {
     let answer = http
@@ -61,7 +48,7 @@ async fn a_document_imported_into_a_running_system_is_found_on_every_server_and_
     second.wait_ready(120).await;
     let http = reqwest::Client::new();
     // A session lives in the database: one sign-in works on both servers.
-    let cookie = login(&http, &first.base).await;
+    let cookie = common::http_login(&http, &first.base, "0900000101").await;
     let servers = vec![(first.base.clone(), cookie.clone()), (second.base.clone(), cookie.clone())];
     let q = "dong bo chi muc tim kiem";
     assert!(found(&http, &first.base, &cookie, q).await.is_empty());

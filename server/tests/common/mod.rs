@@ -405,3 +405,17 @@ impl ServerProcess {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 }
+
+/// Signs in on a running server as `identifier` with the test password; the session cookie.
+pub async fn http_login(http: &reqwest::Client, base: &str, identifier: &str) -> String {
+    let answer = http
+        .post(format!("{base}/api/login"))
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("identifier={identifier}&password={PASSWORD}"))
+        .send()
+        .await
+        .expect("login");
+    assert!(answer.status().is_success(), "{}", answer.status());
+    answer.headers().get(reqwest::header::SET_COOKIE).and_then(|v| v.to_str().ok()).and_then(|v| v.split(';').next()).expect("cookie").to_string()
+}
