@@ -313,7 +313,7 @@ async fn search(State(state): State<AppState>, parts: Parts, Query(params): Quer
         year: params.year,
         issuer: params.issuer.filter(|i| !i.trim().is_empty()),
     };
-    let visible = app::documents::service::visible_ids(&state.db, &user).await?;
-    let hits = state.search.search(&filters, &visible, limit);
+    let visible = app::documents::service::visibility(&state.db, &user).await?;
+    let hits = state.search.search(&filters, &visible, limit)?;
     Ok(Json(SearchResponse { query: q, hits }))
 }

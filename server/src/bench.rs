@@ -1,7 +1,7 @@
 //! `server bench`: seeds a fresh province and times the queries that must stay fast.
 //! Figures are printed, never asserted; the HTTP load part lives in `scripts/bench.sh` (wrk).
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use sea_orm::DbErr;
@@ -48,7 +48,7 @@ pub async fn run(database_url: &str) -> Result<(), DbErr> {
         app::units::service::active_member_counts(&db, &[root]).await.map_err(|e| DbErr::Custom(e.to_string()))?;
     }
     println!("subtree member count at root with 50k+ units: {:.2?} per query", started.elapsed() / rounds);
-    search_figures();
+    search_figures().await?;
     reading_figures(&db).await?;
     Ok(())
 }
@@ -205,14 +205,18 @@ pub async fn document_page_figures(db: &sea_orm::DatabaseConnection) -> Result<(
     Ok(())
 }
 
-/// Search latency over 20,000 documents generated from the demo texts' sections (in memory:
-/// this measures ranking, not the database).
-pub fn search_figures() {
-    use app::db::entities::{document, document_section};
+/// The search engine at national size: 50,000 documents (400,000 sections) generated from the
+/// demo texts into a database of their own, the index made from it (time, disk, memory), then
+/// library searches and assistant answers as a member of one district sees them.
+pub async fn search_figures() -> Result<(), DbErr> {
+    use app::db::entities::{document, document_audience, document_section, unit, unit_closure};
     use app::documents::SearchFilters;
-    use app::documents::search::SearchIndex;
+    use app::documents::search::{SearchIndex, Visibility};
     use app::documents::structure::parse;
+    use sea_orm::{EntityTrait, Set};
 
+    const DOCUMENTS: i64 = 50_000;
+    let to_db = |e: app::error::AppError| DbErr::Custom(e.to_string());
     let texts = [
         include_str!("../../app/demo-docs/dieu-le-dang-2011.md"),
         include_str!("../../app/demo-docs/huong-dan-37-HD-BTGDVTW-2025.md"),
@@ -224,7 +228,30 @@ pub fn search_figures() {
         .filter(|s| !s.body.is_empty())
         .map(|s| (s.heading, s.body))
         .collect();
-    let index = SearchIndex::default();
+    let dir = tempfile::tempdir().map_err(|e| DbErr::Custom(e.to_string()))?;
+    let db = app::db::connect(&format!("sqlite://{}?mode=rwc", dir.path().join("search.db").display())).await?;
+    app::db::migrate(&db).await?;
+    let day = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+    // A province with two districts: half the library is addressed to one district only.
+    for (id, parent, code) in [(1i64, None, "TINH"), (2, Some(1i64), "HUYEN-A"), (3, Some(1), "HUYEN-B")] {
+        unit::Entity::insert(unit::ActiveModel {
+            id: Set(id),
+            parent_id: Set(parent),
+            kind: Set(if parent.is_none() { "province".into() } else { "district".into() }),
+            code: Set(code.into()),
+            name: Set(code.into()),
+            folded_name: Set(code.to_lowercase()),
+            depth: Set(i32::from(parent.is_some())),
+            valid_from: Set(day),
+            valid_to: Set(None),
+        })
+        .exec(&db)
+        .await?;
+    }
+    let closure = [(1, 1, 0), (2, 2, 0), (3, 3, 0), (1, 2, 1), (1, 3, 1)];
+    unit_closure::Entity::insert_many(closure.map(|(a, d, depth)| unit_closure::ActiveModel { ancestor_id: Set(a), descendant_id: Set(d), depth: Set(depth) }))
+        .exec(&db)
+        .await?;
     let mut seed: u64 = 0x5EED;
     let mut next = move || {
         seed ^= seed << 13;
@@ -234,52 +261,72 @@ pub fn search_figures() {
     };
     let now = chrono::Utc::now();
     let started = Instant::now();
-    for id in 1..=20_000i64 {
-        let doc = document::Model {
-            id,
-            number: format!("{id}-HD/TU"),
-            title: format!("Hướng dẫn số {id} về {}", pool[(next() as usize) % pool.len()].0),
-            folded_title: String::new(),
-            doc_type: "huong_dan".into(),
-            level: "provincial".into(),
-            issuer: "Tỉnh ủy".into(),
-            issued_on: None,
-            effective_on: None,
-            status: "in_force".into(),
-            superseded_by: None,
-            topics: String::new(),
-            owner_unit_id: 1,
-            audience_all: true,
-            published: true,
-            published_at: None,
-            version: 1,
-            checksum: id.to_string(),
-            source: String::new(),
-            created_at: now,
-            updated_at: now,
-            quiz_pass_percent: None,
-        };
-        let sections: Vec<document_section::Model> = (0..8)
-            .map(|k| {
+    for batch in (1..=DOCUMENTS).collect::<Vec<_>>().chunks(500) {
+        let mut docs = Vec::new();
+        let mut sections = Vec::new();
+        let mut audiences = Vec::new();
+        for &id in batch {
+            let title = format!("Hướng dẫn số {id} về {}", pool[(next() as usize) % pool.len()].0);
+            let everyone = id % 2 == 0;
+            docs.push(document::ActiveModel {
+                id: Set(id),
+                number: Set(format!("{id}-HD/TU")),
+                folded_title: Set(app::db::fold::fold(&title)),
+                title: Set(title),
+                doc_type: Set("huong_dan".into()),
+                level: Set("provincial".into()),
+                issuer: Set("Tỉnh ủy".into()),
+                issued_on: Set(NaiveDate::from_ymd_opt(2020 + (id % 6) as i32, 3, 1)),
+                effective_on: Set(None),
+                status: Set("in_force".into()),
+                superseded_by: Set(None),
+                topics: Set(String::new()),
+                owner_unit_id: Set(1),
+                audience_all: Set(everyone),
+                published: Set(true),
+                published_at: Set(Some(now)),
+                version: Set(1),
+                checksum: Set(format!("bench-{id}")),
+                source: Set(String::new()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                quiz_pass_percent: Set(None),
+            });
+            if !everyone {
+                audiences.push(document_audience::ActiveModel { document_id: Set(id), unit_id: Set(if id % 4 == 1 { 2 } else { 3 }) });
+            }
+            for k in 0..8i64 {
                 let (heading, body) = &pool[(next() as usize) % pool.len()];
-                document_section::Model {
-                    id: id * 10 + k,
-                    document_id: id,
-                    ordinal: k as i32,
-                    kind: "article".into(),
-                    number: (k + 1).to_string(),
-                    anchor: format!("dieu-{}", k + 1),
-                    heading: heading.clone(),
-                    body: body.clone(),
-                    parent_id: None,
-                    words: 0,
-                }
-            })
-            .collect();
-        index.upsert(&doc, &sections);
+                sections.push(document_section::ActiveModel {
+                    id: Set(id * 10 + k),
+                    document_id: Set(id),
+                    ordinal: Set(k as i32),
+                    kind: Set("article".into()),
+                    number: Set((k + 1).to_string()),
+                    anchor: Set(format!("dieu-{}", k + 1)),
+                    heading: Set(heading.clone()),
+                    body: Set(body.clone()),
+                    parent_id: Set(None),
+                    words: Set(0),
+                });
+            }
+        }
+        document::Entity::insert_many(docs).exec(&db).await?;
+        if !audiences.is_empty() {
+            document_audience::Entity::insert_many(audiences).exec(&db).await?;
+        }
+        for chunk in sections.chunks(2000) {
+            document_section::Entity::insert_many(chunk.to_vec()).exec(&db).await?;
+        }
     }
-    println!("search index: 20,000 documents / 160,000 sections built in {:.2?}", started.elapsed());
-    let allowed: std::collections::HashSet<i64> = (1..=20_000).collect();
+    println!("search: {DOCUMENTS} documents / {} sections written to a database in {:.2?}", DOCUMENTS * 8, started.elapsed());
+    let rss_before = resident_mb();
+    let started = Instant::now();
+    let index = SearchIndex::temporary(&db).await.map_err(to_db)?;
+    let count = index.rebuild(&db).await.map_err(to_db)?;
+    println!("search index rebuild: {count} documents in {:.2?}; on disk {} MB", started.elapsed(), dir_mb(&index_dir_of(&index)));
+    // A member of a cell in district A: documents for everyone and for district A.
+    let member = Visibility::reader(vec![1, 2], Vec::new());
     let queries = [
         "sinh hoat chi bo", "đảng viên dự bị", "ky luat dang", "quyền của đảng viên", "ban tin sinh hoat",
         "trung tâm chính trị", "tu phe binh va phe binh", "đại hội đại biểu", "cap uy co so", "boi duong ly luan",
@@ -289,14 +336,60 @@ pub fn search_figures() {
         for q in queries {
             let filters = SearchFilters { q: q.to_string(), year: (round % 2 == 1).then_some(2025), ..Default::default() };
             let started = Instant::now();
-            let hits = index.search(&filters, &allowed, 20);
+            let hits = index.search(&filters, &member, 20).map_err(to_db)?;
             times.push(started.elapsed());
             std::hint::black_box(hits);
         }
     }
+    let (p50, p95) = percentiles(&mut times);
+    println!("search over {DOCUMENTS} documents as a district member: p50 {p50:.2?}, p95 {p95:.2?} ({} queries)", times.len());
+    let questions = [
+        "Đảng viên có những nhiệm vụ gì?", "Quyền của đảng viên là gì", "dang vien du bi phai lam gi",
+        "Chi bộ sinh hoạt mấy lần một tháng?", "Ai có thẩm quyền kỷ luật đảng viên?", "Bản tin sinh hoạt chi bộ do ai phát hành",
+        "Tuổi đời của người vào Đảng", "Điều 5 nói gì về đảng viên dự bị", "Đảng viên ra nước ngoài phải làm gì", "Nhiệm kỳ của chi bộ là bao lâu",
+    ];
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        for q in questions {
+            let started = Instant::now();
+            let answer = app::assistant::service::answer_from(&index, &member, q).map_err(to_db)?;
+            times.push(started.elapsed());
+            std::hint::black_box(answer);
+        }
+    }
+    let (p50, p95) = percentiles(&mut times);
+    println!("assistant answers over {DOCUMENTS} documents: p50 {p50:.2?}, p95 {p95:.2?} ({} questions)", times.len());
+    println!("server memory for the index: {} MB resident more than before it was made", resident_mb().saturating_sub(rss_before));
+    Ok(())
+}
+
+fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
     times.sort();
-    let pct = |p: usize| times[(times.len() * p / 100).min(times.len() - 1)];
-    println!("search over 20,000 documents: p50 {:.2?}, p95 {:.2?} ({} queries)", pct(50), pct(95), times.len());
+    let pct = |p: usize| times.get((times.len() * p / 100).min(times.len().saturating_sub(1))).copied().unwrap_or_default();
+    (pct(50), pct(95))
+}
+
+/// This process's resident memory (Linux), in MB.
+fn resident_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<u64>().ok()))
+        .unwrap_or(0)
+        / 1024
+}
+
+fn dir_mb(dir: &std::path::Path) -> u64 {
+    fn size(path: &std::path::Path) -> u64 {
+        match std::fs::read_dir(path) {
+            Ok(entries) => entries.flatten().map(|e| size(&e.path())).sum(),
+            Err(_) => std::fs::metadata(path).map(|m| m.len()).unwrap_or(0),
+        }
+    }
+    size(dir) >> 20
+}
+
+fn index_dir_of(index: &app::documents::search::SearchIndex) -> std::path::PathBuf {
+    index.dir().to_path_buf()
 }
 
 /// Reading-event ingest rate and the province-wide completion report, on the seeded database.
@@ -492,10 +585,11 @@ pub async fn assistant_figures() -> Result<(), DbErr> {
 
 /// Time from an answer to its audio on the server's voice (espeak-ng), nothing cached yet.
 async fn speech_figures(index: &app::documents::search::SearchIndex, keys: &std::collections::HashMap<String, i64>, cache: &std::path::Path) {
-    let visible = keys.values().copied().collect();
+    let _ = keys;
+    let visible = app::documents::search::Visibility::everything();
     let mut times = Vec::new();
     for q in app::assistant::eval::questions().iter().filter(|q| q.expects_answer()).take(40) {
-        let (answer, _) = app::assistant::service::answer_from(index, &visible, &q.question);
+        let Ok((answer, _)) = app::assistant::service::answer_from(index, &visible, &q.question) else { continue };
         if !answer.found {
             continue;
         }

@@ -24,6 +24,8 @@ pub enum Command {
     Backup { file: String },
     /// `restore <file>`: a backup into the empty database of `DATABASE_URL`.
     Restore { file: String },
+    /// `search-rebuild`: makes this server's search index again from the database.
+    SearchRebuild,
 }
 
 #[derive(Debug, Clone)]
@@ -35,6 +37,9 @@ pub struct Settings {
     pub trust_proxy: bool,
     pub reading_pace: Pace,
     pub files_dir: std::path::PathBuf,
+    /// `SOTAY_SEARCH_DIR`: this server's search index (default `search` beside the files
+    /// directory). Each server needs its own: the index is local, the database shared.
+    pub search_dir: std::path::PathBuf,
     /// The VAPID `sub` claim (how a push service can reach whoever runs this server).
     pub push: PushSettings,
     /// `SOTAY_OFFLINE_BUDGET_MB`: room on each device for pages kept for offline reading.
@@ -130,6 +135,7 @@ impl Settings {
                 Command::CreateAdmin { unit: value("--unit").ok_or(USAGE)?, phone: value("--phone").ok_or(USAGE)? }
             }
             Some("backup") => Command::Backup { file: args.next().ok_or("cách dùng: server backup <tệp sao lưu>")? },
+            Some("search-rebuild") => Command::SearchRebuild,
             Some("restore") => Command::Restore { file: args.next().ok_or("cách dùng: server restore <tệp sao lưu>")? },
             Some("import-members") => {
                 const USAGE: &str = "cách dùng: server import-members <tệp .xlsx|.xls|.ods|.csv> [--unit MÃ_ĐƠN_VỊ] [--dry-run]";
@@ -150,7 +156,7 @@ impl Settings {
                 Command::ImportMembers { file: file.ok_or(USAGE)?, unit, dry_run }
             }
             Some(other) => {
-                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members | create-admin | backup | restore)"));
+                return Err(format!("lệnh không rõ '{other}' (serve | migrate | seed | bench | assistant-eval | import | import-members | create-admin | backup | restore | search-rebuild)"));
             }
         };
         let database_url = std::env::var("DATABASE_URL")
@@ -160,12 +166,16 @@ impl Settings {
         if !(database_url.starts_with("sqlite:") || database_url.starts_with("postgres://") || database_url.starts_with("postgresql://")) {
             return Err("DATABASE_URL phải bắt đầu bằng sqlite: hoặc postgres://".into());
         }
+        let files_dir: std::path::PathBuf =
+            std::env::var("SOTAY_FILES_DIR").ok().filter(|v| !v.trim().is_empty()).unwrap_or_else(|| "data/files".into()).into();
+        let search_dir = std::env::var("SOTAY_SEARCH_DIR")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| files_dir.parent().unwrap_or(std::path::Path::new("")).join("search"));
         Ok(Settings {
-            files_dir: std::env::var("SOTAY_FILES_DIR")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-                .unwrap_or_else(|| "data/files".into())
-                .into(),
+            files_dir,
+            search_dir,
             push: PushSettings {
                 contact: std::env::var("SOTAY_PUSH_CONTACT")
                     .ok()

@@ -44,7 +44,7 @@ async fn main() {
         // Colours only on a terminal: a journal or a log file gets plain lines.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,tantivy=warn".into()),
         )
         .init();
     if let Err(err) = run().await {
@@ -117,8 +117,23 @@ async fn run() -> Result<(), ServerError> {
             );
             Ok(())
         }
+        Command::SearchRebuild => {
+            let db = app::db::connect(&settings.database_url).await?;
+            let started = std::time::Instant::now();
+            let index = app::documents::search::SearchIndex::at_dir(&db, &settings.search_dir).await.map_err(|e| ServerError::Config(e.to_string()))?;
+            let documents = index.rebuild(&db).await.map_err(|e| ServerError::Config(format!("search index: {e}")))?;
+            println!(
+                "Đã lập lại chỉ mục tìm kiếm {} từ cơ sở dữ liệu: {documents} tài liệu trong {:.1} giây.",
+                settings.search_dir.display(),
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
         Command::Restore { ref file } => {
             app::db::backup::restore(&settings.database_url, std::path::Path::new(file)).await?;
+            // The servers' search indexes hold the database as it was, not the backup: made again.
+            let db = app::db::connect(&settings.database_url).await?;
+            app::documents::search::forget_indexes(&db).await.map_err(|e| ServerError::Config(e.to_string()))?;
             println!("Đã khôi phục {file}. Chép lại thư mục tệp đính kèm và khóa bí mật rồi khởi động máy chủ.");
             Ok(())
         }
@@ -337,11 +352,11 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
         && let Some(lock) = startup.take() {
             lock.release().await?;
         }
-    let feed = app::documents::search::Feed::start(&db).await.map_err(|e| ServerError::Config(format!("search feed: {e}")))?;
-    let search = app::documents::search::SearchIndex::build(&db)
+    let started = std::time::Instant::now();
+    let (search, feed, opened) = app::documents::search::SearchIndex::open(&db, &settings.search_dir)
         .await
         .map_err(|e| ServerError::Config(format!("search index: {e}")))?;
-    tracing::info!(documents = search.document_count(), "search index built");
+    tracing::info!(documents = search.document_count(), how = ?opened, dir = %settings.search_dir.display(), elapsed = ?started.elapsed(), "search index open");
     if settings.seed_demo {
         let exchanges = app::demo::assistant::seed_assistant_if_empty(&db, &search).await?;
         if exchanges > 0 {

@@ -119,7 +119,7 @@ async fn abbreviations_and_questions_without_diacritics_find_the_article() {
     on_both(|db| async move {
         let lib = library(&db).await;
         let member = user(&db, lib.f.member_c1).await;
-        let visible = docs::visible_ids(&db, &member).await.unwrap();
+        let visible = docs::visibility(&db, &member).await.unwrap();
         for (question, anchor) in [
             ("ĐV dự bị có quyền biểu quyết ko", "dieu-3"),
             ("CB có bao nhiêu ĐV chính thức thì bầu chi ủy", "dieu-24"),
@@ -128,12 +128,12 @@ async fn abbreviations_and_questions_without_diacritics_find_the_article() {
             ("18 tuổi có được vào Đảng không", "dieu-1"),
             ("khai tru dang vien can bao nhieu thanh vien de nghi", "dieu-38"),
         ] {
-            let (answer, _) = assistant::answer_from(&lib.index, &visible, question);
+            let (answer, _) = assistant::answer_from(&lib.index, &visible, question).unwrap();
             assert!(answer.found, "{question}: not found");
             assert_eq!(answer.citations[0].anchor, anchor, "{question}");
             assert_eq!(answer.citations[0].document_id, lib.charter, "{question}");
         }
-        let (constitution, _) = assistant::answer_from(&lib.index, &visible, "Quoc hoi nhiem ky bao nhieu nam");
+        let (constitution, _) = assistant::answer_from(&lib.index, &visible, "Quoc hoi nhiem ky bao nhieu nam").unwrap();
         assert_eq!(constitution.citations[0].document_id, lib.constitution);
     })
     .await;
@@ -175,7 +175,7 @@ async fn answers_cite_only_documents_the_asker_may_read() {
         let question = "Đảng viên cài đặt ứng dụng Sổ tay đảng viên điện tử trên điện thoại thông minh";
         let inside = user(&db, lib.f.member_c1).await;
         let outside = user(&db, lib.f.member_e1).await;
-        let (answer, _) = assistant::answer_from(&lib.index, &docs::visible_ids(&db, &inside).await.unwrap(), question);
+        let (answer, _) = assistant::answer_from(&lib.index, &docs::visibility(&db, &inside).await.unwrap(), question).unwrap();
         assert_eq!(answer.citations.first().map(|c| c.document_id), Some(lib.district_only), "the district's own member finds it");
         // A member of the bloc: the district's plan is neither cited nor among the candidates.
         let exchange = assistant::ask(&db, &lib.index, None, &outside, question, &id(30), false).await.unwrap();
@@ -185,6 +185,19 @@ async fn answers_cite_only_documents_the_asker_may_read() {
         // The search did find passages for the outsider (in the charter), just none of the plan.
         assert!(!exchange.answer.candidates.is_empty(), "no candidates at all: the check below would prove nothing");
         assert!(exchange.answer.candidates.iter().all(|c| c.document_id != lib.district_only));
+        // In the engine itself: every passage and section it can return for the outsider, however
+        // many are asked for, leaves the plan out; the district's member gets it first.
+        let terms = app::assistant::normalize::normalize(question).terms();
+        let for_outside = docs::visibility(&db, &outside).await.unwrap();
+        let passages = lib.index.passages(&terms, None, &for_outside, 10_000).unwrap();
+        assert!(passages.len() > 5, "the outsider's candidates: {}", passages.len());
+        assert!(passages.iter().all(|p| p.document_id != lib.district_only));
+        let filters = app::documents::SearchFilters { q: question.into(), ..Default::default() };
+        let sections = lib.index.search(&filters, &for_outside, 50).unwrap();
+        assert!(!sections.is_empty());
+        assert!(sections.iter().all(|h| h.document_id != lib.district_only));
+        let for_inside = docs::visibility(&db, &inside).await.unwrap();
+        assert_eq!(lib.index.search(&filters, &for_inside, 50).unwrap()[0].document_id, lib.district_only);
     })
     .await;
 }

@@ -3,10 +3,9 @@
 
 use crate::common;
 
-use std::collections::HashSet;
 
 use app::db::entities::document_section;
-use app::documents::search::SearchIndex;
+use app::documents::search::{SearchIndex, Visibility};
 use app::documents::service::{self as docs, ImportMeta};
 use app::documents::SearchFilters;
 use app::error::AppError;
@@ -81,9 +80,9 @@ async fn search_folds_diacritics_ranks_titles_filters_and_follows_publishing() {
         )
         .await;
         let index = SearchIndex::build(&db).await.unwrap();
-        let all: HashSet<i64> = [about, mention].into_iter().collect();
+        let all = Visibility::everything();
 
-        let hits = index.search(&query("sinh hoat chi bo"), &all, 10);
+        let hits = index.search(&query("sinh hoat chi bo"), &all, 10).unwrap();
         let order: Vec<i64> = hits.iter().map(|h| h.document_id).collect();
         assert_eq!(order.first(), Some(&about), "a title hit beats a passing mention: {hits:?}");
         assert!(order.contains(&mention), "the passing mention is still found");
@@ -92,28 +91,28 @@ async fn search_folds_diacritics_ranks_titles_filters_and_follows_publishing() {
         let marked: Vec<&str> = passage.snippet.iter().filter(|p| p.hit).map(|p| p.text.as_str()).collect();
         assert_eq!(marked, ["sinh", "hoạt", "chi", "bộ"]);
         // Typed with diacritics, the same results.
-        assert_eq!(index.search(&query("Sinh hoạt chi bộ"), &all, 10).len(), hits.len());
+        assert_eq!(index.search(&query("Sinh hoạt chi bộ"), &all, 10).unwrap().len(), hits.len());
         // Filters.
         let only_rules = SearchFilters { doc_type: Some("quy_dinh".into()), ..query("sinh hoat chi bo") };
-        let filtered: Vec<i64> = index.search(&only_rules, &all, 10).iter().map(|h| h.document_id).collect();
+        let filtered: Vec<i64> = index.search(&only_rules, &all, 10).unwrap().iter().map(|h| h.document_id).collect();
         assert_eq!(filtered, vec![mention]);
         let wrong_year = SearchFilters { year: Some(2019), ..query("sinh hoat chi bo") };
-        assert!(index.search(&wrong_year, &all, 10).is_empty());
+        assert!(index.search(&wrong_year, &all, 10).unwrap().is_empty());
         // Issuing body: part of the name, typed without diacritics.
         let by_issuer = SearchFilters { issuer: Some("tinh uy hau giang".into()), ..query("sinh hoat chi bo") };
-        assert_eq!(index.search(&by_issuer, &all, 10).len(), hits.len());
+        assert_eq!(index.search(&by_issuer, &all, 10).unwrap().len(), hits.len());
         let other_issuer = SearchFilters { issuer: Some("Ban Bí thư".into()), ..query("sinh hoat chi bo") };
-        assert!(index.search(&other_issuer, &all, 10).is_empty());
+        assert!(index.search(&other_issuer, &all, 10).unwrap().is_empty());
         // Not allowed documents never appear.
-        let only_about: HashSet<i64> = [about].into_iter().collect();
-        assert!(index.search(&query("van thu"), &only_about, 10).is_empty());
+        let only_about = Visibility::everything().without([mention]);
+        assert!(index.search(&query("van thu"), &only_about, 10).unwrap().is_empty());
 
         // Unpublishing removes the document from results at once; publishing brings it back.
         let admin = user(&db, f.admin).await;
         docs::set_published(&db, &index, &admin, mention, false).await.unwrap();
-        assert!(index.search(&query("van thu"), &all, 10).is_empty());
+        assert!(index.search(&query("van thu"), &all, 10).unwrap().is_empty());
         docs::set_published(&db, &index, &admin, mention, true).await.unwrap();
-        assert_eq!(index.search(&query("van thu"), &all, 10)[0].document_id, mention);
+        assert_eq!(index.search(&query("van thu"), &all, 10).unwrap()[0].document_id, mention);
     })
     .await;
 }
@@ -163,7 +162,7 @@ async fn drafts_and_audiences_limit_who_sees_a_document() {
         assert!(matches!(docs::set_published(&db, &index, &member, draft, true).await, Err(AppError::Forbidden(_))));
         docs::set_published(&db, &index, &committee, draft, true).await.unwrap();
         assert!(docs::visible_ids(&db, &member).await.unwrap().contains(&draft));
-        assert_eq!(index.search(&query("du thao"), &docs::visible_ids(&db, &member).await.unwrap(), 5)[0].document_id, draft);
+        assert_eq!(index.search(&query("du thao"), &docs::visibility(&db, &member).await.unwrap(), 5).unwrap()[0].document_id, draft);
     })
     .await;
 }

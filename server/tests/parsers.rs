@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use app::documents::import::{docx_to_text, file_to_text, html_to_text, read_letterhead};
-use app::documents::search::SearchIndex;
+use app::documents::search::{SearchIndex, Visibility};
 use app::documents::SearchFilters;
 use proptest::prelude::*;
 
@@ -39,8 +39,8 @@ fn messy_text() -> impl Strategy<Value = String> {
 }
 
 /// The demo library's index, built once on a fresh SQLite database.
-fn library() -> &'static (SearchIndex, HashSet<i64>) {
-    static LIBRARY: OnceLock<(SearchIndex, HashSet<i64>)> = OnceLock::new();
+fn library() -> &'static (SearchIndex, Visibility, HashSet<i64>) {
+    static LIBRARY: OnceLock<(SearchIndex, Visibility, HashSet<i64>)> = OnceLock::new();
     LIBRARY.get_or_init(|| {
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         runtime.block_on(async {
@@ -48,12 +48,14 @@ fn library() -> &'static (SearchIndex, HashSet<i64>) {
             let f = common::fixture(&db).await;
             assert_eq!(app::demo::province::seed_documents_if_empty(&db).await.expect("library"), 4);
             let index = SearchIndex::build(&db).await.expect("index");
-            let visible = app::documents::service::visible_ids(&db, &common::user(&db, f.member_c1).await).await.expect("visible");
+            let member = common::user(&db, f.member_c1).await;
+            let visible = app::documents::service::visible_ids(&db, &member).await.expect("visible");
+            let visibility = app::documents::service::visibility(&db, &member).await.expect("visibility");
             assert!(!visible.is_empty());
             // The properties below hold for empty answers too; this one shows the index answers.
-            let (answer, hits) = app::assistant::service::answer_from(&index, &visible, "Đảng viên có những quyền gì?");
+            let (answer, hits) = app::assistant::service::answer_from(&index, &visibility, "Đảng viên có những quyền gì?").expect("answer");
             assert!(answer.found && !hits.is_empty() && hits.iter().all(|h| visible.contains(&h.document_id)));
-            (index, visible)
+            (index, visibility, visible)
         })
     })
 }
@@ -84,8 +86,8 @@ proptest! {
     fn any_question_is_normalised_searched_and_answered(question in messy_text()) {
         let query = app::assistant::normalize::normalize(&question);
         prop_assert_eq!(query.syllables.len(), query.stop.len());
-        let (index, visible) = library();
-        let (answer, hits) = app::assistant::service::answer_from(index, visible, &question);
+        let (index, visibility, visible) = library();
+        let (answer, hits) = app::assistant::service::answer_from(index, visibility, &question).expect("answer");
         prop_assert!(hits.iter().all(|h| visible.contains(&h.document_id)));
         // Every quoted sentence cites a passage the answer lists; no answer, no sentences.
         for sentence in &answer.sentences {
@@ -93,7 +95,7 @@ proptest! {
         }
         prop_assert!(answer.found || answer.sentences.is_empty());
         let filters = SearchFilters { q: question.chars().take(200).collect(), ..Default::default() };
-        let found = index.search(&filters, visible, 10);
+        let found = index.search(&filters, visibility, 10).expect("search");
         prop_assert!(found.len() <= 10);
         prop_assert!(found.iter().all(|h| visible.contains(&h.document_id)));
     }

@@ -136,22 +136,136 @@ async fn a_change_committed_out_of_order_is_not_missed() {
     use sea_orm::ConnectionTrait;
     let hour_ago = (chrono::Utc::now() - chrono::Duration::hours(1)).to_rfc3339();
     db.execute_unprepared(&format!("UPDATE search_changes SET changed_at = '{hour_ago}'")).await.expect("settle");
-    let index = SearchIndex::default();
+    let index = SearchIndex::temporary(&db).await.expect("index");
     let mut feed = Feed::start(&db).await.expect("feed");
     // A write takes its id, then another takes and commits a later one first.
     let slow = db.begin().await.expect("begin");
     note_change(&slow, early).await.expect("slow change");
     note_change(&db, late).await.expect("quick change");
     assert_eq!(index.follow(&db, &mut feed).await.expect("follow"), 1);
-    assert_eq!(index.document_ids(), [late].into_iter().collect());
+    assert_eq!(in_index(&index, "hai"), [late]);
+    assert!(in_index(&index, "nhat").is_empty());
     slow.commit().await.expect("commit");
     assert_eq!(index.follow(&db, &mut feed).await.expect("follow"), 1);
-    assert_eq!(index.document_ids(), [early, late].into_iter().collect());
+    assert_eq!(in_index(&index, "nhat"), [early]);
+    assert_eq!(in_index(&index, "hai"), [late]);
     assert_eq!(index.follow(&db, &mut feed).await.expect("nothing new"), 0);
     // A server starting while that write was still committing reads it again: never missed.
     let mut late_start = Feed::start(&db).await.expect("feed");
-    let fresh = SearchIndex::default();
+    let fresh = SearchIndex::temporary(&db).await.expect("index");
     assert_eq!(fresh.follow(&db, &mut late_start).await.expect("follow"), 2);
+    db.close().await.ok();
+    common::drop_postgres(&name).await;
+}
+
+/// Documents a search of the index finds, in order, each once.
+fn in_index(index: &app::documents::search::SearchIndex, q: &str) -> Vec<i64> {
+    let filters = app::documents::SearchFilters { q: q.into(), ..Default::default() };
+    let mut ids: Vec<i64> = Vec::new();
+    for hit in index.search(&filters, &app::documents::search::Visibility::everything(), 20).expect("search") {
+        if !ids.contains(&hit.document_id) {
+            ids.push(hit.document_id);
+        }
+    }
+    ids
+}
+
+/// Everything an index gives for the assistant's own questions: each library search's hits
+/// (document, section) and each answer's passages (document, article), in order.
+fn results(index: &app::documents::search::SearchIndex) -> Vec<Vec<(i64, String)>> {
+    let everything = app::documents::search::Visibility::everything();
+    let mut out = Vec::new();
+    for q in app::assistant::eval::questions().iter().take(60) {
+        let filters = app::documents::SearchFilters { q: q.question.clone(), ..Default::default() };
+        out.push(index.search(&filters, &everything, 10).expect("search").into_iter().map(|h| (h.document_id, h.anchor)).collect());
+        let (_, passages) = app::assistant::service::answer_from(index, &everything, &q.question).expect("answer");
+        out.push(passages.into_iter().map(|p| (p.document_id, p.anchor)).collect());
+    }
+    out
+}
+
+/// `server search-rebuild` into `dir`: its exit status and what it printed.
+fn rebuild_command(url: &str, dir: &std::path::Path) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+        .arg("search-rebuild")
+        .env("DATABASE_URL", url)
+        .env("SOTAY_SEARCH_DIR", dir)
+        .env("SOTAY_SECRET_KEY_FILE", dir.with_extension("key"))
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("run server search-rebuild");
+    (output.status.success(), format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr)))
+}
+
+/// The index lives on disk: a restart resumes it (changes made meanwhile through the feed),
+/// another database's index is made again, and `server search-rebuild` makes one that answers
+/// exactly as the live one, which was kept up to date by writes and the feed.
+async fn index_on_disk(db: sea_orm::DatabaseConnection, url: String) {
+    use app::documents::search::{Opened, SearchIndex};
+    let f = common::fixture(&db).await;
+    assert_eq!(app::demo::province::seed_documents_if_empty(&db).await.expect("library"), 4);
+    let dir = tempfile::tempdir().expect("dir");
+    let live_dir = dir.path().join("live");
+    let (live, mut feed, opened) = SearchIndex::open(&db, &live_dir).await.expect("open");
+    assert_eq!(opened, Opened::Rebuilt, "nothing on disk yet");
+    assert_eq!(live.document_count(), 4);
+    // A second server on the same directory is refused with a reason, not a corrupted index.
+    let (ok, said) = rebuild_command(&url, &live_dir);
+    assert!(!ok && said.contains("đang được một máy chủ khác dùng"), "{said}");
+
+    // Writes through this process (unpublish) and through the feed (an import elsewhere).
+    let admin = common::user(&db, f.admin).await;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let constitution = app::db::entities::document::Entity::find()
+        .filter(app::db::entities::document::Column::Title.starts_with("Hiến pháp"))
+        .one(&db)
+        .await
+        .expect("query")
+        .expect("the demo library has the Constitution")
+        .id;
+    assert!(in_index(&live, "Hien phap nuoc Cong hoa").contains(&constitution));
+    app::documents::service::set_published(&db, &live, &admin, constitution, false).await.expect("unpublish");
+    let (added, _) = common::published_document(&db, f.root, true, "Hướng dẫn chỉ mục trên đĩa", 20).await;
+    // The library's own recent changes are read again too (still inside the settling window).
+    assert_eq!(live.follow(&db, &mut feed).await.expect("follow"), 5);
+    assert_eq!(in_index(&live, "chi muc tren dia").first(), Some(&added));
+    assert!(!in_index(&live, "Hien phap nuoc Cong hoa").contains(&constitution));
+    let expected = results(&live);
+    assert!(expected.iter().filter(|r| !r.is_empty()).count() > 100, "the questions find things");
+    drop(live);
+
+    // Restarted: the same answers, without being made again.
+    let (reopened, _, opened) = SearchIndex::open(&db, &live_dir).await.expect("reopen");
+    assert_eq!(opened, Opened::Resumed);
+    assert_eq!(results(&reopened), expected);
+    drop(reopened);
+
+    // Made again from the database by the command: the same answers.
+    let rebuilt_dir = dir.path().join("rebuilt");
+    let (ok, said) = rebuild_command(&url, &rebuilt_dir);
+    assert!(ok && said.contains("4 tài liệu"), "{said}");
+    let (rebuilt, _, opened) = SearchIndex::open(&db, &rebuilt_dir).await.expect("open rebuilt");
+    assert_eq!(opened, Opened::Resumed);
+    assert_eq!(results(&rebuilt), expected);
+    drop(rebuilt);
+
+    // An index made from another database is never trusted.
+    let (other, _) = common::sqlite_with_url().await;
+    let (foreign, _, opened) = SearchIndex::open(&other, &live_dir).await.expect("open for another database");
+    assert_eq!(opened, Opened::Rebuilt);
+    assert_eq!(foreign.document_count(), 0);
+}
+
+#[tokio::test]
+async fn the_index_on_disk_survives_a_restart_and_the_rebuild_command_matches_it_sqlite() {
+    let (db, url) = common::sqlite_with_url().await;
+    index_on_disk(db, url).await;
+}
+
+#[tokio::test]
+async fn the_index_on_disk_survives_a_restart_and_the_rebuild_command_matches_it_postgres() {
+    let (db, name) = common::postgres().await;
+    index_on_disk(db.clone(), common::postgres_url(&name)).await;
     db.close().await.ok();
     common::drop_postgres(&name).await;
 }

@@ -13,7 +13,7 @@ use super::{Answer, AssistantPageData, AssistantReportData, Exchange, MAX_QUESTI
 use crate::auth::{Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
 use crate::db::entities::{assistant_exchange, document, document_section, unit, unit_closure};
-use crate::documents::search::{PassageHit, SearchIndex};
+use crate::documents::search::{PassageHit, SearchIndex, Visibility};
 use crate::error::{AppError, AppResult, OrInternal};
 use crate::state::LlmConfig;
 
@@ -34,12 +34,12 @@ const MAX_COMMENT_CHARS: usize = 1000;
 pub const ASK_LIMIT: Limit = Limit { name: "ask", calls: 30, window_secs: 600, what: "lượt hỏi trợ lý ảo" };
 
 /// The answer from the documents `visible` to the asker, with the passages it ranked.
-pub fn answer_from(index: &SearchIndex, visible: &HashSet<i64>, question: &str) -> (Answer, Vec<PassageHit>) {
+pub fn answer_from(index: &SearchIndex, visible: &Visibility, question: &str) -> AppResult<(Answer, Vec<PassageHit>)> {
     let query = normalize(question);
     let terms = query.terms();
-    let hits = index.passages(&terms, query.article.as_deref(), visible, CANDIDATES);
+    let hits = index.passages(&terms, query.article.as_deref(), visible, CANDIDATES)?;
     let idf = |t: &str| index.passage_idf(t);
-    (answer::compose(question, &query, &hits, &idf), hits)
+    Ok((answer::compose(question, &query, &hits, &idf), hits))
 }
 
 /// A question as typed, checked: the Vietnamese message names what is wrong.
@@ -94,8 +94,8 @@ pub async fn ask(
     }
     let question = checked_question(question)?;
     rate_limit::hit(db, &ASK_LIMIT, user.member_id).await?;
-    let visible = crate::documents::service::visible_ids(db, user).await?;
-    let (mut answer, hits) = answer_from(index, &visible, &question);
+    let visible = crate::documents::service::visibility(db, user).await?;
+    let (mut answer, hits) = answer_from(index, &visible, &question)?;
     if let (true, Some(llm)) = (answer.found, llm)
         && let Some(phrased) = super::generative::phrase(llm, &answer, &hits).await
     {

@@ -85,7 +85,8 @@ pub async fn seed_assistant_if_empty(db: &DatabaseConnection, index: &SearchInde
     if askers.is_empty() {
         return Ok(0);
     }
-    let visible = index.document_ids();
+    // The demo library is addressed to the whole province.
+    let visible = crate::documents::search::Visibility::everything();
     let mut rng = Rng(0x7e01_1a0e);
     let now = Utc::now();
     let mut rows = Vec::new();
@@ -96,7 +97,7 @@ pub async fn seed_assistant_if_empty(db: &DatabaseConnection, index: &SearchInde
                 continue;
             }
             let (member_id, unit_id) = askers[rng.below(askers.len() as u64) as usize];
-            let (answer, _) = crate::assistant::service::answer_from(index, &visible, question);
+            let (answer, _) = crate::assistant::service::answer_from(index, &visible, question).map_err(|e| DbErr::Custom(e.to_string()))?;
             let rating = match (answer.found, rng.below(10)) {
                 (true, 0..=4) => Some(1),
                 (true, 5) => Some(-1),

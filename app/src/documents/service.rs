@@ -10,7 +10,7 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::search::{SearchIndex, section_label};
+use super::search::{SearchIndex, Visibility, section_label};
 use super::structure::parse;
 use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SectionView};
 use crate::auth::service::{Action, authorize};
@@ -83,6 +83,19 @@ async fn lookup_visible_ids(db: &impl ConnectionTrait, user: &SessionUser) -> Ap
     Ok(ids)
 }
 
+/// What this user may find in search: the units containing their cell and the committees they sit
+/// on (the rule of [`visible_ids`] for published documents, checked inside the search engine).
+pub async fn visibility(db: &impl ConnectionTrait, user: &SessionUser) -> AppResult<Visibility> {
+    let above: Vec<i64> = unit_closure::Entity::find()
+        .select_only()
+        .column(unit_closure::Column::AncestorId)
+        .filter(unit_closure::Column::DescendantId.eq(user.cell_id))
+        .into_tuple::<i64>()
+        .all(db)
+        .await?;
+    Ok(Visibility::reader(above, user.committee_scopes()))
+}
+
 /// Published documents whose audience unit, joined to the closure table on `audience_is`, passes
 /// `condition` (e.g. audience is an ancestor of the member's cell).
 async fn published_for_audience(
@@ -122,7 +135,7 @@ pub async fn library(
 ) -> AppResult<LibraryPage> {
     let visible = visible_ids(db, user).await?;
     if !filters.q.trim().is_empty() {
-        let hits = index.search(filters, &visible, 30);
+        let hits = index.search(filters, &visibility(db, user).await?, 30)?;
         return Ok(LibraryPage { documents: Vec::new(), hits, searched: true });
     }
     let mut query = document::Entity::find().filter(document::Column::Id.is_in(visible.iter().copied()));
@@ -331,7 +344,7 @@ async fn assemble(
         sections: Vec::new(),
         superseded_by,
         replaces: replaces.iter().map(summary).collect(),
-        related: related(db, index, &doc, &visible).await?,
+        related: related(db, index, &doc, user).await?,
         attachments: super::authoring::attachments_of(db, id).await?,
         version: doc.version,
         can_manage,
@@ -345,16 +358,12 @@ async fn related(
     db: &impl ConnectionTrait,
     index: &SearchIndex,
     doc: &document::Model,
-    visible: &HashSet<i64>,
+    user: &SessionUser,
 ) -> AppResult<Vec<DocumentSummary>> {
-    let mut others = visible.clone();
-    others.remove(&doc.id);
-    if let Some(next) = doc.superseded_by {
-        others.remove(&next);
-    }
+    let others = visibility(db, user).await?.without(std::iter::once(doc.id).chain(doc.superseded_by));
     let filters = SearchFilters { q: format!("{} {}", doc.title, doc.topics).chars().take(300).collect(), ..Default::default() };
     let mut ids: Vec<i64> = Vec::new();
-    for hit in index.search_without_snippets(&filters, &others, 40) {
+    for hit in index.search_without_snippets(&filters, &others, 40)? {
         if !ids.contains(&hit.document_id) {
             ids.push(hit.document_id);
         }

@@ -1,0 +1,111 @@
+//! The change feed: what other servers (and the command line) changed.
+//!
+//! `search_changes` gets a row in the transaction of every save, publish, unpublish and import of
+//! a document; every server reads it every 2 s and re-reads the documents named.
+
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use super::SearchIndex;
+use crate::db::entities::search_change;
+use crate::error::AppResult;
+
+/// Records, inside the write's transaction, that `document_id`'s searchable state changed.
+pub async fn note_change(db: &impl ConnectionTrait, document_id: i64) -> AppResult<()> {
+    search_change::ActiveModel { document_id: Set(document_id), changed_at: Set(chrono::Utc::now()), ..Default::default() }.insert(db).await?;
+    Ok(())
+}
+
+/// How long a write may take between taking its change's id and committing. Ids are handed out
+/// before commit, so on PostgreSQL a later id can be seen first: the ids skipped over are looked
+/// for again until they are this old (a rolled-back write leaves its id unused for ever).
+pub(super) const FEED_LAG_SECS: i64 = 600;
+/// Rows kept in the feed: an index that was away longer is made again from the database.
+pub(super) const FEED_KEEP_DAYS: i64 = 2;
+/// New rows read per poll; the rest come at the next.
+const FEED_BATCH: u64 = 2000;
+
+/// Where one server is in the change feed.
+#[derive(Debug, Default)]
+pub struct Feed {
+    /// The highest id read.
+    last: i64,
+    /// Documents read from the feed and not yet refreshed (a failed refresh is tried again).
+    pending: std::collections::BTreeSet<i64>,
+    /// Ids skipped over (not yet committed, or rolled back), with when they were first missed.
+    gaps: std::collections::BTreeMap<i64, chrono::DateTime<chrono::Utc>>,
+    pruned_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl Feed {
+    /// For an index holding every change committed before `read_at`: after the changes old
+    /// enough to have been committed by then, so every change that may still have been
+    /// committing is read again (applied twice at worst, never missed).
+    pub async fn since(db: &impl ConnectionTrait, read_at: chrono::DateTime<chrono::Utc>) -> AppResult<Feed> {
+        let settled = read_at - chrono::Duration::seconds(FEED_LAG_SECS);
+        let last: Option<i64> = search_change::Entity::find()
+            .select_only()
+            .column_as(search_change::Column::Id.max(), "last")
+            .filter(search_change::Column::ChangedAt.lt(settled))
+            .into_tuple::<Option<i64>>()
+            .one(db)
+            .await?
+            .flatten();
+        Ok(Feed { last: last.unwrap_or(0), ..Feed::default() })
+    }
+
+    /// Before an index is built from the database now.
+    pub async fn start(db: &impl ConnectionTrait) -> AppResult<Feed> {
+        Feed::since(db, chrono::Utc::now()).await
+    }
+}
+
+impl SearchIndex {
+    /// Applies the changes written since the last call (by any server, or `server import`): each
+    /// document named is re-read from the database. Returns how many documents were refreshed.
+    pub async fn follow(&self, db: &impl ConnectionTrait, feed: &mut Feed) -> AppResult<usize> {
+        let now = chrono::Utc::now();
+        let rows = search_change::Entity::find()
+            .filter(search_change::Column::Id.gt(feed.last))
+            .order_by_asc(search_change::Column::Id)
+            .limit(FEED_BATCH)
+            .all(db)
+            .await?;
+        for row in rows {
+            // Ids between the last one seen and this one may belong to writes still committing.
+            // The nearest ids are the likeliest still committing: those are kept if many.
+            for missing in (feed.last + 1..row.id).rev().take(1000) {
+                feed.gaps.insert(missing, now);
+            }
+            feed.last = row.id;
+            feed.pending.insert(row.document_id);
+        }
+        let waiting: Vec<i64> = feed.gaps.keys().copied().collect();
+        for chunk in waiting.chunks(500) {
+            let late = search_change::Entity::find().filter(search_change::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
+            for row in late {
+                feed.gaps.remove(&row.id);
+                feed.pending.insert(row.document_id);
+            }
+        }
+        feed.gaps.retain(|_, since| now - *since < chrono::Duration::seconds(FEED_LAG_SECS));
+        let changed: Vec<i64> = feed.pending.iter().copied().collect();
+        let refreshed = changed.len();
+        for chunk in changed.chunks(200) {
+            self.stage(db, chunk).await?;
+        }
+        // Everything committed before `now` has been read: a restart resumes from there. With
+        // nothing new, the mark moves only now and then (a commit writes files).
+        if refreshed > 0 || self.read_at().is_none_or(|at| now - at > chrono::Duration::minutes(5)) {
+            self.commit(Some(now))?;
+        }
+        feed.pending.clear();
+        if feed.pruned_at.is_none_or(|at| now - at > chrono::Duration::hours(1)) {
+            feed.pruned_at = Some(now);
+            search_change::Entity::delete_many()
+                .filter(search_change::Column::ChangedAt.lt(now - chrono::Duration::days(FEED_KEEP_DAYS)))
+                .exec(db)
+                .await?;
+        }
+        Ok(refreshed)
+    }
+}
