@@ -304,6 +304,9 @@ async fn search(State(state): State<AppState>, parts: Parts, Query(params): Quer
     if q.chars().count() > app::documents::MAX_QUERY_CHARS {
         return Err(AppError::invalid("q", format!("Câu tìm kiếm quá dài (tối đa {} ký tự).", app::documents::MAX_QUERY_CHARS)).into());
     }
+    if params.issuer.as_ref().is_some_and(|i| i.chars().count() > 100) {
+        return Err(AppError::invalid("issuer", "Tên cơ quan ban hành quá dài (tối đa 100 ký tự).").into());
+    }
     let limit = params.limit.unwrap_or(10).clamp(1, 50);
     let filters = SearchFilters {
         q: q.clone(),

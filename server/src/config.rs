@@ -11,7 +11,8 @@ pub enum Command {
     /// Applies the schema's migrations and exits (deployments run it before starting servers).
     Migrate,
     Seed,
-    Bench,
+    /// `bench [search]`: every figure, or only the search engine's at 50,000 documents.
+    Bench { search_only: bool },
     /// The assistant's question set: Recall@1/@5, MRR, latency.
     AssistantEval,
     /// `import <folder> [--publish]`
@@ -117,7 +118,7 @@ impl Settings {
             None | Some("serve") => Command::Serve,
             Some("migrate") => Command::Migrate,
             Some("seed") => Command::Seed,
-            Some("bench") => Command::Bench,
+            Some("bench") => Command::Bench { search_only: args.next().as_deref() == Some("search") },
             Some("assistant-eval") => Command::AssistantEval,
             Some("import") => {
                 let rest: Vec<String> = args.by_ref().collect();

@@ -79,7 +79,8 @@ async fn run() -> Result<(), ServerError> {
             println!("{report:?}, {documents} documents, {meetings} meetings, {comments} comments on the draft under consultation, {exchanges} questions to the assistant");
             Ok(())
         }
-        Command::Bench => bench::run(&settings.database_url).await.map_err(ServerError::from),
+        Command::Bench { search_only: true } => bench::search_figures().await.map_err(ServerError::from),
+        Command::Bench { search_only: false } => bench::run(&settings.database_url).await.map_err(ServerError::from),
         Command::AssistantEval => bench::assistant_figures().await.map_err(ServerError::from),
         Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
         Command::ImportMembers { ref file, ref unit, dry_run } => import_members(&settings, file, unit.as_deref(), dry_run).await,

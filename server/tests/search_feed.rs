@@ -249,6 +249,22 @@ async fn index_on_disk(db: sea_orm::DatabaseConnection, url: String) {
     assert_eq!(results(&rebuilt), expected);
     drop(rebuilt);
 
+    // A database behind the index (a restore, a replica that lagged) gets a new index.
+    let (again, _, opened) = SearchIndex::open(&db, &live_dir).await.expect("reopen");
+    assert_eq!(opened, Opened::Resumed);
+    drop(again);
+    app::db::entities::search_change::Entity::delete_many().exec(&db).await.expect("feed emptied");
+    let (behind, _, opened) = SearchIndex::open(&db, &live_dir).await.expect("open behind");
+    assert_eq!(opened, Opened::Rebuilt);
+    assert_eq!(results(&behind), expected);
+    drop(behind);
+    // Damaged files are made again rather than stopping the server.
+    std::fs::write(live_dir.join("sections-v1").join("meta.json"), b"{ not json").expect("damage");
+    let (repaired, _, opened) = SearchIndex::open(&db, &live_dir).await.expect("open damaged");
+    assert_eq!(opened, Opened::Rebuilt);
+    assert_eq!(results(&repaired), expected);
+    drop(repaired);
+
     // An index made from another database is never trusted.
     let (other, _) = common::sqlite_with_url().await;
     let (foreign, _, opened) = SearchIndex::open(&other, &live_dir).await.expect("open for another database");

@@ -484,9 +484,9 @@ pub async fn save(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUs
         super::search::note_change(&txn, old).await?;
     }
     txn.commit().await?;
-    index.refresh(db, id).await?;
+    index.refresh(db, id).await;
     if let Some(old) = replaced {
-        index.refresh(db, old).await?;
+        index.refresh(db, old).await;
     }
     Ok(id)
 }

@@ -397,7 +397,8 @@ pub async fn set_published(
     active.update(&txn).await?;
     super::search::note_change(&txn, id).await?;
     txn.commit().await?;
-    index.refresh(db, id).await
+    index.refresh(db, id).await;
+    Ok(())
 }
 
 /// Metadata that comes with an imported text.

@@ -213,14 +213,14 @@ impl<K: Kind> Store<K> {
         let directory = tantivy::directory::MmapDirectory::open(&dir).map_err(internal)?;
         let index = match Index::open_or_create(directory, schema.clone()) {
             Ok(index) => index,
-            // Same name, other fields (a build in between): made again from the database.
-            Err(tantivy::TantivyError::SchemaError(_)) => {
-                tracing::warn!(dir = %dir.display(), "search index has other fields; made again");
+            // Other fields under the same name, or damaged files: made again from the database
+            // (nothing in it is kept only here).
+            Err(e) => {
+                tracing::warn!(dir = %dir.display(), error = %e, "search index unreadable; made again");
                 std::fs::remove_dir_all(&dir).map_err(internal)?;
                 std::fs::create_dir_all(&dir).map_err(internal)?;
                 Index::create_in_dir(&dir, schema).map_err(internal)?
             }
-            Err(e) => return Err(internal(e)),
         };
         let analyzer = TextAnalyzer::builder(WhitespaceTokenizer::default()).filter(RemoveLongFilter::limit(MAX_TERM_BYTES)).build();
         index.tokenizers().register(TERMS, analyzer);

@@ -36,12 +36,35 @@ pub struct Feed {
     pruned_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// The highest id in the feed (0 when empty).
+pub(super) async fn newest_change(db: &impl ConnectionTrait) -> AppResult<i64> {
+    Ok(search_change::Entity::find()
+        .select_only()
+        .column_as(search_change::Column::Id.max(), "newest")
+        .into_tuple::<Option<i64>>()
+        .one(db)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}
+
 impl Feed {
-    /// For an index holding every change committed before `read_at`: after the changes old
-    /// enough to have been committed by then, so every change that may still have been
-    /// committing is read again (applied twice at worst, never missed).
-    pub async fn since(db: &impl ConnectionTrait, read_at: chrono::DateTime<chrono::Utc>) -> AppResult<Feed> {
-        let settled = read_at - chrono::Duration::seconds(FEED_LAG_SECS);
+    /// For an index holding every change up to id `position`.
+    pub fn after(position: i64) -> Feed {
+        Feed { last: position, ..Feed::default() }
+    }
+
+    /// Every change up to here is in the index: the last id read, or just below the oldest id
+    /// still awaited (a write that may yet commit).
+    pub fn position(&self) -> i64 {
+        self.gaps.keys().next().map_or(self.last, |first| (first - 1).min(self.last))
+    }
+
+    /// For an index built now from the database: after the changes old enough to have been
+    /// committed already, so every change that may still have been committing is read again
+    /// (applied twice at worst, never missed).
+    pub async fn start(db: &impl ConnectionTrait) -> AppResult<Feed> {
+        let settled = chrono::Utc::now() - chrono::Duration::seconds(FEED_LAG_SECS);
         let last: Option<i64> = search_change::Entity::find()
             .select_only()
             .column_as(search_change::Column::Id.max(), "last")
@@ -51,11 +74,6 @@ impl Feed {
             .await?
             .flatten();
         Ok(Feed { last: last.unwrap_or(0), ..Feed::default() })
-    }
-
-    /// Before an index is built from the database now.
-    pub async fn start(db: &impl ConnectionTrait) -> AppResult<Feed> {
-        Feed::since(db, chrono::Utc::now()).await
     }
 }
 
@@ -93,16 +111,19 @@ impl SearchIndex {
         for chunk in changed.chunks(200) {
             self.stage(db, chunk).await?;
         }
-        // Everything committed before `now` has been read: a restart resumes from there. With
-        // nothing new, the mark moves only now and then (a commit writes files).
-        if refreshed > 0 || self.read_at().is_none_or(|at| now - at > chrono::Duration::minutes(5)) {
-            self.commit(Some(now))?;
+        // A restart resumes from the position committed here; with nothing new there is nothing
+        // to commit (a commit writes files).
+        let stale = self.position().is_none_or(|(position, at)| position != feed.position() || now - at > chrono::Duration::hours(1));
+        if refreshed > 0 || stale {
+            self.commit(Some(feed.position()))?;
         }
         feed.pending.clear();
         if feed.pruned_at.is_none_or(|at| now - at > chrono::Duration::hours(1)) {
             feed.pruned_at = Some(now);
             search_change::Entity::delete_many()
                 .filter(search_change::Column::ChangedAt.lt(now - chrono::Duration::days(FEED_KEEP_DAYS)))
+                // The newest row stays: a starting server compares its index's position with it.
+                .filter(search_change::Column::Id.lt(feed.last))
                 .exec(db)
                 .await?;
         }

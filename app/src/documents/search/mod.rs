@@ -194,12 +194,15 @@ fn filter_query(filters: &SearchFilters, visibility: &Visibility, f: &engine::Co
 }
 
 /// What the last commit of an index held, kept in the index itself.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Mark {
     /// Which database it was made from (`app_secrets`, made once per database).
     database: String,
-    /// Every change committed before this was in it.
-    read_at: DateTime<Utc>,
+    /// Every change up to this id in the feed is in the index (ids, not clocks: servers' clocks
+    /// differ, ids do not).
+    position: i64,
+    /// When that was committed: an index older than the feed keeps is made again.
+    at: DateTime<Utc>,
 }
 
 /// How `SearchIndex::open` found the index on disk.
@@ -218,10 +221,14 @@ pub struct SearchIndex {
     documents: Store<DocumentFields>,
     database: String,
     root: std::path::PathBuf,
-    read_at: Mutex<Option<DateTime<Utc>>>,
+    /// The feed position of the last commit that moved it (a request's commit keeps it), and when.
+    position: Mutex<Option<(i64, DateTime<Utc>)>>,
     /// Held while one document's entries are replaced and while committing, so a commit never
     /// shows a document half replaced.
     writing: Mutex<()>,
+    /// Held from reading a document in the database to replacing its entries: reads are applied
+    /// in the order they were made, so an older read never overwrites a newer one.
+    staging: tokio::sync::Mutex<()>,
     /// A temporary index's directory, removed with it.
     _temporary: Option<tempfile::TempDir>,
 }
@@ -263,8 +270,9 @@ impl SearchIndex {
             documents: Store::open(root)?,
             database,
             root: root.to_path_buf(),
-            read_at: Mutex::new(None),
+            position: Mutex::new(None),
             writing: Mutex::new(()),
+            staging: tokio::sync::Mutex::new(()),
             _temporary: temporary,
         })
     }
@@ -296,33 +304,43 @@ impl SearchIndex {
         let index = SearchIndex::at(dir, database_mark(db).await?, None)?;
         // Older than this, the feed may have lost changes it made (rows are pruned after two days).
         let oldest = Utc::now() - chrono::Duration::days(feed::FEED_KEEP_DAYS) + chrono::Duration::hours(6);
-        if let Some(read_at) = index.stored_mark().filter(|at| *at > oldest) {
-            *index.read_at.lock().map_err(internal)? = Some(read_at);
-            let feed = Feed::since(db, read_at).await?;
-            return Ok((index, feed, Opened::Resumed));
+        // A database that went back in time (a restore, a failover to a replica behind) has not
+        // reached the index's position: what the index holds may not exist there.
+        let newest = feed::newest_change(db).await?;
+        if let Some(mark) = index.stored_mark().filter(|m| m.at > oldest && m.position <= newest) {
+            *index.position.lock().map_err(internal)? = Some((mark.position, mark.at));
+            return Ok((index, Feed::after(mark.position), Opened::Resumed));
         }
-        let feed = Feed::start(db).await?;
-        index.rebuild(db).await?;
+        let (_, feed) = index.rebuild_with_feed(db).await?;
         Ok((index, feed, Opened::Rebuilt))
     }
 
-    /// The oldest mark of the three indexes, if each has one from this database.
-    fn stored_mark(&self) -> Option<DateTime<Utc>> {
+    /// The mark of the three indexes (the lowest position), if each has one from this database.
+    fn stored_mark(&self) -> Option<Mark> {
         let marks = [self.sections.payload(), self.passages.payload(), self.documents.payload()];
-        let mut oldest: Option<DateTime<Utc>> = None;
+        let mut lowest: Option<Mark> = None;
         for payload in marks {
             let mark: Mark = serde_json::from_str(&payload?).ok()?;
             if mark.database != self.database {
                 return None;
             }
-            oldest = Some(oldest.map_or(mark.read_at, |o| o.min(mark.read_at)));
+            if lowest.as_ref().is_none_or(|l| mark.position < l.position) {
+                lowest = Some(mark);
+            }
         }
-        oldest
+        lowest
     }
 
     /// Empties the index and loads every published document from the database. Returns how many.
     pub async fn rebuild(&self, db: &impl ConnectionTrait) -> AppResult<usize> {
-        let started = Utc::now();
+        Ok(self.rebuild_with_feed(db).await?.0)
+    }
+
+    /// As [`rebuild`](Self::rebuild), with where to follow the feed from afterwards.
+    async fn rebuild_with_feed(&self, db: &impl ConnectionTrait) -> AppResult<(usize, Feed)> {
+        // Before reading the documents: every change that may still have been committing is
+        // read again from the feed afterwards (applied twice at worst, never missed).
+        let feed = Feed::start(db).await?;
         {
             let _writing = self.writing.lock().map_err(internal)?;
             self.sections.delete_all()?;
@@ -340,42 +358,51 @@ impl SearchIndex {
         for chunk in ids.chunks(200) {
             self.stage(db, chunk).await?;
         }
-        self.commit(Some(started))?;
-        Ok(ids.len())
+        self.commit(Some(feed.position()))?;
+        Ok((ids.len(), feed))
     }
 
-    /// Where the feed stood at the last commit.
-    pub fn read_at(&self) -> Option<DateTime<Utc>> {
-        self.read_at.lock().ok().and_then(|at| *at)
-    }
-
-    /// Makes staged changes visible; `read_at` moves the mark a restart resumes from.
-    fn commit(&self, read_at: Option<DateTime<Utc>>) -> AppResult<()> {
+    /// Makes staged changes visible; `position` moves the mark a restart resumes from.
+    fn commit(&self, position: Option<i64>) -> AppResult<()> {
         let _writing = self.writing.lock().map_err(internal)?;
-        let mut mark = self.read_at.lock().map_err(internal)?;
-        if let Some(at) = read_at {
-            *mark = Some(at);
-        }
+        let mut mark = self.position.lock().map_err(internal)?;
+        let next = position.map(|p| (p, Utc::now())).or(*mark);
         // An index never marked (only request writes so far) is not resumed from.
-        let payload = match *mark {
-            Some(read_at) => serde_json::to_string(&Mark { database: self.database.clone(), read_at }).map_err(internal)?,
+        let payload = match next {
+            Some((position, at)) => serde_json::to_string(&Mark { database: self.database.clone(), position, at }).map_err(internal)?,
             None => String::new(),
         };
         self.sections.commit(&payload)?;
         self.passages.commit(&payload)?;
-        self.documents.commit(&payload)
+        self.documents.commit(&payload)?;
+        // Moved only once all three hold it.
+        *mark = next;
+        Ok(())
     }
 
-    /// Re-reads one document after a write in this process: indexed if published, removed
-    /// otherwise, visible to the next search.
-    pub async fn refresh(&self, db: &impl ConnectionTrait, document_id: i64) -> AppResult<()> {
-        self.stage(db, &[document_id]).await?;
-        self.commit(None)
+    /// When the feed position was last committed (a follower with nothing new commits now and
+    /// then, so a restart finds a recent mark).
+    pub(super) fn position(&self) -> Option<(i64, DateTime<Utc>)> {
+        self.position.lock().ok().and_then(|p| *p)
+    }
+
+    /// Re-reads one document after a write in this process, so the writer's next search shows
+    /// it. The write is committed whatever happens here: a failure is logged, and the change
+    /// feed brings the document within seconds.
+    pub async fn refresh(&self, db: &impl ConnectionTrait, document_id: i64) {
+        let done = match self.stage(db, &[document_id]).await {
+            Ok(()) => self.commit(None),
+            Err(e) => Err(e),
+        };
+        if let Err(e) = done {
+            tracing::warn!(error = %e, document_id, "search index not refreshed after a write; the change feed will bring it");
+        }
     }
 
     /// Replaces the entries of `ids` with what the database holds now (until the next commit,
     /// searches see the old ones).
     async fn stage(&self, db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
+        let _serial = self.staging.lock().await;
         let loaded = load(db, ids).await?;
         for id in ids {
             let _writing = self.writing.lock().map_err(internal)?;
