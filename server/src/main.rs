@@ -4,6 +4,7 @@
 mod api;
 mod assets;
 mod bench;
+mod evaluation;
 mod config;
 mod fn_status;
 mod headers;
@@ -81,7 +82,13 @@ async fn run() -> Result<(), ServerError> {
         }
         Command::Bench { search_only: true } => bench::search_figures().await.map_err(ServerError::from),
         Command::Bench { search_only: false } => bench::run(&settings.database_url).await.map_err(ServerError::from),
-        Command::AssistantEval => bench::assistant_figures().await.map_err(ServerError::from),
+        Command::AssistantEval { ref sets } => {
+            bench::assistant_figures().await?;
+            match sets {
+                Some(sets) => evaluation::run(std::path::Path::new(sets)).await.map_err(ServerError::Config),
+                None => Ok(()),
+            }
+        }
         Command::Import { ref folder, publish } => import(&settings, folder, publish).await,
         Command::ImportMembers { ref file, ref unit, dry_run } => import_members(&settings, file, unit.as_deref(), dry_run).await,
         Command::CreateAdmin { ref unit, ref phone } => {

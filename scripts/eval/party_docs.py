@@ -1,0 +1,62 @@
+#!/usr/bin/env python3
+"""Questions over the real Party pages in ../shared/corpus/party_docs/, written by this script
+from the pages' own sub-headings, with the page that holds them as gold.
+
+Law-portal pages answer questions under question headings ("## Đảng viên ... như thế nào?",
+"**... bao nhiêu?**"); each such heading that is not the page's own title, found on one page
+only, becomes a question. The two official texts (the Charter, Hướng dẫn 37) join the library
+as distractors. Nobody on this project wrote a question.
+
+Writes, into the folder given (default ./data/eval/party-docs):
+  - `documents.jsonl`: every page, titled by its own title, for `server import`;
+  - `questions.tsv`: question, gold page title.
+Usage: python3 scripts/eval/party_docs.py [OUT_DIR] [CORPUS_DIR]
+"""
+import collections
+import json
+import pathlib
+import re
+import sys
+import unicodedata
+
+out = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "data/eval/party-docs")
+corpus = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else pathlib.Path(__file__).resolve().parents[3] / "shared/corpus/party_docs")
+out.mkdir(parents=True, exist_ok=True)
+
+
+def fold(text):
+    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text))
+    text = "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+HEADING = re.compile(r"^(?:#{2,6}\s*(.+?)|\*\*(.+?)\*\*)\s*$", re.M)
+
+pages = [json.loads(line) for line in open(corpus / "tai_lieu_noi_bo_party_subset.jsonl", encoding="utf-8")]
+documents = []
+for page in pages:
+    documents.append({"id": page["id"], "title": " ".join(page["title"].split()), "type": "Tài liệu", "text": page["text"]})
+for md in sorted(corpus.glob("*.md")):
+    text = md.read_text(encoding="utf-8")
+    first = next((line.strip("#* ") for line in text.splitlines() if line.strip("#*| ")), md.stem)
+    documents.append({"id": md.stem, "title": " ".join(first.split())[:200], "type": "Văn bản", "text": text})
+
+found = collections.defaultdict(set)
+for page in pages:
+    title = " ".join(page["title"].split())
+    for m in HEADING.finditer(page["text"]):
+        heading = " ".join((m.group(1) or m.group(2)).strip("*_ >").split())
+        if not heading.endswith("?") or not 15 <= len(heading) <= 300:
+            continue
+        if fold(heading) in fold(title) or fold(title) in fold(heading):
+            continue  # the page's own title, repeated: no question to answer
+        found[heading].add(title)
+
+questions = sorted((q, next(iter(golds))) for q, golds in found.items() if len(golds) == 1)
+with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
+    for d in documents:
+        f.write(json.dumps(d, ensure_ascii=False) + "\n")
+with open(out / "questions.tsv", "w", encoding="utf-8") as f:
+    for q, gold in questions:
+        f.write(f"{q}\t{gold}\n")
+print(f"{len(documents)} pages, {len(questions)} questions → {out}")
