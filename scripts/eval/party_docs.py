@@ -4,7 +4,8 @@ from the pages' own sub-headings, with the page that holds them as gold.
 
 Law-portal pages answer questions under question headings ("## Đảng viên ... như thế nào?",
 "**... bao nhiêu?**"); each such heading that is not the page's own title, found on one page
-only, becomes a question. The two official texts (the Charter, Hướng dẫn 37) join the library
+only, becomes a question, and its line is taken out of the page (the answer under it stays), as
+the codes' article titles are kept out of their articles. The two official texts (the Charter, Hướng dẫn 37) join the library
 as distractors. Nobody on this project wrote a question.
 
 Writes, into the folder given (default ./data/eval/party-docs):
@@ -30,6 +31,7 @@ def fold(text):
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
+LINK_LEADS = ("nong", "xem them", "tai ve", "tai file", "tai mau")
 HEADING = re.compile(r"^(?:#{2,6}\s*(.+?)|\*\*(.+?)\*\*)\s*$", re.M)
 
 pages = [json.loads(line) for line in open(corpus / "tai_lieu_noi_bo_party_subset.jsonl", encoding="utf-8")]
@@ -48,11 +50,27 @@ for page in pages:
         heading = " ".join((m.group(1) or m.group(2)).strip("*_ >").split())
         if not heading.endswith("?") or not 15 <= len(heading) <= 300:
             continue
+        if fold(heading).startswith(LINK_LEADS):
+            continue  # a teaser linking to another page ("Nóng: …?"), not a question this page answers
         if fold(heading) in fold(title) or fold(title) in fold(heading):
             continue  # the page's own title, repeated: no question to answer
         found[heading].add(title)
 
 questions = sorted((q, next(iter(golds))) for q, golds in found.items() if len(golds) == 1)
+# As with the codes' article titles, the question itself is not in the page: its heading line is
+# taken out, the answer under it stays.
+asked = {q for q, _ in questions}
+
+
+def without_questions(text):
+    def keep(m):
+        heading = " ".join((m.group(1) or m.group(2)).strip("*_ >").split())
+        return "" if heading in asked else m.group(0)
+    return HEADING.sub(keep, text)
+
+
+for d in documents:
+    d["text"] = without_questions(d["text"])
 with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
     for d in documents:
         f.write(json.dumps(d, ensure_ascii=False) + "\n")

@@ -260,9 +260,6 @@ async fn ask(http: &reqwest::Client, base: &str, cookie: &str, q: &str) -> EvalR
         eprintln!("ask refused ({status}): {body}");
         return Ok((false, None));
     }
-    if std::env::var("SOTAY_EVAL_DEBUG").is_ok() {
-        eprintln!("{body}");
-    }
     // The answer's fields sit beside the exchange's id.
     let found = body["found"].as_bool().unwrap_or(false);
     let cited = body["citations"][0]["document_title"].as_str().map(str::to_string);

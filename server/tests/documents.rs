@@ -70,13 +70,14 @@ async fn search_folds_diacritics_ranks_titles_filters_and_follows_publishing() {
         let about = import(
             &db,
             &meta("Hướng dẫn nâng cao chất lượng sinh hoạt chi bộ", "huong_dan", f.root),
-            "Điều 1. Mục đích\nBảo đảm nền nếp, nội dung thiết thực.\nĐiều 2. Tổ chức thực hiện\nCác cấp ủy thực hiện nghiêm.",
+            "Điều 1. Mục đích\nBảo đảm nền nếp sinh hoạt chi bộ; nội dung sinh hoạt chi bộ thiết thực.\nĐiều 2. Tổ chức thực hiện\nCác cấp ủy thực hiện nghiêm.",
         )
         .await;
         let mention = import(
             &db,
             &meta("Quy định về công tác văn thư", "quy_dinh", f.root),
-            "Điều 1. Phạm vi\nQuy định này áp dụng cho văn thư các cơ quan đảng, kể cả biên bản sinh hoạt chi bộ, lưu trữ hồ sơ, công văn đi và đến, con dấu và chữ ký số.",
+            // A passing mention: once, in a regulation about something else.
+            "Điều 1. Phạm vi\nQuy định này áp dụng cho văn thư các cơ quan đảng, kể cả biên bản sinh hoạt chi bộ, lưu trữ hồ sơ, công văn đi và đến, con dấu và chữ ký số.\nĐiều 2. Văn bản đi\nVăn bản đi được đăng ký, đóng dấu, gửi đúng nơi nhận trong ngày; bản lưu giữ tại văn thư cơ quan.\nĐiều 3. Văn bản đến\nVăn bản đến được tiếp nhận, vào sổ, trình người có thẩm quyền cho ý kiến xử lý và chuyển đơn vị giải quyết.",
         )
         .await;
         let index = SearchIndex::build(&db).await.unwrap();

@@ -74,6 +74,23 @@ fn push_span(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize
     }
 }
 
+/// Starts of what a crawled page links to or advertises, not what it says (folded).
+const LINK_LEADS: &[&str] = &[">>", "> >", "nong:", "xem them", "xem chi tiet", "tai ve", "tai file", "tai mau", "download", "click"];
+/// Marks of a wiki's or a portal's machinery inside a sentence (folded).
+const DEBRIS_MARKS: &[&str] = &["[sua", "sua ma nguon", "truy cap ngay", "{{", "hinh tu internet", "http://", "https://", "](", "lien ket hong"];
+
+/// Whether a sentence can stand in an answer: a heading, a question, link text or a page's
+/// debris answers nothing, however many of the question's words it repeats.
+fn quotable(text: &str) -> bool {
+    let text = text.trim();
+    if text.starts_with('#') || text.ends_with('?') || text.ends_with("?)") {
+        return false;
+    }
+    let folded = fold(text);
+    let lead = folded.trim_start_matches(['*', '_', ' ', '-', '+']);
+    !LINK_LEADS.iter().any(|l| lead.starts_with(l)) && !DEBRIS_MARKS.iter().any(|m| folded.contains(m))
+}
+
 struct Sentence<'a> {
     piece: usize,
     text: &'a str,
@@ -105,6 +122,7 @@ fn pick_sentences<'a>(hit: &'a PassageHit, query: &NormalizedQuery, idf: &impl F
         .iter()
         .enumerate()
         .flat_map(|(piece, p)| sentence_spans(&p.text).into_iter().map(move |(a, b)| (piece, &p.text[a..b])))
+        .filter(|(_, text)| quotable(text))
         .map(|(piece, text)| Sentence { piece, text, score: sentence_score(text, &content, &pairs, idf) })
         .collect();
     let best = all.iter().map(|s| s.score).fold(0.0, f64::max);
@@ -135,6 +153,9 @@ fn pick_sentences<'a>(hit: &'a PassageHit, query: &NormalizedQuery, idf: &impl F
         }
         chosen.sort_unstable();
     }
+    // A list's introduction whose list is not quoted says nothing by itself.
+    let introduces_nothing = |at: usize, i: usize| all[i].text.trim_end().ends_with(':') && chosen.get(at + 1) != Some(&(i + 1));
+    let chosen: Vec<usize> = chosen.iter().enumerate().filter(|&(at, &i)| !introduces_nothing(at, i)).map(|(_, &i)| i).collect();
     let mut all: Vec<Option<Sentence>> = all.into_iter().map(Some).collect();
     chosen.into_iter().filter_map(|i| all[i].take()).collect()
 }
@@ -243,5 +264,25 @@ mod tests {
         );
         // "24-QĐ/TW." inside a sentence, a decimal or a lone number never cut it.
         assert_eq!(sentence_spans("Thực hiện Quy định 24-QĐ/TW. Tiếp theo 3.5 điểm.").len(), 2);
+    }
+
+    #[test]
+    fn headings_questions_links_and_debris_are_never_quoted() {
+        for debris in [
+            "## Cách thức kiểm điểm đảng viên",
+            "Đảng viên được khen thưởng thế nào?",
+            "**>> Tải file mẫu viết sẵn kiểm điểm đảng viên 2025 mẫu 2B**",
+            "NÓNG: Lịch nghỉ Tết 2026 Dương lịch, Âm lịch chính thức",
+            "Tải về mẫu phiếu biểu quyết xếp loại chất lượng Đảng viên",
+            "Xem thêm: Hướng dẫn 43-HD/BTCTW",
+            "[sửa | sửa mã nguồn]Hội nghị lần thứ VIII Ban Chấp hành Trung ương khóa V",
+            "Truy cập ngày 7 tháng 10 năm 2023.",
+            "Tải file mẫu (Hình từ Internet)",
+        ] {
+            assert!(!quotable(debris), "{debris}");
+        }
+        for sentence in ["Đảng viên tự kiểm điểm theo Mẫu 2B.", "1. Kiểm điểm hằng năm vào dịp cuối năm:", "Nóng lòng chờ đợi, chi bộ họp ngay."] {
+            assert!(quotable(sentence), "{sentence}");
+        }
     }
 }

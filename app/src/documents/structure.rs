@@ -87,10 +87,14 @@ fn paragraphs(text: &str) -> Vec<Paragraph> {
         let mut blocks = Vec::new();
         let mut current: Vec<&str> = Vec::new();
         for line in lines {
-            if line.is_empty() || is_debris(line) {
+            if line.is_empty() || is_debris(line) || markdown_heading(line).is_some() {
                 if !current.is_empty() {
                     blocks.push(current.join(" "));
                     current.clear();
+                }
+                // A heading line is a paragraph of its own even without blank lines around it.
+                if markdown_heading(line).is_some() {
+                    blocks.push(line.to_string());
                 }
             } else {
                 current.push(line);
@@ -113,6 +117,16 @@ fn paragraphs(text: &str) -> Vec<Paragraph> {
         })
         .collect()
 }
+
+/// "## Nội dung chính" → (2, "Nội dung chính"): a Markdown heading of a crawled page.
+fn markdown_heading(line: &str) -> Option<(usize, &str)> {
+    let level = line.chars().take_while(|c| *c == '#').count();
+    let rest = line[level..].strip_prefix(' ')?.trim().trim_end_matches('#').trim();
+    ((1..=6).contains(&level) && !rest.is_empty()).then_some((level, rest))
+}
+
+/// Longest anchor made from a heading's words (headings of web pages can be whole questions).
+const HEADING_ANCHOR_CHARS: usize = 60;
 
 fn roman(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
@@ -236,6 +250,19 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
         i += 1;
         if plain.starts_with("Nơi nhận") {
             b.skipping = true;
+            continue;
+        }
+        if let Some((level, heading)) = markdown_heading(plain) {
+            // A page's "# Title" repeats the document's title; its other headings part it, one
+            // flat level (web pages nest headings for looks more than for meaning).
+            if level > 1 || !b.sections.is_empty() {
+                let mut anchor = format!("muc-{}", slug(heading));
+                if anchor.len() > HEADING_ANCHOR_CHARS {
+                    let cut = anchor[..HEADING_ANCHOR_CHARS].rfind('-').unwrap_or(HEADING_ANCHOR_CHARS);
+                    anchor.truncate(cut);
+                }
+                b.open(SectionKind::Part, "", anchor, heading);
+            }
             continue;
         }
         if TITLE_WORDS.contains(&plain) && !b.sections.is_empty() {
@@ -381,5 +408,26 @@ mod tests {
         assert_eq!(annexed.kind, SectionKind::Article);
         assert_eq!(annexed.anchor, "chuong-i-dieu-1");
         assert!(!s.iter().any(|x| x.body.contains("Nơi nhận")));
+    }
+
+    #[test]
+    fn a_crawled_page_is_parted_by_its_markdown_headings() {
+        let page = "# Cách thức kiểm điểm đảng viên 2025\n\n### Nội dung chính\n\n## Cách thức kiểm điểm đảng viên theo Quy định 366 như thế nào?\nTại Điều 7 Quy định 366-QĐ/TW năm 2025 nêu cách thức kiểm điểm.\n\nĐảng viên tự kiểm điểm.\n\n## Thời gian kiểm điểm ##\n\nHằng năm, vào cuối năm.";
+        let s = parse(page);
+        let headed: Vec<(&str, &str, &str)> = s.iter().map(|x| (x.anchor.as_str(), x.heading.as_str(), x.body.as_str())).collect();
+        assert_eq!(
+            headed,
+            [
+                ("muc-noi-dung-chinh", "Nội dung chính", ""),
+                (
+                    "muc-cach-thuc-kiem-diem-dang-vien-theo-quy-dinh-366-nhu-the",
+                    "Cách thức kiểm điểm đảng viên theo Quy định 366 như thế nào?",
+                    "Tại Điều 7 Quy định 366-QĐ/TW năm 2025 nêu cách thức kiểm điểm.\nĐảng viên tự kiểm điểm."
+                ),
+                ("muc-thoi-gian-kiem-diem", "Thời gian kiểm điểm", "Hằng năm, vào cuối năm."),
+            ]
+        );
+        assert!(s.iter().all(|x| x.kind == SectionKind::Part && x.parent.is_none()));
+        assert!(!s.iter().any(|x| x.body.contains('#')), "no heading mark left in any text");
     }
 }

@@ -116,6 +116,8 @@ pub(super) struct DocumentFields {
     pub common: Common,
     /// Number and title terms.
     pub title_terms: Field,
+    /// Every section's terms (headings and bodies): the document as one text, title aside.
+    pub text_terms: Field,
     pub first_anchor: Field,
     pub first_label: Field,
     pub first_text: Field,
@@ -178,7 +180,7 @@ impl Kind for DocumentFields {
     fn common(&self) -> Common {
         self.common
     }
-    const DIR: &'static str = "documents-v1";
+    const DIR: &'static str = "documents-v2";
     const MEMORY: usize = 15_000_000;
     fn schema() -> (Schema, Self) {
         let mut s = Schema::builder();
@@ -186,6 +188,7 @@ impl Kind for DocumentFields {
         let fields = DocumentFields {
             common,
             title_terms: s.add_text_field("title_terms", terms_field(false)),
+            text_terms: s.add_text_field("text_terms", terms_field(false)),
             first_anchor: s.add_text_field("first_anchor", STORED),
             first_label: s.add_text_field("first_label", STORED),
             first_text: s.add_text_field("first_text", STORED),
