@@ -28,7 +28,7 @@ with tempfile.TemporaryDirectory() as tmp:
 # An article's heading line in the code's own text: "Điều 365. Tội môi giới hối lộ".
 ARTICLE = re.compile(r"(?m)^[ \t]*Điều[ \t]+(\d+[a-zđ]?)[ \t]*[.:][ \t]*(.*)$")
 # What ends an article besides the next one: the heading of a part, chapter or section.
-DIVISION = re.compile(r"(?m)^[ \t]*(?:PHẦN|Phần|Chương|CHƯƠNG|Mục|MỤC)[ \t]+[0-9IVXLC]+\b.*$")
+DIVISION = re.compile(r"(?m)^[ \t]*(?:(?:PHẦN|Phần)[ \t]+(?:THỨ|thứ)[ \t]+\S+|(?:PHẦN|Phần|Chương|CHƯƠNG|Mục|MỤC)[ \t]+[0-9IVXLC]+\b).*$")
 
 
 documents, questions = [], []

@@ -31,7 +31,7 @@ def fold(text):
     return " ".join(re.findall(r"[a-z0-9]+", text.lower()))
 
 
-LINK_LEADS = ("nong", "xem them", "tai ve", "tai file", "tai mau")
+LINK_LEADS = ("nóng:", "nóng :", "xem thêm", "tải về", "tải file", "tải mẫu")
 HEADING = re.compile(r"^(?:#{2,6}\s*(.+?)|\*\*(.+?)\*\*)\s*$", re.M)
 
 pages = [json.loads(line) for line in open(corpus / "tai_lieu_noi_bo_party_subset.jsonl", encoding="utf-8")]
@@ -50,7 +50,7 @@ for page in pages:
         heading = " ".join((m.group(1) or m.group(2)).strip("*_ >").split())
         if not heading.endswith("?") or not 15 <= len(heading) <= 300:
             continue
-        if fold(heading).startswith(LINK_LEADS):
+        if unicodedata.normalize("NFC", heading).lower().startswith(LINK_LEADS):
             continue  # a teaser linking to another page ("Nóng: …?"), not a question this page answers
         if fold(heading) in fold(title) or fold(title) in fold(heading):
             continue  # the page's own title, repeated: no question to answer

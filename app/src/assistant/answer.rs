@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::normalize::NormalizedQuery;
 use super::{Answer, AnswerSentence, Candidate, Citation};
 use crate::db::fold::fold;
@@ -74,10 +76,12 @@ fn push_span(text: &str, start: usize, end: usize, spans: &mut Vec<(usize, usize
     }
 }
 
-/// Starts of what a crawled page links to or advertises, not what it says (folded).
-const LINK_LEADS: &[&str] = &[">>", "> >", "nong:", "xem them", "xem chi tiet", "tai ve", "tai file", "tai mau", "download", "click"];
-/// Marks of a wiki's or a portal's machinery inside a sentence (folded).
-const DEBRIS_MARKS: &[&str] = &["[sua", "sua ma nguon", "truy cap ngay", "{{", "hinh tu internet", "http://", "https://", "](", "lien ket hong"];
+/// Starts of what a crawled page links to or advertises, lowercase with diacritics ("tải về" is
+/// a link, "tại" starts a real sentence).
+const LINK_LEADS: &[&str] = &[">>", "> >", "nóng:", "nóng :", "xem thêm", "xem chi tiết", "tải về", "tải file", "tải mẫu", "download", "click"];
+/// Marks of a wiki's or a portal's machinery inside a sentence (folded). A web address alone is
+/// not one: guidance gives its portal's address in the sentence that answers.
+const DEBRIS_MARKS: &[&str] = &["[sua", "sua ma nguon", "truy cap ngay", "{{", "hinh tu internet", "](", "lien ket hong"];
 
 /// Whether a sentence can stand in an answer: a heading, a question, link text or a page's
 /// debris answers nothing, however many of the question's words it repeats.
@@ -86,8 +90,9 @@ fn quotable(text: &str) -> bool {
     if text.starts_with('#') || text.ends_with('?') || text.ends_with("?)") {
         return false;
     }
+    let lower: String = text.nfc().collect::<String>().to_lowercase();
+    let lead = lower.trim_start_matches(['*', '_', ' ', '-', '+']);
     let folded = fold(text);
-    let lead = folded.trim_start_matches(['*', '_', ' ', '-', '+']);
     !LINK_LEADS.iter().any(|l| lead.starts_with(l)) && !DEBRIS_MARKS.iter().any(|m| folded.contains(m))
 }
 
@@ -153,9 +158,20 @@ fn pick_sentences<'a>(hit: &'a PassageHit, query: &NormalizedQuery, idf: &impl F
         }
         chosen.sort_unstable();
     }
-    // A list's introduction whose list is not quoted says nothing by itself.
-    let introduces_nothing = |at: usize, i: usize| all[i].text.trim_end().ends_with(':') && chosen.get(at + 1) != Some(&(i + 1));
-    let chosen: Vec<usize> = chosen.iter().enumerate().filter(|&(at, &i)| !introduces_nothing(at, i)).map(|(_, &i)| i).collect();
+    // A list's introduction whose list is not quoted says nothing by itself; from the end, so
+    // an introduction before a dropped one is judged by what stays.
+    let mut kept: Vec<usize> = Vec::with_capacity(chosen.len());
+    for &i in chosen.iter().rev() {
+        if !all[i].text.trim_end().ends_with(':') || kept.last() == Some(&(i + 1)) {
+            kept.push(i);
+        }
+    }
+    kept.reverse();
+    if kept.is_empty() {
+        // Only introductions were picked: the best sentence that says something, if any does.
+        kept.extend((0..all.len()).filter(|&i| all[i].score > 0.0 && !all[i].text.trim_end().ends_with(':')).max_by(|a, b| all[*a].score.total_cmp(&all[*b].score).then(b.cmp(a))));
+    }
+    let chosen = kept;
     let mut all: Vec<Option<Sentence>> = all.into_iter().map(Some).collect();
     chosen.into_iter().filter_map(|i| all[i].take()).collect()
 }
@@ -278,10 +294,14 @@ mod tests {
             "[sửa | sửa mã nguồn]Hội nghị lần thứ VIII Ban Chấp hành Trung ương khóa V",
             "Truy cập ngày 7 tháng 10 năm 2023.",
             "Tải file mẫu (Hình từ Internet)",
+            "Xem [Hướng dẫn 43](https://thuvienphapluat.vn/hd43) tại đây.",
         ] {
             assert!(!quotable(debris), "{debris}");
         }
-        for sentence in ["Đảng viên tự kiểm điểm theo Mẫu 2B.", "1. Kiểm điểm hằng năm vào dịp cuối năm:", "Nóng lòng chờ đợi, chi bộ họp ngay."] {
+        for sentence in ["Đảng viên tự kiểm điểm theo Mẫu 2B.", "1. Kiểm điểm hằng năm vào dịp cuối năm:", "Nóng lòng chờ đợi, chi bộ họp ngay.",
+            "Tại mẫu số 2A, đảng viên tự nhận mức xếp loại.",
+            "Bản tin được đăng tải file word vào ngày 15 hằng tháng tại địa chỉ http://baocaovien.vn, Sổ tay đảng viên điện tử.",
+        ] {
             assert!(quotable(sentence), "{sentence}");
         }
     }

@@ -127,6 +127,26 @@ fn markdown_heading(line: &str) -> Option<(usize, &str)> {
 
 /// Longest anchor made from a heading's words (headings of web pages can be whole questions).
 const HEADING_ANCHOR_CHARS: usize = 60;
+/// A "heading" longer than this is a paragraph marked as one.
+const MAX_HEADING_CHARS: usize = 300;
+/// Leads of the numbered divisions the parser reads itself, even set as Markdown headings.
+const STRUCTURE_WORDS: [&str; 7] = ["Điều ", "Chương ", "CHƯƠNG ", "Mục ", "MỤC ", "Phần ", "PHẦN "];
+
+/// "muc-cach-thuc-kiem-diem…" cut at a word within [`HEADING_ANCHOR_CHARS`]; a heading without
+/// a letter or digit to spell it gets its position ("muc-7").
+fn heading_anchor(heading: &str, position: usize) -> String {
+    let words = slug(heading);
+    if words.is_empty() {
+        return format!("muc-{position}");
+    }
+    let mut anchor = format!("muc-{words}");
+    if anchor.len() > HEADING_ANCHOR_CHARS {
+        // ASCII only (slug folds and keeps [a-z0-9-]), so any byte is a boundary.
+        let cut = anchor[..HEADING_ANCHOR_CHARS].rfind('-').unwrap_or(HEADING_ANCHOR_CHARS);
+        anchor.truncate(cut);
+    }
+    anchor
+}
 
 fn roman(text: &str) -> bool {
     !text.is_empty() && text.chars().all(|c| matches!(c, 'I' | 'V' | 'X' | 'L' | 'C'))
@@ -151,6 +171,10 @@ fn slug(text: &str) -> String {
 struct Builder {
     sections: Vec<ParsedSection>,
     skipping: bool,
+    /// Anchors given so far, and the next number to try per qualified base: a page repeating
+    /// one heading thousands of times costs a lookup per heading, not a scan.
+    anchors: std::collections::HashSet<String>,
+    next_number: std::collections::HashMap<String, usize>,
 }
 
 impl Builder {
@@ -159,18 +183,25 @@ impl Builder {
     }
 
     fn open(&mut self, kind: SectionKind, number: &str, base_anchor: String, heading: &str) {
-        let parent = self.sections.iter().rposition(|s| s.kind.level() < kind.level() && s.kind != SectionKind::Preamble);
+        // Nothing is above the top level: no need to look back through every section.
+        let parent = if kind.level() == 0 {
+            None
+        } else {
+            self.sections.iter().rposition(|s| s.kind.level() < kind.level() && s.kind != SectionKind::Preamble)
+        };
         let mut anchor = base_anchor;
-        if self.sections.iter().any(|s| s.anchor == anchor) {
+        if self.anchors.contains(&anchor) {
             // Annexes restart numbering ("Điều 1" again): qualify with the enclosing node.
             let prefix = parent.map(|p| self.sections[p].anchor.clone()).unwrap_or_else(|| "phan".into());
             anchor = format!("{prefix}-{anchor}");
-            let mut n = 2;
-            while self.sections.iter().any(|s| s.anchor == anchor) {
-                anchor = format!("{prefix}-{}-{n}", slug(number));
-                n += 1;
+            let stem = if number.is_empty() { anchor.clone() } else { format!("{prefix}-{}", slug(number)) };
+            while self.anchors.contains(&anchor) {
+                let n = self.next_number.entry(stem.clone()).or_insert(2);
+                anchor = format!("{stem}-{n}");
+                *n += 1;
             }
         }
+        self.anchors.insert(anchor.clone());
         self.sections.push(ParsedSection {
             kind,
             number: number.to_string(),
@@ -241,7 +272,7 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
     let plain_source = !text.contains("**");
     let paras = paragraphs(text);
     let start = body_start(&paras);
-    let mut b = Builder { sections: Vec::new(), skipping: false };
+    let mut b = Builder { sections: Vec::new(), skipping: false, anchors: Default::default(), next_number: Default::default() };
     let mut i = start;
     while i < paras.len() {
         let p = &paras[i];
@@ -252,18 +283,24 @@ pub fn parse(text: &str) -> Vec<ParsedSection> {
             b.skipping = true;
             continue;
         }
+        let mut plain = plain;
         if let Some((level, heading)) = markdown_heading(plain) {
-            // A page's "# Title" repeats the document's title; its other headings part it, one
-            // flat level (web pages nest headings for looks more than for meaning).
-            if level > 1 || !b.sections.is_empty() {
-                let mut anchor = format!("muc-{}", slug(heading));
-                if anchor.len() > HEADING_ANCHOR_CHARS {
-                    let cut = anchor[..HEADING_ANCHOR_CHARS].rfind('-').unwrap_or(HEADING_ANCHOR_CHARS);
-                    anchor.truncate(cut);
+            if STRUCTURE_WORDS.iter().any(|w| heading.starts_with(w)) {
+                // "### Điều 5. …" is an article set as a heading: read it as one.
+                plain = heading;
+            } else if heading.chars().count() > MAX_HEADING_CHARS {
+                // Not a heading but text marked as one: kept as text.
+                b.append(heading);
+                continue;
+            } else {
+                // A page's "# Title" repeats the document's title; its other headings part it,
+                // one flat level (web pages nest headings for looks more than for meaning).
+                if level > 1 || !b.sections.is_empty() {
+                    let anchor = heading_anchor(heading, b.sections.len() + 1);
+                    b.open(SectionKind::Part, "", anchor, heading);
                 }
-                b.open(SectionKind::Part, "", anchor, heading);
+                continue;
             }
-            continue;
         }
         if TITLE_WORDS.contains(&plain) && !b.sections.is_empty() {
             // An annex ("QUY CHẾ …" issued with a decision) starts a new part.
@@ -429,5 +466,25 @@ mod tests {
         );
         assert!(s.iter().all(|x| x.kind == SectionKind::Part && x.parent.is_none()));
         assert!(!s.iter().any(|x| x.body.contains('#')), "no heading mark left in any text");
+
+        // Repeated and unspellable headings get distinct anchors; an article set as a heading is
+        // an article; an overlong "heading" is text.
+        let long = "dài ".repeat(100);
+        let page = format!("## Hỏi đáp\nMột.\n\n## Hỏi đáp\nHai.\n\n## Hỏi đáp\nBa.\n\n## ???\nBốn.\n\n### Điều 5. Quyền của đảng viên\n1. Được thông tin.\n\n## {long}\n");
+        let s = parse(&page);
+        let anchors: Vec<&str> = s.iter().map(|x| x.anchor.as_str()).collect();
+        assert_eq!(anchors, ["muc-hoi-dap", "phan-muc-hoi-dap", "phan-muc-hoi-dap-2", "muc-4", "dieu-5", "dieu-5-khoan-1"]);
+        assert_eq!(s[4].kind, SectionKind::Article);
+        assert_eq!(s[4].heading, "Quyền của đảng viên");
+        assert!(s[5].body.starts_with("Được thông tin.") && s[5].body.ends_with("dài"), "{:?}", s[5]);
+    }
+
+    #[test]
+    fn thousands_of_identical_headings_parse_at_once() {
+        let page = "## Hỏi đáp\nCâu trả lời.\n\n".repeat(20_000);
+        let s = parse(&page);
+        assert_eq!(s.len(), 20_000);
+        let distinct: std::collections::HashSet<&str> = s.iter().map(|x| x.anchor.as_str()).collect();
+        assert_eq!(distinct.len(), 20_000);
     }
 }
