@@ -96,6 +96,11 @@ fn quotable(text: &str) -> bool {
     !LINK_LEADS.iter().any(|l| lead.starts_with(l)) && !DEBRIS_MARKS.iter().any(|m| folded.contains(m))
 }
 
+/// "Đảng viên có quyền :": a sentence that only announces the list after it.
+fn is_introduction(text: &str) -> bool {
+    text.trim_end().ends_with(':')
+}
+
 struct Sentence<'a> {
     piece: usize,
     text: &'a str,
@@ -145,7 +150,7 @@ fn pick_sentences<'a>(hit: &'a PassageHit, query: &NormalizedQuery, idf: &impl F
     }
     chosen.sort_unstable();
     // "Đảng viên có quyền :" says nothing by itself: the list after it is the answer.
-    if let Some(&intro) = chosen.iter().find(|&&i| all[i].text.trim_end().ends_with(':')) {
+    if let Some(&intro) = chosen.iter().find(|&&i| is_introduction(all[i].text)) {
         let mut chars = 0;
         for (i, sentence) in all.iter().enumerate().skip(intro + 1) {
             if chosen.len() >= LIST_SENTENCES || chars > LIST_CHARS {
@@ -162,14 +167,14 @@ fn pick_sentences<'a>(hit: &'a PassageHit, query: &NormalizedQuery, idf: &impl F
     // an introduction before a dropped one is judged by what stays.
     let mut kept: Vec<usize> = Vec::with_capacity(chosen.len());
     for &i in chosen.iter().rev() {
-        if !all[i].text.trim_end().ends_with(':') || kept.last() == Some(&(i + 1)) {
+        if !is_introduction(all[i].text) || kept.last() == Some(&(i + 1)) {
             kept.push(i);
         }
     }
     kept.reverse();
     if kept.is_empty() {
         // Only introductions were picked: the best sentence that says something, if any does.
-        kept.extend((0..all.len()).filter(|&i| all[i].score > 0.0 && !all[i].text.trim_end().ends_with(':')).max_by(|a, b| all[*a].score.total_cmp(&all[*b].score).then(b.cmp(a))));
+        kept.extend((0..all.len()).filter(|&i| all[i].score > 0.0 && !is_introduction(all[i].text)).max_by(|a, b| all[*a].score.total_cmp(&all[*b].score).then(b.cmp(a))));
     }
     let chosen = kept;
     let mut all: Vec<Option<Sentence>> = all.into_iter().map(Some).collect();

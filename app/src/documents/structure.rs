@@ -464,7 +464,8 @@ mod tests {
                 ("muc-thoi-gian-kiem-diem", "Thời gian kiểm điểm", "Hằng năm, vào cuối năm."),
             ]
         );
-        assert!(s.iter().all(|x| x.kind == SectionKind::Part && x.parent.is_none()));
+        let shape: Vec<(SectionKind, Option<usize>)> = s.iter().map(|x| (x.kind, x.parent)).collect();
+        assert_eq!(shape, [(SectionKind::Part, None); 3], "flat parts, nothing nested");
         assert!(!s.iter().any(|x| x.body.contains('#')), "no heading mark left in any text");
 
         // Repeated and unspellable headings get distinct anchors; an article set as a heading is

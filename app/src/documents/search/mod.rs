@@ -542,11 +542,19 @@ impl SearchIndex {
         // Heading-only nodes (chapter and part titles) are found through their articles.
         let with_text: Vec<&document_section::Model> = loaded.sections.iter().filter(|s| !s.body.trim().is_empty()).collect();
         let f = self.sections.fields;
+        // The whole text for the documents index, from the same terms (heading-only nodes too).
+        let mut whole = String::new();
+        for s in loaded.sections.iter().filter(|s| s.body.trim().is_empty()) {
+            push_terms(&mut whole, &terms(&syllables(&s.heading)), 1);
+        }
         for (ord, s) in with_text.iter().enumerate() {
+            let (body_terms, heading_terms) = (terms(&syllables(&s.body)), terms(&syllables(&s.heading)));
+            push_terms(&mut whole, &body_terms, 1);
+            push_terms(&mut whole, &heading_terms, 1);
             let mut body = String::new();
-            push_terms(&mut body, &terms(&syllables(&s.body)), 1);
+            push_terms(&mut body, &body_terms, 1);
             // Headings count double: an article titled with the words is about them.
-            push_terms(&mut body, &terms(&syllables(&s.heading)), 2);
+            push_terms(&mut body, &heading_terms, 2);
             let mut d = common(&f.common, ord as u64);
             d.add_text(f.body, body);
             d.add_text(f.anchor, &s.anchor);
@@ -570,14 +578,9 @@ impl SearchIndex {
         let mut d = common(&f.common, 0);
         let mut title = String::new();
         push_terms(&mut title, &terms(&syllables(&format!("{} {}", doc.number, doc.title))), 1);
-        // Its sections' words only: the title has its own field and weight.
-        let mut text = String::new();
-        for s in &loaded.sections {
-            push_terms(&mut text, &terms(&syllables(&s.heading)), 1);
-            push_terms(&mut text, &terms(&syllables(&s.body)), 1);
-        }
         d.add_text(f.title_terms, title);
-        d.add_text(f.text_terms, text);
+        // Its sections' words only: the title has its own field and weight.
+        d.add_text(f.text_terms, whole);
         if let Some(first) = with_text.first() {
             d.add_text(f.first_anchor, &first.anchor);
             d.add_text(f.first_label, section_label(&first.kind, &first.number, &first.heading));
@@ -620,15 +623,13 @@ enum Candidate {
 }
 
 impl SearchIndex {
-    /// Title evidence per document: the title terms' BM25 among documents.
-    fn title_scores(&self, query_terms: &[String], filter: Option<Box<dyn Query>>) -> AppResult<HashMap<i64, (f32, DocAddress)>> {
-        self.document_scores(self.documents.fields.title_terms, query_terms, filter)
-    }
-
-    /// Per document, the BM25 of `query_terms` in one of the documents index's fields.
+    /// Per document, the BM25 of the query's terms in one of the documents index's fields (its
+    /// title, or its whole text): evidence of what the document as a whole is about.
     fn document_scores(&self, field: tantivy::schema::Field, query_terms: &[String], filter: Option<Box<dyn Query>>) -> AppResult<HashMap<i64, (f32, DocAddress)>> {
         let searcher = self.documents.searcher();
-        let Some(scoring) = engine::terms_query(field, query_terms, BIGRAM_WEIGHT) else { return Ok(HashMap::new()) };
+        // Terms only this field holds still count here.
+        let known = known_terms(&searcher, field, query_terms)?;
+        let Some(scoring) = engine::terms_query(field, &known, BIGRAM_WEIGHT) else { return Ok(HashMap::new()) };
         let query = engine::filtered(scoring, filter);
         Ok(engine::top(&searcher, query.as_ref(), TITLE_CANDIDATES)?.into_iter().map(|(score, address, doc, _)| (doc, (score, address))).collect())
     }
@@ -651,14 +652,12 @@ impl SearchIndex {
         }
         let searcher = self.sections.searcher();
         let f = self.sections.fields;
-        let query_terms = known_terms(&searcher, f.body, &terms(&query_syllables))?;
-        // Terms only a title holds still count there.
-        let title_terms = known_terms(&self.documents.searcher(), self.documents.fields.title_terms, &terms(&query_syllables))?;
-        let document_filter = || filter_query(filters, visibility, &self.documents.fields.common);
-        let titles: HashMap<i64, (f32, DocAddress)> = self.title_scores(&title_terms, document_filter())?;
+        let all_terms = terms(&query_syllables);
+        let query_terms = known_terms(&searcher, f.body, &all_terms)?;
+        let g = self.documents.fields;
+        let titles = self.document_scores(g.title_terms, &all_terms, filter_query(filters, visibility, &g.common))?;
         // The document as a whole: words spread over its sections still tell what it is about.
-        let whole_terms = known_terms(&self.documents.searcher(), self.documents.fields.text_terms, &terms(&query_syllables))?;
-        let wholes = self.document_scores(self.documents.fields.text_terms, &whole_terms, document_filter())?;
+        let wholes = self.document_scores(g.text_terms, &all_terms, filter_query(filters, visibility, &g.common))?;
         let evidence = |doc: &i64| titles.get(doc).map_or(0.0, |t| t.0 * TITLE_WEIGHT) + wholes.get(doc).map_or(0.0, |w| w.0 * WHOLE_WEIGHT);
         let mut ranked: Vec<(f32, i64, u64, Candidate)> = Vec::new();
         let mut with_section: HashSet<i64> = HashSet::new();
@@ -845,15 +844,15 @@ impl SearchIndex {
         let f = self.passages.fields;
         let scoring_terms = known_terms(&searcher, f.body, query_terms)?;
         // A document named in the question ("Điều lệ", "Hiến pháp") lifts its passages.
-        let title_terms = known_terms(&self.documents.searcher(), self.documents.fields.title_terms, query_terms)?;
+        let g = self.documents.fields;
         let titles: HashMap<i64, f32> = self
-            .title_scores(&title_terms, visibility.query(&self.documents.fields.common))?
+            .document_scores(g.title_terms, query_terms, visibility.query(&g.common))?
             .into_iter()
             .map(|(doc, (score, _))| (doc, score * PASSAGE_TITLE_WEIGHT))
             .collect();
+        // And so does a page about the question's topic as a whole.
         let mut evidence = titles.clone();
-        let whole_terms = known_terms(&self.documents.searcher(), self.documents.fields.text_terms, query_terms)?;
-        for (doc, (score, _)) in self.document_scores(self.documents.fields.text_terms, &whole_terms, visibility.query(&self.documents.fields.common))? {
+        for (doc, (score, _)) in self.document_scores(g.text_terms, query_terms, visibility.query(&g.common))? {
             *evidence.entry(doc).or_insert(0.0) += score * PASSAGE_WHOLE_WEIGHT;
         }
         let mut scores: HashMap<DocAddress, (f32, i64, u64)> = HashMap::new();
