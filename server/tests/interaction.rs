@@ -6,6 +6,7 @@
 use crate::common;
 
 use app::db::entities::{notification, question};
+use app::documents::search::{Feed, SearchIndex};
 use app::error::AppError;
 use app::questions::Forward;
 use app::questions::service as questions;
@@ -295,31 +296,39 @@ async fn announcements_reach_exactly_their_audience_and_receipts_count_once() {
 async fn answers_published_to_the_faq_name_nobody_and_are_found_without_diacritics() {
     on_both(|db| async move {
         let f = fixture(&db).await;
+        let index = SearchIndex::build(&db).await.unwrap();
+        // A second server's index, following the change feed from before the publish.
+        let (other, mut feed) = (SearchIndex::temporary(&db).await.unwrap(), Feed::after(0));
         let asker = user(&db, f.member_c1).await;
         let committee = user(&db, f.committee).await;
         let id = questions::ask(&db, &asker, &form(f.district_a, "named", "3d3d3d3d3d")).await.unwrap();
         assert!(matches!(
-            questions::publish_faq(&db, &committee, id, "Đảng viên hưu trí đóng đảng phí thế nào?", "Đóng 0,5% lương hưu.").await,
+            questions::publish_faq(&db, &index, &committee, id, "Đảng viên hưu trí đóng đảng phí thế nào?", "Đóng 0,5% lương hưu.").await,
             Err(AppError::Conflict(_))
         ), "nothing answered yet");
         questions::answer(&db, &committee, id, "Theo Quy định 01-QĐ/TW, đảng viên hưởng lương hưu đóng 0,5% lương hưu.").await.unwrap();
-        assert!(matches!(questions::publish_faq(&db, &asker, id, "Câu hỏi của tôi về đảng phí", "Câu trả lời của cấp ủy").await, Err(AppError::Forbidden(_))));
-        assert!(questions::publish_faq(&db, &committee, id, "Ngắn", "Đóng 0,5% lương hưu hằng tháng.").await.unwrap_err().field_message("faq_question").is_some());
-        let entry = questions::publish_faq(&db, &committee, id, "Đảng viên hưu trí đóng đảng phí bao nhiêu?", "Đảng viên hưởng lương hưu đóng 0,5% lương hưu hằng tháng.").await.unwrap();
+        assert!(matches!(questions::publish_faq(&db, &index, &asker, id, "Câu hỏi của tôi về đảng phí", "Câu trả lời của cấp ủy").await, Err(AppError::Forbidden(_))));
+        assert!(questions::publish_faq(&db, &index, &committee, id, "Ngắn", "Đóng 0,5% lương hưu hằng tháng.").await.unwrap_err().field_message("faq_question").is_some());
+        let entry = questions::publish_faq(&db, &index, &committee, id, "Đảng viên hưu trí đóng đảng phí bao nhiêu?", "Đảng viên hưởng lương hưu đóng 0,5% lương hưu hằng tháng.").await.unwrap();
         // Publishing again edits the same entry.
-        assert_eq!(questions::publish_faq(&db, &committee, id, "Đảng viên hưu trí đóng đảng phí bao nhiêu phần trăm?", "Đảng viên hưởng lương hưu đóng 0,5% lương hưu hằng tháng.").await.unwrap(), entry);
+        assert_eq!(questions::publish_faq(&db, &index, &committee, id, "Đảng viên hưu trí đóng đảng phí bao nhiêu phần trăm?", "Đảng viên hưởng lương hưu đóng 0,5% lương hưu hằng tháng.").await.unwrap(), entry);
         assert_eq!(questions::detail(&db, &committee, id).await.unwrap().faq_id, Some(entry));
 
         // Found without diacritics by members under the district; the entry carries no name.
         let member_b = user(&db, f.member_c1_b).await;
-        let hits = questions::faq(&db, &member_b, "dang phi huu tri").await.unwrap();
+        let hits = questions::faq(&db, &index, &member_b, "dang phi huu tri").await.unwrap();
         assert_eq!(hits.iter().map(|h| h.id).collect::<Vec<_>>(), [entry]);
         assert!(hits[0].question.ends_with("phần trăm?"));
         assert!(!erased::Json::json(&hits).contains("Phạm Văn Hậu"));
-        assert!(questions::faq(&db, &member_b, "bao hiem xa hoi").await.unwrap().is_empty(), "unrelated words find nothing");
-        assert_eq!(questions::faq(&db, &member_b, "").await.unwrap().len(), 1, "no query: newest first");
+        assert!(questions::faq(&db, &index, &member_b, "bao hiem xa hoi").await.unwrap().is_empty(), "unrelated words find nothing");
+        assert_eq!(questions::faq(&db, &index, &member_b, "").await.unwrap().len(), 1, "no query: newest first");
+        // Every other server reads the publish from the feed; an index made again holds it too.
+        other.follow(&db, &mut feed).await.unwrap();
+        assert_eq!(questions::faq(&db, &other, &member_b, "dang phi huu tri").await.unwrap().iter().map(|h| h.id).collect::<Vec<_>>(), [entry]);
+        let rebuilt = SearchIndex::build(&db).await.unwrap();
+        assert_eq!(questions::faq(&db, &rebuilt, &member_b, "đảng phí hưu trí").await.unwrap().iter().map(|h| h.id).collect::<Vec<_>>(), [entry]);
         // Not for the bloc next door.
-        assert!(questions::faq(&db, &user(&db, f.member_e1).await, "dang phi").await.unwrap().is_empty());
+        assert!(questions::faq(&db, &index, &user(&db, f.member_e1).await, "dang phi").await.unwrap().is_empty());
     })
     .await;
 }

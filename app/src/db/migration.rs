@@ -25,6 +25,7 @@ mod m20261202_000016_trust;
 mod m20261203_000017_reading_proof;
 mod m20261204_000018_activation;
 mod m20261204_000019_search_changes;
+mod m20261204_000020_search_change_kinds;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000017_reading_proof::Migration),
             Box::new(m20261204_000018_activation::Migration),
             Box::new(m20261204_000019_search_changes::Migration),
+            Box::new(m20261204_000020_search_change_kinds::Migration),
         ]
     }
 }

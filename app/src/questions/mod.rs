@@ -120,13 +120,17 @@ pub struct FaqHit {
 
 #[server(endpoint = "faq")]
 pub async fn search_faq(query: String) -> Result<Vec<FaqHit>, AppError> {
-    call!(|db, user| service::faq(&db, &user, &query))
+    // As the library's search box: a longer paste is cut, not refused.
+    let query: String = query.chars().take(crate::documents::MAX_QUERY_CHARS).collect();
+    let index = crate::state::search_index()?;
+    call!(|db, user| service::faq(&db, &index, &user, &query))
 }
 
 /// Publishes an answered question to the holder's FAQ, as edited (without the asker).
 #[server(endpoint = "faq-publish")]
 pub async fn publish_faq(id: i64, question: String, answer: String) -> Result<i64, AppError> {
-    call!(|db, user| service::publish_faq(&db, &user, id, &question, &answer))
+    let index = crate::state::search_index()?;
+    call!(|db, user| service::publish_faq(&db, &index, &user, id, &question, &answer))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

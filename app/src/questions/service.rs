@@ -16,6 +16,7 @@ use super::{
     TOPICS,
 };
 use crate::auth::{Role, SessionUser};
+use crate::documents::search::SearchIndex;
 use crate::db::entities::{faq_entry, member, position, question, question_event, unit, unit_closure};
 use crate::common::label_of;
 use crate::error::{AppError, AppResult};
@@ -562,7 +563,7 @@ fn faq_text(checks: &mut Checks, field: &str, text: &str) -> String {
 
 /// A handler publishes an answered question to the holder's FAQ, in words they may edit (to
 /// remove anything that would identify the asker). Publishing again updates the entry.
-pub async fn publish_faq(db: &DatabaseConnection, user: &SessionUser, id: i64, question_text: &str, answer_text: &str) -> AppResult<i64> {
+pub async fn publish_faq(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUser, id: i64, question_text: &str, answer_text: &str) -> AppResult<i64> {
     // Closed questions stay with their last holder, whose handlers may still publish them.
     let (q, holder) = handled(db, user, id).await?;
     if q.answer.is_empty() {
@@ -600,52 +601,59 @@ pub async fn publish_faq(db: &DatabaseConnection, user: &SessionUser, id: i64, q
         }
     };
     record(&txn, id, Some(user.member_id), "published", Some(holder.id), "").await?;
+    crate::documents::search::note_faq_change(&txn, entry.id).await?;
     txn.commit().await?;
+    index.refresh_faq(db, entry.id).await;
     Ok(entry.id)
 }
 
-/// The FAQ a member may read (their cell's and every unit's above it), ranked for `query` with
-/// the library's folding and syllable pairs, so "dang phi huu tri" finds "đảng phí … hưu trí".
-pub async fn faq(db: &DatabaseConnection, user: &SessionUser, query: &str) -> AppResult<Vec<FaqHit>> {
+/// FAQ entries shown per search.
+const FAQ_HITS: usize = 50;
+
+/// The FAQ a member may read (their cell's and every unit's above it), ranked for `query` by the
+/// search engine with the library's folding and syllable pairs, so "dang phi huu tri" finds
+/// "đảng phí … hưu trí"; with no query, the newest.
+pub async fn faq(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUser, query: &str) -> AppResult<Vec<FaqHit>> {
     use crate::documents::search::{is_bigram, syllables, terms};
     let line = line_of(db, user.cell_id).await?;
     let names: HashMap<i64, String> = line.iter().map(|u| (u.id, u.name.clone())).collect();
-    let entries = faq_entry::Entity::find()
-        .filter(faq_entry::Column::UnitId.is_in(line.iter().map(|u| u.id)))
-        .order_by_desc(faq_entry::Column::PublishedAt)
-        .all(db)
-        .await?;
+    let units: Vec<i64> = line.iter().map(|u| u.id).collect();
     let wanted: Vec<String> = terms(&syllables(query));
-    let mut syllables_wanted: Vec<&String> = wanted.iter().filter(|t| !is_bigram(t)).collect();
-    syllables_wanted.sort_unstable();
-    syllables_wanted.dedup();
-    let mut scored: Vec<(i64, faq_entry::Model)> = entries
+    let entries = if wanted.is_empty() {
+        faq_entry::Entity::find()
+            .filter(faq_entry::Column::UnitId.is_in(units.iter().copied()))
+            .order_by_desc(faq_entry::Column::PublishedAt)
+            .limit(FAQ_HITS as u64)
+            .all(db)
+            .await?
+    } else {
+        let ids = index.faq_ids(&wanted, &units, FAQ_HITS)?;
+        // Read again with the line as a condition: the database, not the index, has the last word.
+        let mut found: HashMap<i64, faq_entry::Model> = faq_entry::Entity::find()
+            .filter(faq_entry::Column::Id.is_in(ids.iter().copied()))
+            .filter(faq_entry::Column::UnitId.is_in(units.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e))
+            .collect();
+        let mut syllables_wanted: Vec<&String> = wanted.iter().filter(|t| !is_bigram(t)).collect();
+        syllables_wanted.sort_unstable();
+        syllables_wanted.dedup();
+        ids.iter()
+            .filter_map(|id| found.remove(id))
+            .filter(|e| {
+                // At least half of the query's syllables must be there: one shared common
+                // syllable ("bao" of "bao nhiêu" for "bảo hiểm") is not a match.
+                let have: HashSet<String> = syllables(&format!("{}\n{}", e.question, e.answer)).into_iter().collect();
+                let matched = syllables_wanted.iter().filter(|t| have.contains(t.as_str())).count();
+                matched > 0 && matched * 2 >= syllables_wanted.len()
+            })
+            .collect()
+    };
+    Ok(entries
         .into_iter()
-        .filter_map(|e| {
-            let question_terms: std::collections::HashSet<String> = terms(&syllables(&e.question)).into_iter().collect();
-            let answer_terms: std::collections::HashSet<String> = terms(&syllables(&e.answer)).into_iter().collect();
-            let found = |t: &String| question_terms.contains(t) || answer_terms.contains(t);
-            // At least half of the query's syllables must be there: one shared common syllable
-            // ("bao" of "bao nhiêu" for "bảo hiểm") is not a match.
-            let matched = syllables_wanted.iter().filter(|t| found(t)).count();
-            if matched * 2 < syllables_wanted.len() || (!syllables_wanted.is_empty() && matched == 0) {
-                return None;
-            }
-            let score: i64 = wanted
-                .iter()
-                .map(|t| {
-                    let weight = if is_bigram(t) { 3 } else { 1 };
-                    weight * (2 * i64::from(question_terms.contains(t)) + i64::from(answer_terms.contains(t)))
-                })
-                .sum();
-            Some((score, e))
-        })
-        .collect();
-    scored.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
-    Ok(scored
-        .into_iter()
-        .take(50)
-        .map(|(_, e)| FaqHit {
+        .map(|e| FaqHit {
             id: e.id,
             unit: UnitRef { id: e.unit_id, name: names.get(&e.unit_id).cloned().unwrap_or_default() },
             topic: label_of(&TOPICS, &e.topic),

@@ -1,6 +1,7 @@
 //! The on-disk indexes behind search (tantivy, memory-mapped): one per kind of hit, so each
 //! keeps its own BM25 statistics — *sections* (what the library lists), *passages* (an article
-//! with its clauses, for the assistant) and *documents* (titles, for the evidence a title adds).
+//! with its clauses, for the assistant), *documents* (titles and whole texts, the evidence a
+//! document as a whole adds) and *faq* (the published questions and answers).
 //!
 //! Text is indexed as the terms this module's parent makes (folded syllables and syllable pairs,
 //! a term repeated to weigh more), split on spaces: the engine never folds or splits anything
@@ -123,6 +124,15 @@ pub(super) struct DocumentFields {
     pub first_text: Field,
 }
 
+/// An FAQ entry: `doc_id` holds the entry's id and `audience` its unit (readers see the FAQ of
+/// their cell and every unit above it); the text is read from the database for the few shown.
+#[derive(Clone, Copy)]
+pub(super) struct FaqFields {
+    pub common: Common,
+    /// Question terms twice, answer terms once.
+    pub body: Field,
+}
+
 pub(super) trait Kind: Copy + Send + Sync + 'static {
     /// Subdirectory, and the version of the layout: a change of fields means a new name, so an
     /// index made by an older build is rebuilt rather than misread.
@@ -193,6 +203,20 @@ impl Kind for DocumentFields {
             first_label: s.add_text_field("first_label", STORED),
             first_text: s.add_text_field("first_text", STORED),
         };
+        (s.build(), fields)
+    }
+}
+
+impl Kind for FaqFields {
+    fn common(&self) -> Common {
+        self.common
+    }
+    const DIR: &'static str = "faq-v1";
+    const MEMORY: usize = 15_000_000;
+    fn schema() -> (Schema, Self) {
+        let mut s = Schema::builder();
+        let common = Common::add(&mut s);
+        let fields = FaqFields { common, body: s.add_text_field("body", terms_field(false)) };
         (s.build(), fields)
     }
 }

@@ -1,7 +1,8 @@
 //! The change feed: what other servers (and the command line) changed.
 //!
 //! `search_changes` gets a row in the transaction of every save, publish, unpublish and import of
-//! a document; every server reads it every 2 s and re-reads the documents named.
+//! a document, and of every FAQ entry published or edited; every server reads it every 2 s and
+//! re-reads what is named.
 
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
@@ -9,10 +10,37 @@ use super::SearchIndex;
 use crate::db::entities::search_change;
 use crate::error::AppResult;
 
+const DOCUMENT: &str = "document";
+const FAQ: &str = "faq";
+
+/// What a feed row names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Subject {
+    Document(i64),
+    Faq(i64),
+}
+
+impl Subject {
+    fn of(row: &search_change::Model) -> Subject {
+        if row.kind == FAQ { Subject::Faq(row.subject_id) } else { Subject::Document(row.subject_id) }
+    }
+}
+
+async fn note(db: &impl ConnectionTrait, kind: &str, id: i64) -> AppResult<()> {
+    search_change::ActiveModel { subject_id: Set(id), kind: Set(kind.to_string()), changed_at: Set(chrono::Utc::now()), ..Default::default() }
+        .insert(db)
+        .await?;
+    Ok(())
+}
+
 /// Records, inside the write's transaction, that `document_id`'s searchable state changed.
 pub async fn note_change(db: &impl ConnectionTrait, document_id: i64) -> AppResult<()> {
-    search_change::ActiveModel { document_id: Set(document_id), changed_at: Set(chrono::Utc::now()), ..Default::default() }.insert(db).await?;
-    Ok(())
+    note(db, DOCUMENT, document_id).await
+}
+
+/// Records, inside the write's transaction, that an FAQ entry was published or changed.
+pub async fn note_faq_change(db: &impl ConnectionTrait, entry_id: i64) -> AppResult<()> {
+    note(db, FAQ, entry_id).await
 }
 
 /// How long a write may take between taking its change's id and committing. Ids are handed out
@@ -29,8 +57,8 @@ const FEED_BATCH: u64 = 2000;
 pub struct Feed {
     /// The highest id read.
     last: i64,
-    /// Documents read from the feed and not yet refreshed (a failed refresh is tried again).
-    pending: std::collections::BTreeSet<i64>,
+    /// What was read from the feed and not yet refreshed (a failed refresh is tried again).
+    pending: std::collections::BTreeSet<Subject>,
     /// Ids skipped over (not yet committed, or rolled back), with when they were first missed.
     gaps: std::collections::BTreeMap<i64, chrono::DateTime<chrono::Utc>>,
     pruned_at: Option<chrono::DateTime<chrono::Utc>>,
@@ -79,7 +107,7 @@ impl Feed {
 
 impl SearchIndex {
     /// Applies the changes written since the last call (by any server, or `server import`): each
-    /// document named is re-read from the database. Returns how many documents were refreshed.
+    /// document and FAQ entry named is re-read from the database. Returns how many were refreshed.
     pub async fn follow(&self, db: &impl ConnectionTrait, feed: &mut Feed) -> AppResult<usize> {
         let now = chrono::Utc::now();
         let rows = search_change::Entity::find()
@@ -95,21 +123,30 @@ impl SearchIndex {
                 feed.gaps.insert(missing, now);
             }
             feed.last = row.id;
-            feed.pending.insert(row.document_id);
+            feed.pending.insert(Subject::of(&row));
         }
         let waiting: Vec<i64> = feed.gaps.keys().copied().collect();
         for chunk in waiting.chunks(500) {
             let late = search_change::Entity::find().filter(search_change::Column::Id.is_in(chunk.iter().copied())).all(db).await?;
             for row in late {
                 feed.gaps.remove(&row.id);
-                feed.pending.insert(row.document_id);
+                feed.pending.insert(Subject::of(&row));
             }
         }
         feed.gaps.retain(|_, since| now - *since < chrono::Duration::seconds(FEED_LAG_SECS));
-        let changed: Vec<i64> = feed.pending.iter().copied().collect();
-        let refreshed = changed.len();
-        for chunk in changed.chunks(200) {
+        let (mut documents, mut entries) = (Vec::new(), Vec::new());
+        for subject in &feed.pending {
+            match *subject {
+                Subject::Document(id) => documents.push(id),
+                Subject::Faq(id) => entries.push(id),
+            }
+        }
+        let refreshed = feed.pending.len();
+        for chunk in documents.chunks(200) {
             self.stage(db, chunk).await?;
+        }
+        for chunk in entries.chunks(200) {
+            self.stage_faq(db, chunk).await?;
         }
         // A restart resumes from the position committed here; with nothing new there is nothing
         // to commit (a commit writes files).

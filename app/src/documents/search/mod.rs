@@ -20,6 +20,7 @@
 //! member may read is ever made, and a document they may not read is never even a candidate.
 
 mod engine;
+mod faq;
 mod feed;
 
 use std::collections::{HashMap, HashSet};
@@ -33,8 +34,8 @@ use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, TantivyDocument, Term};
 
-use self::engine::{DocumentFields, PassageFields, SectionFields, Store, internal};
-pub use self::feed::{Feed, note_change};
+use self::engine::{DocumentFields, FaqFields, PassageFields, SectionFields, Store, internal};
+pub use self::feed::{Feed, note_change, note_faq_change};
 use super::{SearchFilters, SearchHit, SnippetPart};
 use crate::db::entities::{app_secret, document, document_audience, document_section, unit_closure};
 use crate::db::fold::fold;
@@ -228,6 +229,7 @@ pub struct SearchIndex {
     sections: Store<SectionFields>,
     passages: Store<PassageFields>,
     documents: Store<DocumentFields>,
+    faq: Store<FaqFields>,
     database: String,
     root: std::path::PathBuf,
     /// The feed position of the last commit that moved it (a request's commit keeps it), and when.
@@ -277,6 +279,7 @@ impl SearchIndex {
             sections: Store::open(root)?,
             passages: Store::open(root)?,
             documents: Store::open(root)?,
+            faq: Store::open(root)?,
             database,
             root: root.to_path_buf(),
             position: Mutex::new(None),
@@ -324,9 +327,9 @@ impl SearchIndex {
         Ok((index, feed, Opened::Rebuilt))
     }
 
-    /// The mark of the three indexes (the lowest position), if each has one from this database.
+    /// The mark of the four indexes (the lowest position), if each has one from this database.
     fn stored_mark(&self) -> Option<Mark> {
-        let marks = [self.sections.payload(), self.passages.payload(), self.documents.payload()];
+        let marks = [self.sections.payload(), self.passages.payload(), self.documents.payload(), self.faq.payload()];
         let mut lowest: Option<Mark> = None;
         for payload in marks {
             let mark: Mark = serde_json::from_str(&payload?).ok()?;
@@ -355,6 +358,7 @@ impl SearchIndex {
             self.sections.delete_all()?;
             self.passages.delete_all()?;
             self.documents.delete_all()?;
+            self.faq.delete_all()?;
         }
         let ids: Vec<i64> = document::Entity::find()
             .select_only()
@@ -367,6 +371,7 @@ impl SearchIndex {
         for chunk in ids.chunks(200) {
             self.stage(db, chunk).await?;
         }
+        self.stage_all_faq(db).await?;
         self.commit(Some(feed.position()))?;
         Ok((ids.len(), feed))
     }
@@ -384,7 +389,8 @@ impl SearchIndex {
         self.sections.commit(&payload)?;
         self.passages.commit(&payload)?;
         self.documents.commit(&payload)?;
-        // Moved only once all three hold it.
+        self.faq.commit(&payload)?;
+        // Moved only once all four hold it.
         *mark = next;
         Ok(())
     }
