@@ -307,6 +307,8 @@ async fn search(State(state): State<AppState>, parts: Parts, Query(params): Quer
     if params.issuer.as_ref().is_some_and(|i| i.chars().count() > 100) {
         return Err(AppError::invalid("issuer", "Tên cơ quan ban hành quá dài (tối đa 100 ký tự).").into());
     }
+    // Counted once the request is known to be well formed, before the engine does any work.
+    app::common::rate_limit::hit(&state.db, &app::common::rate_limit::SEARCH_LIMIT, user.member_id).await?;
     let limit = params.limit.unwrap_or(10).clamp(1, 50);
     let filters = SearchFilters {
         q: q.clone(),

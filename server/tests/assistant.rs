@@ -428,6 +428,32 @@ async fn questions_to_the_assistant_are_limited_per_member() {
 }
 
 #[tokio::test]
+async fn searches_are_limited_per_member_across_the_library_and_the_faq() {
+    use app::common::rate_limit::SEARCH_LIMIT;
+    use app::documents::SearchFilters;
+    on_both(|db| async move {
+        let lib = library(&db).await;
+        let member = user(&db, lib.f.member_c1).await;
+        let other = user(&db, lib.f.member_d1).await;
+        let search = SearchFilters { q: "thời kỳ dự bị".into(), ..SearchFilters::default() };
+        in_one_window(&SEARCH_LIMIT).await;
+        for _ in 0..SEARCH_LIMIT.calls {
+            assert!(!docs::library(&db, &lib.index, &member, &search).await.unwrap().hits.is_empty());
+        }
+        let err = docs::library(&db, &lib.index, &member, &search).await.unwrap_err();
+        let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
+        assert!(message.starts_with("Đồng chí đã dùng hết 60 lượt tìm kiếm trong 1 phút. Vui lòng thử lại sau"), "{message}");
+        // One count for every way of searching: the FAQ is refused too.
+        assert!(matches!(app::questions::service::faq(&db, &lib.index, &member, "đảng phí").await, Err(AppError::TooMany(_))));
+        // Browsing the library (no words) does no search and is not counted.
+        assert!(!docs::library(&db, &lib.index, &member, &SearchFilters::default()).await.unwrap().documents.is_empty());
+        // Another member is unaffected.
+        assert!(!docs::library(&db, &lib.index, &other, &search).await.unwrap().hits.is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn the_speech_cache_stays_within_its_cap_dropping_the_least_recently_used() {
     use app::assistant::speech::synthesize_within;
     let root = std::env::temp_dir().join(format!("sotay-tts-cap-{}-{}", std::process::id(), rand_suffix()));

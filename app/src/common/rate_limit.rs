@@ -19,6 +19,10 @@ pub struct Limit {
     pub what: &'static str,
 }
 
+/// Searches a member may make (the library, `/api/v1/search`, the FAQ): 60 a minute. Reading
+/// results takes a person seconds per search; a script walking the index gets one a second.
+pub const SEARCH_LIMIT: Limit = Limit { name: "search", calls: 60, window_secs: 60, what: "lượt tìm kiếm" };
+
 /// Counts one call of `limit` for `subject` (a member id) and refuses it beyond the limit.
 pub async fn hit(db: &impl ConnectionTrait, limit: &Limit, subject: i64) -> AppResult<()> {
     let now = Utc::now();

@@ -15,6 +15,7 @@ use super::structure::parse;
 use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SectionView};
 use crate::auth::service::{Action, authorize};
 use crate::auth::SessionUser;
+use crate::common::rate_limit;
 use crate::db::entities::{document, document_audience, document_section, document_version, unit_closure};
 use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
@@ -133,11 +134,12 @@ pub async fn library(
     user: &SessionUser,
     filters: &SearchFilters,
 ) -> AppResult<LibraryPage> {
-    let visible = visible_ids(db, user).await?;
     if !filters.q.trim().is_empty() {
+        rate_limit::hit(db, &rate_limit::SEARCH_LIMIT, user.member_id).await?;
         let hits = index.search(filters, &visibility(db, user).await?, 30)?;
         return Ok(LibraryPage { documents: Vec::new(), hits, searched: true });
     }
+    let visible = visible_ids(db, user).await?;
     let mut query = document::Entity::find().filter(document::Column::Id.is_in(visible.iter().copied()));
     if let Some(t) = &filters.doc_type {
         query = query.filter(document::Column::DocType.eq(t.as_str()));

@@ -627,6 +627,7 @@ pub async fn faq(db: &DatabaseConnection, index: &SearchIndex, user: &SessionUse
             .all(db)
             .await?
     } else {
+        crate::common::rate_limit::hit(db, &crate::common::rate_limit::SEARCH_LIMIT, user.member_id).await?;
         let ids = index.faq_ids(&wanted, &units, FAQ_HITS)?;
         // Read again with the line as a condition: the database, not the index, has the last word.
         let mut found: HashMap<i64, faq_entry::Model> = faq_entry::Entity::find()
