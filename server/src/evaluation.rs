@@ -15,7 +15,8 @@ use std::time::{Duration, Instant};
 use app::documents::search::{syllables, terms};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 
-/// Questions one member may ask per window (the server's limit is 30 per 10 minutes).
+/// Questions one member asks (and searches) in a run: under the server's limits of 30 questions
+/// per 10 minutes and 60 searches a minute.
 const ASKS_PER_MEMBER: usize = 25;
 
 type EvalResult<T> = Result<T, String>;
@@ -222,13 +223,15 @@ async fn login(http: &reqwest::Client, base: &str, card: &str, password: &str) -
         .ok_or_else(|| "no session cookie".into())
 }
 
-/// The first five distinct documents `/api/v1/search` lists (none if refused).
-async fn search(http: &reqwest::Client, base: &str, cookie: &str, q: &str) -> Vec<String> {
-    let Ok(answer) = http.get(format!("{base}/api/v1/search")).query(&[("q", q), ("limit", "20")]).header(reqwest::header::COOKIE, cookie).send().await else {
-        return Vec::new();
-    };
-    let Ok(text) = answer.text().await else { return Vec::new() };
-    let Ok(body) = serde_json::from_str::<serde_json::Value>(&text) else { return Vec::new() };
+/// The first five distinct documents `/api/v1/search` lists (none if the question is refused).
+/// Being over the search limit stops the run: it would count as misses.
+async fn search(http: &reqwest::Client, base: &str, cookie: &str, q: &str) -> EvalResult<Vec<String>> {
+    let answer = http.get(format!("{base}/api/v1/search")).query(&[("q", q), ("limit", "20")]).header(reqwest::header::COOKIE, cookie).send().await.map_err(|e| e.to_string())?;
+    if answer.status().as_u16() == 429 {
+        return Err(format!("searched too often: {}", answer.text().await.unwrap_or_default()));
+    }
+    let Ok(text) = answer.text().await else { return Ok(Vec::new()) };
+    let Ok(body) = serde_json::from_str::<serde_json::Value>(&text) else { return Ok(Vec::new()) };
     let mut titles: Vec<String> = Vec::new();
     for hit in body["hits"].as_array().into_iter().flatten() {
         let title = hit["title"].as_str().unwrap_or_default().to_string();
@@ -237,7 +240,7 @@ async fn search(http: &reqwest::Client, base: &str, cookie: &str, q: &str) -> Ve
         }
     }
     titles.truncate(5);
-    titles
+    Ok(titles)
 }
 
 /// `/api/v1/ask`: whether it answered, and the title of the document its first quote is from.
@@ -319,7 +322,7 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
         for q in &questions {
             let text = if shape { app::db::fold::fold(&q.text) } else { q.text.clone() };
             let cookie = &cookies[asked / ASKS_PER_MEMBER];
-            let found = search(&http, &server.base, cookie, &text).await;
+            let found = search(&http, &server.base, cookie, &text).await?;
             rows[0].1[variant].rank(&q.gold, &found);
             rows[1].1[variant].rank(&q.gold, &baseline.top(&text, 5));
             let (answered, cited) = ask(&http, &server.base, cookie, &text).await?;

@@ -206,8 +206,14 @@ async fn index_on_disk(db: sea_orm::DatabaseConnection, url: String) {
     assert_eq!(app::demo::province::seed_documents_if_empty(&db).await.expect("library"), 4);
     let dir = tempfile::tempdir().expect("dir");
     let live_dir = dir.path().join("live");
+    // An older build's layout is removed; what is not an index is left alone.
+    for old in ["documents-v1", "backup"] {
+        std::fs::create_dir_all(live_dir.join(old)).expect("old dir");
+        std::fs::write(live_dir.join(old).join("meta.json"), b"{}").expect("old file");
+    }
     let (live, mut feed, opened) = SearchIndex::open(&db, &live_dir).await.expect("open");
     assert_eq!(opened, Opened::Rebuilt, "nothing on disk yet");
+    assert!(!live_dir.join("documents-v1").exists() && live_dir.join("backup/meta.json").exists() && live_dir.join("documents-v2").exists());
     assert_eq!(live.document_count(), 4);
     // A second server on the same directory is refused with a reason, not a corrupted index.
     let (ok, said) = rebuild_command(&url, &live_dir);

@@ -246,6 +246,28 @@ pub struct SearchIndex {
 
 const DATABASE_MARK: &str = "search-database";
 
+/// Removes indexes an older build laid out (`documents-v1` beside today's `documents-v2`): each
+/// kind's folder is named with its layout's version, and a superseded one is never read again.
+/// Anything else in the folder is left alone.
+fn remove_old_layouts(root: &Path) {
+    use engine::Kind;
+    let current = [SectionFields::DIR, PassageFields::DIR, DocumentFields::DIR, FaqFields::DIR];
+    // "documents-v2" → "documents", if it ends in a version.
+    let kind_of = |name: &str| name.rsplit_once("-v").filter(|(_, v)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())).map(|(kind, _)| kind.to_string());
+    let kinds: Vec<String> = current.iter().filter_map(|dir| kind_of(dir)).collect();
+    let Ok(entries) = std::fs::read_dir(root) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let superseded = kind_of(&name).is_some_and(|kind| kinds.contains(&kind)) && !current.contains(&name.as_str());
+        if superseded && entry.path().is_dir() {
+            match std::fs::remove_dir_all(entry.path()) {
+                Ok(()) => tracing::info!(dir = %entry.path().display(), "search index of an older layout removed"),
+                Err(e) => tracing::warn!(dir = %entry.path().display(), error = %e, "search index of an older layout not removed"),
+            }
+        }
+    }
+}
+
 /// This database's name for search indexes: random, made once, the same for every server.
 async fn database_mark(db: &impl ConnectionTrait) -> AppResult<String> {
     if let Some(row) = app_secret::Entity::find_by_id(DATABASE_MARK).one(db).await? {
@@ -275,6 +297,7 @@ pub async fn forget_indexes(db: &impl ConnectionTrait) -> AppResult<()> {
 
 impl SearchIndex {
     fn at(root: &Path, database: String, temporary: Option<tempfile::TempDir>) -> AppResult<SearchIndex> {
+        remove_old_layouts(root);
         Ok(SearchIndex {
             sections: Store::open(root)?,
             passages: Store::open(root)?,
