@@ -33,6 +33,14 @@ pub(super) fn internal(err: impl std::fmt::Display) -> AppError {
     AppError::Internal
 }
 
+/// Runs index work that blocks (a commit writes and syncs files; indexing a long document
+/// folds and splits all its text) without holding up the other requests of the runtime's worker
+/// thread: on a multi-threaded runtime (the server) the worker hands its other tasks on first.
+pub(super) fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    let multi = tokio::runtime::Handle::try_current().is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi { tokio::task::block_in_place(work) } else { work() }
+}
+
 /// Fields every kind of entry has: which document, who may see it, and the library's filters.
 #[derive(Clone, Copy)]
 pub(super) struct Common {

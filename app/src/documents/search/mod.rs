@@ -401,6 +401,10 @@ impl SearchIndex {
 
     /// Makes staged changes visible; `position` moves the mark a restart resumes from.
     fn commit(&self, position: Option<i64>) -> AppResult<()> {
+        engine::blocking(|| self.commit_now(position))
+    }
+
+    fn commit_now(&self, position: Option<i64>) -> AppResult<()> {
         let _writing = self.writing.lock().map_err(internal)?;
         let mut mark = self.position.lock().map_err(internal)?;
         let next = position.map(|p| (p, Utc::now())).or(*mark);
@@ -442,16 +446,18 @@ impl SearchIndex {
     async fn stage(&self, db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
         let _serial = self.staging.lock().await;
         let loaded = load(db, ids).await?;
-        for id in ids {
-            let _writing = self.writing.lock().map_err(internal)?;
-            self.sections.delete(*id)?;
-            self.passages.delete(*id)?;
-            self.documents.delete(*id)?;
-            if let Some(doc) = loaded.iter().find(|d| d.doc.id == *id) {
-                self.add(doc)?;
+        engine::blocking(|| {
+            for id in ids {
+                let _writing = self.writing.lock().map_err(internal)?;
+                self.sections.delete(*id)?;
+                self.passages.delete(*id)?;
+                self.documents.delete(*id)?;
+                if let Some(doc) = loaded.iter().find(|d| d.doc.id == *id) {
+                    self.add(doc)?;
+                }
             }
-        }
-        Ok(())
+            Ok(())
+        })
     }
 
     /// Where the index lives on disk.
