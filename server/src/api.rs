@@ -67,6 +67,7 @@ async fn ask(
     let exchange = app::assistant::service::ask(
         &state.db,
         &state.search,
+        state.config.embeddings.as_ref(),
         state.config.assistant_llm.as_ref(),
         &user,
         &request.question,
@@ -319,6 +320,6 @@ async fn search(State(state): State<AppState>, parts: Parts, Query(params): Quer
         issuer: params.issuer.filter(|i| !i.trim().is_empty()),
     };
     let visible = app::documents::service::visibility(&state.db, &user).await?;
-    let hits = state.search.search(&filters, &visible, limit)?;
+    let hits = app::documents::service::search_hits(&state.db, &state.search, state.config.embeddings.as_ref(), &filters, &visible, limit).await?;
     Ok(Json(SearchResponse { query: q, hits }))
 }

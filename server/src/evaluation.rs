@@ -147,6 +147,28 @@ fn command(work: &Path, url: &str) -> EvalResult<std::process::Command> {
     Ok(cmd)
 }
 
+/// Waits until the server's worker has made the vectors of every published document (the
+/// ranking is measured as it will be once they are all made). Fails when nothing moves for ten
+/// minutes.
+async fn wait_for_vectors(db: &sea_orm::DatabaseConnection) -> EvalResult<()> {
+    let started = Instant::now();
+    let (mut last, mut moved) = (u64::MAX, Instant::now());
+    loop {
+        let (made, published) = app::documents::search::meaning::coverage(db).await.map_err(|e| e.to_string())?;
+        if made >= published {
+            eprintln!("vectors of {published} documents made in {:.0?}", started.elapsed());
+            return Ok(());
+        }
+        if made != last {
+            eprintln!("vectors: {made} of {published} documents ({:.0?})", started.elapsed());
+            (last, moved) = (made, Instant::now());
+        } else if moved.elapsed() > Duration::from_secs(600) {
+            return Err(format!("vectors stuck at {made} of {published}: is SOTAY_EMBEDDINGS_URL answering?"));
+        }
+        tokio::time::sleep(Duration::from_secs(10)).await;
+    }
+}
+
 async fn start_server(work: &Path, url: &str) -> EvalResult<Server> {
     let site = work.join("site");
     std::fs::create_dir_all(site.join("pkg")).map_err(|e| e.to_string())?;
@@ -307,6 +329,10 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
     let asks = questions.len() * 2;
     let cards = members_to_ask_as(&db, asks.div_ceil(ASKS_PER_MEMBER) + 1, &password).await?;
     let server = start_server(work.path(), &url).await?;
+    let meaning = std::env::var("SOTAY_EMBEDDINGS_URL").is_ok_and(|u| !u.trim().is_empty());
+    if meaning {
+        wait_for_vectors(&db).await?;
+    }
     let http = reqwest::Client::builder().timeout(Duration::from_secs(60)).build().map_err(|e| e.to_string())?;
     let mut cookies = Vec::with_capacity(cards.len());
     for card in &cards {
@@ -314,7 +340,11 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
     }
     let baseline = Bm25::new(&documents);
     println!();
-    println!("set {name}: {} questions over {imported} documents imported with `server import`", questions.len());
+    println!(
+        "set {name}: {} questions over {imported} documents imported with `server import`; ranking by {}",
+        questions.len(),
+        if meaning { "words and meaning (SOTAY_EMBEDDINGS_URL)" } else { "words only (no SOTAY_EMBEDDINGS_URL)" }
+    );
     let started = Instant::now();
     let mut rows: Vec<(&str, [Tally; 2])> = vec![("library search (/api/v1/search)", Default::default()), ("plain BM25 baseline", Default::default())];
     let mut asked = 0usize;

@@ -272,6 +272,34 @@ fn spawn_search_follower(db: sea_orm::DatabaseConnection, search: Arc<app::docum
     });
 }
 
+/// Makes the vectors of documents published or changed since (see `search::meaning`): one
+/// document at a time, checking every five seconds; a failing encoder is tried again a minute on.
+fn spawn_meaning_worker(db: sea_orm::DatabaseConnection, endpoint: app::documents::search::meaning::Embeddings) {
+    tokio::spawn(async move {
+        let mut made_total = 0usize;
+        loop {
+            let pause = match app::documents::search::meaning::make_vectors(&db, &endpoint, 1).await {
+                Ok(0) => {
+                    if made_total > 0 {
+                        tracing::info!(documents = made_total, "document vectors made");
+                        made_total = 0;
+                    }
+                    5
+                }
+                Ok(made) => {
+                    made_total += made;
+                    0
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "document vectors; trying again in a minute");
+                    60
+                }
+            };
+            tokio::time::sleep(std::time::Duration::from_secs(pause)).await;
+        }
+    });
+}
+
 /// Delivers queued Web Push messages every two seconds. The VAPID key is made now on first run
 /// so the settings page can hand it to browsers at once.
 async fn spawn_push_delivery(db: sea_orm::DatabaseConnection, push: app::notifications::push::PushSettings, secret: app::common::secret::SecretKey) -> Result<(), ServerError> {
@@ -381,6 +409,9 @@ async fn serve(settings: Settings) -> Result<(), ServerError> {
 
     let search = Arc::new(search);
     spawn_search_follower(db.clone(), search.clone(), feed);
+    if let Some(endpoint) = settings.embeddings.clone() {
+        spawn_meaning_worker(db.clone(), endpoint);
+    }
     let state = AppState {
         leptos_options: leptos_options.clone(),
         db,

@@ -90,7 +90,7 @@ async fn answers_quote_the_cited_article_verbatim_with_a_link() {
             (3, "Đảng viên có những quyền gì?", "dieu-3"),
             (4, "Công dân bao nhiêu tuổi thì có quyền bầu cử?", "dieu-27"),
         ] {
-            let exchange = assistant::ask(&db, &lib.index, None, &member, question, &id(n), false).await.unwrap();
+            let exchange = assistant::ask(&db, &lib.index, None, None, &member, question, &id(n), false).await.unwrap();
             let answer = &exchange.answer;
             assert!(answer.found, "{question}: no answer");
             assert_eq!(answer.mode, "extractive");
@@ -107,7 +107,7 @@ async fn answers_quote_the_cited_article_verbatim_with_a_link() {
             assert!(answer.text.contains("[1]"));
         }
         // A list article is quoted with its list, not only "Đảng viên có quyền :".
-        let rights = assistant::ask(&db, &lib.index, None, &member, "Đảng viên có những quyền gì?", &id(3), false).await.unwrap();
+        let rights = assistant::ask(&db, &lib.index, None, None, &member, "Đảng viên có những quyền gì?", &id(3), false).await.unwrap();
         assert!(rights.answer.sentences.len() >= 4, "{:?}", rights.answer.sentences);
         assert!(rights.answer.sentences.iter().any(|s| s.text.contains("biểu quyết")));
     })
@@ -152,17 +152,17 @@ async fn unrelated_questions_get_a_plain_not_found() {
             (12, "Dự báo thời tiết Hậu Giang ngày mai"),
             (13, "Đảng viên sinh con thứ ba có bị kỷ luật không?"),
         ] {
-            let exchange = assistant::ask(&db, &lib.index, None, &member, question, &id(n), false).await.unwrap();
+            let exchange = assistant::ask(&db, &lib.index, None, None, &member, question, &id(n), false).await.unwrap();
             assert!(!exchange.answer.found, "{question}: answered {:?}", exchange.answer.text);
             assert!(exchange.answer.sentences.is_empty() && exchange.answer.citations.is_empty());
             assert_eq!(exchange.answer.mode, "none");
         }
         // Bad input: a clear message on the question field, nothing stored.
         for bad in ["", "   ", "?!", &"đảng viên ".repeat(101)] {
-            let err = assistant::ask(&db, &lib.index, None, &member, bad, &id(20), false).await.unwrap_err();
+            let err = assistant::ask(&db, &lib.index, None, None, &member, bad, &id(20), false).await.unwrap_err();
             assert!(err.field_message("question").is_some(), "{bad:?}: {err:?}");
         }
-        assert!(assistant::ask(&db, &lib.index, None, &member, "Đảng viên là gì", "not an id", false).await.is_err());
+        assert!(assistant::ask(&db, &lib.index, None, None, &member, "Đảng viên là gì", "not an id", false).await.is_err());
         assert_eq!(assistant::home(&db, &member).await.unwrap().history.len(), 4);
     })
     .await;
@@ -178,7 +178,7 @@ async fn answers_cite_only_documents_the_asker_may_read() {
         let (answer, _) = assistant::answer_from(&lib.index, &docs::visibility(&db, &inside).await.unwrap(), question).unwrap();
         assert_eq!(answer.citations.first().map(|c| c.document_id), Some(lib.district_only), "the district's own member finds it");
         // A member of the bloc: the district's plan is neither cited nor among the candidates.
-        let exchange = assistant::ask(&db, &lib.index, None, &outside, question, &id(30), false).await.unwrap();
+        let exchange = assistant::ask(&db, &lib.index, None, None, &outside, question, &id(30), false).await.unwrap();
         let json = serde_json::to_string(&exchange).unwrap();
         assert!(!json.contains("chuyển đổi số") && !json.contains("tổ công nghệ số"), "{json}");
         assert!(exchange.answer.citations.iter().chain([]).all(|c| c.document_id != lib.district_only));
@@ -208,8 +208,8 @@ async fn history_is_kept_once_per_device_id_and_rated_by_its_asker_only() {
         let lib = library(&db).await;
         let member = user(&db, lib.f.member_c1).await;
         let other = user(&db, lib.f.member_d1).await;
-        let first = assistant::ask(&db, &lib.index, None, &member, "Đảng viên có những nhiệm vụ gì?", &id(40), true).await.unwrap();
-        let again = assistant::ask(&db, &lib.index, None, &member, "Đảng viên có những nhiệm vụ gì?", &id(40), true).await.unwrap();
+        let first = assistant::ask(&db, &lib.index, None, None, &member, "Đảng viên có những nhiệm vụ gì?", &id(40), true).await.unwrap();
+        let again = assistant::ask(&db, &lib.index, None, None, &member, "Đảng viên có những nhiệm vụ gì?", &id(40), true).await.unwrap();
         assert_eq!(first.id, again.id);
         assert!(first.by_voice);
         let home = assistant::home(&db, &member).await.unwrap();
@@ -232,7 +232,7 @@ async fn an_unanswered_question_goes_to_the_cell_once_and_administrators_see_it(
     on_both(|db| async move {
         let lib = library(&db).await;
         let member = user(&db, lib.f.member_c1).await;
-        let missing = assistant::ask(&db, &lib.index, None, &member, "Mức hỗ trợ mua bảo hiểm y tế cho đảng viên 50 năm tuổi đảng", &id(50), false).await.unwrap();
+        let missing = assistant::ask(&db, &lib.index, None, None, &member, "Mức hỗ trợ mua bảo hiểm y tế cho đảng viên 50 năm tuổi đảng", &id(50), false).await.unwrap();
         assert!(!missing.answer.found);
         let question = assistant::forward_to_cell(&db, &member, missing.id).await.unwrap();
         assert_eq!(assistant::forward_to_cell(&db, &member, missing.id).await.unwrap(), question, "a second tap files nothing new");
@@ -243,7 +243,7 @@ async fn an_unanswered_question_goes_to_the_cell_once_and_administrators_see_it(
         let other = user(&db, lib.f.member_d1).await;
         assert!(assistant::forward_to_cell(&db, &other, missing.id).await.is_err());
 
-        let answered = assistant::ask(&db, &lib.index, None, &member, "Ai có quyền sửa đổi Điều lệ Đảng?", &id(51), false).await.unwrap();
+        let answered = assistant::ask(&db, &lib.index, None, None, &member, "Ai có quyền sửa đổi Điều lệ Đảng?", &id(51), false).await.unwrap();
         assistant::rate(&db, &member, answered.id, -1, "Muốn biết thêm quy trình").await.unwrap();
         let admin = user(&db, lib.f.admin).await;
         let report = assistant::report(&db, &admin).await.unwrap();
@@ -338,7 +338,7 @@ async fn a_configured_model_phrases_answers_only_with_valid_citations_else_the_e
     let llm = |url: String, timeout_ms| app::state::LlmConfig { url, model: "local".into(), timeout_ms };
 
     let (url, seen) = model_server("Người vào Đảng phải qua thời kỳ dự bị mười hai tháng, tính từ ngày chi bộ tổ chức lễ kết nạp [1].", Default::default()).await;
-    let phrased = assistant::ask(&db, &lib.index, Some(&llm(url, 5_000)), &member, question, &id(60), false).await.unwrap();
+    let phrased = assistant::ask(&db, &lib.index, None, Some(&llm(url, 5_000)), &member, question, &id(60), false).await.unwrap();
     assert_eq!(phrased.answer.mode, "generative");
     assert_eq!(phrased.answer.sentences[0].citation, 1);
     assert_eq!(phrased.answer.citations[0].anchor, "dieu-5");
@@ -349,17 +349,17 @@ async fn a_configured_model_phrases_answers_only_with_valid_citations_else_the_e
     // A reply that cites nothing, or a passage it was not given, is not shown.
     for (n, reply) in [(61, "Thời kỳ dự bị là một năm."), (62, "Thời kỳ dự bị là mười hai tháng [7].")] {
         let (url, _) = model_server(reply, Default::default()).await;
-        let exchange = assistant::ask(&db, &lib.index, Some(&llm(url, 5_000)), &member, question, &id(n), false).await.unwrap();
+        let exchange = assistant::ask(&db, &lib.index, None, Some(&llm(url, 5_000)), &member, question, &id(n), false).await.unwrap();
         assert_eq!(exchange.answer.mode, "extractive", "{reply}");
     }
     // Too slow: the extractive answer, without waiting for the model.
     let (url, _) = model_server("Mười hai tháng [1].", std::time::Duration::from_secs(5)).await;
     let started = std::time::Instant::now();
-    let slow = assistant::ask(&db, &lib.index, Some(&llm(url, 300)), &member, question, &id(63), false).await.unwrap();
+    let slow = assistant::ask(&db, &lib.index, None, Some(&llm(url, 300)), &member, question, &id(63), false).await.unwrap();
     assert_eq!(slow.answer.mode, "extractive");
     assert!(started.elapsed() < std::time::Duration::from_secs(3));
     // Nothing listening at all.
-    let down = assistant::ask(&db, &lib.index, Some(&llm("http://127.0.0.1:9".into(), 1_000)), &member, question, &id(64), false).await.unwrap();
+    let down = assistant::ask(&db, &lib.index, None, Some(&llm("http://127.0.0.1:9".into(), 1_000)), &member, question, &id(64), false).await.unwrap();
     assert_eq!(down.answer.mode, "extractive");
 }
 
@@ -414,15 +414,15 @@ async fn questions_to_the_assistant_are_limited_per_member() {
         let question = "Thời kỳ dự bị của đảng viên là bao lâu?";
         in_one_window(&ASK_LIMIT).await;
         for n in 0..ASK_LIMIT.calls as u32 {
-            assistant::ask(&db, &lib.index, None, &member, question, &id(100 + n), false).await.unwrap();
+            assistant::ask(&db, &lib.index, None, None, &member, question, &id(100 + n), false).await.unwrap();
         }
-        let err = assistant::ask(&db, &lib.index, None, &member, question, &id(200), false).await.unwrap_err();
+        let err = assistant::ask(&db, &lib.index, None, None, &member, question, &id(200), false).await.unwrap_err();
         let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
         assert!(message.starts_with("Đồng chí đã dùng hết 30 lượt hỏi trợ lý ảo trong 10 phút."), "{message}");
         // A resend of a question already answered is no new work: it still gets its answer.
-        let resent = assistant::ask(&db, &lib.index, None, &member, question, &id(100), false).await.unwrap();
+        let resent = assistant::ask(&db, &lib.index, None, None, &member, question, &id(100), false).await.unwrap();
         assert!(resent.answer.found);
-        assert!(assistant::ask(&db, &lib.index, None, &other, question, &id(300), false).await.unwrap().answer.found);
+        assert!(assistant::ask(&db, &lib.index, None, None, &other, question, &id(300), false).await.unwrap().answer.found);
     })
     .await;
 }
@@ -438,17 +438,17 @@ async fn searches_are_limited_per_member_across_the_library_and_the_faq() {
         let search = SearchFilters { q: "thời kỳ dự bị".into(), ..SearchFilters::default() };
         in_one_window(&SEARCH_LIMIT).await;
         for _ in 0..SEARCH_LIMIT.calls {
-            assert!(!docs::library(&db, &lib.index, &member, &search).await.unwrap().hits.is_empty());
+            assert!(!docs::library(&db, &lib.index, None, &member, &search).await.unwrap().hits.is_empty());
         }
-        let err = docs::library(&db, &lib.index, &member, &search).await.unwrap_err();
+        let err = docs::library(&db, &lib.index, None, &member, &search).await.unwrap_err();
         let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
         assert!(message.starts_with("Đồng chí đã dùng hết 60 lượt tìm kiếm trong 1 phút. Vui lòng thử lại sau"), "{message}");
         // One count for every way of searching: the FAQ is refused too.
         assert!(matches!(app::questions::service::faq(&db, &lib.index, &member, "đảng phí").await, Err(AppError::TooMany(_))));
         // Browsing the library (no words) does no search and is not counted.
-        assert!(!docs::library(&db, &lib.index, &member, &SearchFilters::default()).await.unwrap().documents.is_empty());
+        assert!(!docs::library(&db, &lib.index, None, &member, &SearchFilters::default()).await.unwrap().documents.is_empty());
         // Another member is unaffected.
-        assert!(!docs::library(&db, &lib.index, &other, &search).await.unwrap().hits.is_empty());
+        assert!(!docs::library(&db, &lib.index, None, &other, &search).await.unwrap().hits.is_empty());
     })
     .await;
 }

@@ -12,6 +12,7 @@ mod consultations;
 mod documents;
 mod foundation;
 mod interaction;
+mod meaning;
 mod meeting_reports;
 mod meetings;
 mod member_import;

@@ -135,7 +135,8 @@ pub struct AssistantReportData {
 pub async fn ask_assistant(question: String, client_id: String, by_voice: bool) -> Result<Exchange, AppError> {
     let index = crate::state::search_index()?;
     let llm = crate::state::llm_config()?;
-    call!(|db, user| service::ask(&db, &index, llm.as_ref(), &user, &question, &client_id, by_voice))
+    let meaning = crate::state::embeddings()?;
+    call!(|db, user| service::ask(&db, &index, meaning.as_ref(), llm.as_ref(), &user, &question, &client_id, by_voice))
 }
 
 #[server(endpoint = "assistant-home")]

@@ -13,6 +13,7 @@ use super::{Answer, AssistantPageData, AssistantReportData, Exchange, MAX_QUESTI
 use crate::auth::{Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
 use crate::db::entities::{assistant_exchange, document, document_section, unit, unit_closure};
+use crate::documents::search::meaning::{self, Embeddings};
 use crate::documents::search::{PassageHit, SearchIndex, Visibility};
 use crate::error::{AppError, AppResult, OrInternal};
 use crate::state::LlmConfig;
@@ -36,8 +37,18 @@ pub const ASK_LIMIT: Limit = Limit { name: "ask", calls: 30, window_secs: 600, w
 /// The answer from the documents `visible` to the asker, with the passages it ranked.
 pub fn answer_from(index: &SearchIndex, visible: &Visibility, question: &str) -> AppResult<(Answer, Vec<PassageHit>)> {
     let query = normalize(question);
-    let terms = query.terms();
-    let hits = index.passages(&terms, query.article.as_deref(), visible, CANDIDATES)?;
+    let hits = index.passages(&query.terms(), query.article.as_deref(), visible, CANDIDATES)?;
+    let idf = |t: &str| index.passage_idf(t);
+    Ok((answer::compose(question, &query, &hits, &idf), hits))
+}
+
+/// As [`answer_from`], the passages' documents reordered by meaning first when a sentence
+/// encoder is configured (a question naming its article is answered by that article).
+pub async fn answer_with_meaning(db: &impl ConnectionTrait, index: &SearchIndex, meaning: Option<&Embeddings>, visible: &Visibility, question: &str) -> AppResult<(Answer, Vec<PassageHit>)> {
+    let query = normalize(question);
+    let (Some(endpoint), None) = (meaning, &query.article) else { return answer_from(index, visible, question) };
+    let mut hits = index.passages(&query.terms(), None, visible, CANDIDATES)?;
+    meaning::rerank(db, endpoint, question, &mut hits).await?;
     let idf = |t: &str| index.passage_idf(t);
     Ok((answer::compose(question, &query, &hits, &idf), hits))
 }
@@ -77,9 +88,13 @@ async fn own_exchange(db: &impl ConnectionTrait, user: &SessionUser, client_id: 
 
 /// Answers a question and keeps it in the member's history. A resend with the same device-made
 /// id returns the first answer.
+// What a question needs is each a separate optional service (the encoder, the language model)
+// or the question's own parts; bundling them would only move the list elsewhere.
+#[allow(clippy::too_many_arguments)]
 pub async fn ask(
     db: &DatabaseConnection,
     index: &SearchIndex,
+    meaning: Option<&Embeddings>,
     llm: Option<&LlmConfig>,
     user: &SessionUser,
     question: &str,
@@ -95,7 +110,7 @@ pub async fn ask(
     let question = checked_question(question)?;
     rate_limit::hit(db, &ASK_LIMIT, user.member_id).await?;
     let visible = crate::documents::service::visibility(db, user).await?;
-    let (mut answer, hits) = answer_from(index, &visible, &question)?;
+    let (mut answer, hits) = answer_with_meaning(db, index, meaning, &visible, &question).await?;
     if let (true, Some(llm)) = (answer.found, llm)
         && let Some(phrased) = super::generative::phrase(llm, &answer, &hits).await
     {

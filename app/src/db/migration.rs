@@ -26,6 +26,7 @@ mod m20261203_000017_reading_proof;
 mod m20261204_000018_activation;
 mod m20261204_000019_search_changes;
 mod m20261204_000020_search_change_kinds;
+mod m20261205_000021_document_vectors;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_activation::Migration),
             Box::new(m20261204_000019_search_changes::Migration),
             Box::new(m20261204_000020_search_change_kinds::Migration),
+            Box::new(m20261205_000021_document_vectors::Migration),
         ]
     }
 }

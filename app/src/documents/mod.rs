@@ -169,7 +169,8 @@ pub async fn library(
 ) -> Result<LibraryPage, AppError> {
     let filters = SearchFilters::from_form(q, doc_type, level, status, year, issuer);
     let index = crate::state::search_index()?;
-    call!(|db, user| service::library(&db, &index, &user, &filters))
+    let meaning = crate::state::embeddings()?;
+    call!(|db, user| service::library(&db, &index, meaning.as_ref(), &user, &filters))
 }
 
 #[server(endpoint = "document")]

@@ -10,9 +10,10 @@ use sea_orm::{
 };
 use sha2::{Digest, Sha256};
 
-use super::search::{SearchIndex, Visibility, section_label};
+use super::search::meaning::Embeddings;
+use super::search::{self, SearchIndex, Visibility, section_label};
 use super::structure::parse;
-use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SectionView};
+use super::{DocumentSummary, DocumentView, LibraryPage, SearchFilters, SearchHit, SectionView};
 use crate::auth::service::{Action, authorize};
 use crate::auth::SessionUser;
 use crate::common::rate_limit;
@@ -128,15 +129,34 @@ async fn published_for_audience(
         .await?)
 }
 
+/// The hits of a search (the library's box, the API): the engine's ranking, reordered by meaning
+/// among the first documents when a sentence encoder is configured.
+pub async fn search_hits(
+    db: &DatabaseConnection,
+    index: &SearchIndex,
+    meaning: Option<&Embeddings>,
+    filters: &SearchFilters,
+    visible: &Visibility,
+    limit: usize,
+) -> AppResult<Vec<SearchHit>> {
+    let Some(endpoint) = meaning else { return index.search(filters, visible, limit) };
+    // Enough hits to hold the candidates (at most three hits per document).
+    let mut hits = index.search(filters, visible, limit.max(search::meaning::CANDIDATES * 3))?;
+    search::meaning::rerank(db, endpoint, &filters.q, &mut hits).await?;
+    hits.truncate(limit);
+    Ok(hits)
+}
+
 pub async fn library(
     db: &DatabaseConnection,
     index: &SearchIndex,
+    meaning: Option<&Embeddings>,
     user: &SessionUser,
     filters: &SearchFilters,
 ) -> AppResult<LibraryPage> {
     if !filters.q.trim().is_empty() {
         rate_limit::hit(db, &rate_limit::SEARCH_LIMIT, user.member_id).await?;
-        let hits = index.search(filters, &visibility(db, user).await?, 30)?;
+        let hits = search_hits(db, index, meaning, filters, &visibility(db, user).await?, 30).await?;
         return Ok(LibraryPage { documents: Vec::new(), hits, searched: true });
     }
     let visible = visible_ids(db, user).await?;

@@ -64,3 +64,4 @@ pub mod push_outbox;
 pub mod joins;
 pub mod offline_write;
 pub mod assistant_exchange;
+pub mod document_vector;

