@@ -60,6 +60,8 @@ pub struct Embeddings {
     url: String,
     /// How long a search waits for its question's vector.
     question_timeout: Duration,
+    /// Documents' vectors read lately (shared by the clones of this endpoint).
+    vectors: Vectors,
 }
 
 /// Why a call to the endpoint failed (logged; the caller carries on without meaning).
@@ -77,7 +79,7 @@ impl Embeddings {
     pub fn new(url: &str) -> Embeddings {
         // The encoder answers; it never sends the server elsewhere.
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
-        Embeddings { client, url: url.trim_end_matches('/').to_string(), question_timeout: QUESTION_TIMEOUT }
+        Embeddings { client, url: url.trim_end_matches('/').to_string(), question_timeout: QUESTION_TIMEOUT, vectors: Vectors::default() }
     }
 
     /// The same endpoint, a search waiting `timeout` for its question's vector.
@@ -396,11 +398,7 @@ pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, questio
         .await?
         .into_iter()
         .collect();
-    let rows = document_vector::Entity::find().filter(document_vector::Column::DocumentId.is_in(documents.iter().copied())).all(db).await?;
-    let current: Vec<&document_vector::Model> = rows.iter().filter(|r| checksums.get(&r.document_id) == Some(&r.checksum) && r.windows > 0).collect();
-    if current.len() < documents.len() {
-        return Ok(None);
-    }
+    let Some(current) = endpoint.vectors.current(db, &checksums, documents).await? else { return Ok(None) };
     let asked = question.split_whitespace().take(WINDOW_WORDS * 4).collect::<Vec<_>>().join(" ");
     let vector = match endpoint.embed(&[asked], true, endpoint.question_timeout).await {
         Ok(mut v) => v.pop().unwrap_or_default(),
@@ -410,16 +408,95 @@ pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, questio
         }
     };
     let mut out = HashMap::new();
-    for row in current {
-        if usize::try_from(row.dim).ok() != Some(vector.len()) {
+    for (document_id, made) in current {
+        if made.windows > 0 && made.dim != vector.len() {
             // Made by an encoder of another size: meaningless beside this one. (After changing
             // the encoder, empty `document_vectors`; the workers make them again.)
-            tracing::warn!(document_id = row.document_id, "document vectors from another encoder");
+            tracing::warn!(document_id, "document vectors from another encoder");
             return Ok(None);
         }
-        out.insert(row.document_id, closest(&vector, &row.vectors).unwrap_or(0.0));
+        out.insert(document_id, closest(&vector, &made.packed).unwrap_or(0.0));
     }
     Ok(Some(out))
+}
+
+/// Bytes of document vectors a server keeps in memory (a law of 200 articles has about 400 KB).
+const CACHE_BYTES: usize = 128 << 20;
+
+/// One document's vectors as read from the database.
+#[derive(Debug)]
+struct Made {
+    checksum: String,
+    dim: usize,
+    windows: usize,
+    packed: Vec<u8>,
+}
+
+/// The vectors of documents searched lately, so a question does not read megabytes of them
+/// from the database each time; an entry of an older text is read again.
+#[derive(Debug, Default)]
+struct VectorCache {
+    entries: HashMap<i64, (std::sync::Arc<Made>, u64)>,
+    bytes: usize,
+    clock: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Vectors(std::sync::Arc<std::sync::Mutex<VectorCache>>);
+
+impl Vectors {
+    /// The current vectors of every one of `documents` (`checksums`: their texts' now), or
+    /// `None` if one has none yet.
+    async fn current(&self, db: &impl ConnectionTrait, checksums: &HashMap<i64, String>, documents: &[i64]) -> AppResult<Option<Vec<(i64, std::sync::Arc<Made>)>>> {
+        let mut found = Vec::with_capacity(documents.len());
+        let mut missing = Vec::new();
+        {
+            let mut cache = self.0.lock().map_err(|_| AppError::Internal)?;
+            cache.clock += 1;
+            let now = cache.clock;
+            for id in documents {
+                match cache.entries.get_mut(id) {
+                    Some((made, used)) if checksums.get(id) == Some(&made.checksum) => {
+                        *used = now;
+                        found.push((*id, made.clone()));
+                    }
+                    _ => missing.push(*id),
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let rows = document_vector::Entity::find().filter(document_vector::Column::DocumentId.is_in(missing.iter().copied())).all(db).await?;
+            let mut cache = self.0.lock().map_err(|_| AppError::Internal)?;
+            for row in rows.into_iter().filter(|r| checksums.get(&r.document_id) == Some(&r.checksum)) {
+                let id = row.document_id;
+                let made = std::sync::Arc::new(Made {
+                    checksum: row.checksum,
+                    dim: usize::try_from(row.dim).unwrap_or(0),
+                    windows: usize::try_from(row.windows).unwrap_or(0),
+                    packed: row.vectors,
+                });
+                cache.put(id, made.clone());
+                found.push((id, made));
+            }
+        }
+        Ok((found.len() == documents.len()).then_some(found))
+    }
+}
+
+impl VectorCache {
+    fn put(&mut self, id: i64, made: std::sync::Arc<Made>) {
+        let size = made.packed.len() + 64;
+        if let Some((old, _)) = self.entries.insert(id, (made, self.clock)) {
+            self.bytes = self.bytes.saturating_sub(old.packed.len() + 64);
+        }
+        self.bytes += size;
+        while self.bytes > CACHE_BYTES && self.entries.len() > 1 {
+            let Some(oldest) = self.entries.iter().filter(|(k, _)| **k != id).min_by_key(|(_, (_, used))| *used).map(|(k, _)| *k) else { break };
+            if let Some((gone, _)) = self.entries.remove(&oldest) {
+                self.bytes = self.bytes.saturating_sub(gone.packed.len() + 64);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
