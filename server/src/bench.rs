@@ -363,7 +363,8 @@ pub async fn search_figures() -> Result<(), DbErr> {
     Ok(())
 }
 
-fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
+/// The median and the 95th percentile of `times`.
+pub(crate) fn percentiles(times: &mut [Duration]) -> (Duration, Duration) {
     times.sort();
     let pct = |p: usize| times.get((times.len() * p / 100).min(times.len().saturating_sub(1))).copied().unwrap_or_default();
     (pct(50), pct(95))

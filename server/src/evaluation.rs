@@ -348,14 +348,19 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
     let started = Instant::now();
     let mut rows: Vec<(&str, [Tally; 2])> = vec![("library search (/api/v1/search)", Default::default()), ("plain BM25 baseline", Default::default())];
     let mut asked = 0usize;
+    let (mut search_times, mut ask_times) = (Vec::new(), Vec::new());
     for (variant, shape) in [(0usize, false), (1, true)] {
         for q in &questions {
             let text = if shape { app::db::fold::fold(&q.text) } else { q.text.clone() };
             let cookie = &cookies[asked / ASKS_PER_MEMBER];
+            let timer = Instant::now();
             let found = search(&http, &server.base, cookie, &text).await?;
+            search_times.push(timer.elapsed());
             rows[0].1[variant].rank(&q.gold, &found);
             rows[1].1[variant].rank(&q.gold, &baseline.top(&text, 5));
+            let timer = Instant::now();
             let (answered, cited) = ask(&http, &server.base, cookie, &text).await?;
+            ask_times.push(timer.elapsed());
             asked += 1;
             let tally = &mut rows[0].1[variant];
             tally.answered += usize::from(answered);
@@ -383,7 +388,14 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
         share(with.wrong_page, with.answered),
         share(without.wrong_page, without.answered)
     );
-    println!("({} searches and {} questions over HTTP in {:.1?})", questions.len() * 2, questions.len() * 2, started.elapsed());
+    let (search_p50, search_p95) = crate::bench::percentiles(&mut search_times);
+    let (ask_p50, ask_p95) = crate::bench::percentiles(&mut ask_times);
+    println!(
+        "({} searches and {} questions over HTTP in {:.1?}; as a member waits, p50 / p95: search {search_p50:.1?} / {search_p95:.1?}, question {ask_p50:.1?} / {ask_p95:.1?})",
+        questions.len() * 2,
+        questions.len() * 2,
+        started.elapsed(),
+    );
     drop(server);
     Ok(())
 }
