@@ -94,7 +94,7 @@ fn flag(name: &str, default: bool) -> Result<bool, String> {
     }
 }
 
-/// The optional generative endpoint: only an http(s) URL is taken.
+/// The optional sentence encoder (its base URL; `/v1/embeddings` is added): only http(s).
 fn embeddings_from_env() -> Result<Option<app::documents::search::meaning::Embeddings>, String> {
     let Some(url) = std::env::var("SOTAY_EMBEDDINGS_URL").ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else {
         return Ok(None);
@@ -114,6 +114,7 @@ fn embeddings_from_env() -> Result<Option<app::documents::search::meaning::Embed
     Ok(Some(app::documents::search::meaning::Embeddings::new(&url).waiting(std::time::Duration::from_millis(timeout_ms))))
 }
 
+/// The optional generative endpoint: only an http(s) URL is taken.
 fn llm_from_env() -> Result<Option<app::state::LlmConfig>, String> {
     let Some(url) = std::env::var("ASSISTANT_LLM_URL").ok().map(|v| v.trim().trim_end_matches('/').to_string()).filter(|v| !v.is_empty()) else {
         return Ok(None);

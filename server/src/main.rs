@@ -273,7 +273,8 @@ fn spawn_search_follower(db: sea_orm::DatabaseConnection, search: Arc<app::docum
 }
 
 /// Makes the vectors of documents published or changed since (see `search::meaning`): one
-/// document at a time, checking every five seconds; a failing encoder is tried again a minute on.
+/// document at a time, checking every five seconds; after a failure (that document then waits an
+/// hour, for every server) the worker goes on a minute later.
 fn spawn_meaning_worker(db: sea_orm::DatabaseConnection, endpoint: app::documents::search::meaning::Embeddings) {
     tokio::spawn(async move {
         let mut made_total = 0usize;

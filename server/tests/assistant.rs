@@ -437,8 +437,14 @@ async fn searches_are_limited_per_member_across_the_library_and_the_faq() {
         let other = user(&db, lib.f.member_d1).await;
         let search = SearchFilters { q: "thời kỳ dự bị".into(), ..SearchFilters::default() };
         in_one_window(&SEARCH_LIMIT).await;
-        for _ in 0..SEARCH_LIMIT.calls {
+        for _ in 0..3 {
             assert!(!docs::library(&db, &lib.index, None, &member, &search).await.unwrap().hits.is_empty());
+        }
+        // The rest of the minute's searches, counted as the searches count them (quickly, so the
+        // window cannot end in between).
+        let now = chrono::Utc::now();
+        for _ in 3..SEARCH_LIMIT.calls {
+            app::common::rate_limit::count(&db, &SEARCH_LIMIT, &lib.f.member_c1.to_string(), now).await.unwrap();
         }
         let err = docs::library(&db, &lib.index, None, &member, &search).await.unwrap_err();
         let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };

@@ -95,6 +95,17 @@ async fn vectors_are_made_for_published_documents_and_made_again_when_the_text_c
         assert_eq!(meaning::make_vectors(&db, &endpoint, 100).await.unwrap(), 1);
         assert_eq!(document_vector::Entity::find().count(&db).await.unwrap(), 5, "made again in place");
         assert_eq!(document_vector::Entity::find_by_id(code[1].1).one(&db).await.unwrap().unwrap().checksum, "0".repeat(64));
+
+        // An encoder that fails: the document then waits (for every server's worker) rather
+        // than being tried again at once, and the others are still made.
+        for (article, sum) in [(code[3].1, "1"), (code[4].1, "2")] {
+            let mut changed: document::ActiveModel = document::Entity::find_by_id(article).one(&db).await.unwrap().unwrap().into();
+            changed.checksum = Set(sum.repeat(64));
+            changed.update(&db).await.unwrap();
+        }
+        assert!(meaning::make_vectors(&db, &Embeddings::new("http://127.0.0.1:9"), 1).await.is_err());
+        assert_eq!(meaning::make_vectors(&db, &endpoint, 100).await.unwrap(), 1, "the one that failed waits");
+        assert_eq!(meaning::coverage(&db).await.unwrap(), (4, 5));
     })
     .await;
 }

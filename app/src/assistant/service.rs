@@ -43,14 +43,21 @@ pub fn answer_from(index: &SearchIndex, visible: &Visibility, question: &str) ->
 }
 
 /// As [`answer_from`], the passages' documents reordered by meaning first when a sentence
-/// encoder is configured (a question naming its article is answered by that article).
+/// encoder is configured (a question naming its article is answered by that article). When the
+/// passage meaning puts first does not cover the question, the words' answer stands: meaning
+/// chooses between answers, it never turns one into "not found".
 pub async fn answer_with_meaning(db: &impl ConnectionTrait, index: &SearchIndex, meaning: Option<&Embeddings>, visible: &Visibility, question: &str) -> AppResult<(Answer, Vec<PassageHit>)> {
     let query = normalize(question);
     let (Some(endpoint), None) = (meaning, &query.article) else { return answer_from(index, visible, question) };
-    let mut hits = index.passages(&query.terms(), None, visible, CANDIDATES)?;
-    meaning::rerank(db, endpoint, question, &mut hits).await?;
+    let by_words = index.passages(&query.terms(), None, visible, CANDIDATES)?;
+    let mut by_meaning = by_words.clone();
+    meaning::rerank(db, endpoint, question, &mut by_meaning).await?;
     let idf = |t: &str| index.passage_idf(t);
-    Ok((answer::compose(question, &query, &hits, &idf), hits))
+    let answer = answer::compose(question, &query, &by_meaning, &idf);
+    if answer.found || by_meaning == by_words {
+        return Ok((answer, by_meaning));
+    }
+    Ok((answer::compose(question, &query, &by_words, &idf), by_words))
 }
 
 /// A question as typed, checked: the Vietnamese message names what is wrong.

@@ -65,3 +65,4 @@ pub mod joins;
 pub mod offline_write;
 pub mod assistant_exchange;
 pub mod document_vector;
+pub mod document_vector_claim;

@@ -22,7 +22,7 @@ use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Set};
 
 use super::{PassageHit, SearchHit};
-use crate::db::entities::{document, document_section, document_vector};
+use crate::db::entities::{document, document_section, document_vector, document_vector_claim};
 use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
 
@@ -33,6 +33,9 @@ const WINDOW_STEP: usize = 30;
 /// Windows made per document at most (about 120,000 words): beyond, a text is a compilation
 /// whose opening chapters say what it is.
 const MAX_WINDOWS: usize = 4000;
+/// Characters per window at most: a "word" without spaces (an address, a table's row, an
+/// encoded image) must not make a window of megabytes.
+const MAX_WINDOW_CHARS: usize = 2000;
 /// Windows sent per request: small, so a member's question waiting behind the worker at a
 /// one-at-a-time encoder waits a few hundred milliseconds at most.
 const BATCH: usize = 4;
@@ -62,7 +65,13 @@ pub struct Embeddings {
     question_timeout: Duration,
     /// Documents' vectors read lately (shared by the clones of this endpoint).
     vectors: Vectors,
+    /// Until when searches go without asking it, after it failed one (shared likewise).
+    resting: std::sync::Arc<std::sync::Mutex<Option<std::time::Instant>>>,
 }
+
+/// How long searches leave a failing encoder alone: a hung one would otherwise add its whole
+/// timeout to every search.
+const REST: Duration = Duration::from_secs(30);
 
 /// Why a call to the endpoint failed (logged; the caller carries on without meaning).
 #[derive(Debug, thiserror::Error)]
@@ -79,7 +88,21 @@ impl Embeddings {
     pub fn new(url: &str) -> Embeddings {
         // The encoder answers; it never sends the server elsewhere.
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
-        Embeddings { client, url: url.trim_end_matches('/').to_string(), question_timeout: QUESTION_TIMEOUT, vectors: Vectors::default() }
+        Embeddings { client, url: url.trim_end_matches('/').to_string(), question_timeout: QUESTION_TIMEOUT, vectors: Vectors::default(), resting: Default::default() }
+    }
+
+    fn is_resting(&self) -> bool {
+        self.resting.lock().ok().and_then(|r| *r).is_some_and(|until| std::time::Instant::now() < until)
+    }
+
+    /// Leaves the encoder alone for [`REST`] after `error` (logged once per rest).
+    fn rest(&self, error: &EmbeddingsError) {
+        if let Ok(mut until) = self.resting.lock() {
+            if until.is_none_or(|u| std::time::Instant::now() >= u) {
+                tracing::warn!(error = %error, "searches go without meaning for {} s", REST.as_secs());
+            }
+            *until = Some(std::time::Instant::now() + REST);
+        }
     }
 
     /// The same endpoint, a search waiting `timeout` for its question's vector.
@@ -156,7 +179,7 @@ fn windows(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut start = 0;
     while start < words.len() && out.len() < MAX_WINDOWS {
-        out.push(words[start..(start + WINDOW_WORDS).min(words.len())].join(" "));
+        out.push(words[start..(start + WINDOW_WORDS).min(words.len())].join(" ").chars().take(MAX_WINDOW_CHARS).collect());
         if start + WINDOW_WORDS >= words.len() {
             break;
         }
@@ -209,21 +232,33 @@ async fn document_text(db: &impl ConnectionTrait, document_id: i64) -> AppResult
     Ok(text)
 }
 
-/// Published documents whose vectors are missing or older than their text, a few at random (so
-/// the workers of several servers seldom pick the same one).
-async fn stale(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<(i64, String)>> {
-    let current = Query::select()
+/// Whether `documents`' row has vectors made from its current text (a subquery).
+fn has_current_vectors() -> sea_orm::sea_query::SelectStatement {
+    Query::select()
         .expr(Expr::val(1))
         .from(document_vector::Entity)
         .and_where(Expr::col((document_vector::Entity, document_vector::Column::DocumentId)).equals((document::Entity, document::Column::Id)))
         .and_where(Expr::col((document_vector::Entity, document_vector::Column::Checksum)).equals((document::Entity, document::Column::Checksum)))
+        .to_owned()
+}
+
+/// Published documents whose vectors are missing or older than their text and that no worker
+/// holds (nor waits on after a failure), a few at random: the workers of several servers seldom
+/// pick the same one, and a claim settles it when they do.
+async fn stale(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<(i64, String)>> {
+    let held = Query::select()
+        .expr(Expr::val(1))
+        .from(document_vector_claim::Entity)
+        .and_where(Expr::col((document_vector_claim::Entity, document_vector_claim::Column::DocumentId)).equals((document::Entity, document::Column::Id)))
+        .and_where(Expr::col((document_vector_claim::Entity, document_vector_claim::Column::ClaimedUntil)).gt(Utc::now()))
         .to_owned();
     Ok(document::Entity::find()
         .select_only()
         .column(document::Column::Id)
         .column(document::Column::Checksum)
         .filter(document::Column::Published.eq(true))
-        .filter(Expr::exists(current).not())
+        .filter(Expr::exists(has_current_vectors()).not())
+        .filter(Expr::exists(held).not())
         .order_by(Expr::cust("RANDOM()"), Order::Asc)
         .limit(limit)
         .into_tuple::<(i64, String)>()
@@ -231,50 +266,101 @@ async fn stale(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<(i64, Str
         .await?)
 }
 
-/// Makes the vectors of up to `documents` published documents that lack current ones. Returns
-/// how many were made. Two servers making the same document's at once both write the same rows.
-pub async fn make_vectors(db: &impl ConnectionTrait, endpoint: &Embeddings, documents: u64) -> AppResult<usize> {
+/// Takes document `id` for this worker until `until`, unless another holds it. True if taken.
+async fn claim(db: &impl ConnectionTrait, id: i64, until: chrono::DateTime<Utc>) -> AppResult<bool> {
+    let taken = document_vector_claim::Entity::insert(document_vector_claim::ActiveModel { document_id: Set(id), claimed_until: Set(until) })
+        .on_conflict(
+            OnConflict::column(document_vector_claim::Column::DocumentId)
+                .update_column(document_vector_claim::Column::ClaimedUntil)
+                .action_and_where(Expr::col((document_vector_claim::Entity, document_vector_claim::Column::ClaimedUntil)).lte(Utc::now()))
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(taken == 1)
+}
+
+/// How long a claim holds: a document of [`MAX_WINDOWS`] windows takes a few minutes.
+const CLAIM_MINUTES: i64 = 15;
+/// After a failure, nobody tries the document again for this long.
+const RETRY_MINUTES: i64 = 60;
+/// Stale documents looked at per round.
+const PICK: u64 = 20;
+
+/// Makes the vectors of up to `documents` published documents that lack current ones, each
+/// claimed first. Returns how many were made. A document that fails waits [`RETRY_MINUTES`]
+/// (for every server) and the error is returned.
+pub async fn make_vectors(db: &impl ConnectionTrait, endpoint: &Embeddings, documents: usize) -> AppResult<usize> {
     let mut made = 0;
-    for (id, checksum) in stale(db, documents).await? {
-        // The checksum was read before the text: a text changed in between is stored under the
-        // old checksum, found stale and made again.
-        let text = document_text(db, id).await?;
-        let mut vectors = Vec::new();
-        for batch in windows(&text).chunks(BATCH) {
-            let got = endpoint.embed(batch, false, BATCH_TIMEOUT).await.map_err(|e| {
-                tracing::warn!(error = %e, document_id = id, "document vectors not made");
-                AppError::Internal
-            })?;
-            vectors.extend(got);
+    for (id, checksum) in stale(db, PICK).await? {
+        if made >= documents {
+            break;
         }
-        let dim = vectors.first().map_or(0, Vec::len);
-        let row = document_vector::ActiveModel {
-            document_id: Set(id),
-            checksum: Set(checksum),
-            dim: Set(i32::try_from(dim).unwrap_or(0)),
-            windows: Set(i32::try_from(vectors.len()).unwrap_or(i32::MAX)),
-            vectors: Set(pack(&vectors)),
-            made_at: Set(Utc::now()),
-        };
-        document_vector::Entity::insert(row)
-            .on_conflict(
-                OnConflict::column(document_vector::Column::DocumentId)
-                    .update_columns([document_vector::Column::Checksum, document_vector::Column::Dim, document_vector::Column::Windows, document_vector::Column::Vectors, document_vector::Column::MadeAt])
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await?;
-        made += 1;
+        if !claim(db, id, Utc::now() + chrono::Duration::minutes(CLAIM_MINUTES)).await? {
+            continue;
+        }
+        match make_one(db, endpoint, id, &checksum).await {
+            Ok(()) => {
+                document_vector_claim::Entity::delete_by_id(id).exec(db).await?;
+                made += 1;
+            }
+            Err(e) => {
+                let retry = document_vector_claim::ActiveModel { document_id: Set(id), claimed_until: Set(Utc::now() + chrono::Duration::minutes(RETRY_MINUTES)) };
+                if let Err(not_noted) = document_vector_claim::Entity::update(retry).exec(db).await {
+                    tracing::warn!(error = %not_noted, document_id = id, "a failed document's retry time not noted");
+                }
+                return Err(e);
+            }
+        }
     }
     Ok(made)
+}
+
+/// Embeds one document's windows and stores them under `checksum`, unless its text changed
+/// meanwhile (then it is stale again and made anew).
+async fn make_one(db: &impl ConnectionTrait, endpoint: &Embeddings, id: i64, checksum: &str) -> AppResult<()> {
+    // The checksum was read before the text: a text changed in between is stored under the old
+    // checksum, found stale and made again.
+    let text = document_text(db, id).await?;
+    let mut vectors = Vec::new();
+    for batch in windows(&text).chunks(BATCH) {
+        let got = endpoint.embed(batch, false, BATCH_TIMEOUT).await.map_err(|e| {
+            tracing::warn!(error = %e, document_id = id, "document vectors not made");
+            AppError::Internal
+        })?;
+        vectors.extend(got);
+    }
+    // A slow worker does not overwrite the vectors of a newer text with an older one's.
+    let now_checksum: Option<String> = document::Entity::find_by_id(id).select_only().column(document::Column::Checksum).into_tuple().one(db).await?;
+    if now_checksum.as_deref() != Some(checksum) {
+        return Ok(());
+    }
+    let dim = vectors.first().map_or(0, Vec::len);
+    let row = document_vector::ActiveModel {
+        document_id: Set(id),
+        checksum: Set(checksum.to_string()),
+        dim: Set(i32::try_from(dim).unwrap_or(0)),
+        windows: Set(i32::try_from(vectors.len()).unwrap_or(i32::MAX)),
+        vectors: Set(pack(&vectors)),
+        made_at: Set(Utc::now()),
+    };
+    document_vector::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(document_vector::Column::DocumentId)
+                .update_columns([document_vector::Column::Checksum, document_vector::Column::Dim, document_vector::Column::Windows, document_vector::Column::Vectors, document_vector::Column::MadeAt])
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
 }
 
 /// Published documents with current vectors, and published documents in all.
 pub async fn coverage(db: &impl ConnectionTrait) -> AppResult<(u64, u64)> {
     use sea_orm::PaginatorTrait;
-    let published = document::Entity::find().filter(document::Column::Published.eq(true)).count(db).await?;
-    let missing = stale(db, u64::MAX >> 1).await?.len() as u64;
-    Ok((published.saturating_sub(missing), published))
+    let published = document::Entity::find().filter(document::Column::Published.eq(true));
+    let made = published.clone().filter(Expr::exists(has_current_vectors())).count(db).await?;
+    Ok((made, published.count(db).await?))
 }
 
 /// A ranked hit of some document: a library hit or an assistant's passage.
@@ -371,7 +457,7 @@ pub async fn rerank<H: Ranked>(db: &impl ConnectionTrait, endpoint: &Embeddings,
     let question = with_diacritics(question, &texts);
     let Some(closeness) = closeness(db, endpoint, &question, &candidates.iter().map(|(d, _)| *d).collect::<Vec<_>>()).await? else { return Ok(()) };
     let lexical = scaled(&candidates.iter().map(|(_, s)| *s).collect::<Vec<_>>());
-    let meaning = scaled(&candidates.iter().map(|(d, _)| closeness[d]).collect::<Vec<_>>());
+    let meaning = scaled(&candidates.iter().map(|(d, _)| closeness.get(d).copied().unwrap_or(0.0)).collect::<Vec<_>>());
     let mixed: HashMap<i64, f32> = candidates.iter().enumerate().map(|(i, (d, _))| (*d, lexical[i] + MEANING_WEIGHT * meaning[i])).collect();
     // Each candidate's hits move with it, in their own order; the other documents follow.
     let rank = |h: &H| mixed.get(&h.document()).map_or(f32::INFINITY, |m| -*m);
@@ -398,12 +484,15 @@ pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, questio
         .await?
         .into_iter()
         .collect();
+    if endpoint.is_resting() {
+        return Ok(None);
+    }
     let Some(current) = endpoint.vectors.current(db, &checksums, documents).await? else { return Ok(None) };
     let asked = question.split_whitespace().take(WINDOW_WORDS * 4).collect::<Vec<_>>().join(" ");
     let vector = match endpoint.embed(&[asked], true, endpoint.question_timeout).await {
         Ok(mut v) => v.pop().unwrap_or_default(),
         Err(e) => {
-            tracing::warn!(error = %e, "question searched without meaning");
+            endpoint.rest(&e);
             return Ok(None);
         }
     };
@@ -465,6 +554,19 @@ impl Vectors {
             }
         }
         if !missing.is_empty() {
+            // Which exist first: a candidate without current vectors (a document just published)
+            // makes the rest useless, and they may be megabytes.
+            let made: Vec<(i64, String)> = document_vector::Entity::find()
+                .select_only()
+                .column(document_vector::Column::DocumentId)
+                .column(document_vector::Column::Checksum)
+                .filter(document_vector::Column::DocumentId.is_in(missing.iter().copied()))
+                .into_tuple()
+                .all(db)
+                .await?;
+            if made.iter().filter(|(id, sum)| checksums.get(id) == Some(sum)).count() < missing.len() {
+                return Ok(None);
+            }
             let rows = document_vector::Entity::find().filter(document_vector::Column::DocumentId.is_in(missing.iter().copied())).all(db).await?;
             let mut cache = self.0.lock().map_err(|_| AppError::Internal)?;
             for row in rows.into_iter().filter(|r| checksums.get(&r.document_id) == Some(&r.checksum)) {

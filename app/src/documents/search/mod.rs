@@ -248,18 +248,18 @@ pub struct SearchIndex {
 const DATABASE_MARK: &str = "search-database";
 
 /// Removes indexes an older build laid out (`documents-v1` beside today's `documents-v2`): each
-/// kind's folder is named with its layout's version, and a superseded one is never read again.
-/// Anything else in the folder is left alone.
+/// kind's folder is named with its layout's version, and an older one is never read again. A
+/// newer one (a build rolled back) and anything else in the folder are left alone. Called once
+/// this process holds the folder (its writers' locks).
 fn remove_old_layouts(root: &Path) {
     use engine::Kind;
-    let current = [SectionFields::DIR, PassageFields::DIR, DocumentFields::DIR, FaqFields::DIR];
-    // "documents-v2" → "documents", if it ends in a version.
-    let kind_of = |name: &str| name.rsplit_once("-v").filter(|(_, v)| !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit())).map(|(kind, _)| kind.to_string());
-    let kinds: Vec<String> = current.iter().filter_map(|dir| kind_of(dir)).collect();
+    // "documents-v2" → ("documents", 2).
+    let layout = |name: &str| name.rsplit_once("-v").and_then(|(kind, v)| Some((kind.to_string(), v.parse::<u32>().ok()?)));
+    let current: Vec<(String, u32)> = [SectionFields::DIR, PassageFields::DIR, DocumentFields::DIR, FaqFields::DIR].iter().filter_map(|dir| layout(dir)).collect();
     let Ok(entries) = std::fs::read_dir(root) else { return };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let superseded = kind_of(&name).is_some_and(|kind| kinds.contains(&kind)) && !current.contains(&name.as_str());
+        let superseded = layout(&name).is_some_and(|(kind, version)| current.iter().any(|(k, v)| *k == kind && version < *v));
         if superseded && entry.path().is_dir() {
             match std::fs::remove_dir_all(entry.path()) {
                 Ok(()) => tracing::info!(dir = %entry.path().display(), "search index of an older layout removed"),
@@ -298,8 +298,7 @@ pub async fn forget_indexes(db: &impl ConnectionTrait) -> AppResult<()> {
 
 impl SearchIndex {
     fn at(root: &Path, database: String, temporary: Option<tempfile::TempDir>) -> AppResult<SearchIndex> {
-        remove_old_layouts(root);
-        Ok(SearchIndex {
+        let index = SearchIndex {
             sections: Store::open(root)?,
             passages: Store::open(root)?,
             documents: Store::open(root)?,
@@ -310,7 +309,9 @@ impl SearchIndex {
             writing: Mutex::new(()),
             staging: tokio::sync::Mutex::new(()),
             _temporary: temporary,
-        })
+        };
+        remove_old_layouts(root);
+        Ok(index)
     }
 
     /// The index in `dir` as it is (for `server search-rebuild`).
