@@ -400,6 +400,71 @@ fn words_of(text: &str) -> Vec<(String, String)> {
     text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| (w.to_lowercase(), fold(w))).collect()
 }
 
+/// Words of questions the hits seldom hold ("bao nhiêu", "có … không"), in their usual form:
+/// what a question without diacritics falls back on.
+const COMMON_PAIRS: &[(&str, &str, &str)] = &[
+    ("bao", "nhieu", "bao nhiêu"),
+    ("bao", "lau", "bao lâu"),
+    ("the", "nao", "thế nào"),
+    ("la", "gi", "là gì"),
+    ("co", "phai", "có phải"),
+    ("hay", "khong", "hay không"),
+    ("co", "duoc", "có được"),
+    ("co", "can", "có cần"),
+    ("dang", "vien", "đảng viên"),
+    ("chi", "bo", "chi bộ"),
+    ("dang", "uy", "đảng ủy"),
+    ("cap", "uy", "cấp ủy"),
+    ("dang", "bo", "đảng bộ"),
+    ("o", "dau", "ở đâu"),
+    ("khi", "nao", "khi nào"),
+];
+const COMMON_WORDS: &[(&str, &str)] = &[
+    ("khong", "không"),
+    ("co", "có"),
+    ("duoc", "được"),
+    ("la", "là"),
+    ("gi", "gì"),
+    ("nao", "nào"),
+    ("nhieu", "nhiêu"),
+    ("nhung", "những"),
+    ("cua", "của"),
+    ("voi", "với"),
+    ("nguoi", "người"),
+    ("cac", "các"),
+    ("mot", "một"),
+    ("thi", "thì"),
+    ("nhu", "như"),
+    ("the", "thế"),
+    ("o", "ở"),
+    ("dau", "đâu"),
+    ("tai", "tại"),
+    ("vi", "vì"),
+    ("de", "để"),
+    ("phai", "phải"),
+    ("can", "cần"),
+    ("lam", "làm"),
+    ("bi", "bị"),
+    ("hoac", "hoặc"),
+    ("ve", "về"),
+    ("tu", "từ"),
+    ("den", "đến"),
+    ("truoc", "trước"),
+    ("nam", "năm"),
+    ("thang", "tháng"),
+    ("ngay", "ngày"),
+    ("lan", "lần"),
+    ("may", "mấy"),
+    ("lau", "lâu"),
+    ("moi", "mỗi"),
+    ("da", "đã"),
+    ("se", "sẽ"),
+    ("nay", "này"),
+    ("dang", "đảng"),
+    ("vien", "viên"),
+    ("uy", "ủy"),
+];
+
 /// A question typed without diacritics ("hop dong dich vu"), written as the hits write it
 /// ("hợp đồng dịch vụ"): the encoder reads Vietnamese without its tones as another language.
 /// Each pair of words, else each word, takes the form the hits use most; a question with any
@@ -428,12 +493,16 @@ fn with_diacritics(question: &str, texts: &[String]) -> String {
     let mut out: Vec<String> = Vec::new();
     let mut i = 0;
     while i < typed.len() {
-        let pair = typed.get(i + 1).and_then(|next| pairs.get(&(typed[i].1.clone(), next.1.clone()))).and_then(most);
+        let pair = typed.get(i + 1).and_then(|next| {
+            let key = (typed[i].1.clone(), next.1.clone());
+            pairs.get(&key).and_then(most).or_else(|| COMMON_PAIRS.iter().find(|(a, b, _)| *a == key.0 && *b == key.1).map(|(_, _, form)| form.to_string()))
+        });
         if let Some(pair) = pair {
             out.push(pair);
             i += 2;
         } else {
-            out.push(singles.get(&typed[i].1).and_then(most).unwrap_or_else(|| typed[i].0.clone()));
+            let common = || COMMON_WORDS.iter().find(|(folded, _)| *folded == typed[i].1).map(|(_, form)| form.to_string());
+            out.push(singles.get(&typed[i].1).and_then(most).or_else(common).unwrap_or_else(|| typed[i].0.clone()));
             i += 1;
         }
     }
@@ -628,6 +697,8 @@ mod tests {
         assert_eq!(with_diacritics("Dang phi cua dang vien huu tri?", &texts), "đảng phí của đảng viên hưu trí");
         // Words the hits do not have stay as typed; a question with diacritics is left alone.
         assert_eq!(with_diacritics("hop dong xyz", &texts), "hợp đồng xyz");
+        // Question words the hits do not hold take their usual form.
+        assert_eq!(with_diacritics("Hop dong dich vu la gi, co phai tra tien khong?", &texts), "hợp đồng dịch vụ là gì có phải tra tien không");
         assert_eq!(with_diacritics("Hợp đồng dich vu", &texts), "Hợp đồng dich vu");
     }
 
