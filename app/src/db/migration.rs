@@ -27,6 +27,7 @@ mod m20261204_000018_activation;
 mod m20261204_000019_search_changes;
 mod m20261204_000020_search_change_kinds;
 mod m20261205_000021_document_vectors;
+mod m20261206_000022_document_vector_models;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_search_changes::Migration),
             Box::new(m20261204_000020_search_change_kinds::Migration),
             Box::new(m20261205_000021_document_vectors::Migration),
+            Box::new(m20261206_000022_document_vector_models::Migration),
         ]
     }
 }

@@ -13,5 +13,7 @@ pub struct Model {
     /// Per window: its scale (f32, little-endian) and `dim` signed bytes.
     pub vectors: Vec<u8>,
     pub made_at: DateTimeUtc,
+    /// The encoder that made them, as its endpoint names itself ("" if it gave no name).
+    pub model: String,
 }
 no_relations!();

@@ -67,7 +67,12 @@ pub struct Embeddings {
     vectors: Vectors,
     /// Until when searches go without asking it, after it failed one (shared likewise).
     resting: std::sync::Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+    /// The model it named in its last reply (`None` before the first).
+    model: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
+
+/// Longest model name kept (OpenAI-compatible servers name theirs in a few words).
+const MAX_MODEL_CHARS: usize = 100;
 
 /// How long searches leave a failing encoder alone: a hung one would otherwise add its whole
 /// timeout to every search.
@@ -88,7 +93,29 @@ impl Embeddings {
     pub fn new(url: &str) -> Embeddings {
         // The encoder answers; it never sends the server elsewhere.
         let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap_or_default();
-        Embeddings { client, url: url.trim_end_matches('/').to_string(), question_timeout: QUESTION_TIMEOUT, vectors: Vectors::default(), resting: Default::default() }
+        Embeddings {
+            client,
+            url: url.trim_end_matches('/').to_string(),
+            question_timeout: QUESTION_TIMEOUT,
+            vectors: Vectors::default(),
+            resting: Default::default(),
+            model: Default::default(),
+        }
+    }
+
+    /// The model the endpoint named last, if it has answered yet.
+    fn last_model(&self) -> Option<String> {
+        self.model.lock().ok().and_then(|m| m.clone())
+    }
+
+    /// The endpoint's model, asked for with a one-word text if it has not answered yet: the
+    /// worker needs it to find vectors another encoder made.
+    async fn current_model(&self) -> Result<String, EmbeddingsError> {
+        if let Some(model) = self.last_model() {
+            return Ok(model);
+        }
+        let (_, model) = self.embed(&["Đảng".to_string()], false, BATCH_TIMEOUT).await?;
+        Ok(model)
     }
 
     fn is_resting(&self) -> bool {
@@ -111,8 +138,8 @@ impl Embeddings {
         self
     }
 
-    /// One unit vector per text, in order.
-    async fn embed(&self, texts: &[String], question: bool, timeout: Duration) -> Result<Vec<Vec<f32>>, EmbeddingsError> {
+    /// One unit vector per text, in order, and the model the endpoint named.
+    async fn embed(&self, texts: &[String], question: bool, timeout: Duration) -> Result<(Vec<Vec<f32>>, String), EmbeddingsError> {
         let body = serde_json::json!({
             "input": texts,
             "input_type": if question { "query" } else { "passage" },
@@ -129,13 +156,21 @@ impl Embeddings {
             }
             bytes.extend_from_slice(&chunk);
         }
-        parse_reply(&bytes, texts.len())
+        let (vectors, model) = parse_reply(&bytes, texts.len())?;
+        if let Ok(mut last) = self.model.lock() {
+            if last.as_deref().is_some_and(|m| m != model) {
+                tracing::warn!(model, "the embeddings endpoint names another model: documents' vectors are made again");
+            }
+            *last = Some(model.clone());
+        }
+        Ok((vectors, model))
     }
 }
 
 /// The vectors of an OpenAI-compatible reply (`data[i].embedding`, base64 of little-endian f32,
-/// or a list of numbers), each scaled to unit length; all of one length.
-fn parse_reply(bytes: &[u8], expected: usize) -> Result<Vec<Vec<f32>>, EmbeddingsError> {
+/// or a list of numbers), each scaled to unit length; all of one length; and its `model` ("" if
+/// it names none).
+fn parse_reply(bytes: &[u8], expected: usize) -> Result<(Vec<Vec<f32>>, String), EmbeddingsError> {
     let bad = |what: &str| EmbeddingsError::Reply(what.to_string());
     let reply: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| EmbeddingsError::Reply(e.to_string()))?;
     let data = reply["data"].as_array().ok_or_else(|| bad("no data"))?;
@@ -160,7 +195,12 @@ fn parse_reply(bytes: &[u8], expected: usize) -> Result<Vec<Vec<f32>>, Embedding
     if !DIMS.contains(&dim) || rows.iter().any(|(_, v)| v.len() != dim) || rows.iter().enumerate().any(|(i, (at, _))| i != *at) {
         return Err(bad("vectors of unexpected shape"));
     }
-    Ok(rows.into_iter().map(|(_, v)| v).collect())
+    let model = match &reply["model"] {
+        serde_json::Value::String(name) if name.chars().count() <= MAX_MODEL_CHARS => name.clone(),
+        serde_json::Value::Null => String::new(),
+        _ => return Err(bad("model name")),
+    };
+    Ok((rows.into_iter().map(|(_, v)| v).collect(), model))
 }
 
 fn unit(mut v: Vec<f32>) -> Vec<f32> {
@@ -232,20 +272,26 @@ async fn document_text(db: &impl ConnectionTrait, document_id: i64) -> AppResult
     Ok(text)
 }
 
-/// Whether `documents`' row has vectors made from its current text (a subquery).
-fn has_current_vectors() -> sea_orm::sea_query::SelectStatement {
-    Query::select()
+/// Whether `documents`' row has vectors made from its current text (by `model`, when given):
+/// a subquery.
+fn has_current_vectors(model: Option<&str>) -> sea_orm::sea_query::SelectStatement {
+    let mut query = Query::select()
         .expr(Expr::val(1))
         .from(document_vector::Entity)
         .and_where(Expr::col((document_vector::Entity, document_vector::Column::DocumentId)).equals((document::Entity, document::Column::Id)))
         .and_where(Expr::col((document_vector::Entity, document_vector::Column::Checksum)).equals((document::Entity, document::Column::Checksum)))
-        .to_owned()
+        .to_owned();
+    if let Some(model) = model {
+        query.and_where(Expr::col((document_vector::Entity, document_vector::Column::Model)).eq(model));
+    }
+    query
 }
 
-/// Published documents whose vectors are missing or older than their text and that no worker
-/// holds (nor waits on after a failure), a few at random: the workers of several servers seldom
-/// pick the same one, and a claim settles it when they do.
-async fn stale(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<(i64, String)>> {
+/// Published documents whose vectors are missing, older than their text or made by another
+/// model than `model`, and that no worker holds (nor waits on after a failure), a few at
+/// random: the workers of several servers seldom pick the same one, and a claim settles it
+/// when they do.
+async fn stale(db: &impl ConnectionTrait, model: Option<&str>, limit: u64) -> AppResult<Vec<(i64, String)>> {
     let held = Query::select()
         .expr(Expr::val(1))
         .from(document_vector_claim::Entity)
@@ -257,7 +303,7 @@ async fn stale(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<(i64, Str
         .column(document::Column::Id)
         .column(document::Column::Checksum)
         .filter(document::Column::Published.eq(true))
-        .filter(Expr::exists(has_current_vectors()).not())
+        .filter(Expr::exists(has_current_vectors(model)).not())
         .filter(Expr::exists(held).not())
         .order_by(Expr::cust("RANDOM()"), Order::Asc)
         .limit(limit)
@@ -291,8 +337,18 @@ const PICK: u64 = 20;
 /// claimed first. Returns how many were made. A document that fails waits [`RETRY_MINUTES`]
 /// (for every server) and the error is returned.
 pub async fn make_vectors(db: &impl ConnectionTrait, endpoint: &Embeddings, documents: usize) -> AppResult<usize> {
+    let known = endpoint.last_model();
+    let mut picked = stale(db, known.as_deref(), PICK).await?;
+    if picked.is_empty() && known.is_none() {
+        // No text changed; which vectors another encoder made is known once this one names itself.
+        let model = endpoint.current_model().await.map_err(|e| {
+            tracing::warn!(error = %e, "document vectors not made");
+            AppError::Internal
+        })?;
+        picked = stale(db, Some(&model), PICK).await?;
+    }
     let mut made = 0;
-    for (id, checksum) in stale(db, PICK).await? {
+    for (id, checksum) in picked {
         if made >= documents {
             break;
         }
@@ -323,13 +379,36 @@ async fn make_one(db: &impl ConnectionTrait, endpoint: &Embeddings, id: i64, che
     // checksum, found stale and made again.
     let text = document_text(db, id).await?;
     let mut vectors = Vec::new();
+    let mut models: Vec<String> = Vec::new();
     for batch in windows(&text).chunks(BATCH) {
-        let got = endpoint.embed(batch, false, BATCH_TIMEOUT).await.map_err(|e| {
+        let (got, model) = endpoint.embed(batch, false, BATCH_TIMEOUT).await.map_err(|e| {
             tracing::warn!(error = %e, document_id = id, "document vectors not made");
             AppError::Internal
         })?;
         vectors.extend(got);
+        if !models.contains(&model) {
+            models.push(model);
+        }
     }
+    let model = match models.as_slice() {
+        // A text with no words has vectors of nothing, by this encoder.
+        [] => endpoint.current_model().await.map_err(|e| {
+            tracing::warn!(error = %e, document_id = id, "document vectors not made");
+            AppError::Internal
+        })?,
+        [one] => one.clone(),
+        // The encoder was swapped while the document was embedded: made again later.
+        _ => {
+            tracing::warn!(document_id = id, ?models, "the encoder changed while a document was embedded");
+            return Err(AppError::Internal);
+        }
+    };
+    store(db, id, checksum, &vectors, &model).await
+}
+
+/// Stores document `id`'s vectors made from the text of `checksum` by `model`, unless its text
+/// changed meanwhile.
+async fn store(db: &impl ConnectionTrait, id: i64, checksum: &str, vectors: &[Vec<f32>], model: &str) -> AppResult<()> {
     // A slow worker does not overwrite the vectors of a newer text with an older one's.
     let now_checksum: Option<String> = document::Entity::find_by_id(id).select_only().column(document::Column::Checksum).into_tuple().one(db).await?;
     if now_checksum.as_deref() != Some(checksum) {
@@ -341,13 +420,21 @@ async fn make_one(db: &impl ConnectionTrait, endpoint: &Embeddings, id: i64, che
         checksum: Set(checksum.to_string()),
         dim: Set(i32::try_from(dim).unwrap_or(0)),
         windows: Set(i32::try_from(vectors.len()).unwrap_or(i32::MAX)),
-        vectors: Set(pack(&vectors)),
+        vectors: Set(pack(vectors)),
         made_at: Set(Utc::now()),
+        model: Set(model.to_string()),
     };
     document_vector::Entity::insert(row)
         .on_conflict(
             OnConflict::column(document_vector::Column::DocumentId)
-                .update_columns([document_vector::Column::Checksum, document_vector::Column::Dim, document_vector::Column::Windows, document_vector::Column::Vectors, document_vector::Column::MadeAt])
+                .update_columns([
+                    document_vector::Column::Checksum,
+                    document_vector::Column::Dim,
+                    document_vector::Column::Windows,
+                    document_vector::Column::Vectors,
+                    document_vector::Column::MadeAt,
+                    document_vector::Column::Model,
+                ])
                 .to_owned(),
         )
         .exec_without_returning(db)
@@ -355,11 +442,12 @@ async fn make_one(db: &impl ConnectionTrait, endpoint: &Embeddings, id: i64, che
     Ok(())
 }
 
-/// Published documents with current vectors, and published documents in all.
+/// Published documents with vectors of their current text (by any encoder), and published
+/// documents in all.
 pub async fn coverage(db: &impl ConnectionTrait) -> AppResult<(u64, u64)> {
     use sea_orm::PaginatorTrait;
     let published = document::Entity::find().filter(document::Column::Published.eq(true));
-    let made = published.clone().filter(Expr::exists(has_current_vectors())).count(db).await?;
+    let made = published.clone().filter(Expr::exists(has_current_vectors(None))).count(db).await?;
     Ok((made, published.count(db).await?))
 }
 
@@ -556,10 +644,12 @@ pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, questio
     if endpoint.is_resting() {
         return Ok(None);
     }
-    let Some(current) = endpoint.vectors.current(db, &checksums, documents).await? else { return Ok(None) };
+    // Vectors of the model the endpoint named last (any before it has answered): checked again
+    // against the question's own below.
+    let Some(current) = endpoint.vectors.current(db, &checksums, documents, endpoint.last_model().as_deref()).await? else { return Ok(None) };
     let asked = question.split_whitespace().take(WINDOW_WORDS * 4).collect::<Vec<_>>().join(" ");
-    let vector = match endpoint.embed(&[asked], true, endpoint.question_timeout).await {
-        Ok(mut v) => v.pop().unwrap_or_default(),
+    let (vector, model) = match endpoint.embed(&[asked], true, endpoint.question_timeout).await {
+        Ok((mut v, model)) => (v.pop().unwrap_or_default(), model),
         Err(e) => {
             endpoint.rest(&e);
             return Ok(None);
@@ -567,6 +657,11 @@ pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, questio
     };
     let mut out = HashMap::new();
     for (document_id, made) in current {
+        if made.model != model {
+            // Made by another encoder (the workers are making them again): meaningless here.
+            tracing::debug!(document_id, made_by = made.model, model, "document vectors from another encoder");
+            return Ok(None);
+        }
         if made.windows > 0 && made.dim != vector.len() {
             // Made by an encoder of another size: meaningless beside this one. (After changing
             // the encoder, empty `document_vectors`; the workers make them again.)
@@ -585,6 +680,7 @@ const CACHE_BYTES: usize = 128 << 20;
 #[derive(Debug)]
 struct Made {
     checksum: String,
+    model: String,
     dim: usize,
     windows: usize,
     packed: Vec<u8>,
@@ -603,9 +699,16 @@ struct VectorCache {
 struct Vectors(std::sync::Arc<std::sync::Mutex<VectorCache>>);
 
 impl Vectors {
-    /// The current vectors of every one of `documents` (`checksums`: their texts' now), or
-    /// `None` if one has none yet.
-    async fn current(&self, db: &impl ConnectionTrait, checksums: &HashMap<i64, String>, documents: &[i64]) -> AppResult<Option<Vec<(i64, std::sync::Arc<Made>)>>> {
+    /// The current vectors of every one of `documents` (`checksums`: their texts' now; made by
+    /// `model`, when given), or `None` if one has none yet.
+    async fn current(
+        &self,
+        db: &impl ConnectionTrait,
+        checksums: &HashMap<i64, String>,
+        documents: &[i64],
+        model: Option<&str>,
+    ) -> AppResult<Option<Vec<(i64, std::sync::Arc<Made>)>>> {
+        let fits = |id: &i64, checksum: &str, made_by: &str| checksums.get(id).is_some_and(|c| c == checksum) && model.is_none_or(|m| m == made_by);
         let mut found = Vec::with_capacity(documents.len());
         let mut missing = Vec::new();
         {
@@ -614,7 +717,7 @@ impl Vectors {
             let now = cache.clock;
             for id in documents {
                 match cache.entries.get_mut(id) {
-                    Some((made, used)) if checksums.get(id) == Some(&made.checksum) => {
+                    Some((made, used)) if fits(id, &made.checksum, &made.model) => {
                         *used = now;
                         found.push((*id, made.clone()));
                     }
@@ -625,23 +728,25 @@ impl Vectors {
         if !missing.is_empty() {
             // Which exist first: a candidate without current vectors (a document just published)
             // makes the rest useless, and they may be megabytes.
-            let made: Vec<(i64, String)> = document_vector::Entity::find()
+            let made: Vec<(i64, String, String)> = document_vector::Entity::find()
                 .select_only()
                 .column(document_vector::Column::DocumentId)
                 .column(document_vector::Column::Checksum)
+                .column(document_vector::Column::Model)
                 .filter(document_vector::Column::DocumentId.is_in(missing.iter().copied()))
                 .into_tuple()
                 .all(db)
                 .await?;
-            if made.iter().filter(|(id, sum)| checksums.get(id) == Some(sum)).count() < missing.len() {
+            if made.iter().filter(|(id, sum, by)| fits(id, sum, by)).count() < missing.len() {
                 return Ok(None);
             }
             let rows = document_vector::Entity::find().filter(document_vector::Column::DocumentId.is_in(missing.iter().copied())).all(db).await?;
             let mut cache = self.0.lock().map_err(|_| AppError::Internal)?;
-            for row in rows.into_iter().filter(|r| checksums.get(&r.document_id) == Some(&r.checksum)) {
+            for row in rows.into_iter().filter(|r| fits(&r.document_id, &r.checksum, &r.model)) {
                 let id = row.document_id;
                 let made = std::sync::Arc::new(Made {
                     checksum: row.checksum,
+                    model: row.model,
                     dim: usize::try_from(row.dim).unwrap_or(0),
                     windows: usize::try_from(row.windows).unwrap_or(0),
                     packed: row.vectors,
@@ -718,9 +823,14 @@ mod tests {
     #[test]
     fn replies_of_the_wrong_shape_are_refused() {
         let one = serde_json::json!({"data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
-        assert_eq!(parse_reply(one.as_bytes(), 1).expect("list of numbers")[0].len(), 384);
+        assert_eq!(parse_reply(one.as_bytes(), 1).expect("list of numbers").0[0].len(), 384);
+        let named = serde_json::json!({"model": "multilingual-e5-small-q4", "data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
+        assert_eq!(parse_reply(named.as_bytes(), 1).expect("named").1, "multilingual-e5-small-q4");
+        let odd = serde_json::json!({"model": 7, "data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
+        assert!(parse_reply(odd.as_bytes(), 1).is_err(), "a model that is not a name");
         let b64 = base64::engine::general_purpose::STANDARD.encode(vec![1f32; 384].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>());
-        let v = parse_reply(serde_json::json!({"data": [{"index": 0, "embedding": b64}]}).to_string().as_bytes(), 1).expect("base64");
+        let (v, model) = parse_reply(serde_json::json!({"data": [{"index": 0, "embedding": b64}]}).to_string().as_bytes(), 1).expect("base64");
+        assert_eq!(model, "", "no name given");
         assert!((v[0].iter().map(|x| x * x).sum::<f32>() - 1.0).abs() < 1e-4, "unit length");
         assert!(parse_reply(one.as_bytes(), 2).is_err(), "one vector for two texts");
         let short = serde_json::json!({"data": [{"index": 0, "embedding": [1.0, 2.0]}]}).to_string();
