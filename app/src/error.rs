@@ -39,9 +39,10 @@ pub enum AppError {
     Throttled(u32),
     #[error("{0}")]
     Conflict(String),
-    /// Too many calls of one kind by one member in a short time (a per-member rate limit).
-    #[error("{0}")]
-    TooMany(String),
+    /// Too many calls of one kind by one member in a short time (a per-member rate limit);
+    /// `retry_secs` until the member may call again (the API's `Retry-After`).
+    #[error("{message}")]
+    TooMany { message: String, retry_secs: u32 },
     #[error("Hệ thống đang gặp sự cố, vui lòng thử lại sau ít phút.")]
     Internal,
     #[error("Không kết nối được với máy chủ. Vui lòng kiểm tra mạng và thử lại.")]
@@ -69,6 +70,15 @@ impl AppError {
         }
     }
 
+    /// Seconds until a refused caller may try again, for a refusal by a limit.
+    pub fn retry_after_secs(&self) -> Option<u32> {
+        match self {
+            Self::Throttled(minutes) => Some(minutes.saturating_mul(60)),
+            Self::TooMany { retry_secs, .. } => Some(*retry_secs),
+            _ => None,
+        }
+    }
+
     /// HTTP status that matches the error, so clients and proxies see 4xx for user mistakes.
     pub fn status_code(&self) -> u16 {
         match self {
@@ -77,7 +87,7 @@ impl AppError {
             Self::NotFound(_) => 404,
             Self::Invalid(_) | Self::BadCredentials => 422,
             Self::Conflict(_) => 409,
-            Self::Throttled(_) | Self::TooMany(_) => 429,
+            Self::Throttled(_) | Self::TooMany { .. } => 429,
             Self::Internal => 500,
             Self::Network => 503,
         }

@@ -390,7 +390,7 @@ async fn the_server_voice_is_limited_per_member_and_others_are_unaffected() {
             assert_eq!(heard.cached, n > 0);
         }
         let err = speech::speak(&db, &member, &dir, DEFAULT_CACHE_BYTES, text).await.unwrap_err();
-        let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
+        let AppError::TooMany { message, .. } = &err else { panic!("expected TooMany, got {err:?}") };
         assert!(message.starts_with("Đồng chí đã dùng hết 60 lượt nghe đọc trong 10 phút. Vui lòng thử lại sau"), "{message}");
         assert_eq!(err.status_code(), 429);
         // Another member still hears it (from the cache).
@@ -417,7 +417,7 @@ async fn questions_to_the_assistant_are_limited_per_member() {
             assistant::ask(&db, &lib.index, None, None, &member, question, &id(100 + n), false).await.unwrap();
         }
         let err = assistant::ask(&db, &lib.index, None, None, &member, question, &id(200), false).await.unwrap_err();
-        let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
+        let AppError::TooMany { message, .. } = &err else { panic!("expected TooMany, got {err:?}") };
         assert!(message.starts_with("Đồng chí đã dùng hết 30 lượt hỏi trợ lý ảo trong 10 phút."), "{message}");
         // A resend of a question already answered is no new work: it still gets its answer.
         let resent = assistant::ask(&db, &lib.index, None, None, &member, question, &id(100), false).await.unwrap();
@@ -447,10 +447,10 @@ async fn searches_are_limited_per_member_across_the_library_and_the_faq() {
             app::common::rate_limit::count(&db, &SEARCH_LIMIT, &lib.f.member_c1.to_string(), now).await.unwrap();
         }
         let err = docs::library(&db, &lib.index, None, &member, &search).await.unwrap_err();
-        let AppError::TooMany(message) = &err else { panic!("expected TooMany, got {err:?}") };
+        let AppError::TooMany { message, .. } = &err else { panic!("expected TooMany, got {err:?}") };
         assert!(message.starts_with("Đồng chí đã dùng hết 60 lượt tìm kiếm trong 1 phút. Vui lòng thử lại sau"), "{message}");
         // One count for every way of searching: the FAQ is refused too.
-        assert!(matches!(app::questions::service::faq(&db, &lib.index, &member, "đảng phí").await, Err(AppError::TooMany(_))));
+        assert!(matches!(app::questions::service::faq(&db, &lib.index, &member, "đảng phí").await, Err(AppError::TooMany { .. })));
         // Browsing the library (no words) does no search and is not counted.
         assert!(!docs::library(&db, &lib.index, None, &member, &SearchFilters::default()).await.unwrap().documents.is_empty());
         // Another member is unaffected.

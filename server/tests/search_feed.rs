@@ -116,6 +116,26 @@ async fn a_document_imported_into_a_running_system_is_found_on_every_server_and_
         .expect("search answers");
     assert_eq!(too_long.status().as_u16(), 422);
     assert!(too_long.text().await.unwrap_or_default().contains("tối đa 1000 ký tự"));
+
+    // Over the search limit (one count on both servers): 429 saying when to come back.
+    let member: i64 = {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        app::db::entities::member::Entity::find().filter(app::db::entities::member::Column::Phone.eq("0900000101")).one(&db).await.expect("query").expect("the member").id
+    };
+    // Not at the end of a minute, when the counter's window would turn before the request.
+    let second_of_minute = chrono::Utc::now().timestamp().rem_euclid(60);
+    if second_of_minute > 50 {
+        tokio::time::sleep(Duration::from_secs((61 - second_of_minute) as u64)).await;
+    }
+    let now = chrono::Utc::now();
+    while app::common::rate_limit::count(&db, &app::common::rate_limit::SEARCH_LIMIT, &member.to_string(), now).await.expect("count") < app::common::rate_limit::SEARCH_LIMIT.calls {}
+    let refused = http.get(format!("{}/api/v1/search", second.base)).query(&[("q", q)]).header(reqwest::header::COOKIE, &cookie).send().await.expect("search answers");
+    assert_eq!(refused.status().as_u16(), 429);
+    let retry: u32 = refused.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&retry), "{retry}");
+    let body: serde_json::Value = serde_json::from_str(&refused.text().await.expect("body")).expect("json");
+    assert_eq!(body["error"]["kind"]["TooMany"]["retry_secs"].as_u64(), Some(u64::from(retry)), "{body}");
+    assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("lượt tìm kiếm")), "{body}");
     for server in [&first, &second] {
         assert!(!server.log_text().contains("panicked"), "{}", server.log_text());
     }

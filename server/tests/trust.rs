@@ -509,7 +509,7 @@ async fn the_contact_form_does_not_reveal_or_test_phone_numbers() {
         let mut stopped = false;
         for i in 0..12 {
             match members::update_contact(&db, &me, f.member_c1, &format!("09111{i:05}"), "").await {
-                Err(AppError::TooMany(message)) => {
+                Err(AppError::TooMany { message, .. }) => {
                     assert!(message.contains("lần đổi số điện thoại"), "{message}");
                     stopped = true;
                     break;

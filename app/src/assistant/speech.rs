@@ -156,7 +156,8 @@ pub async fn synthesize_within(cache_dir: &Path, max_cache_bytes: u64, text: &st
         .await
         .map_err(|_| {
             tracing::warn!("speech: every voice busy for {QUEUE_WAIT:?}");
-            AppError::TooMany("Máy chủ đang bận đọc cho nhiều người. Vui lòng thử lại sau ít phút.".into())
+            // Every voice was busy for the whole wait: a minute is a fair guess for them to free.
+            AppError::TooMany { message: "Máy chủ đang bận đọc cho nhiều người. Vui lòng thử lại sau ít phút.".into(), retry_secs: 60 }
         })?
         .or_internal()?;
     // Dropping the unfinished future on timeout drops the child, which kills espeak-ng.

@@ -28,13 +28,11 @@ pub async fn hit(db: &impl ConnectionTrait, limit: &Limit, subject: i64) -> AppR
     let now = Utc::now();
     if count(db, limit, &subject.to_string(), now).await? > limit.calls {
         let left = limit.window_secs - now.timestamp().rem_euclid(limit.window_secs);
-        return Err(AppError::TooMany(format!(
-            "Đồng chí đã dùng hết {} {} trong {}. Vui lòng thử lại sau {}.",
-            limit.calls,
-            limit.what,
-            span(limit.window_secs),
-            span(std::cmp::max(left, 1)),
-        )));
+        let left = std::cmp::max(left, 1);
+        return Err(AppError::TooMany {
+            message: format!("Đồng chí đã dùng hết {} {} trong {}. Vui lòng thử lại sau {}.", limit.calls, limit.what, span(limit.window_secs), span(left)),
+            retry_secs: u32::try_from(left).unwrap_or(u32::MAX),
+        });
     }
     Ok(())
 }
