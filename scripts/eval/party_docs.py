@@ -56,7 +56,15 @@ for page in pages:
             continue  # the page's own title, repeated: no question to answer
         found[heading].add(title)
 
-questions = sorted((q, next(iter(golds))) for q, golds in found.items() if len(golds) == 1)
+titles = [" ".join(page["title"].split()) for page in pages]
+
+
+def elsewhere(question, gold):
+    """Whether another page's title asks it too: that page answers it as well."""
+    return any(t != gold and fold(question) in fold(t) for t in titles)
+
+
+questions = sorted((q, next(iter(golds))) for q, golds in found.items() if len(golds) == 1 and not elsewhere(q, next(iter(golds))))
 # As with the codes' article titles, the question itself is not in the page: its heading line is
 # taken out, the answer under it stays.
 asked = {q for q, _ in questions}

@@ -349,6 +349,11 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
     let mut rows: Vec<(&str, [Tally; 2])> = vec![("library search (/api/v1/search)", Default::default()), ("plain BM25 baseline", Default::default())];
     let mut asked = 0usize;
     let (mut search_times, mut ask_times) = (Vec::new(), Vec::new());
+    // SOTAY_EVAL_DETAIL=FILE: one line per question asked, to study what went wrong.
+    let mut detail = match std::env::var_os("SOTAY_EVAL_DETAIL") {
+        Some(path) => Some(std::fs::File::create(Path::new(&path).with_extension(format!("{name}.tsv"))).map_err(|e| e.to_string())?),
+        None => None,
+    };
     for (variant, shape) in [(0usize, false), (1, true)] {
         for q in &questions {
             let text = if shape { app::db::fold::fold(&q.text) } else { q.text.clone() };
@@ -362,6 +367,11 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
             let (answered, cited) = ask(&http, &server.base, cookie, &text).await?;
             ask_times.push(timer.elapsed());
             asked += 1;
+            if let Some(file) = detail.as_mut() {
+                use std::io::Write;
+                let line = [text.as_str(), &q.gold, found.first().map_or("", String::as_str), if answered { "answered" } else { "-" }, cited.as_deref().unwrap_or("")].join("\t");
+                writeln!(file, "{line}").map_err(|e| e.to_string())?;
+            }
             let tally = &mut rows[0].1[variant];
             tally.answered += usize::from(answered);
             tally.wrong_page += usize::from(answered && cited.as_deref() != Some(q.gold.as_str()));
