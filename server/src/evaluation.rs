@@ -310,6 +310,12 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
     let name = folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let questions = read_questions(&folder.join("questions.tsv"))?;
     let documents = read_documents(&folder.join("documents.jsonl"))?;
+    // SOTAY_EVAL_DETAIL=FILE: one line per question asked, to study what went wrong (opened
+    // first: a bad path fails before minutes of work).
+    let mut detail = match std::env::var_os("SOTAY_EVAL_DETAIL") {
+        Some(path) => Some(std::fs::File::create(Path::new(&path).with_extension(format!("{name}.tsv"))).map_err(|e| e.to_string())?),
+        None => None,
+    };
     let work = tempfile::Builder::new().prefix("sotay-eval-").tempdir().map_err(|e| e.to_string())?;
     let url = format!("sqlite://{}?mode=rwc", work.path().join("eval.db").display());
     let db = app::db::connect(&url).await.map_err(|e| e.to_string())?;
@@ -349,11 +355,6 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
     let mut rows: Vec<(&str, [Tally; 2])> = vec![("library search (/api/v1/search)", Default::default()), ("plain BM25 baseline", Default::default())];
     let mut asked = 0usize;
     let (mut search_times, mut ask_times) = (Vec::new(), Vec::new());
-    // SOTAY_EVAL_DETAIL=FILE: one line per question asked, to study what went wrong.
-    let mut detail = match std::env::var_os("SOTAY_EVAL_DETAIL") {
-        Some(path) => Some(std::fs::File::create(Path::new(&path).with_extension(format!("{name}.tsv"))).map_err(|e| e.to_string())?),
-        None => None,
-    };
     for (variant, shape) in [(0usize, false), (1, true)] {
         for q in &questions {
             let text = if shape { app::db::fold::fold(&q.text) } else { q.text.clone() };

@@ -136,6 +136,19 @@ async fn a_document_imported_into_a_running_system_is_found_on_every_server_and_
     let body: serde_json::Value = serde_json::from_str(&refused.text().await.expect("body")).expect("json");
     assert_eq!(body["error"]["kind"]["TooMany"]["retry_secs"].as_u64(), Some(u64::from(retry)), "{body}");
     assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("lượt tìm kiếm")), "{body}");
+    // The library page's own call, on the other server, likewise.
+    let refused = http
+        .post(format!("{}/api/library", first.base))
+        .header(reqwest::header::COOKIE, &cookie)
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(format!("q={}&doc_type=&level=&status=&year=&issuer=", q.replace(' ', "+")))
+        .send()
+        .await
+        .expect("library answers");
+    assert_eq!(refused.status().as_u16(), 429);
+    let retry: u32 = refused.headers().get(reqwest::header::RETRY_AFTER).and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok()).expect("a Retry-After in seconds");
+    assert!((1..=60).contains(&retry), "{retry}");
     for server in [&first, &second] {
         assert!(!server.log_text().contains("panicked"), "{}", server.log_text());
     }

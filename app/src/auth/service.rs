@@ -38,6 +38,10 @@ pub fn respond<T>(result: AppResult<T>) -> AppResult<T> {
         if !meta.accepts_html
             && let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
                 res.set_status(StatusCode::from_u16(err.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+                // A refusal by a limit says when to come back.
+                if let Some(secs) = err.retry_after_secs() {
+                    res.insert_header(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(secs));
+                }
             }
     }
     result

@@ -71,8 +71,20 @@ pub struct Embeddings {
     model: std::sync::Arc<std::sync::Mutex<Option<String>>>,
 }
 
-/// Longest model name kept (OpenAI-compatible servers name theirs in a few words).
+/// Longest model name kept as it is (OpenAI-compatible servers name theirs in a few words; the
+/// column holds 100 characters).
 const MAX_MODEL_CHARS: usize = 100;
+
+/// How a model is known in `document_vectors`: its name, or for a long name (a file path) or one
+/// with control characters (PostgreSQL refuses NUL) the SHA-256 of it — never a refusal, which
+/// would leave the server without meaning.
+fn model_key(name: &str) -> String {
+    if name.chars().count() <= MAX_MODEL_CHARS && !name.chars().any(char::is_control) {
+        return name.to_string();
+    }
+    use sha2::Digest as _;
+    format!("sha256:{}", crate::common::hex(&sha2::Sha256::digest(name.as_bytes())))
+}
 
 /// How long searches leave a failing encoder alone: a hung one would otherwise add its whole
 /// timeout to every search.
@@ -196,7 +208,7 @@ fn parse_reply(bytes: &[u8], expected: usize) -> Result<(Vec<Vec<f32>>, String),
         return Err(bad("vectors of unexpected shape"));
     }
     let model = match &reply["model"] {
-        serde_json::Value::String(name) if name.chars().count() <= MAX_MODEL_CHARS => name.clone(),
+        serde_json::Value::String(name) => model_key(name),
         serde_json::Value::Null => String::new(),
         _ => return Err(bad("model name")),
     };
@@ -663,8 +675,7 @@ pub async fn closeness(db: &impl ConnectionTrait, endpoint: &Embeddings, questio
             return Ok(None);
         }
         if made.windows > 0 && made.dim != vector.len() {
-            // Made by an encoder of another size: meaningless beside this one. (After changing
-            // the encoder, empty `document_vectors`; the workers make them again.)
+            // Made by an encoder of another size under the same name: meaningless here.
             tracing::warn!(document_id, "document vectors from another encoder");
             return Ok(None);
         }
@@ -826,6 +837,9 @@ mod tests {
         assert_eq!(parse_reply(one.as_bytes(), 1).expect("list of numbers").0[0].len(), 384);
         let named = serde_json::json!({"model": "multilingual-e5-small-q4", "data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
         assert_eq!(parse_reply(named.as_bytes(), 1).expect("named").1, "multilingual-e5-small-q4");
+        let path = serde_json::json!({"model": format!("/models/{}\0.bin", "e5".repeat(80)), "data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
+        let key = parse_reply(path.as_bytes(), 1).expect("a long name").1;
+        assert!(key.starts_with("sha256:") && key.len() == 71, "{key}");
         let odd = serde_json::json!({"model": 7, "data": [{"index": 0, "embedding": vec![0.5f32; 384]}]}).to_string();
         assert!(parse_reply(odd.as_bytes(), 1).is_err(), "a model that is not a name");
         let b64 = base64::engine::general_purpose::STANDARD.encode(vec![1f32; 384].iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>());
