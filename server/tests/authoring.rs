@@ -299,7 +299,7 @@ async fn attachments_are_stored_by_checksum_served_only_to_readers_and_checked_o
         let info = attachments::store(&db, &dir, &committee, id, "../../Kế hoạch.pdf", &pdf).await.unwrap();
         assert_eq!(info.file_name, "Kế hoạch.pdf");
         assert_eq!(info.content_type, "application/pdf");
-        assert_eq!(info.sha256, attachments::sha256_hex(&pdf));
+        assert_eq!(info.sha256, app::common::sha256_hex(&pdf));
         assert!(dir.join(&info.sha256[..2]).join(&info.sha256).is_file());
         // The same file twice on one document is a clear conflict.
         assert!(matches!(attachments::store(&db, &dir, &committee, id, "lan2.pdf", &pdf).await, Err(AppError::Conflict(_))));

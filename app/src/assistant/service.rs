@@ -254,8 +254,7 @@ pub async fn forward_to_cell(db: &DatabaseConnection, user: &SessionUser, id: i6
 }
 
 fn forwarding_id(exchange_client_id: &str) -> String {
-    use sha2::{Digest, Sha256};
-    crate::common::hex(&Sha256::digest(format!("forward-to-cell:{exchange_client_id}").as_bytes()))
+    crate::common::sha256_hex(format!("forward-to-cell:{exchange_client_id}").as_bytes())
 }
 
 /// Units whose members' questions this administrator may read.

@@ -10,7 +10,6 @@ use sea_orm::sea_query::{ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
-use sha2::{Digest, Sha256};
 
 use super::{PositionInfo, Role, SessionUser};
 use crate::common::rate_limit::{self, Limit};
@@ -314,7 +313,7 @@ fn new_token() -> AppResult<String> {
 }
 
 fn token_hash(token: &str) -> String {
-    crate::common::hex(&Sha256::digest(token.as_bytes()))
+    crate::common::sha256_hex(token.as_bytes())
 }
 
 pub async fn logout(db: &DatabaseConnection, token: &str) -> AppResult<()> {

@@ -16,6 +16,13 @@ pub fn label_of(table: &[(&'static str, &'static str)], code: &str) -> String {
 pub fn hex(bytes: &[u8]) -> String {
     hex::encode(bytes)
 }
+
+/// The SHA-256 of bytes, in lower-case hexadecimal (checksums, token hashes, stored names).
+#[cfg(feature = "ssr")]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
+}
 pub mod client_id;
 pub mod report;
 #[cfg(feature = "ssr")]

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use chrono::Utc;
 use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, Set};
-use sha2::{Digest, Sha256};
 
 use super::AttachmentInfo;
 use super::service::{find_document, visible_ids};
@@ -31,10 +30,6 @@ pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    crate::common::hex(&Sha256::digest(bytes))
 }
 
 fn stored_path(dir: &Path, sha: &str) -> PathBuf {
@@ -71,7 +66,7 @@ pub async fn store(
         return Err(AppError::invalid("file", format!("Tệp quá lớn (tối đa {} MB).", MAX_BYTES / 1024 / 1024)));
     }
     let content_type = sniff(bytes).ok_or_else(|| AppError::invalid("file", "Chỉ đính kèm được tệp PDF hoặc ảnh (PNG, JPEG, GIF, WebP)."))?;
-    let sha = sha256_hex(bytes);
+    let sha = crate::common::sha256_hex(bytes);
     if document_attachment::Entity::find()
         .filter(document_attachment::Column::DocumentId.eq(document_id))
         .filter(document_attachment::Column::Sha256.eq(sha.as_str()))
@@ -131,7 +126,7 @@ pub async fn open(db: &DatabaseConnection, dir: &Path, user: &SessionUser, id: i
         tracing::error!("attachment {id} missing on disk: {e}");
         AppError::NotFound("tệp đính kèm trên máy chủ".into())
     })?;
-    if sha256_hex(&bytes) != row.sha256 {
+    if crate::common::sha256_hex(&bytes) != row.sha256 {
         tracing::error!("attachment {id}: checksum mismatch on disk");
         return Err(AppError::Conflict("Tệp đính kèm trên máy chủ đã bị thay đổi, vui lòng báo quản trị viên.".into()));
     }

@@ -8,7 +8,6 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, JoinType, QueryFilter,
     QueryOrder, QuerySelect, Set, TransactionTrait,
 };
-use sha2::{Digest, Sha256};
 
 use super::search::meaning::Embeddings;
 use super::search::{self, SearchIndex, Visibility, section_label};
@@ -440,7 +439,7 @@ pub struct ImportMeta {
 }
 
 pub fn checksum(text: &str) -> String {
-    crate::common::hex(&Sha256::digest(text.as_bytes()))
+    crate::common::sha256_hex(text.as_bytes())
 }
 
 /// Stores a document and its parsed structure in one transaction. Returns `None` when the same

@@ -82,8 +82,7 @@ fn model_key(name: &str) -> String {
     if name.chars().count() <= MAX_MODEL_CHARS && !name.chars().any(char::is_control) {
         return name.to_string();
     }
-    use sha2::Digest as _;
-    format!("sha256:{}", crate::common::hex(&sha2::Sha256::digest(name.as_bytes())))
+    format!("sha256:{}", crate::common::sha256_hex(name.as_bytes()))
 }
 
 /// How long searches leave a failing encoder alone: a hung one would otherwise add its whole
