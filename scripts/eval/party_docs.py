@@ -8,9 +8,17 @@ only, becomes a question, and its line is taken out of the page (the answer unde
 the codes' article titles are kept out of their articles. The two official texts (the Charter, Hướng dẫn 37) join the library
 as distractors. Nobody on this project wrote a question.
 
+Law-portal pages copy each other's sections (the Charter's articles on members' duties, the
+steps of the year-end review), so a question's answer is often word for word on other pages
+too. Those pages are listed after the gold one: an answer citing one of them quotes the same
+text. A page counts when it holds at least half of the answer's three-word sequences (the
+answer: the text under the question's heading, up to the next heading, at most 1,500
+characters, and at least 20 such sequences).
+
 Writes, into the folder given (default ./data/eval/party-docs):
   - `documents.jsonl`: every page, titled by its own title, for `server import`;
-  - `questions.tsv`: question, gold page title.
+  - `questions.tsv`: question, gold page title, then the titles of other pages holding its
+    answer (tab-separated).
 Usage: python3 scripts/eval/party_docs.py [OUT_DIR] [CORPUS_DIR]
 """
 import collections
@@ -44,6 +52,7 @@ for md in sorted(corpus.glob("*.md")):
     documents.append({"id": md.stem, "title": " ".join(first.split())[:200], "type": "Văn bản", "text": text})
 
 found = collections.defaultdict(set)
+answers = {}
 for page in pages:
     title = " ".join(page["title"].split())
     for m in HEADING.finditer(page["text"]):
@@ -55,6 +64,8 @@ for page in pages:
         if fold(heading) in fold(title) or fold(title) in fold(heading):
             continue  # the page's own title, repeated: no question to answer
         found[heading].add(title)
+        following = HEADING.search(page["text"], m.end())
+        answers[heading] = page["text"][m.end():following.start() if following else None][:1500]
 
 titles = [" ".join(page["title"].split()) for page in pages]
 
@@ -77,12 +88,32 @@ def without_questions(text):
     return HEADING.sub(keep, text)
 
 
+def trigrams(text):
+    words = fold(text).split()
+    return set(zip(words, words[1:], words[2:]))
+
+
+page_trigrams = [(d["title"], trigrams(d["text"])) for d in documents]
+
+
+def also_holding(question, gold):
+    """Titles of the other pages that hold the question's answer word for word."""
+    answer = trigrams(answers[question])
+    if len(answer) < 20:
+        return []
+    holding = [t for t, held in page_trigrams if t != gold and len(answer & held) * 2 >= len(answer)]
+    return list(dict.fromkeys(holding))  # two texts may share a title
+
+
 for d in documents:
     d["text"] = without_questions(d["text"])
 with open(out / "documents.jsonl", "w", encoding="utf-8") as f:
     for d in documents:
         f.write(json.dumps(d, ensure_ascii=False) + "\n")
 with open(out / "questions.tsv", "w", encoding="utf-8") as f:
+    held = 0
     for q, gold in questions:
-        f.write(f"{q}\t{gold}\n")
-print(f"{len(documents)} pages, {len(questions)} questions → {out}")
+        also = also_holding(q, gold)
+        held += bool(also)
+        f.write("\t".join([q, gold, *also]) + "\n")
+print(f"{len(documents)} pages, {len(questions)} questions ({held} answered word for word on other pages too) → {out}")

@@ -1,7 +1,8 @@
 //! `server assistant-eval [SETS]`: the evaluation on data this project did not write.
 //!
 //! Each folder under `SETS` holds `documents.jsonl` (for `server import`) and `questions.tsv`
-//! (question, title of the document that answers it), made by `scripts/eval/*.py`. For each set
+//! (question, title of the document that answers it, then any other documents holding the same
+//! answer word for word), made by `scripts/eval/*.py`. For each set
 //! a fresh database gets the demo province and the documents (through `server import`), a real
 //! server is started on it, and every question is asked over HTTP — `/api/v1/search` and
 //! `/api/v1/ask`, as typed and without diacritics — as ordinary members. A plain document-level
@@ -42,14 +43,26 @@ pub async fn run(sets: &Path) -> EvalResult<()> {
 struct Question {
     text: String,
     gold: String,
+    /// Other documents holding the answer word for word (pages copying each other's sections):
+    /// an answer citing one of them quotes the same text.
+    also: Vec<String>,
+}
+
+impl Question {
+    fn held_by(&self, title: &str) -> bool {
+        self.gold == title || self.also.iter().any(|t| t == title)
+    }
 }
 
 fn read_questions(path: &Path) -> EvalResult<Vec<Question>> {
     let raw = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(raw
         .lines()
-        .filter_map(|line| line.split_once('\t'))
-        .map(|(q, gold)| Question { text: q.trim().to_string(), gold: gold.trim().to_string() })
+        .filter_map(|line| {
+            let mut fields = line.split('\t').map(str::trim);
+            let (text, gold) = (fields.next()?, fields.next()?);
+            Some(Question { text: text.to_string(), gold: gold.to_string(), also: fields.filter(|t| !t.is_empty()).map(str::to_string).collect() })
+        })
         .filter(|q| !q.text.is_empty())
         .collect())
 }
@@ -297,6 +310,8 @@ struct Tally {
     at5: usize,
     answered: usize,
     wrong_page: usize,
+    /// Answers citing a document that does not hold the answer at all.
+    not_holding: usize,
 }
 
 impl Tally {
@@ -376,6 +391,7 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
             let tally = &mut rows[0].1[variant];
             tally.answered += usize::from(answered);
             tally.wrong_page += usize::from(answered && cited.as_deref() != Some(q.gold.as_str()));
+            tally.not_holding += usize::from(answered && !cited.as_deref().is_some_and(|c| q.held_by(c)));
         }
     }
     let n = questions.len().max(1) as f64;
@@ -399,6 +415,14 @@ async fn evaluate_set(folder: &Path) -> EvalResult<()> {
         share(with.wrong_page, with.answered),
         share(without.wrong_page, without.answered)
     );
+    if questions.iter().any(|q| !q.also.is_empty()) {
+        println!(
+            "  ({} questions have their answer word for word in other documents too; quoting a document that does not hold it: {:.1}% / {:.1}%)",
+            questions.iter().filter(|q| !q.also.is_empty()).count(),
+            share(with.not_holding, with.answered),
+            share(without.not_holding, without.answered)
+        );
+    }
     let (search_p50, search_p95) = crate::bench::percentiles(&mut search_times);
     let (ask_p50, ask_p95) = crate::bench::percentiles(&mut ask_times);
     println!(

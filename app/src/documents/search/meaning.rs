@@ -21,9 +21,8 @@ use chrono::Utc;
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, Order, QueryFilter, QueryOrder, QuerySelect, Set};
 
-use super::{PassageHit, SearchHit};
+use super::{PassageHit, SearchHit, diacritics};
 use crate::db::entities::{document, document_section, document_vector, document_vector_claim};
-use crate::db::fold::fold;
 use crate::error::{AppError, AppResult};
 
 /// Words per window, and the step between windows (they overlap by half, so a sentence cut by
@@ -264,6 +263,37 @@ fn closest(question: &[f32], packed: &[u8]) -> Option<f32> {
         .reduce(f32::max)
 }
 
+/// Text read from the candidates to put back a question's diacritics: enough to hold its words
+/// in their usual forms, bounded whatever the documents' size.
+const RESTORE_BYTES_PER_DOCUMENT: usize = 200_000;
+
+/// The candidates' texts (headings and bodies, up to [`RESTORE_BYTES_PER_DOCUMENT`] each), in
+/// one query.
+async fn texts_of(db: &impl ConnectionTrait, documents: &[i64]) -> AppResult<Vec<String>> {
+    let sections: Vec<(i64, String, String)> = document_section::Entity::find()
+        .select_only()
+        .column(document_section::Column::DocumentId)
+        .column(document_section::Column::Heading)
+        .column(document_section::Column::Body)
+        .filter(document_section::Column::DocumentId.is_in(documents.iter().copied()))
+        .order_by_asc(document_section::Column::DocumentId)
+        .order_by_asc(document_section::Column::Ordinal)
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut texts: HashMap<i64, String> = HashMap::new();
+    for (id, heading, body) in sections {
+        let text = texts.entry(id).or_default();
+        for part in [heading, body] {
+            if text.len() + part.len() <= RESTORE_BYTES_PER_DOCUMENT {
+                text.push_str(&part);
+                text.push('\n');
+            }
+        }
+    }
+    Ok(texts.into_values().collect())
+}
+
 /// A document's text as the windows read it: each section's heading, then its body.
 async fn document_text(db: &impl ConnectionTrait, document_id: i64) -> AppResult<String> {
     let sections = document_section::Entity::find()
@@ -466,8 +496,6 @@ pub async fn coverage(db: &impl ConnectionTrait) -> AppResult<(u64, u64)> {
 pub trait Ranked {
     fn document(&self) -> i64;
     fn score(&self) -> f64;
-    /// Text of the hit as written (to put back the diacritics of a question typed without).
-    fn text(&self) -> String;
 }
 
 impl Ranked for SearchHit {
@@ -476,9 +504,6 @@ impl Ranked for SearchHit {
     }
     fn score(&self) -> f64 {
         self.score
-    }
-    fn text(&self) -> String {
-        self.snippet.iter().map(|p| p.text.as_str()).collect()
     }
 }
 
@@ -489,123 +514,6 @@ impl Ranked for PassageHit {
     fn score(&self) -> f64 {
         self.score
     }
-    fn text(&self) -> String {
-        self.pieces.iter().map(|p| p.text.as_str()).collect::<Vec<_>>().join("\n")
-    }
-}
-
-/// Words of a text as written (lowercase) with their folded forms.
-fn words_of(text: &str) -> Vec<(String, String)> {
-    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(|w| (w.to_lowercase(), fold(w))).collect()
-}
-
-/// Words of questions the hits seldom hold ("bao nhiêu", "có … không"), in their usual form:
-/// what a question without diacritics falls back on.
-const COMMON_PAIRS: &[(&str, &str, &str)] = &[
-    ("bao", "nhieu", "bao nhiêu"),
-    ("bao", "lau", "bao lâu"),
-    ("the", "nao", "thế nào"),
-    ("la", "gi", "là gì"),
-    ("co", "phai", "có phải"),
-    ("hay", "khong", "hay không"),
-    ("co", "duoc", "có được"),
-    ("co", "can", "có cần"),
-    ("dang", "vien", "đảng viên"),
-    ("chi", "bo", "chi bộ"),
-    ("dang", "uy", "đảng ủy"),
-    ("cap", "uy", "cấp ủy"),
-    ("dang", "bo", "đảng bộ"),
-    ("o", "dau", "ở đâu"),
-    ("khi", "nao", "khi nào"),
-];
-const COMMON_WORDS: &[(&str, &str)] = &[
-    ("khong", "không"),
-    ("co", "có"),
-    ("duoc", "được"),
-    ("la", "là"),
-    ("gi", "gì"),
-    ("nao", "nào"),
-    ("nhieu", "nhiêu"),
-    ("nhung", "những"),
-    ("cua", "của"),
-    ("voi", "với"),
-    ("nguoi", "người"),
-    ("cac", "các"),
-    ("mot", "một"),
-    ("thi", "thì"),
-    ("nhu", "như"),
-    ("the", "thế"),
-    ("o", "ở"),
-    ("dau", "đâu"),
-    ("tai", "tại"),
-    ("vi", "vì"),
-    ("de", "để"),
-    ("phai", "phải"),
-    ("can", "cần"),
-    ("lam", "làm"),
-    ("bi", "bị"),
-    ("hoac", "hoặc"),
-    ("ve", "về"),
-    ("tu", "từ"),
-    ("den", "đến"),
-    ("truoc", "trước"),
-    ("nam", "năm"),
-    ("thang", "tháng"),
-    ("ngay", "ngày"),
-    ("lan", "lần"),
-    ("may", "mấy"),
-    ("lau", "lâu"),
-    ("moi", "mỗi"),
-    ("da", "đã"),
-    ("se", "sẽ"),
-    ("nay", "này"),
-    ("dang", "đảng"),
-    ("vien", "viên"),
-    ("uy", "ủy"),
-];
-
-/// A question typed without diacritics ("hop dong dich vu"), written as the hits write it
-/// ("hợp đồng dịch vụ"): the encoder reads Vietnamese without its tones as another language.
-/// Each pair of words, else each word, takes the form the hits use most; a question with any
-/// diacritic is left as typed.
-fn with_diacritics(question: &str, texts: &[String]) -> String {
-    let typed = words_of(question);
-    if typed.iter().any(|(word, folded)| word != folded) {
-        return question.to_string();
-    }
-    let wanted: std::collections::HashSet<&str> = typed.iter().map(|(_, f)| f.as_str()).collect();
-    let mut singles: HashMap<String, HashMap<String, usize>> = HashMap::new();
-    let mut pairs: HashMap<(String, String), HashMap<String, usize>> = HashMap::new();
-    for text in texts {
-        let words = words_of(text);
-        for (i, (word, folded)) in words.iter().enumerate() {
-            if !wanted.contains(folded.as_str()) {
-                continue;
-            }
-            *singles.entry(folded.clone()).or_default().entry(word.clone()).or_default() += 1;
-            if let Some((next, next_folded)) = words.get(i + 1).filter(|(_, f)| wanted.contains(f.as_str())) {
-                *pairs.entry((folded.clone(), next_folded.clone())).or_default().entry(format!("{word} {next}")).or_default() += 1;
-            }
-        }
-    }
-    let most = |forms: &HashMap<String, usize>| forms.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(form, _)| form.clone());
-    let mut out: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < typed.len() {
-        let pair = typed.get(i + 1).and_then(|next| {
-            let key = (typed[i].1.clone(), next.1.clone());
-            pairs.get(&key).and_then(most).or_else(|| COMMON_PAIRS.iter().find(|(a, b, _)| *a == key.0 && *b == key.1).map(|(_, _, form)| form.to_string()))
-        });
-        if let Some(pair) = pair {
-            out.push(pair);
-            i += 2;
-        } else {
-            let common = || COMMON_WORDS.iter().find(|(folded, _)| *folded == typed[i].1).map(|(_, form)| form.to_string());
-            out.push(singles.get(&typed[i].1).and_then(most).or_else(common).unwrap_or_else(|| typed[i].0.clone()));
-            i += 1;
-        }
-    }
-    out.join(" ")
 }
 
 /// Reorders `hits` (best first, several per document) by meaning among their first
@@ -621,8 +529,11 @@ pub async fn rerank<H: Ranked>(db: &impl ConnectionTrait, endpoint: &Embeddings,
     if candidates.len() < 2 {
         return Ok(());
     }
-    let texts: Vec<String> = hits.iter().take(CANDIDATES * 3).map(Ranked::text).collect();
-    let question = with_diacritics(question, &texts);
+    let question = if diacritics::lacks_diacritics(question) {
+        diacritics::restore(question, &texts_of(db, &candidates.iter().map(|(d, _)| *d).collect::<Vec<_>>()).await?)
+    } else {
+        question.to_string()
+    };
     let Some(closeness) = closeness(db, endpoint, &question, &candidates.iter().map(|(d, _)| *d).collect::<Vec<_>>()).await? else { return Ok(()) };
     let lexical = scaled(&candidates.iter().map(|(_, s)| *s).collect::<Vec<_>>());
     let meaning = scaled(&candidates.iter().map(|(d, _)| closeness.get(d).copied().unwrap_or(0.0)).collect::<Vec<_>>());
@@ -799,22 +710,6 @@ mod tests {
         assert!(w[2].starts_with("w60 ") && w[2].ends_with(" w99"));
         assert_eq!(windows("  "), Vec::<String>::new());
         assert_eq!(windows("một câu ngắn"), vec!["một câu ngắn".to_string()]);
-    }
-
-    #[test]
-    fn a_question_without_diacritics_is_written_as_the_hits_write_it() {
-        let texts = vec![
-            "Hợp đồng dịch vụ là sự thỏa thuận giữa các bên.".to_string(),
-            "Đảng viên đang công tác đóng đảng phí; đảng phí của đảng viên hưu trí.".to_string(),
-        ];
-        assert_eq!(with_diacritics("hop dong dich vu", &texts), "hợp đồng dịch vụ");
-        // Pairs first: "dang phi" is "đảng phí" though "dang" alone is also "đang".
-        assert_eq!(with_diacritics("Dang phi cua dang vien huu tri?", &texts), "đảng phí của đảng viên hưu trí");
-        // Words the hits do not have stay as typed; a question with diacritics is left alone.
-        assert_eq!(with_diacritics("hop dong xyz", &texts), "hợp đồng xyz");
-        // Question words the hits do not hold take their usual form.
-        assert_eq!(with_diacritics("Hop dong dich vu la gi, co phai tra tien khong?", &texts), "hợp đồng dịch vụ là gì có phải tra tien không");
-        assert_eq!(with_diacritics("Hợp đồng dich vu", &texts), "Hợp đồng dich vu");
     }
 
     #[test]
