@@ -359,6 +359,23 @@ pub async fn search_figures() -> Result<(), DbErr> {
     }
     let (p50, p95) = percentiles(&mut times);
     println!("assistant answers over {DOCUMENTS} documents: p50 {p50:.2?}, p95 {p95:.2?} ({} questions)", times.len());
+    // The worst case of a question typed without diacritics: ten candidates of the most text
+    // read from each (200 KB).
+    let library: String = texts.concat();
+    let candidates: Vec<String> = (0..10).map(|i| library.repeat(200_000 / library.len() + 1).chars().skip(i * 1000).take(200_000).collect()).collect();
+    let mut times = Vec::new();
+    for q in questions.iter().chain(&queries) {
+        let typed = app::db::fold::fold(q);
+        let started = Instant::now();
+        std::hint::black_box(app::documents::search::diacritics::restore(&typed, &candidates));
+        times.push(started.elapsed());
+    }
+    let (p50, p95) = percentiles(&mut times);
+    println!(
+        "diacritics put back into a question typed without, from 10 candidates' texts ({} KB): p50 {p50:.2?}, p95 {p95:.2?} ({} questions)",
+        candidates.iter().map(String::len).sum::<usize>() >> 10,
+        times.len()
+    );
     println!("server memory for the index: {} MB resident more than before it was made", resident_mb().saturating_sub(rss_before));
     Ok(())
 }

@@ -77,24 +77,32 @@ struct Counts {
 
 impl Counts {
     fn of(wanted: &std::collections::HashSet<String>, texts: &[String]) -> Counts {
-        let mut counts = Counts::default();
-        // Folding each of a few hundred thousand words is the cost; a text repeats its words.
-        let mut folded: HashMap<String, Option<String>> = HashMap::new();
+        // A text repeats its words: each one as written is folded once, and counted as written
+        // (no copy per word); what the counts hold is lowercased after.
+        let mut kept: HashMap<&str, bool> = HashMap::new();
+        let mut singles: HashMap<&str, f64> = HashMap::new();
+        let mut pairs: HashMap<(&str, &str), f64> = HashMap::new();
         for text in texts {
-            let mut previous: Option<String> = None;
+            let mut previous: Option<&str> = None;
             for (_, word) in words(text) {
-                let lower = word.to_lowercase();
-                let key = folded.entry(lower.clone()).or_insert_with(|| Some(fold(&lower)).filter(|f| wanted.contains(f))).clone();
-                let Some(key) = key else {
+                if !*kept.entry(word).or_insert_with(|| wanted.contains(&fold(word))) {
                     previous = None;
                     continue;
-                };
-                *counts.forms.entry(key).or_default().entry(lower.clone()).or_default() += 1.0;
-                if let Some(before) = previous.take() {
-                    *counts.pairs.entry((before, lower.clone())).or_default() += 1.0;
                 }
-                previous = Some(lower);
+                *singles.entry(word).or_default() += 1.0;
+                if let Some(before) = previous {
+                    *pairs.entry((before, word)).or_default() += 1.0;
+                }
+                previous = Some(word);
             }
+        }
+        let mut counts = Counts::default();
+        for (word, n) in singles {
+            let lower = word.to_lowercase();
+            *counts.forms.entry(fold(&lower)).or_default().entry(lower).or_default() += n;
+        }
+        for ((a, b), n) in pairs {
+            *counts.pairs.entry((a.to_lowercase(), b.to_lowercase())).or_default() += n;
         }
         counts.common(wanted);
         for forms in counts.forms.values() {

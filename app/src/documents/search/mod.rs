@@ -19,7 +19,7 @@
 //! above its owner) and checked inside every query ([`Visibility`]): no list of every document a
 //! member may read is ever made, and a document they may not read is never even a candidate.
 
-mod diacritics;
+pub mod diacritics;
 mod engine;
 mod faq;
 mod feed;
