@@ -11,6 +11,8 @@
 
 use std::collections::HashMap;
 
+use rustc_hash::FxHashMap;
+
 use crate::db::fold::fold;
 
 /// Written forms kept per syllable: the rest are rare enough to lose every comparison.
@@ -79,9 +81,10 @@ impl Counts {
     fn of(wanted: &std::collections::HashSet<String>, texts: &[String]) -> Counts {
         // A text repeats its words: each one as written is folded once, and counted as written
         // (no copy per word); what the counts hold is lowercased after.
-        let mut kept: HashMap<&str, bool> = HashMap::new();
-        let mut singles: HashMap<&str, f64> = HashMap::new();
-        let mut pairs: HashMap<(&str, &str), f64> = HashMap::new();
+        // Hashed with FxHash: short keys, looked up once per word of the texts.
+        let mut kept: FxHashMap<&str, bool> = FxHashMap::default();
+        let mut singles: FxHashMap<&str, f64> = FxHashMap::default();
+        let mut pairs: FxHashMap<(&str, &str), f64> = FxHashMap::default();
         for text in texts {
             let mut previous: Option<&str> = None;
             for (_, word) in words(text) {

@@ -263,9 +263,10 @@ fn closest(question: &[f32], packed: &[u8]) -> Option<f32> {
         .reduce(f32::max)
 }
 
-/// Text read from the candidates to put back a question's diacritics: enough to hold its words
-/// in their usual forms, bounded whatever the documents' size.
-const RESTORE_BYTES_PER_DOCUMENT: usize = 200_000;
+/// Text read from each candidate to put back a question's diacritics: enough to hold its words
+/// in their usual forms (a long party page is about 60 KB), bounded whatever the documents' size
+/// (ten candidates of this much take ~20 ms, `server bench search`).
+const RESTORE_BYTES_PER_DOCUMENT: usize = 64_000;
 
 /// The candidates' texts (headings and bodies, up to [`RESTORE_BYTES_PER_DOCUMENT`] each), in
 /// one query.

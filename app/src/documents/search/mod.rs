@@ -693,20 +693,30 @@ impl SearchIndex {
         let all_terms = terms(&query_syllables);
         let query_terms = known_terms(&searcher, f.body, &all_terms)?;
         let g = self.documents.fields;
-        let titles = self.document_scores(g.title_terms, &all_terms, filter_query(filters, visibility, &g.common))?;
-        // The document as a whole: words spread over its sections still tell what it is about.
-        let wholes = self.document_scores(g.text_terms, &all_terms, filter_query(filters, visibility, &g.common))?;
+        // The three queries are independent: the documents' two run beside the sections' one,
+        // so a search waits for the slowest, not for the sum.
+        let (titles, wholes, sections) = std::thread::scope(|scope| {
+            let titles = scope.spawn(|| self.document_scores(g.title_terms, &all_terms, filter_query(filters, visibility, &g.common)));
+            // The document as a whole: words spread over its sections still tell what it is about.
+            let wholes = scope.spawn(|| self.document_scores(g.text_terms, &all_terms, filter_query(filters, visibility, &g.common)));
+            let sections = match engine::terms_query(f.body, &query_terms, BIGRAM_WEIGHT) {
+                Some(scoring) => {
+                    let query = engine::filtered(scoring, filter_query(filters, visibility, &f.common));
+                    // Only the best few need ordering; three passages per document at most are shown.
+                    engine::top(&searcher, query.as_ref(), limit.saturating_mul(10).max(100))
+                }
+                None => Ok(Vec::new()),
+            };
+            let stopped = |what: &str| internal(format!("{what} search stopped"));
+            (titles.join().unwrap_or_else(|_| Err(stopped("document title"))), wholes.join().unwrap_or_else(|_| Err(stopped("whole-text"))), sections)
+        });
+        let (titles, wholes) = (titles?, wholes?);
         let evidence = |doc: &i64| titles.get(doc).map_or(0.0, |t| t.0 * TITLE_WEIGHT) + wholes.get(doc).map_or(0.0, |w| w.0 * WHOLE_WEIGHT);
         let mut ranked: Vec<(f32, i64, u64, Candidate)> = Vec::new();
         let mut with_section: HashSet<i64> = HashSet::new();
-        if let Some(scoring) = engine::terms_query(f.body, &query_terms, BIGRAM_WEIGHT) {
-            let query = engine::filtered(scoring, filter_query(filters, visibility, &f.common));
-            // Only the best few need ordering; three passages per document at most are shown.
-            let keep = limit.saturating_mul(10).max(100);
-            for (score, address, doc, ord) in engine::top(&searcher, query.as_ref(), keep)? {
-                with_section.insert(doc);
-                ranked.push((score + evidence(&doc), doc, ord, Candidate::Section(address)));
-            }
+        for (score, address, doc, ord) in sections? {
+            with_section.insert(doc);
+            ranked.push((score + evidence(&doc), doc, ord, Candidate::Section(address)));
         }
         let mut documents_only: HashMap<i64, DocAddress> = titles.iter().map(|(d, t)| (*d, t.1)).collect();
         documents_only.extend(wholes.iter().map(|(d, w)| (*d, w.1)));
