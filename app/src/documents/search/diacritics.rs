@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
+use unicode_normalization::char::is_combining_mark;
 
 use crate::db::fold::fold;
 
@@ -49,10 +50,12 @@ const COMMON_WORDS: &[&str] = &[
 /// Whether `question` has no diacritic at all (a question with any was typed with them, and is
 /// left as typed).
 pub fn lacks_diacritics(question: &str) -> bool {
-    words(question).all(|(_, word)| {
-        let lower = word.to_lowercase();
-        fold(&lower) == lower
-    })
+    // A combining mark is a diacritic typed decomposed (NFD).
+    !question.chars().any(is_combining_mark)
+        && words(question).all(|(_, word)| {
+            let lower = word.to_lowercase();
+            fold(&lower) == lower
+        })
 }
 
 /// Words of a text with their byte offsets.
@@ -256,6 +259,8 @@ mod tests {
         assert!(!lacks_diacritics("Hợp đồng dich vu"));
         assert_eq!(restore("Hợp đồng dich vu", &texts()), "Hợp đồng dich vu");
         assert!(lacks_diacritics("hop dong, 2025?"));
+        // Typed decomposed (NFD), the marks are still diacritics.
+        assert!(!lacks_diacritics("Ho\u{0323}p \u{0111}o\u{0302}\u{0300}ng"));
         assert_eq!(restore("", &texts()), "");
         assert_eq!(restore("?!", &texts()), "?!");
     }

@@ -274,8 +274,10 @@ async fn texts_of(db: &impl ConnectionTrait, documents: &[i64]) -> AppResult<Vec
     let sections: Vec<(i64, String, String)> = document_section::Entity::find()
         .select_only()
         .column(document_section::Column::DocumentId)
-        .column(document_section::Column::Heading)
-        .column(document_section::Column::Body)
+        // Cut in the database: a document of megabytes is not read whole for 64 KB of it
+        // (characters, so at most the bytes again: the byte count below is exact).
+        .column_as(Expr::cust(format!("substr(heading, 1, {RESTORE_BYTES_PER_DOCUMENT})")), "heading")
+        .column_as(Expr::cust(format!("substr(body, 1, {RESTORE_BYTES_PER_DOCUMENT})")), "body")
         .filter(document_section::Column::DocumentId.is_in(documents.iter().copied()))
         .order_by_asc(document_section::Column::DocumentId)
         .order_by_asc(document_section::Column::Ordinal)
@@ -527,7 +529,8 @@ pub async fn rerank<H: Ranked>(db: &impl ConnectionTrait, endpoint: &Embeddings,
             candidates.push((h.document(), h.score() as f32));
         }
     }
-    if candidates.len() < 2 {
+    // A resting encoder gives no vector: nothing to write the question back for.
+    if candidates.len() < 2 || endpoint.is_resting() {
         return Ok(());
     }
     let question = if diacritics::lacks_diacritics(question) {
