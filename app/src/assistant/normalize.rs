@@ -6,7 +6,7 @@
 //! forms are undone, and the question's own words ("là gì", "bao nhiêu", "như thế nào") are set
 //! apart: they are in no document, and counting them would make every question look unanswered.
 
-use crate::db::fold::fold;
+use crate::db::fold::{fold, has_marks};
 
 /// A question as the ranker reads it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -217,11 +217,6 @@ pub fn number_words(n: u32) -> Option<String> {
 
 fn is_capitalised(word: &str) -> bool {
     word.chars().count() >= 2 && word.chars().all(|c| !c.is_alphabetic() || c.is_uppercase())
-}
-
-fn has_marks(word: &str) -> bool {
-    let lower = word.to_lowercase();
-    fold(&lower) != lower
 }
 
 /// The question as folded syllables, each marked as content or question word.

@@ -25,6 +25,15 @@ pub fn fold(text: &str) -> String {
         .join(" ")
 }
 
+/// Whether `text` carries any Vietnamese mark (a tone, a vowel's hat or horn, đ), composed or
+/// typed decomposed.
+pub fn has_marks(text: &str) -> bool {
+    text.chars().any(is_combining_mark) || {
+        let lower = text.to_lowercase();
+        fold(&lower) != lower
+    }
+}
+
 /// Folded text padded with spaces, so `LIKE '% word%'` finds word starts anywhere.
 pub fn fold_padded(text: &str) -> String {
     format!(" {} ", fold(text))
@@ -52,6 +61,14 @@ mod tests {
     fn folds_decomposed_input_like_composed() {
         let decomposed: String = "Phạm Văn Đồng".nfd().collect();
         assert_eq!(fold(&decomposed), "pham van dong");
+    }
+
+    #[test]
+    fn marks_are_seen_composed_or_decomposed() {
+        assert!(has_marks("Đảng"));
+        assert!(has_marks("đ"));
+        assert!(has_marks("Ho\u{0323}p"));
+        assert!(!has_marks("dang vien, 2025?"));
     }
 
     #[test]

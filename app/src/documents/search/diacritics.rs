@@ -12,9 +12,8 @@
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
-use unicode_normalization::char::is_combining_mark;
 
-use crate::db::fold::fold;
+use crate::db::fold::{fold, has_marks};
 
 /// Written forms kept per syllable: the rest are rare enough to lose every comparison.
 const FORMS_PER_SYLLABLE: usize = 6;
@@ -50,12 +49,7 @@ const COMMON_WORDS: &[&str] = &[
 /// Whether `question` has no diacritic at all (a question with any was typed with them, and is
 /// left as typed).
 pub fn lacks_diacritics(question: &str) -> bool {
-    // A combining mark is a diacritic typed decomposed (NFD).
-    !question.chars().any(is_combining_mark)
-        && words(question).all(|(_, word)| {
-            let lower = word.to_lowercase();
-            fold(&lower) == lower
-        })
+    !has_marks(question)
 }
 
 /// Words of a text with their byte offsets.

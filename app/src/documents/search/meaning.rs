@@ -274,8 +274,8 @@ async fn texts_of(db: &impl ConnectionTrait, documents: &[i64]) -> AppResult<Vec
     let sections: Vec<(i64, String, String)> = document_section::Entity::find()
         .select_only()
         .column(document_section::Column::DocumentId)
-        // Cut in the database: a document of megabytes is not read whole for 64 KB of it
-        // (characters, so at most the bytes again: the byte count below is exact).
+        // Cut in the database (in characters): a document of megabytes is not read whole for
+        // 64 KB of it; the cut in bytes is made below.
         .column_as(Expr::cust(format!("substr(heading, 1, {RESTORE_BYTES_PER_DOCUMENT})")), "heading")
         .column_as(Expr::cust(format!("substr(body, 1, {RESTORE_BYTES_PER_DOCUMENT})")), "body")
         .filter(document_section::Column::DocumentId.is_in(documents.iter().copied()))
@@ -288,8 +288,11 @@ async fn texts_of(db: &impl ConnectionTrait, documents: &[i64]) -> AppResult<Vec
     for (id, heading, body) in sections {
         let text = texts.entry(id).or_default();
         for part in [heading, body] {
-            if text.len() + part.len() <= RESTORE_BYTES_PER_DOCUMENT {
-                text.push_str(&part);
+            let room = RESTORE_BYTES_PER_DOCUMENT.saturating_sub(text.len() + 1);
+            // A part longer than the room left is cut at a character's edge, not left out.
+            let end = part.char_indices().map(|(i, c)| i + c.len_utf8()).take_while(|end| *end <= room).last().unwrap_or(0);
+            if end > 0 {
+                text.push_str(&part[..end]);
                 text.push('\n');
             }
         }
